@@ -1,0 +1,24 @@
+namespace Tollgate.Runtime;
+
+/// <summary>
+/// A grain's durable state. It is read before <see cref="Grain.OnActivateAsync"/>. Every write is
+/// conditional on the version last read or written; if another writer got there first the write
+/// throws <see cref="InconsistentStateException"/> and the activation is deactivated so the next
+/// call reloads.
+/// </summary>
+public interface IPersistentState<TState> where TState : class, new()
+{
+    TState State { get; set; }
+
+    /// <summary>The stored version, or null when nothing was ever written.</summary>
+    string? Etag { get; }
+
+    /// <summary>True when a state is stored (false before the first write and after a clear).</summary>
+    bool RecordExists { get; }
+
+    Task ReadStateAsync();
+    Task WriteStateAsync();
+
+    /// <summary>Removes the stored state and resets <see cref="State"/> to a new instance.</summary>
+    Task ClearStateAsync();
+}

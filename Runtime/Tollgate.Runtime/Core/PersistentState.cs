@@ -1,0 +1,57 @@
+using Tollgate.Runtime.Storage;
+
+namespace Tollgate.Runtime.Core;
+
+internal sealed class PersistentState<TState>(
+    Activation activation, GrainStateKey key, IGrainStorage storage, GrainStateSerializer serializer)
+    : IPersistentState<TState>, IStateLoader
+    where TState : class, new()
+{
+    // 0 means no row was ever stored.
+    private long _version;
+
+    public TState State { get; set; } = new();
+
+    public string? Etag => _version == 0 ? null : _version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public bool RecordExists { get; private set; }
+
+    Task IStateLoader.LoadAsync() => ReadStateAsync();
+
+    // No ConfigureAwait(false) here: the continuation must run on the activation's scheduler.
+    public async Task ReadStateAsync()
+    {
+        var stored = await storage.ReadAsync(key);
+        _version = stored?.Version ?? 0;
+        RecordExists = stored?.Payload is not null;
+        State = stored?.Payload is { } payload ? serializer.Deserialize<TState>(payload) : new TState();
+    }
+
+    public async Task WriteStateAsync()
+    {
+        var payload = serializer.Serialize(State);
+        _version = await WriteAsync(payload);
+        RecordExists = true;
+    }
+
+    public async Task ClearStateAsync()
+    {
+        if (_version != 0) _version = await WriteAsync(payload: null);
+        State = new TState();
+        RecordExists = false;
+    }
+
+    private async Task<long> WriteAsync(string? payload)
+    {
+        try
+        {
+            return await storage.WriteAsync(key, payload, _version);
+        }
+        catch
+        {
+            // Conflict or unknown outcome: memory may no longer match storage, so reload on the next call.
+            activation.MarkInconsistent();
+            throw;
+        }
+    }
+}

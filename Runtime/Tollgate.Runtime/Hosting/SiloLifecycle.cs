@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tollgate.Runtime.Core;
+using Tollgate.Runtime.Reminders;
+using Tollgate.Runtime.Storage;
+
+namespace Tollgate.Runtime.Hosting;
+
+/// <summary>
+/// Starts the silo (schema, reminders) and stops it in order: no new reminder ticks, queued calls
+/// finish, activations deactivate, pending state writes commit, then storage closes.
+/// </summary>
+public sealed class SiloLifecycle(
+    GrainRuntime runtime,
+    IStorageProvider storage,
+    IOptions<GrainRuntimeOptions> options,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<SiloLifecycle>();
+    private ReminderService? _reminders;
+
+    /// <summary>True between a completed start and the beginning of shutdown.</summary>
+    public bool IsRunning { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await storage.InitializeAsync(cancellationToken);
+        _reminders = new ReminderService(runtime, storage.Reminders, options.Value, timeProvider, loggerFactory.CreateLogger<ReminderService>());
+        _reminders.Start();
+        IsRunning = true;
+        _logger.LogInformation("Silo started on {Storage} storage with {GrainTypes} grain types",
+            storage.Name, runtime.Types.Classes.Count());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        IsRunning = false;
+        if (_reminders is not null) await _reminders.DisposeAsync();
+        var activations = runtime.ActivationCount;
+        var drained = await runtime.StopAsync(cancellationToken);
+        await storage.DisposeAsync();
+        _logger.LogInformation("Silo stopped: {Activations} activations deactivated, drained: {Drained}", activations, drained);
+    }
+}

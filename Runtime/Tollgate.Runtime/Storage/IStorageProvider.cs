@@ -1,0 +1,63 @@
+using Tollgate.Runtime.Reminders;
+
+namespace Tollgate.Runtime.Storage;
+
+/// <summary>Where one grain state lives: the grain's type name, its key and the state's name.</summary>
+public readonly record struct GrainStateKey(string GrainType, string GrainKey, string StateName)
+{
+    public override string ToString() => $"{GrainType}/{GrainKey}/{StateName}";
+}
+
+/// <summary>A stored state: a null payload is a cleared state whose version is kept.</summary>
+public sealed record StoredGrainState(string? Payload, long Version);
+
+/// <summary>
+/// Versioned grain-state storage. Every write names the version it expects (0: none stored yet)
+/// and fails with <see cref="InconsistentStateException"/> when the stored one differs.
+/// </summary>
+public interface IGrainStorage
+{
+    Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the payload (null clears it) and returns the new version.</summary>
+    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One database behind a silo: grain state, reminders and their schema.</summary>
+public interface IStorageProvider : IAsyncDisposable
+{
+    string Name { get; }
+    IGrainStorage GrainStorage { get; }
+    IReminderTable Reminders { get; }
+
+    /// <summary>Creates or migrates the schema; safe to run from several silos at once.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Throws when the database cannot be reached.</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Storage settings, bound from the <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    public StorageProviderKind Provider { get; set; } = StorageProviderKind.Sqlite;
+
+    public string ConnectionString { get; set; } = "Data Source=data/tollgate.db";
+
+    /// <summary>How many transactions may commit batched writes at once (SQLite always uses one).</summary>
+    public int WriteConcurrency { get; set; } = 4;
+
+    /// <summary>The most state writes one transaction carries.</summary>
+    public int MaxWriteBatch { get; set; } = 256;
+}
+
+public enum StorageProviderKind { Sqlite, PostgreSql, Memory }
+
+internal static class StateConflict
+{
+    public static InconsistentStateException For(GrainStateKey key, long expectedVersion) => new(
+        $"Version conflict writing {key}: expected stored version {expectedVersion}, but another writer changed it first. Nothing was written.",
+        storedEtag: null, currentEtag: expectedVersion == 0 ? null : expectedVersion.ToString());
+}

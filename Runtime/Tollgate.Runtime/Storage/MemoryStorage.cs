@@ -1,0 +1,84 @@
+using Tollgate.Runtime.Reminders;
+
+namespace Tollgate.Runtime.Storage;
+
+/// <summary>
+/// The data of the in-memory provider. Register one instance as a singleton to keep it across silo
+/// restarts in a test.
+/// </summary>
+public sealed class MemoryDatabase
+{
+    internal readonly object Gate = new();
+    internal readonly Dictionary<GrainStateKey, StoredGrainState> States = [];
+    internal readonly Dictionary<(GrainId Grain, string Name), ReminderEntry> Reminders = [];
+}
+
+/// <summary>Storage for tests: same contract as the SQL providers, nothing survives the process.</summary>
+internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider, IGrainStorage, IReminderTable
+{
+    public string Name => "Memory";
+    public IGrainStorage GrainStorage => this;
+    public IReminderTable Reminders => this;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CheckHealthAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate) return Task.FromResult(database.States.GetValueOrDefault(key));
+    }
+
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+        {
+            var stored = database.States.GetValueOrDefault(key)?.Version ?? 0;
+            if (stored != expectedVersion)
+                return Task.FromException<long>(StateConflict.For(key, expectedVersion));
+            database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
+            return Task.FromResult(expectedVersion + 1);
+        }
+    }
+
+    public Task<ReminderEntry> UpsertAsync(GrainId grain, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+        {
+            var version = database.Reminders.GetValueOrDefault((grain, name))?.Version ?? 0;
+            var entry = new ReminderEntry(grain, name, startAt, period, startAt, version + 1);
+            database.Reminders[(grain, name)] = entry;
+            return Task.FromResult(entry);
+        }
+    }
+
+    public Task<bool> RemoveAsync(GrainId grain, string name, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate) return Task.FromResult(database.Reminders.Remove((grain, name)));
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadAsync(GrainId grain, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>(
+                database.Reminders.Values.Where(r => r.Grain == grain).OrderBy(r => r.Name, StringComparer.Ordinal).ToList());
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>(
+                database.Reminders.Values.Where(r => r.NextDue <= now).OrderBy(r => r.NextDue).Take(limit).ToList());
+    }
+
+    public Task<bool> TryAdvanceAsync(ReminderEntry entry, DateTimeOffset nextDue, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+        {
+            if (!database.Reminders.TryGetValue((entry.Grain, entry.Name), out var stored) || stored.Version != entry.Version)
+                return Task.FromResult(false);
+            database.Reminders[(entry.Grain, entry.Name)] = stored with { NextDue = nextDue, Version = stored.Version + 1 };
+            return Task.FromResult(true);
+        }
+    }
+}

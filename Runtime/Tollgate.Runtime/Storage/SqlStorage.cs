@@ -1,0 +1,203 @@
+using System.Data.Common;
+using Tollgate.Runtime.Reminders;
+
+namespace Tollgate.Runtime.Storage;
+
+/// <summary>
+/// Grain state and reminders over ADO.NET, shared by the SQLite and PostgreSQL providers. A
+/// provider supplies connections, its parameter syntax and its schema; the statements are the same.
+/// Times are stored as Unix milliseconds so both databases compare them exactly.
+/// </summary>
+internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable
+{
+    private readonly Lazy<WriteBatcher> _writer;
+    private readonly string _readState, _insertState, _updateState;
+    private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
+
+    protected SqlStorage(StorageOptions options, int writeConcurrency)
+    {
+        _writer = new Lazy<WriteBatcher>(() => new WriteBatcher(CommitAsync, writeConcurrency, options.MaxWriteBatch));
+        string P(int i) => Parameter(i);
+        const string stateKey = "grain_type = {0} AND grain_key = {1} AND state_name = {2}";
+        const string reminderKey = "grain_type = {0} AND grain_key = {1} AND reminder_name = {2}";
+        _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
+        _insertState = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
+        _updateState = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
+        _upsertReminder = $"""
+            INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
+            VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(4)}, 1)
+            ON CONFLICT (grain_type, grain_key, reminder_name) DO UPDATE
+              SET start_at = excluded.start_at, period_ms = excluded.period_ms, next_due = excluded.next_due, version = reminders.version + 1
+            RETURNING version
+            """;
+        _deleteReminder = $"DELETE FROM reminders WHERE {string.Format(reminderKey, P(1), P(2), P(3))}";
+        const string reminderColumns = "grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version";
+        _readReminders = $"SELECT {reminderColumns} FROM reminders WHERE grain_type = {P(1)} AND grain_key = {P(2)} ORDER BY reminder_name";
+        _readDueReminders = $"SELECT {reminderColumns} FROM reminders WHERE next_due <= {P(1)} ORDER BY next_due LIMIT {P(2)}";
+        _advanceReminder = $"UPDATE reminders SET next_due = {P(4)}, version = version + 1 WHERE {string.Format(reminderKey, P(1), P(2), P(3))} AND version = {P(5)}";
+    }
+
+    public abstract string Name { get; }
+    public IGrainStorage GrainStorage => this;
+    public IReminderTable Reminders => this;
+
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>The placeholder of the i-th (1-based) positional parameter.</summary>
+    protected abstract string Parameter(int index);
+
+    /// <summary>Migrations in order; each runs once, in one transaction, recorded in tollgate_schema.</summary>
+    protected abstract IReadOnlyList<string> Migrations { get; }
+
+    /// <summary>Begins the migration transaction, holding whatever lock keeps two silos from migrating at once.</summary>
+    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await BeginMigrationAsync(connection, cancellationToken);
+        await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS tollgate_schema (version integer PRIMARY KEY, applied_at text NOT NULL)", cancellationToken);
+        var applied = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM tollgate_schema", cancellationToken));
+        for (var version = applied + 1; version <= Migrations.Count; version++)
+        {
+            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken);
+            await ExecuteAsync(connection, transaction, $"INSERT INTO tollgate_schema (version, applied_at) VALUES ({version}, '{DateTimeOffset.UtcNow:O}')", cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await ScalarAsync(connection, null, "SELECT 1", cancellationToken);
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_writer.IsValueCreated) await _writer.Value.DisposeAsync();
+    }
+
+    // ---- grain state ----
+
+    public async Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, _readState, key.GrainType, key.GrainKey, key.StateName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new StoredGrainState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
+    }
+
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default) =>
+        _writer.Value.WriteAsync(key, payload, expectedVersion);
+
+    /// <summary>One transaction for a whole batch. A version mismatch changes no row, so it fails only its own write.</summary>
+    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
+    {
+        await using var connection = await OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        var modifiedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (connection.CanCreateBatch)
+        {
+            await using var dbBatch = connection.CreateBatch();
+            dbBatch.Transaction = transaction;
+            foreach (var write in batch)
+            {
+                var command = dbBatch.CreateBatchCommand();
+                command.CommandText = WriteStatement(write);
+                foreach (var value in WriteArguments(write, modifiedAt)) command.Parameters.Add(NewParameter(command.CreateParameter(), command.Parameters.Count + 1, value));
+                dbBatch.BatchCommands.Add(command);
+            }
+            await dbBatch.ExecuteNonQueryAsync();
+            for (var i = 0; i < batch.Count; i++) batch[i].Applied = dbBatch.BatchCommands[i].RecordsAffected == 1;
+        }
+        else
+        {
+            foreach (var write in batch)
+            {
+                await using var command = Command(connection, transaction, WriteStatement(write), WriteArguments(write, modifiedAt));
+                write.Applied = await command.ExecuteNonQueryAsync() == 1;
+            }
+        }
+        await transaction.CommitAsync();
+    }
+
+    private string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
+
+    private static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
+        ? [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt]
+        : [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt, write.ExpectedVersion];
+
+    // ---- reminders ----
+
+    public async Task<ReminderEntry> UpsertAsync(GrainId grain, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var version = Convert.ToInt64(await ScalarAsync(connection, null, _upsertReminder, cancellationToken,
+            grain.Type, grain.Key, name, startAt.ToUnixTimeMilliseconds(), (long)period.TotalMilliseconds));
+        return new ReminderEntry(grain, name, TruncateToMs(startAt), period, TruncateToMs(startAt), version);
+    }
+
+    public async Task<bool> RemoveAsync(GrainId grain, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, _deleteReminder, grain.Type, grain.Key, name);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<ReminderEntry>> ReadAsync(GrainId grain, CancellationToken cancellationToken = default) =>
+        await ReadRemindersAsync(_readReminders, cancellationToken, grain.Type, grain.Key);
+
+    public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        await ReadRemindersAsync(_readDueReminders, cancellationToken, now.ToUnixTimeMilliseconds(), (long)limit);
+
+    public async Task<bool> TryAdvanceAsync(ReminderEntry entry, DateTimeOffset nextDue, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, _advanceReminder,
+            entry.Grain.Type, entry.Grain.Key, entry.Name, nextDue.ToUnixTimeMilliseconds(), entry.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private async Task<List<ReminderEntry>> ReadRemindersAsync(string sql, CancellationToken cancellationToken, params object?[] arguments)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, arguments);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<ReminderEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(new ReminderEntry(
+                new GrainId(reader.GetString(0), reader.GetString(1)), reader.GetString(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), TimeSpan.FromMilliseconds(reader.GetInt64(4)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetInt64(6)));
+        return entries;
+    }
+
+    private static DateTimeOffset TruncateToMs(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
+    // ---- ADO.NET helpers ----
+
+    private DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        for (var i = 0; i < arguments.Length; i++) command.Parameters.Add(NewParameter(command.CreateParameter(), i + 1, arguments[i]));
+        return command;
+    }
+
+    /// <summary>Fills a parameter for the i-th placeholder; PostgreSQL binds by position, SQLite by name.</summary>
+    protected abstract DbParameter NewParameter(DbParameter parameter, int index, object? value);
+
+    private async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params object?[] arguments)
+    {
+        await using var command = Command(connection, transaction, sql, arguments);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Tollgate.Runtime.Storage;
+
+/// <summary>
+/// The embedded default. WAL journal so reads never wait for the writer; one writer transaction at
+/// a time (SQLite's own rule), which group commit keeps busy. synchronous=FULL: a write is
+/// acknowledged only once it is on disk.
+/// </summary>
+internal sealed class SqliteStorage : SqlStorage
+{
+    private readonly string _connectionString;
+
+    public SqliteStorage(StorageOptions options) : base(options, writeConcurrency: 1)
+    {
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30; // also SQLite's busy timeout
+        _connectionString = builder.ToString();
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory && builder.Mode != SqliteOpenMode.Memory)
+            Directory.CreateDirectory(directory);
+    }
+
+    public override string Name => "Sqlite";
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    protected override string Parameter(int index) => $"@p{index}";
+
+    protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
+    {
+        parameter.ParameterName = Parameter(index);
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
+    }
+
+    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // BEGIN IMMEDIATE: a second silo starting on the same file waits here.
+        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
+
+    protected override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE grain_state (
+            grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL,
+            version integer NOT NULL, payload text NULL, modified_at integer NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name));
+        CREATE TABLE reminders (
+            grain_type text NOT NULL, grain_key text NOT NULL, reminder_name text NOT NULL,
+            start_at integer NOT NULL, period_ms integer NOT NULL, next_due integer NOT NULL, version integer NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, reminder_name));
+        CREATE INDEX reminders_next_due ON reminders (next_due);
+        """,
+    ];
+}

@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+
+namespace Tollgate.Runtime.Storage;
+
+/// <summary>A state write waiting for the transaction that will carry it.</summary>
+internal sealed class PendingWrite(GrainStateKey key, string? payload, long expectedVersion)
+{
+    private readonly TaskCompletionSource<long> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public GrainStateKey Key { get; } = key;
+    public string? Payload { get; } = payload;
+    public long ExpectedVersion { get; } = expectedVersion;
+    public long NewVersion => ExpectedVersion + 1;
+
+    /// <summary>Set while the batch runs: whether the row matched the expected version.</summary>
+    public bool Applied { get; set; }
+
+    public Task<long> Completion => _completion.Task;
+
+    public void Complete(Exception? failure)
+    {
+        if (failure is not null) _completion.TrySetException(failure);
+        else if (Applied) _completion.TrySetResult(NewVersion);
+        else _completion.TrySetException(StateConflict.For(Key, ExpectedVersion));
+    }
+}
+
+/// <summary>
+/// Group commit: writes that arrive while a transaction is in flight wait and are committed
+/// together by the next one, so many grains share the cost of one commit. A write is
+/// acknowledged only after its transaction committed.
+/// </summary>
+internal sealed class WriteBatcher : IAsyncDisposable
+{
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Func<IReadOnlyList<PendingWrite>, Task> _commit;
+    private readonly int _maxBatch;
+    private readonly Task[] _writers;
+
+    /// <param name="commit">Runs one transaction, setting <see cref="PendingWrite.Applied"/> on each write.</param>
+    public WriteBatcher(Func<IReadOnlyList<PendingWrite>, Task> commit, int concurrency, int maxBatch)
+    {
+        _commit = commit;
+        _maxBatch = Math.Max(1, maxBatch);
+        _writers = Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion)
+    {
+        var write = new PendingWrite(key, payload, expectedVersion);
+        if (!_queue.Writer.TryWrite(write))
+            throw new SiloUnavailableException("Storage is shut down; the write was not made.");
+        return write.Completion;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+            if (batch.Count == 0) continue;
+            Exception? failure = null;
+            try
+            {
+                await _commit(batch).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+            foreach (var write in batch) write.Complete(failure);
+        }
+    }
+
+    /// <summary>Stops taking writes and waits until every queued one is committed or failed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,187 @@
+using Tollgate.Runtime.Reminders;
+using Tollgate.Runtime.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Runtime.Tests;
+
+/// <summary>One contract, run against every provider.</summary>
+public sealed class StorageContractTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _cleanup = [];
+
+    public static TheoryData<StorageProviderKind> Providers => SiloTestBase.AllProviders;
+
+    private static readonly GrainStateKey Key = new("counter", "k1", "state");
+
+    private async Task<IStorageProvider> OpenAsync(StorageProviderKind provider, StorageTarget? target = null)
+    {
+        if (target is null)
+        {
+            target = await StorageTarget.CreateAsync(provider);
+            _cleanup.Add(target);
+        }
+        var storage = StorageProviders.Create(new StorageOptions { Provider = provider, ConnectionString = target.ConnectionString }, target.Memory);
+        _cleanup.Insert(0, storage);
+        await storage.InitializeAsync(CancellationToken.None);
+        return storage;
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_state_never_written_reads_as_missing(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+
+        Assert.Null(await storage.GrainStorage.ReadAsync(Key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Writes_bump_the_version_and_read_back_exactly(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+
+        Assert.Equal(1, await states.WriteAsync(Key, """{"value":1}""", expectedVersion: 0));
+        Assert.Equal(2, await states.WriteAsync(Key, """{"value":"ü ✓ 😀 ' \" \\"}""", expectedVersion: 1));
+
+        Assert.Equal(new StoredGrainState("""{"value":"ü ✓ 😀 ' \" \\"}""", 2), await states.ReadAsync(Key));
+        Assert.Null(await states.ReadAsync(Key with { StateName = "other" }));
+        Assert.Null(await states.ReadAsync(Key with { GrainKey = "k2" }));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_write_from_a_stale_version_fails_and_changes_nothing(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        await states.WriteAsync(Key, "\"a\"", 0);
+        await states.WriteAsync(Key, "\"b\"", 1);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "\"stale\"", 1));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "\"new\"", 0));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "\"future\"", 7));
+
+        Assert.Equal(new StoredGrainState("\"b\"", 2), await states.ReadAsync(Key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Clearing_keeps_the_version_so_stale_writers_still_lose(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        await states.WriteAsync(Key, "\"a\"", 0);
+
+        Assert.Equal(2, await states.WriteAsync(Key, null, 1));
+
+        Assert.Equal(new StoredGrainState(null, 2), await states.ReadAsync(Key));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "\"stale\"", 1));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "\"fresh\"", 0));
+        Assert.Equal(3, await states.WriteAsync(Key, "\"again\"", 2));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Of_many_concurrent_writers_from_one_version_exactly_one_wins(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        await states.WriteAsync(Key, "0", 0);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            try { await states.WriteAsync(Key, i.ToString(), 1); return i; }
+            catch (InconsistentStateException) { return -1; }
+        }));
+
+        var winner = Assert.Single(attempts, a => a >= 0);
+        Assert.Equal(new StoredGrainState(winner.ToString(), 2), await states.ReadAsync(Key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Concurrent_writes_to_many_keys_all_commit(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        var keys = Enumerable.Range(0, 300).Select(i => Key with { GrainKey = $"k{i}" }).ToList();
+
+        await Task.WhenAll(keys.Select(k => states.WriteAsync(k, "1", 0)));
+        var versions = await Task.WhenAll(keys.Select(k => states.WriteAsync(k, "2", 1)));
+
+        Assert.All(versions, v => Assert.Equal(2, v));
+        foreach (var key in keys) Assert.Equal(new StoredGrainState("2", 2), await states.ReadAsync(key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Schema_creation_is_idempotent_and_keeps_data(StorageProviderKind provider)
+    {
+        var target = await StorageTarget.CreateAsync(provider);
+        _cleanup.Add(target);
+        var first = await OpenAsync(provider, target);
+        await first.GrainStorage.WriteAsync(Key, "\"kept\"", 0);
+
+        var again = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => OpenAsync(provider, target)));
+
+        foreach (var storage in again) Assert.Equal(new StoredGrainState("\"kept\"", 1), await storage.GrainStorage.ReadAsync(Key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Health_check_answers(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+
+        await storage.CheckHealthAsync(CancellationToken.None);
+    }
+
+    private static readonly GrainId Grain = new("ticker", "g1");
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Reminders_are_stored_read_and_removed(StorageProviderKind provider)
+    {
+        var reminders = (await OpenAsync(provider)).Reminders;
+
+        var entry = await reminders.UpsertAsync(Grain, "renew", T0, TimeSpan.FromMinutes(5));
+        await reminders.UpsertAsync(Grain, "reset", T0.AddHours(1), TimeSpan.FromDays(1));
+        await reminders.UpsertAsync(Grain with { Key = "g2" }, "renew", T0, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(new ReminderEntry(Grain, "renew", T0, TimeSpan.FromMinutes(5), T0, entry.Version), entry);
+        var stored = await reminders.ReadAsync(Grain);
+        Assert.Equal(["renew", "reset"], stored.Select(r => r.Name));
+        Assert.Equal(entry, stored[0]);
+
+        Assert.True(await reminders.RemoveAsync(Grain, "renew"));
+        Assert.False(await reminders.RemoveAsync(Grain, "renew"));
+        Assert.Equal(["reset"], (await reminders.ReadAsync(Grain)).Select(r => r.Name));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Due_reminders_come_earliest_first_up_to_the_limit(StorageProviderKind provider)
+    {
+        var reminders = (await OpenAsync(provider)).Reminders;
+        for (var i = 0; i < 5; i++)
+            await reminders.UpsertAsync(Grain with { Key = $"g{i}" }, "r", T0.AddSeconds(10 - i), TimeSpan.FromMinutes(1));
+
+        var due = await reminders.ReadDueAsync(T0.AddSeconds(8), limit: 2);
+
+        Assert.Equal(["g4", "g3"], due.Select(r => r.Grain.Key));
+        Assert.Empty(await reminders.ReadDueAsync(T0.AddSeconds(5), limit: 10));
+        Assert.Equal(5, (await reminders.ReadDueAsync(T0.AddSeconds(10), limit: 10)).Count);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Advancing_a_reminder_is_conditional_on_its_version(StorageProviderKind provider)
+    {
+        var reminders = (await OpenAsync(provider)).Reminders;
+        var entry = await reminders.UpsertAsync(Grain, "r", T0, TimeSpan.FromMinutes(1));
+
+        Assert.True(await reminders.TryAdvanceAsync(entry, T0.AddMinutes(1)));
+        Assert.False(await reminders.TryAdvanceAsync(entry, T0.AddMinutes(1))); // the same claim twice: second loses
+
+        var current = Assert.Single(await reminders.ReadAsync(Grain));
+        Assert.Equal(T0.AddMinutes(1), current.NextDue);
+        var replaced = await reminders.UpsertAsync(Grain, "r", T0.AddHours(1), TimeSpan.FromMinutes(2));
+        Assert.False(await reminders.TryAdvanceAsync(current, T0.AddMinutes(2))); // replaced meanwhile
+        Assert.Equal(T0.AddHours(1), Assert.Single(await reminders.ReadAsync(Grain)).NextDue);
+        Assert.True(replaced.Version > current.Version);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var item in _cleanup) await item.DisposeAsync();
+    }
+}

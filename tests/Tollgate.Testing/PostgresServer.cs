@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Tollgate.Testing;
+
+/// <summary>
+/// A PostgreSQL server for tests and benchmarks. Uses the one named by the environment variable
+/// <c>TOLLGATE_TEST_POSTGRES</c> (a connection string; .ci/run sets it), otherwise starts a
+/// throwaway cluster on 127.0.0.1 from the machine's PostgreSQL binaries and removes it at exit.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string EnvironmentVariable = "TOLLGATE_TEST_POSTGRES";
+
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static PostgresServer? s_shared;
+
+    private readonly string? _dataDirectory;
+    private readonly string? _binDirectory;
+
+    private PostgresServer(string connectionString, string? dataDirectory = null, string? binDirectory = null)
+    {
+        ConnectionString = connectionString;
+        _dataDirectory = dataDirectory;
+        _binDirectory = binDirectory;
+    }
+
+    /// <summary>Connection string to the server's maintenance database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The server every test in the process shares.</summary>
+    public static async Task<PostgresServer> GetSharedAsync()
+    {
+        await s_gate.WaitAsync();
+        try
+        {
+            if (s_shared is null)
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+                s_shared = string.IsNullOrWhiteSpace(fromEnvironment)
+                    ? await StartThrowawayAsync(durable: false)
+                    : new PostgresServer(fromEnvironment);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => s_shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            return s_shared;
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "tollgate_test")
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ToString();
+    }
+
+    /// <summary>
+    /// Starts a new cluster in a temporary directory. <paramref name="durable"/> keeps fsync on (for
+    /// benchmarks); tests turn it off because they never crash the database itself.
+    /// </summary>
+    public static async Task<PostgresServer> StartThrowawayAsync(bool durable)
+    {
+        var bin = FindBinDirectory();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"tollgate-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDirectory);
+        var asPostgres = Environment.UserName == "root"; // initdb refuses to run as root
+        if (asPostgres) await RunAsync("chown", ["postgres:postgres", dataDirectory]);
+        await RunAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], asPostgres);
+        var port = FreePort();
+        string[] settings =
+        [
+            "-c", "listen_addresses=127.0.0.1", "-c", $"port={port}", "-c", $"unix_socket_directories={dataDirectory}",
+            "-c", "max_connections=200", "-c", "shared_buffers=128MB",
+            .. durable ? Array.Empty<string>() : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+        ];
+        await RunAsync(Path.Combine(bin, "pg_ctl"),
+            ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"], asPostgres);
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100";
+        return new PostgresServer(connectionString, dataDirectory, bin);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataDirectory is null || !Directory.Exists(_dataDirectory)) return;
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], Environment.UserName == "root");
+        }
+        finally
+        {
+            try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static string FindBinDirectory()
+    {
+        IEnumerable<string> candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+            : [];
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException(
+                $"PostgreSQL tests need a server: set {EnvironmentVariable} to a connection string, or install the PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin).");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres = false)
+    {
+        var start = asPostgres
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", file, .. arguments])
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {await error}{await output}");
+    }
+}
