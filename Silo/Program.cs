@@ -1,0 +1,12 @@
+using Tollgate.Api.Extensions;
+using Tollgate.Silo.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTollgateSilo();
+builder.Services.AddTollgateApi();
+
+var app = builder.Build();
+app.UseTollgateApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using Tollgate.Runtime.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Silo.Tests;
+
+public sealed class HealthAndOpenApiTests
+{
+    public static TheoryData<StorageProviderKind> Providers => [StorageProviderKind.Memory, StorageProviderKind.Sqlite, StorageProviderKind.PostgreSql];
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_silo_is_live_and_ready_on_every_provider(StorageProviderKind provider)
+    {
+        await using var storage = await StorageTarget.CreateAsync(provider);
+        await using var silo = new SiloFactory(storage);
+        using var client = silo.CreateClient();
+
+        var live = await client.GetAsync("/health/live");
+        var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+        var check = Assert.Single(report.RootElement.GetProperty("checks").EnumerateArray());
+        Assert.Equal("storage", check.GetProperty("name").GetString());
+        Assert.Equal($"{provider} storage answers.", check.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_fails_with_503_when_the_database_goes_away()
+    {
+        await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.PostgreSql);
+        await using var silo = new SiloFactory(storage);
+        using var client = silo.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        var server = await PostgresServer.GetSharedAsync();
+        var database = new NpgsqlConnectionStringBuilder(storage.ConnectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE \"{database}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+        }
+
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("PostgreSql storage does not answer.", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_is_served()
+    {
+        await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.Memory);
+        await using var silo = new SiloFactory(storage);
+        using var client = silo.CreateClient();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("3.", document.RootElement.GetProperty("openapi").GetString());
+        Assert.True(document.RootElement.TryGetProperty("paths", out _));
+    }
+
+    [Fact]
+    public async Task An_unknown_route_answers_with_a_problem_document()
+    {
+        await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.Memory);
+        await using var silo = new SiloFactory(storage);
+        using var client = silo.CreateClient();
+
+        var response = await client.GetAsync("/v1/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+    }
+}
