@@ -76,7 +76,7 @@ internal sealed class Activation : IGrainContext
 
     /// <summary>Asks the activation to deactivate once no turn runs (and, when draining, the mailbox is empty).</summary>
     public void RequestDeactivation(DeactivationReason reason, bool drainMailbox = false) =>
-        _taskFactory.StartNew(() =>
+        Schedule(() =>
         {
             if (_phase is Phase.Deactivating or Phase.Closed) return;
             if (reason == DeactivationReason.Idle && (IdleTime < _runtime.Options.IdleDeactivationAge || _runningTurns > 0 || HasMail()))
@@ -100,7 +100,14 @@ internal sealed class Activation : IGrainContext
     {
         if (_pumpScheduled) return;
         _pumpScheduled = true;
-        _taskFactory.StartNew(Pump);
+        Schedule(Pump);
+    }
+
+    // The activation's work must not inherit whoever happened to trigger it (an HTTP request's
+    // async-locals, another grain's call chain): turns set their own context.
+    private void Schedule(Action work)
+    {
+        using (ExecutionContext.SuppressFlow()) _taskFactory.StartNew(work);
     }
 
     private void Pump()
