@@ -36,21 +36,6 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         return transaction;
     }
 
-    protected override IReadOnlyList<string> Migrations { get; } =
-    [
-        """
-        CREATE TABLE grain_state (
-            grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL,
-            version bigint NOT NULL, payload text NULL, modified_at bigint NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, state_name));
-        CREATE TABLE reminders (
-            grain_type text NOT NULL, grain_key text NOT NULL, reminder_name text NOT NULL,
-            start_at bigint NOT NULL, period_ms bigint NOT NULL, next_due bigint NOT NULL, version bigint NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, reminder_name));
-        CREATE INDEX reminders_next_due ON reminders (next_due);
-        """,
-    ];
-
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

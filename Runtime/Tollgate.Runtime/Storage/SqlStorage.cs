@@ -46,8 +46,24 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     /// <summary>The placeholder of the i-th (1-based) positional parameter.</summary>
     protected abstract string Parameter(int index);
 
-    /// <summary>Migrations in order; each runs once, in one transaction, recorded in tollgate_schema.</summary>
-    protected abstract IReadOnlyList<string> Migrations { get; }
+    /// <summary>
+    /// Schema migrations in order; each runs once, in one transaction, recorded in tollgate_schema.
+    /// Written in the SQL both databases share (SQLite gives bigint columns integer affinity).
+    /// </summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE grain_state (
+            grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL,
+            version bigint NOT NULL, payload text NULL, modified_at bigint NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name));
+        CREATE TABLE reminders (
+            grain_type text NOT NULL, grain_key text NOT NULL, reminder_name text NOT NULL,
+            start_at bigint NOT NULL, period_ms bigint NOT NULL, next_due bigint NOT NULL, version bigint NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, reminder_name));
+        CREATE INDEX reminders_next_due ON reminders (next_due);
+        """,
+    ];
 
     /// <summary>Begins the migration transaction, holding whatever lock keeps two silos from migrating at once.</summary>
     protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -58,7 +74,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         await using var transaction = await BeginMigrationAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS tollgate_schema (version integer PRIMARY KEY, applied_at text NOT NULL)", cancellationToken);
         var applied = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM tollgate_schema", cancellationToken));
-        for (var version = applied + 1; version <= Migrations.Count; version++)
+        for (var version = applied + 1; version <= Migrations.Length; version++)
         {
             await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken);
             await ExecuteAsync(connection, transaction, $"INSERT INTO tollgate_schema (version, applied_at) VALUES ({version}, '{DateTimeOffset.UtcNow:O}')", cancellationToken);

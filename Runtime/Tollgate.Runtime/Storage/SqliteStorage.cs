@@ -52,19 +52,4 @@ internal sealed class SqliteStorage : SqlStorage
         // BEGIN IMMEDIATE: a second silo starting on the same file waits here.
         return ((SqliteConnection)connection).BeginTransaction(deferred: false);
     }
-
-    protected override IReadOnlyList<string> Migrations { get; } =
-    [
-        """
-        CREATE TABLE grain_state (
-            grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL,
-            version integer NOT NULL, payload text NULL, modified_at integer NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, state_name));
-        CREATE TABLE reminders (
-            grain_type text NOT NULL, grain_key text NOT NULL, reminder_name text NOT NULL,
-            start_at integer NOT NULL, period_ms integer NOT NULL, next_due integer NOT NULL, version integer NOT NULL,
-            PRIMARY KEY (grain_type, grain_key, reminder_name));
-        CREATE INDEX reminders_next_due ON reminders (next_due);
-        """,
-    ];
 }
