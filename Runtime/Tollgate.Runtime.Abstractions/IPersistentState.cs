@@ -19,6 +19,12 @@ public interface IPersistentState<TState> where TState : class, new()
     Task ReadStateAsync();
     Task WriteStateAsync();
 
+    /// <summary>
+    /// Writes the state and appends the records in the same transaction: both are stored, or
+    /// (on a version conflict or failure) neither.
+    /// </summary>
+    Task WriteStateAsync(IReadOnlyList<JournalRecord> records);
+
     /// <summary>Removes the stored state and resets <see cref="State"/> to a new instance.</summary>
     Task ClearStateAsync();
 }

@@ -178,10 +178,72 @@ public sealed class StorageContractTests : IAsyncLifetime
         Assert.True(replaced.Version > current.Version);
     }
 
+    private static JournalRecord Audit(string scope, string name, int minute, string payload = "{}") =>
+        new("audit", scope, name, T0.AddMinutes(minute), payload);
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Journal_records_are_stored_with_the_state_write_that_carries_them(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+
+        await storage.GrainStorage.WriteAsync(Key, "1", 0, [Audit("t1", "member.added", 0, """{"who":"ü"}"""), Audit("t1", "apikey.created", 1)]);
+
+        var records = await storage.Journal.ReadAsync(new JournalQuery("audit"));
+        Assert.Equal(["apikey.created", "member.added"], records.Select(r => r.Name));
+        Assert.Equal(new StoredJournalRecord(records[1].Sequence, "audit", "t1", "member.added", T0, """{"who":"ü"}"""), records[1]);
+        Assert.True(records[0].Sequence > records[1].Sequence);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_conflicting_write_stores_none_of_its_journal_records(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+        await storage.GrainStorage.WriteAsync(Key, "1", 0, [Audit("t1", "first", 0)]);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try { await storage.GrainStorage.WriteAsync(Key, "2", 1, [Audit("t1", $"attempt{i}", 1)]); return true; }
+            catch (InconsistentStateException) { return false; }
+        }));
+
+        Assert.Single(attempts, ok => ok);
+        var names = (await storage.Journal.ReadAsync(new JournalQuery("audit"))).Select(r => r.Name).ToList();
+        Assert.Equal(2, names.Count);
+        Assert.Equal("first", names[1]);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Journal_queries_filter_by_scope_name_and_time_and_page_with_a_cursor(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+        var version = 0L;
+        for (var minute = 0; minute < 10; minute++)
+            version = await storage.GrainStorage.WriteAsync(Key, "x", version,
+                [Audit(minute % 2 == 0 ? "even" : "odd", minute < 5 ? "early" : "late", minute), new JournalRecord("usage", "even", "early", T0, "{}")]);
+        var journal = storage.Journal;
+
+        Assert.Equal(5, (await journal.ReadAsync(new JournalQuery("audit") { Scope = "even" })).Count);
+        Assert.Equal(10, (await journal.ReadAsync(new JournalQuery("usage"))).Count);
+        Assert.Equal([9, 7, 5], (await journal.ReadAsync(new JournalQuery("audit") { Scope = "odd", Name = "late" })).Select(r => (r.At - T0).Minutes));
+        Assert.Equal([5, 4, 3], (await journal.ReadAsync(new JournalQuery("audit") { From = T0.AddMinutes(3), To = T0.AddMinutes(6) })).Select(r => (r.At - T0).Minutes));
+
+        var firstPage = await journal.ReadAsync(new JournalQuery("audit") { Limit = 4 });
+        var secondPage = await journal.ReadAsync(new JournalQuery("audit") { Limit = 4, Before = firstPage[^1].Sequence });
+        var lastPage = await journal.ReadAsync(new JournalQuery("audit") { Limit = 4, Before = secondPage[^1].Sequence });
+        Assert.Equal(Enumerable.Range(0, 10).Reverse(), firstPage.Concat(secondPage).Concat(lastPage).Select(r => (r.At - T0).Minutes));
+        Assert.Equal(2, lastPage.Count);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         foreach (var item in _cleanup) await item.DisposeAsync();
     }
+}
+
+internal static class GrainStorageTestExtensions
+{
+    public static Task<long> WriteAsync(this IGrainStorage storage, GrainStateKey key, string? payload, long expectedVersion) =>
+        storage.WriteAsync(key, payload, expectedVersion, []);
 }

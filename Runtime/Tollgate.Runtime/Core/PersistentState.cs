@@ -27,25 +27,27 @@ internal sealed class PersistentState<TState>(
         State = stored?.Payload is { } payload ? serializer.Deserialize<TState>(payload) : new TState();
     }
 
-    public async Task WriteStateAsync()
+    public Task WriteStateAsync() => WriteStateAsync([]);
+
+    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records)
     {
         var payload = serializer.Serialize(State);
-        _version = await WriteAsync(payload);
+        _version = await WriteAsync(payload, records);
         RecordExists = true;
     }
 
     public async Task ClearStateAsync()
     {
-        if (_version != 0) _version = await WriteAsync(payload: null);
+        if (_version != 0) _version = await WriteAsync(payload: null, []);
         State = new TState();
         RecordExists = false;
     }
 
-    private async Task<long> WriteAsync(string? payload)
+    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records)
     {
         try
         {
-            return await storage.WriteAsync(key, payload, _version);
+            return await storage.WriteAsync(key, payload, _version, records);
         }
         catch
         {

@@ -26,6 +26,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new GrainStateSerializer());
         services.TryAddSingleton(sp => StorageProviders.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetService<MemoryDatabase>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IStorageProvider>().Journal);
         services.TryAddSingleton(sp => new GrainTypeRegistry(sp.GetServices<GrainClassRegistration>().Select(r => r.Type)));
         services.TryAddSingleton(sp => new GrainRuntime(
             sp, sp.GetRequiredService<GrainTypeRegistry>(), sp.GetRequiredService<IOptions<GrainRuntimeOptions>>(),

@@ -19,8 +19,11 @@ public interface IGrainStorage
 {
     Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the payload (null clears it) and returns the new version.</summary>
-    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores the payload (null clears it) and appends the journal records in the same transaction;
+    /// returns the new version. On a conflict neither is stored.
+    /// </summary>
+    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One database behind a silo: grain state, reminders and their schema.</summary>
@@ -29,6 +32,7 @@ public interface IStorageProvider : IAsyncDisposable
     string Name { get; }
     IGrainStorage GrainStorage { get; }
     IReminderTable Reminders { get; }
+    IJournalReader Journal { get; }
 
     /// <summary>Creates or migrates the schema; safe to run from several silos at once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -11,14 +11,16 @@ public sealed class MemoryDatabase
     internal readonly object Gate = new();
     internal readonly Dictionary<GrainStateKey, StoredGrainState> States = [];
     internal readonly Dictionary<(GrainId Grain, string Name), ReminderEntry> Reminders = [];
+    internal readonly List<StoredJournalRecord> Journal = [];
 }
 
 /// <summary>Storage for tests: same contract as the SQL providers, nothing survives the process.</summary>
-internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider, IGrainStorage, IReminderTable
+internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     public string Name => "Memory";
     public IGrainStorage GrainStorage => this;
     public IReminderTable Reminders => this;
+    public IJournalReader Journal => this;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task CheckHealthAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -29,7 +31,7 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
         lock (database.Gate) return Task.FromResult(database.States.GetValueOrDefault(key));
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default)
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default)
     {
         lock (database.Gate)
         {
@@ -37,6 +39,9 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
             if (stored != expectedVersion)
                 return Task.FromException<long>(StateConflict.For(key, expectedVersion));
             database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
+            foreach (var record in records)
+                database.Journal.Add(new StoredJournalRecord(database.Journal.Count + 1, record.Stream, record.Scope, record.Name,
+                    DateTimeOffset.FromUnixTimeMilliseconds(record.At.ToUnixTimeMilliseconds()), record.Payload));
             return Task.FromResult(expectedVersion + 1);
         }
     }
@@ -80,5 +85,18 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
             database.Reminders[(entry.Grain, entry.Name)] = stored with { NextDue = nextDue, Version = stored.Version + 1 };
             return Task.FromResult(true);
         }
+    }
+
+    public Task<IReadOnlyList<StoredJournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+            return Task.FromResult<IReadOnlyList<StoredJournalRecord>>(database.Journal
+                .Where(r => r.Stream == query.Stream
+                    && (query.Scope is null || r.Scope == query.Scope)
+                    && (query.Name is null || r.Name == query.Name)
+                    && (query.From is null || r.At >= query.From)
+                    && (query.To is null || r.At < query.To)
+                    && (query.Before is null || r.Sequence < query.Before))
+                .OrderByDescending(r => r.Sequence).Take(query.Limit).ToList());
     }
 }

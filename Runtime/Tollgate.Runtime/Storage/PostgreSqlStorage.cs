@@ -19,6 +19,8 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    protected override string IdentityColumn => "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+
     protected override string Parameter(int index) => $"${index}";
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)

@@ -8,11 +8,13 @@ namespace Tollgate.Runtime.Storage;
 /// provider supplies connections, its parameter syntax and its schema; the statements are the same.
 /// Times are stored as Unix milliseconds so both databases compare them exactly.
 /// </summary>
-internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable
+internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
     private readonly string _readState, _insertState, _updateState;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
+    private readonly string _insertJournal;
+    private readonly string[] _migrations;
 
     protected SqlStorage(StorageOptions options, int writeConcurrency)
     {
@@ -34,12 +36,18 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         const string reminderColumns = "grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version";
         _readReminders = $"SELECT {reminderColumns} FROM reminders WHERE grain_type = {P(1)} AND grain_key = {P(2)} ORDER BY reminder_name";
         _readDueReminders = $"SELECT {reminderColumns} FROM reminders WHERE next_due <= {P(1)} ORDER BY next_due LIMIT {P(2)}";
+        _insertJournal = $"INSERT INTO journal (stream, scope, name, at, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})";
+        _migrations = Migrations.Select(m => m.Replace("{identity}", IdentityColumn)).ToArray();
         _advanceReminder = $"UPDATE reminders SET next_due = {P(4)}, version = version + 1 WHERE {string.Format(reminderKey, P(1), P(2), P(3))} AND version = {P(5)}";
     }
 
     public abstract string Name { get; }
     public IGrainStorage GrainStorage => this;
     public IReminderTable Reminders => this;
+    public IJournalReader Journal => this;
+
+    /// <summary>The column definition of an auto-increasing bigint primary key.</summary>
+    protected abstract string IdentityColumn { get; }
 
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -63,6 +71,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
             PRIMARY KEY (grain_type, grain_key, reminder_name));
         CREATE INDEX reminders_next_due ON reminders (next_due);
         """,
+        """
+        CREATE TABLE journal (
+            seq {identity}, stream text NOT NULL, scope text NOT NULL, name text NOT NULL,
+            at bigint NOT NULL, payload text NOT NULL);
+        CREATE INDEX journal_stream_seq ON journal (stream, seq);
+        CREATE INDEX journal_stream_scope_seq ON journal (stream, scope, seq);
+        """,
     ];
 
     /// <summary>Begins the migration transaction, holding whatever lock keeps two silos from migrating at once.</summary>
@@ -74,9 +89,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         await using var transaction = await BeginMigrationAsync(connection, cancellationToken);
         await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS tollgate_schema (version integer PRIMARY KEY, applied_at text NOT NULL)", cancellationToken);
         var applied = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM tollgate_schema", cancellationToken));
-        for (var version = applied + 1; version <= Migrations.Length; version++)
+        for (var version = applied + 1; version <= _migrations.Length; version++)
         {
-            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken);
+            await ExecuteAsync(connection, transaction, _migrations[version - 1], cancellationToken);
             await ExecuteAsync(connection, transaction, $"INSERT INTO tollgate_schema (version, applied_at) VALUES ({version}, '{DateTimeOffset.UtcNow:O}')", cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -104,38 +119,54 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         return new StoredGrainState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, CancellationToken cancellationToken = default) =>
-        _writer.Value.WriteAsync(key, payload, expectedVersion);
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default) =>
+        _writer.Value.WriteAsync(key, payload, expectedVersion, records);
 
-    /// <summary>One transaction for a whole batch. A version mismatch changes no row, so it fails only its own write.</summary>
+    /// <summary>
+    /// One transaction for a whole batch. A version mismatch changes no row, so it fails only its
+    /// own write; journal records go in only for the writes that applied.
+    /// </summary>
     private async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         await using var connection = await OpenConnectionAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
         var modifiedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var rows = await ExecuteAllAsync(connection, transaction, batch.Select(w => (WriteStatement(w), WriteArguments(w, modifiedAt))).ToList());
+        for (var i = 0; i < batch.Count; i++) batch[i].Applied = rows[i] == 1;
+        var records = batch.Where(w => w.Applied).SelectMany(w => w.Records)
+            .Select(r => (_insertJournal, new object?[] { r.Stream, r.Scope, r.Name, r.At.ToUnixTimeMilliseconds(), r.Payload }))
+            .ToList();
+        if (records.Count > 0) await ExecuteAllAsync(connection, transaction, records);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Runs the statements in order, in one round trip where the driver batches; returns rows affected by each.</summary>
+    private async Task<int[]> ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Sql, object?[] Arguments)> statements)
+    {
+        var rows = new int[statements.Count];
         if (connection.CanCreateBatch)
         {
-            await using var dbBatch = connection.CreateBatch();
-            dbBatch.Transaction = transaction;
-            foreach (var write in batch)
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var (sql, arguments) in statements)
             {
-                var command = dbBatch.CreateBatchCommand();
-                command.CommandText = WriteStatement(write);
-                foreach (var value in WriteArguments(write, modifiedAt)) command.Parameters.Add(NewParameter(command.CreateParameter(), command.Parameters.Count + 1, value));
-                dbBatch.BatchCommands.Add(command);
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql;
+                for (var i = 0; i < arguments.Length; i++) command.Parameters.Add(NewParameter(command.CreateParameter(), i + 1, arguments[i]));
+                batch.BatchCommands.Add(command);
             }
-            await dbBatch.ExecuteNonQueryAsync();
-            for (var i = 0; i < batch.Count; i++) batch[i].Applied = dbBatch.BatchCommands[i].RecordsAffected == 1;
+            await batch.ExecuteNonQueryAsync();
+            for (var i = 0; i < rows.Length; i++) rows[i] = batch.BatchCommands[i].RecordsAffected;
         }
         else
         {
-            foreach (var write in batch)
+            for (var i = 0; i < rows.Length; i++)
             {
-                await using var command = Command(connection, transaction, WriteStatement(write), WriteArguments(write, modifiedAt));
-                write.Applied = await command.ExecuteNonQueryAsync() == 1;
+                await using var command = Command(connection, transaction, statements[i].Sql, statements[i].Arguments);
+                rows[i] = await command.ExecuteNonQueryAsync();
             }
         }
-        await transaction.CommitAsync();
+        return rows;
     }
 
     private string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
@@ -187,6 +218,38 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), TimeSpan.FromMilliseconds(reader.GetInt64(4)),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetInt64(6)));
         return entries;
+    }
+
+    // ---- journal ----
+
+    // Sequence numbers come from the database at insert; transactions committing concurrently may
+    // become visible slightly out of sequence order, which a newest-first audit listing tolerates.
+    public async Task<IReadOnlyList<StoredJournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default)
+    {
+        var conditions = new List<string>();
+        var arguments = new List<object?>();
+        void Where(string column, string comparison, object value)
+        {
+            arguments.Add(value);
+            conditions.Add($"{column} {comparison} {Parameter(arguments.Count)}");
+        }
+        Where("stream", "=", query.Stream);
+        if (query.Scope is not null) Where("scope", "=", query.Scope);
+        if (query.Name is not null) Where("name", "=", query.Name);
+        if (query.From is { } from) Where("at", ">=", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Where("at", "<", to.ToUnixTimeMilliseconds());
+        if (query.Before is { } before) Where("seq", "<", before);
+        arguments.Add((long)query.Limit);
+        var sql = $"SELECT seq, stream, scope, name, at, payload FROM journal WHERE {string.Join(" AND ", conditions)} ORDER BY seq DESC LIMIT {Parameter(arguments.Count)}";
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, [.. arguments]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<StoredJournalRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+            records.Add(new StoredJournalRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
+        return records;
     }
 
     private static DateTimeOffset TruncateToMs(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());

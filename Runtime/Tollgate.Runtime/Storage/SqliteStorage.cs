@@ -33,6 +33,8 @@ internal sealed class SqliteStorage : SqlStorage
         return connection;
     }
 
+    protected override string IdentityColumn => "integer PRIMARY KEY AUTOINCREMENT";
+
     protected override string Parameter(int index) => $"@p{index}";
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)

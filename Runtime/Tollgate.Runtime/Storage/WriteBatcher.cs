@@ -3,13 +3,14 @@ using System.Threading.Channels;
 namespace Tollgate.Runtime.Storage;
 
 /// <summary>A state write waiting for the transaction that will carry it.</summary>
-internal sealed class PendingWrite(GrainStateKey key, string? payload, long expectedVersion)
+internal sealed class PendingWrite(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records)
 {
     private readonly TaskCompletionSource<long> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public GrainStateKey Key { get; } = key;
     public string? Payload { get; } = payload;
     public long ExpectedVersion { get; } = expectedVersion;
+    public IReadOnlyList<JournalRecord> Records { get; } = records;
     public long NewVersion => ExpectedVersion + 1;
 
     /// <summary>Set while the batch runs: whether the row matched the expected version.</summary>
@@ -45,9 +46,9 @@ internal sealed class WriteBatcher : IAsyncDisposable
         _writers = Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion)
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records)
     {
-        var write = new PendingWrite(key, payload, expectedVersion);
+        var write = new PendingWrite(key, payload, expectedVersion, records);
         if (!_queue.Writer.TryWrite(write))
             throw new SiloUnavailableException("Storage is shut down; the write was not made.");
         return write.Completion;
