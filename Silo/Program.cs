@@ -3,7 +3,7 @@ using Tollgate.Silo.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTollgateSilo();
-builder.Services.AddTollgateApi();
+builder.Services.AddTollgateApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseTollgateApi();

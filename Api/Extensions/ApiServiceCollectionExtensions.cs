@@ -1,12 +1,58 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
 namespace Tollgate.Api.Extensions;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>Problem details for every error, and the OpenAPI document.</summary>
-    public static IServiceCollection AddTollgateApi(this IServiceCollection services)
+    private const string CallerScheme = "Tollgate";
+
+    /// <summary>Problem details for every error, the OpenAPI document, and authentication by access token or API key.</summary>
+    public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // so bad JSON gets a problem saying what is wrong
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        // Hosted after the silo: both need running grains.
+        services.AddSingleton<AccessTokens>().AddHostedService(sp => sp.GetRequiredService<AccessTokens>());
+        services.AddHostedService<AdminBootstrap>();
+        services.AddSingleton<Sessions>().AddSingleton<TenantGuard>();
+
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "Access token or API key", options =>
+                options.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.Events = new JwtBearerEvents
+                {
+                    // Disabled or deleted users lose access at once, whatever their token says.
+                    OnTokenValidated = async context =>
+                    {
+                        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+                        var profile = await grains.GetGrain<IUserGrain>(context.Principal!.UserId()!).GetProfile();
+                        if (profile is null || profile.Disabled) context.Fail("The user is disabled.");
+                    },
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<AccessTokens>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters());
+        services.AddAuthorizationBuilder().AddTollgatePolicies();
         return services;
     }
 
@@ -15,8 +61,17 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthApi();
+        app.MapAuthApi();
+        app.MapMeApi();
+        app.MapTenantsApi();
+        app.MapApiKeysApi();
+        app.MapAuditLogApi();
+        app.MapAdminApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 using Tollgate.Grains;
 using Tollgate.Runtime;
@@ -10,6 +11,17 @@ public static class SiloHostingExtensions
     /// <summary>The runtime on the configured storage, hosting Tollgate's grains, with quiet single-line logs.</summary>
     public static WebApplicationBuilder AddTollgateSilo(this WebApplicationBuilder builder)
     {
+        // Quiet by default wherever the silo is started from; appsettings, environment and
+        // command line still override these.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                ["Logging:LogLevel:Tollgate"] = "Information",
+            },
+        });
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

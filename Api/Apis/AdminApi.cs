@@ -1,0 +1,53 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record AdminTenant(string Id, string Name, DateTimeOffset CreatedAt);
+public sealed record AdminUser(string Id, string Email, string Name, bool Disabled, bool IsOperator, DateTimeOffset CreatedAt);
+
+/// <summary>What the platform operator sees and does across tenants.</summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator();
+        api.MapGet("/tenants", TenantsAsync).Produces<AdminTenant[]>();
+        api.MapGet("/users", UsersAsync).Produces<AdminUser[]>();
+        api.MapPost("/users/{userId}/disable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, true, http, grains)).Produces<AdminUser>();
+        api.MapPost("/users/{userId}/enable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, false, http, grains)).Produces<AdminUser>();
+        return app;
+    }
+
+    private static async Task<IResult> TenantsAsync(IGrainFactory grains) =>
+        TypedResults.Ok((await grains.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).GetTenants())
+            .Select(t => new AdminTenant(t.Id, t.Name, t.CreatedAt)).ToList());
+
+    private static async Task<IResult> UsersAsync(string? email, IGrainFactory grains)
+    {
+        IEnumerable<string> userIds;
+        if (email is not null)
+        {
+            var inputs = new Inputs();
+            var normalized = inputs.Email("email", email);
+            if (!inputs.IsValid) return inputs.Problem();
+            userIds = await grains.GetGrain<IEmailAccountGrain>(normalized!).GetUserId() is { } id ? [id] : [];
+        }
+        else
+        {
+            userIds = (await grains.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).GetUsers()).Select(u => u.Id);
+        }
+        var profiles = await Task.WhenAll(userIds.Select(id => grains.GetGrain<IUserGrain>(id).GetProfile()));
+        return TypedResults.Ok(profiles.OfType<UserProfile>().Select(ToAdminUser).ToList());
+    }
+
+    private static async Task<IResult> SetDisabledAsync(string userId, bool disabled, HttpContext http, IGrainFactory grains)
+    {
+        if (disabled && userId == http.User.UserId()) return Problems.Conflict("cannot_disable_self", "Operators cannot disable themselves.");
+        var user = grains.GetGrain<IUserGrain>(userId);
+        if (await user.GetProfile() is null) return Problems.NotFound("The user");
+        return TypedResults.Ok(ToAdminUser(await user.SetDisabled(disabled, http.Actor())));
+    }
+
+    private static AdminUser ToAdminUser(UserProfile user) => new(user.Id, user.Email, user.Name, user.Disabled, user.IsOperator, user.CreatedAt);
+}

@@ -1,0 +1,56 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record CreateApiKeyRequest(string? Name, List<string>? Scopes, DateTimeOffset? ExpiresAt);
+public sealed record ApiKeyResponse(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
+public sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Key);
+
+public static class ApiKeysApi
+{
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/tenants/{tenantId}/api-keys").WithTags("API keys").RequireAuthorization(AuthorizationPolicies.Caller);
+        api.MapPost("/", CreateAsync).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
+        api.MapGet("/", ListAsync).Produces<ApiKeyResponse[]>();
+        api.MapDelete("/{keyId}", RevokeAsync).Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, TimeProvider time)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageApiKeys);
+        if (access.Denied) return access.Problem!;
+        var inputs = new Inputs();
+        var name = inputs.Text("name", request.Name, required: true);
+        if (request.Scopes is not { Count: > 0 }) inputs.Fail("scopes", "At least one scope is required.");
+        else if (request.Scopes.FirstOrDefault(s => !ApiKeyScopes.All.Contains(s)) is { } unknown)
+            inputs.Fail("scopes", $"Unknown scope '{unknown}'; known scopes are {string.Join(", ", ApiKeyScopes.All)}.");
+        if (request.ExpiresAt <= time.GetUtcNow()) inputs.Fail("expiresAt", "Expiry must be in the future.");
+        if (!inputs.IsValid) return inputs.Problem();
+
+        var created = await grains.GetGrain<ITenantGrain>(tenantId)
+            .CreateApiKey(new NewApiKey(name!, request.Scopes!.Distinct().ToList(), request.ExpiresAt), http.Actor());
+        var key = created.Info;
+        return TypedResults.Created($"/v1/tenants/{tenantId}/api-keys/{key.Id}",
+            new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, created.Key));
+    }
+
+    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        if (access.Denied) return access.Problem!;
+        var keys = await grains.GetGrain<ITenantGrain>(tenantId).GetApiKeys();
+        return TypedResults.Ok(keys.Select(k => new ApiKeyResponse(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt)).ToList());
+    }
+
+    private static async Task<IResult> RevokeAsync(string tenantId, string keyId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageApiKeys);
+        if (access.Denied) return access.Problem!;
+        return await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId, http.Actor())
+            ? TypedResults.NoContent()
+            : Problems.NotFound("The API key");
+    }
+}

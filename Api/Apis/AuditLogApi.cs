@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record AuditLogPage(IReadOnlyList<JsonObject> Items, string? NextCursor);
+
+/// <summary>The audit log of one tenant (owners, admins) and of the whole platform (operators).</summary>
+public static class AuditLogApi
+{
+    private const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapAuditLogApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/tenants/{tenantId}/audit-log", TenantLogAsync).WithTags("Audit log")
+            .RequireAuthorization(AuthorizationPolicies.Caller).Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        app.MapGroup("/v1/admin").RequireOperator().MapGet("/audit-log", PlatformLogAsync).WithTags("Admin")
+            .Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        return app;
+    }
+
+    private static async Task<IResult> TenantLogAsync(string tenantId, HttpContext http, TenantGuard guard, IJournalReader journal)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ReadAuditLog);
+        if (access.Denied) return access.Problem!;
+        return await ReadAsync(http, journal, tenantId);
+    }
+
+    private static Task<IResult> PlatformLogAsync(HttpContext http, IJournalReader journal, string? tenantId) =>
+        ReadAsync(http, journal, tenantId);
+
+    private static async Task<IResult> ReadAsync(HttpContext http, IJournalReader journal, string? scope)
+    {
+        var query = http.Request.Query;
+        var inputs = new Inputs();
+        var from = Time(inputs, "from", query["from"]);
+        var to = Time(inputs, "to", query["to"]);
+        var action = inputs.Text("action", query["action"], required: false);
+        long? cursor = null;
+        if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
+        {
+            if (long.TryParse(rawCursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0) cursor = parsed;
+            else inputs.Fail("cursor", "Cursor is not one this API returned.");
+        }
+        var limit = 50;
+        if (query["limit"].ToString() is { Length: > 0 } rawLimit && (!int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            inputs.Fail("limit", $"Limit must be a whole number from 1 to {MaxLimit}.");
+        var format = query["format"].ToString();
+        if (format is not ("" or "json" or "csv")) inputs.Fail("format", "Format must be json or csv.");
+        if (!inputs.IsValid) return inputs.Problem();
+
+        var journalQuery = new JournalQuery(Audit.Stream) { Scope = scope, Name = action, From = from, To = to, Before = cursor, Limit = limit };
+        if (format == "csv") return new CsvExport(journal, journalQuery with { Limit = MaxLimit });
+
+        var records = await journal.ReadAsync(journalQuery, http.RequestAborted);
+        var next = records.Count == limit ? records[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new AuditLogPage(records.Select(Item).ToList(), next));
+    }
+
+    private static DateTimeOffset? Time(Inputs inputs, string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        inputs.Fail(field, $"{field} must be an ISO 8601 time such as 2026-01-31T00:00:00Z.");
+        return null;
+    }
+
+    private static JsonObject Item(StoredJournalRecord record)
+    {
+        var item = new JsonObject { ["id"] = record.Sequence.ToString(CultureInfo.InvariantCulture) };
+        foreach (var (key, value) in JsonNode.Parse(record.Payload)!.AsObject().ToList()) item[key] = value?.DeepClone();
+        return item;
+    }
+
+    /// <summary>Streams every matching entry as CSV, page by page, newest first.</summary>
+    private sealed class CsvExport(IJournalReader journal, JournalQuery query) : IResult
+    {
+        private static readonly string[] Columns = ["id", "at", "tenantId", "actorType", "actorId", "action", "resourceType", "resourceId", "before", "after", "ip", "userAgent"];
+
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"audit-log.csv\"";
+            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+            await writer.WriteLineAsync(string.Join(',', Columns));
+            var page = query;
+            while (true)
+            {
+                var records = await journal.ReadAsync(page, http.RequestAborted);
+                foreach (var record in records)
+                {
+                    var item = Item(record);
+                    string? Text(string name) => item[name] is { } node ? node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString() : null;
+                    var actor = item["actor"];
+                    await writer.WriteLineAsync(string.Join(',', new[]
+                    {
+                        Text("id"), Text("at"), Text("tenantId"), actor?["type"]?.GetValue<string>(), actor?["id"]?.GetValue<string>(),
+                        Text("action"), Text("resourceType"), Text("resourceId"), Text("before"), Text("after"), Text("ip"), Text("userAgent"),
+                    }.Select(Cell)));
+                }
+                if (records.Count < page.Limit) break;
+                page = page with { Before = records[^1].Sequence };
+            }
+        }
+
+        // Quotes every cell, and defuses text a spreadsheet would run as a formula.
+        private static string Cell(string? value)
+        {
+            if (value is null) return "";
+            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+            return "\"" + value.Replace("\"", "\"\"") + "\"";
+        }
+    }
+}

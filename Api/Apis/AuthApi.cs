@@ -1,0 +1,92 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record RegisterRequest(string? Email, string? Password, string? Name, string? TenantName);
+public sealed record LoginRequest(string? Email, string? Password);
+public sealed record RefreshRequest(string? RefreshToken);
+public sealed record UserSummary(string Id, string Email, string Name);
+public sealed record TenantSummary(string Id, string Name);
+public sealed record RegisterResponse(UserSummary User, TenantSummary Tenant, string AccessToken, string RefreshToken, int ExpiresIn);
+
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous();
+        api.MapPost("/register", RegisterAsync).Produces<RegisterResponse>(StatusCodes.Status201Created);
+        api.MapPost("/login", LoginAsync).Produces<TokenPair>();
+        api.MapPost("/refresh", RefreshAsync).Produces<TokenPair>();
+        api.MapPost("/logout", LogoutAsync).Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> RegisterAsync(RegisterRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
+    {
+        var inputs = new Inputs();
+        var email = inputs.Email("email", request.Email);
+        var password = inputs.Password("password", request.Password);
+        var name = inputs.Text("name", request.Name, required: false);
+        var tenantName = inputs.Text("tenantName", request.TenantName, required: false);
+        if (!inputs.IsValid) return inputs.Problem();
+
+        name ??= email![..email!.IndexOf('@')];
+        var account = await grains.GetGrain<IEmailAccountGrain>(email!)
+            .Register(new Registration(email!, password!, name, tenantName ?? $"{name}'s workspace"), http.Actor());
+        if (account is null) return Problems.Conflict("email_taken", "An account with this email already exists.");
+
+        var tokens = await sessions.StartAsync(account.User.Id);
+        return TypedResults.Created("/v1/me", new RegisterResponse(
+            new UserSummary(account.User.Id, account.User.Email, account.User.Name),
+            new TenantSummary(account.Tenant.Id, account.Tenant.Name),
+            tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn));
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
+    {
+        var inputs = new Inputs();
+        if (string.IsNullOrWhiteSpace(request.Email)) inputs.Fail("email", "Email is required.");
+        if (string.IsNullOrEmpty(request.Password)) inputs.Fail("password", "Password is required.");
+        if (!inputs.IsValid) return inputs.Problem();
+
+        // Any text may be tried as an email; one that is not an address simply has no account.
+        var email = request.Email!.Trim().ToLowerInvariant();
+        var result = email.Length <= 254 && !Inputs.HasForbiddenCharacters(email)
+            ? await grains.GetGrain<IEmailAccountGrain>(email).Login(request.Password!)
+            : new LoginResult.Invalid();
+        switch (result)
+        {
+            case LoginResult.Success success:
+                return TypedResults.Ok(await sessions.StartAsync(success.UserId));
+            case LoginResult.LockedOut locked:
+                var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString();
+                return Problems.Create(StatusCodes.Status429TooManyRequests, "too_many_attempts", "Too many failed logins",
+                    $"Too many failed logins for this email. Try again in {seconds} seconds.");
+            default:
+                return Problems.Unauthorized("invalid_credentials", "The email or password is wrong.");
+        }
+    }
+
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, IGrainFactory grains, Sessions sessions)
+    {
+        if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
+        var refused = Problems.Unauthorized("invalid_refresh_token", "The refresh token is not valid.");
+        if (await grains.GetGrain<ISessionGrain>(token.SessionId).Refresh(token.Secret) is not RefreshResult.Rotated rotated) return refused;
+        var user = await grains.GetGrain<IUserGrain>(rotated.UserId).GetProfile();
+        if (user is null || user.Disabled)
+        {
+            await grains.GetGrain<ISessionGrain>(token.SessionId).Revoke();
+            return refused;
+        }
+        return TypedResults.Ok(sessions.Pair(rotated.UserId, rotated.Token));
+    }
+
+    private static async Task<IResult> LogoutAsync(RefreshRequest request, IGrainFactory grains)
+    {
+        if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
+        await grains.GetGrain<ISessionGrain>(token.SessionId).Logout(token.Secret);
+        return TypedResults.NoContent();
+    }
+}

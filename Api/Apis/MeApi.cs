@@ -1,0 +1,53 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record MeTenant(string Id, string Name, string Role);
+public sealed record MeResponse(string Id, string Email, string Name, IReadOnlyList<MeTenant> Tenants);
+public sealed record UpdateMeRequest(string? Name);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public static class MeApi
+{
+    public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthorizationPolicies.User);
+        api.MapGet("/", GetAsync).Produces<MeResponse>();
+        api.MapPatch("/", UpdateAsync).Produces<MeResponse>();
+        api.MapPost("/password", ChangePasswordAsync).Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains) =>
+        await MeAsync(grains, await grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile());
+
+    private static async Task<IResult> UpdateAsync(UpdateMeRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var name = inputs.Text("name", request.Name, required: true);
+        if (!inputs.IsValid) return inputs.Problem();
+        return await MeAsync(grains, await grains.GetGrain<IUserGrain>(http.User.UserId()!).Rename(name!, http.Actor()));
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        if (string.IsNullOrEmpty(request.CurrentPassword)) inputs.Fail("currentPassword", "The current password is required.");
+        var newPassword = inputs.Password("newPassword", request.NewPassword);
+        if (!inputs.IsValid) return inputs.Problem();
+        var changed = await grains.GetGrain<IUserGrain>(http.User.UserId()!).ChangePassword(request.CurrentPassword!, newPassword!, http.Actor());
+        return changed ? TypedResults.NoContent() : Problems.Field("currentPassword", "The current password is wrong.");
+    }
+
+    private static async Task<IResult> MeAsync(IGrainFactory grains, UserProfile? user)
+    {
+        if (user is null) return Problems.NotFound("The user");
+        var tenants = await Task.WhenAll(user.Tenants.Select(async membership =>
+        {
+            var tenant = await grains.GetGrain<ITenantGrain>(membership.Key).Get();
+            return new MeTenant(membership.Key, tenant?.Name ?? "", membership.Value.ToWire());
+        }));
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, tenants));
+    }
+}

@@ -1,0 +1,118 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record CreateTenantRequest(string? Name);
+public sealed record TenantSettingsDto(string? BillingEmail);
+public sealed record UpdateTenantRequest(string? Name, TenantSettingsDto? Settings);
+public sealed record TenantResponse(string Id, string Name, TenantSettingsDto Settings, DateTimeOffset CreatedAt);
+public sealed record AddMemberRequest(string? Email, string? Role);
+public sealed record ChangeRoleRequest(string? Role);
+public sealed record MemberResponse(string UserId, string Email, string Role, DateTimeOffset AddedAt);
+
+public static class TenantsApi
+{
+    public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(AuthorizationPolicies.Caller);
+        api.MapPost("/", CreateAsync).RequireAuthorization(AuthorizationPolicies.User).Produces<TenantResponse>(StatusCodes.Status201Created);
+        api.MapGet("/{tenantId}", GetAsync).Produces<TenantResponse>();
+        api.MapPatch("/{tenantId}", UpdateAsync).Produces<TenantResponse>();
+
+        var members = api.MapGroup("/{tenantId}/members").WithTags("Members");
+        members.MapGet("/", GetMembersAsync).Produces<MemberResponse[]>();
+        members.MapPost("/", AddMemberAsync).Produces<MemberResponse>(StatusCodes.Status201Created);
+        members.MapPatch("/{userId}", ChangeRoleAsync).Produces<MemberResponse>();
+        members.MapDelete("/{userId}", RemoveMemberAsync).Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(CreateTenantRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var name = inputs.Text("name", request.Name, required: true);
+        if (!inputs.IsValid) return inputs.Problem();
+        var user = await grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile();
+        if (user is null) return Problems.NotFound("The user");
+        var tenantId = Secrets.NewId("ten");
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Create(name!, user.Id, user.Email, http.Actor());
+        await grains.GetGrain<IUserGrain>(user.Id).JoinTenant(tenantId, TenantRole.Owner);
+        await grains.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
+        return TypedResults.Created($"/v1/tenants/{tenantId}", ToResponse(tenant));
+    }
+
+    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        if (access.Denied) return access.Problem!;
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Get();
+        return tenant is null ? Problems.NotFound("The tenant") : TypedResults.Ok(ToResponse(tenant));
+    }
+
+    private static async Task<IResult> UpdateAsync(string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageSettings);
+        if (access.Denied) return access.Problem!;
+        var inputs = new Inputs();
+        var name = request.Name is null ? null : inputs.Text("name", request.Name, required: true);
+        var billingEmail = request.Settings is null ? null : inputs.Email("settings.billingEmail", request.Settings.BillingEmail, required: false);
+        if (!inputs.IsValid) return inputs.Problem();
+        var settings = request.Settings is null ? null : new TenantSettings(billingEmail);
+        return TypedResults.Ok(ToResponse(await grains.GetGrain<ITenantGrain>(tenantId).Update(name, settings, http.Actor())));
+    }
+
+    private static async Task<IResult> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        if (access.Denied) return access.Problem!;
+        return TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetMembers()).Select(ToResponse).ToList());
+    }
+
+    private static async Task<IResult> AddMemberAsync(string tenantId, AddMemberRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
+        if (access.Denied) return access.Problem!;
+        var inputs = new Inputs();
+        var email = inputs.Email("email", request.Email);
+        var role = ParseRole(inputs, request.Role);
+        if (!inputs.IsValid) return inputs.Problem();
+        var userId = await grains.GetGrain<IEmailAccountGrain>(email!).GetUserId();
+        if (userId is null) return Problems.Create(StatusCodes.Status404NotFound, "user_not_found", "Not found", "No user has registered with this email.");
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).AddMember(userId, email!, role!.Value, access.Role, http.Actor());
+        return change.Error == TenantChangeError.None
+            ? TypedResults.Created($"/v1/tenants/{tenantId}/members/{userId}", ToResponse(change.Value!))
+            : Problems.For(change.Error, change.Detail);
+    }
+
+    private static async Task<IResult> ChangeRoleAsync(string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
+        if (access.Denied) return access.Problem!;
+        var inputs = new Inputs();
+        var role = ParseRole(inputs, request.Role);
+        if (!inputs.IsValid) return inputs.Problem();
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).ChangeRole(userId, role!.Value, access.Role, http.Actor());
+        return change.Error == TenantChangeError.None ? TypedResults.Ok(ToResponse(change.Value!)) : Problems.For(change.Error, change.Detail);
+    }
+
+    private static async Task<IResult> RemoveMemberAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
+        if (access.Denied) return access.Problem!;
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).RemoveMember(userId, access.Role, http.Actor());
+        return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
+    }
+
+    private static TenantRole? ParseRole(Inputs inputs, string? role)
+    {
+        if (TenantRoles.TryParse(role, out var parsed)) return parsed;
+        inputs.Fail("role", "Role must be one of owner, admin, billing, member.");
+        return null;
+    }
+
+    private static TenantResponse ToResponse(TenantInfo tenant) =>
+        new(tenant.Id, tenant.Name, new TenantSettingsDto(tenant.Settings.BillingEmail), tenant.CreatedAt);
+
+    private static MemberResponse ToResponse(TenantMember member) => new(member.UserId, member.Email, member.Role.ToWire(), member.AddedAt);
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Tollgate.Api.Auth;
+
+/// <summary>
+/// Issues and describes the validation of access tokens: HS256 JWTs living 15 minutes. The key is
+/// <c>Auth:SigningKey</c> or, when unset, one generated once and kept by the platform so tokens
+/// survive restarts. It is loaded when the silo starts, before requests are served.
+/// </summary>
+public sealed class AccessTokens(IOptions<AuthOptions> options, IGrainFactory grains, TimeProvider timeProvider) : IHostedService
+{
+    public const string Issuer = "tollgate";
+    public const string Audience = "tollgate";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    private readonly JsonWebTokenHandler _handler = new();
+    private SymmetricSecurityKey? _key;
+
+    public SymmetricSecurityKey Key => _key ?? throw new InvalidOperationException("The signing key is not loaded yet.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var configured = options.Value.SigningKey;
+        if (!string.IsNullOrEmpty(configured) && Encoding.UTF8.GetByteCount(configured) < 32)
+            throw new OptionsValidationException(AuthOptions.SectionName, typeof(AuthOptions), ["Auth:SigningKey must be at least 32 bytes long."]);
+        var bytes = string.IsNullOrEmpty(configured)
+            ? await grains.GetGrain<IPlatformSecretGrain>("jwt-signing-key").GetOrCreate(64)
+            : Encoding.UTF8.GetBytes(configured);
+        _key = new SymmetricSecurityKey(bytes) { KeyId = "tollgate" };
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public (string Token, int ExpiresIn) Issue(string userId, string sessionId)
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + Lifetime,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId), new Claim(JwtRegisteredClaimNames.Sid, sessionId)]),
+            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
+        });
+        return (token, (int)Lifetime.TotalSeconds);
+    }
+
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        IssuerSigningKeyResolver = (_, _, _, _) => [Key],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+    };
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tollgate.Api.Auth;
+
+/// <summary>Authenticates apps by the <c>X-Api-Key</c> header as their tenant, with the key's scopes.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values)) return AuthenticateResult.NoResult();
+        var key = values.ToString();
+        if (!key.StartsWith("tg_", StringComparison.Ordinal) || key.Length > 200) return AuthenticateResult.Fail("Malformed API key.");
+        var identity = await grains.GetGrain<IApiKeyGrain>(Secrets.Hash(key)).Authenticate();
+        if (identity is null) return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
+        var claims = new List<Claim>
+        {
+            new(CallerClaims.TenantId, identity.TenantId),
+            new(CallerClaims.ApiKeyId, identity.KeyId),
+        };
+        claims.AddRange(identity.Scopes.Select(scope => new Claim(CallerClaims.Scope, scope)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api.Auth;
+
+public static class AuthorizationPolicies
+{
+    /// <summary>A person signed in with an access token.</summary>
+    public const string User = "user";
+
+    /// <summary>A person or an app (API key); tenant routes then check the tenant itself.</summary>
+    public const string Caller = "caller";
+
+    public static AuthorizationBuilder AddTollgatePolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(User, policy => policy.RequireAuthenticatedUser().RequireClaim(JwtRegisteredClaimNames.Sub))
+        .AddPolicy(Caller, policy => policy.RequireAuthenticatedUser());
+
+    /// <summary>Lets only platform operators through, checked against the user grain on every call.</summary>
+    public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group) =>
+        group.RequireAuthorization(User).AddEndpointFilter(async (context, next) =>
+        {
+            var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+            var profile = await grains.GetGrain<IUserGrain>(context.HttpContext.User.UserId()!).GetProfile();
+            return profile is { IsOperator: true } ? await next(context) : Problems.Forbidden("Only platform operators may do this.");
+        });
+}

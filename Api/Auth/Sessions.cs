@@ -1,0 +1,21 @@
+namespace Tollgate.Api.Auth;
+
+public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
+
+/// <summary>Starts logins and turns session tokens into token pairs.</summary>
+public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
+{
+    public async Task<TokenPair> StartAsync(string userId)
+    {
+        var sessionId = Secrets.NewId("ses");
+        var refresh = await grains.GetGrain<ISessionGrain>(sessionId).Start(userId);
+        await grains.GetGrain<IUserGrain>(userId).AddSession(sessionId);
+        return Pair(userId, refresh);
+    }
+
+    public TokenPair Pair(string userId, RefreshToken refresh)
+    {
+        var (token, expiresIn) = accessTokens.Issue(userId, refresh.SessionId);
+        return new TokenPair(token, refresh.ToString(), expiresIn);
+    }
+}

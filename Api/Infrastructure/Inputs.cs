@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net.Mail;
+
+namespace Tollgate.Api.Infrastructure;
+
+/// <summary>Collects field errors while normalizing request input; one 400 lists them all.</summary>
+public sealed class Inputs
+{
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public bool IsValid => _errors.Count == 0;
+
+    public ProblemHttpResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+    public void Fail(string field, string message) =>
+        (_errors.TryGetValue(field, out var list) ? list : _errors[field] = []).Add(message);
+
+    /// <summary>Trimmed, lower-cased, checked email; null (with an error) when absent or invalid.</summary>
+    public string? Email(string field, string? value, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Fail(field, "Email is required.");
+            return null;
+        }
+        var email = value.Trim().ToLowerInvariant();
+        if (email.Length > 254 || HasForbiddenCharacters(email) || email.Any(char.IsWhiteSpace)
+            || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !parsed.Host.Contains('.'))
+        {
+            Fail(field, "Email is not a valid address.");
+            return null;
+        }
+        return email;
+    }
+
+    /// <summary>Passwords are taken as given (no trimming): 8 to 256 characters.</summary>
+    public string? Password(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) Fail(field, "Password is required.");
+        else if (value.Length < 8) Fail(field, "Password must be at least 8 characters long.");
+        else if (value.Length > 256) Fail(field, "Password must be at most 256 characters long.");
+        else if (HasForbiddenCharacters(value)) Fail(field, "Password contains characters that are not allowed.");
+        else return value;
+        return null;
+    }
+
+    /// <summary>A display text: trimmed, 1 to <paramref name="maxLength"/> characters, no control or invisible characters.</summary>
+    public string? Text(string field, string? value, bool required, int maxLength = 100)
+    {
+        if (value is null || value.Trim().Length == 0)
+        {
+            if (required || value is not null) Fail(field, $"{Capitalized(field)} is required.");
+            return null;
+        }
+        var text = value.Trim();
+        if (text.Length > maxLength) Fail(field, $"{Capitalized(field)} must be at most {maxLength} characters long.");
+        else if (HasForbiddenCharacters(text)) Fail(field, $"{Capitalized(field)} contains control or invisible characters.");
+        else return text;
+        return null;
+    }
+
+    /// <summary>Control, format (zero-width, bidi overrides), private-use characters and unpaired surrogates.</summary>
+    public static bool HasForbiddenCharacters(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return true;
+            var category = char.GetUnicodeCategory(c);
+            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+                return true;
+        }
+        return false;
+    }
+
+    private static string Capitalized(string field) => char.ToUpperInvariant(field[0]) + field[1..];
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Tollgate.Api.Infrastructure;
+
+/// <summary>
+/// Bad requests that fail before an endpoint runs (malformed or wrong-typed JSON, oversized
+/// bodies) become 4xx problems saying what was wrong. Anything else is a 500 without internals.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            var detail = bad.InnerException is JsonException json
+                ? $"The request body is not valid JSON for this endpoint: {json.Message}"
+                : bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than 1 MB." : bad.Message;
+            problem = new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request",
+                Detail = detail,
+                Type = $"https://tollgate.dev/problems/{(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "malformed_request")}",
+                Extensions = { ["code"] = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "malformed_request" },
+            };
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled error in {Method} {Path}", context.Request.Method, context.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Internal error",
+                Type = "https://tollgate.dev/problems/internal_error",
+                Extensions = { ["code"] = "internal_error" },
+            };
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

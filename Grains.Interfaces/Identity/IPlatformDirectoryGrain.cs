@@ -1,0 +1,26 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+public sealed record DirectoryTenant(string Id, string Name, DateTimeOffset CreatedAt);
+
+public sealed record DirectoryUser(string Id, string Email, DateTimeOffset CreatedAt);
+
+/// <summary>The operator's lists of every tenant and user (one grain, key <see cref="Key"/>).</summary>
+public interface IPlatformDirectoryGrain : IGrainWithStringKey
+{
+    public const string Key = "platform";
+
+    Task AddTenant(DirectoryTenant tenant);
+    Task RenameTenant(string id, string name);
+    Task AddUser(DirectoryUser user);
+    Task<IReadOnlyList<DirectoryTenant>> GetTenants();
+    Task<IReadOnlyList<DirectoryUser>> GetUsers();
+}
+
+/// <summary>Secrets the platform generates once and keeps, such as the JWT signing key.</summary>
+public interface IPlatformSecretGrain : IGrainWithStringKey
+{
+    /// <summary>The secret, generated with <paramref name="bytes"/> random bytes on first use.</summary>
+    Task<byte[]> GetOrCreate(int bytes);
+}

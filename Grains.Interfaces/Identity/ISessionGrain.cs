@@ -1,0 +1,37 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+/// <summary>A refresh token handed to a client: "{sessionId}.{secret}".</summary>
+public sealed record RefreshToken(string SessionId, string Secret)
+{
+    public override string ToString() => $"{SessionId}.{Secret}";
+
+    public static RefreshToken? Parse(string? token)
+    {
+        var dot = token?.IndexOf('.') ?? -1;
+        return dot > 0 && dot < token!.Length - 1 ? new RefreshToken(token[..dot], token[(dot + 1)..]) : null;
+    }
+}
+
+public abstract record RefreshResult
+{
+    public sealed record Rotated(string UserId, RefreshToken Token) : RefreshResult;
+    /// <summary>Unknown, expired, revoked, or a spent token replayed (which revokes the whole session).</summary>
+    public sealed record Refused : RefreshResult;
+}
+
+/// <summary>
+/// One login: a family of refresh tokens, each replacing the one before. Reusing a spent token
+/// means it was stolen or leaked, so the whole family is revoked.
+/// </summary>
+public interface ISessionGrain : IGrainWithStringKey
+{
+    Task<RefreshToken> Start(string userId);
+    Task<RefreshResult> Refresh(string secret);
+
+    /// <summary>Revokes the session when the secret is its current one (logout).</summary>
+    Task<bool> Logout(string secret);
+
+    Task Revoke();
+}

@@ -1,0 +1,47 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+public sealed record TenantSettings(string? BillingEmail);
+
+public sealed record TenantInfo(string Id, string Name, TenantSettings Settings, DateTimeOffset CreatedAt);
+
+public sealed record TenantMember(string UserId, string Email, TenantRole Role, DateTimeOffset AddedAt);
+
+public sealed record NewApiKey(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
+
+public sealed record ApiKeyInfo(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
+
+public sealed record CreatedApiKey(ApiKeyInfo Info, string Key);
+
+/// <summary>Why a tenant change was refused; the API maps each to a status code.</summary>
+public enum TenantChangeError { None, NotFound, Forbidden, Conflict }
+
+public sealed record TenantChange<T>(T? Value, TenantChangeError Error = TenantChangeError.None, string? Detail = null)
+{
+    public static TenantChange<T> Fail(TenantChangeError error, string detail) => new(default, error, detail);
+}
+
+/// <summary>An organization: its settings, members with roles, and API keys.</summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    Task<TenantInfo> Create(string name, string ownerId, string ownerEmail, AuditActor actor);
+
+    Task<TenantInfo?> Get();
+
+    /// <summary>The user's role, or null when the user is not a member (or the tenant does not exist).</summary>
+    Task<TenantRole?> GetRole(string userId);
+
+    Task<TenantInfo> Update(string? name, TenantSettings? settings, AuditActor actor);
+
+    Task<IReadOnlyList<TenantMember>> GetMembers();
+
+    /// <param name="actingRole">The role of whoever asks: admins may not touch owners.</param>
+    Task<TenantChange<TenantMember>> AddMember(string userId, string email, TenantRole role, TenantRole actingRole, AuditActor actor);
+    Task<TenantChange<TenantMember>> ChangeRole(string userId, TenantRole role, TenantRole actingRole, AuditActor actor);
+    Task<TenantChange<TenantMember>> RemoveMember(string userId, TenantRole actingRole, AuditActor actor);
+
+    Task<CreatedApiKey> CreateApiKey(NewApiKey key, AuditActor actor);
+    Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys();
+    Task<bool> RevokeApiKey(string keyId, AuditActor actor);
+}

@@ -1,0 +1,60 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+public sealed class ApiKeyState
+{
+    public string TenantId { get; set; } = "";
+    public string KeyId { get; set; } = "";
+    public List<string> Scopes { get; set; } = [];
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public bool Revoked { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+/// <summary>Keyed by the key's hash. Last use is kept in memory and written at most once a minute.</summary>
+[GrainType("api-key")]
+public sealed class ApiKeyGrain([PersistentState("key")] IPersistentState<ApiKeyState> key) : Grain, IApiKeyGrain
+{
+    private static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
+    private DateTimeOffset? _lastUsedInMemory;
+
+    public async Task Issue(ApiKeyIdentity identity, DateTimeOffset? expiresAt)
+    {
+        if (key.RecordExists) throw new InvalidOperationException("This API key already exists.");
+        key.State = new ApiKeyState { TenantId = identity.TenantId, KeyId = identity.KeyId, Scopes = [.. identity.Scopes], ExpiresAt = expiresAt };
+        await key.WriteStateAsync();
+    }
+
+    public async Task<ApiKeyIdentity?> Authenticate()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var state = key.State;
+        if (!key.RecordExists || state.Revoked || state.ExpiresAt <= now) return null;
+        _lastUsedInMemory = now;
+        if (state.LastUsedAt is null || now - state.LastUsedAt >= LastUsedWriteInterval)
+        {
+            state.LastUsedAt = now;
+            await key.WriteStateAsync();
+        }
+        return new ApiKeyIdentity(state.TenantId, state.KeyId, state.Scopes);
+    }
+
+    public Task<DateTimeOffset?> GetLastUsedAt() => Task.FromResult(_lastUsedInMemory ?? key.State.LastUsedAt);
+
+    public async Task Revoke()
+    {
+        if (!key.RecordExists || key.State.Revoked) return;
+        key.State.Revoked = true;
+        await key.WriteStateAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (key.RecordExists && _lastUsedInMemory > key.State.LastUsedAt)
+        {
+            key.State.LastUsedAt = _lastUsedInMemory;
+            await key.WriteStateAsync();
+        }
+    }
+}

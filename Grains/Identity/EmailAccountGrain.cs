@@ -1,0 +1,69 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+public sealed class EmailAccountState
+{
+    public string? UserId { get; set; }
+    public List<DateTimeOffset> RecentFailures { get; set; } = [];
+}
+
+/// <summary>
+/// Keyed by the normalized email. Registration writes this grain last, so an email counts as
+/// taken only once its user and tenant exist; a crash half-way leaves the email free to retry.
+/// </summary>
+[GrainType("email-account")]
+public sealed class EmailAccountGrain([PersistentState("account")] IPersistentState<EmailAccountState> account) : Grain, IEmailAccountGrain
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+
+    public async Task<RegisteredAccount?> Register(Registration registration, AuditActor actor)
+    {
+        if (account.State.UserId is not null) return null;
+        var userId = Secrets.NewId("usr");
+        var tenantId = Secrets.NewId("ten");
+        var self = actor with { Type = "user", Id = userId }; // the new user registers themself
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(GetPrimaryKeyString(), registration.Name, registration.Password, tenantId), self);
+        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, GetPrimaryKeyString(), self);
+        var directory = GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key);
+        await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
+        await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
+        account.State.UserId = userId;
+        await account.WriteStateAsync();
+        return new RegisteredAccount(user, tenant);
+    }
+
+    public Task<string?> GetUserId() => Task.FromResult(account.State.UserId);
+
+    public async Task<LoginResult> Login(string password)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var failures = account.State.RecentFailures;
+        failures.RemoveAll(at => at <= now - FailureWindow);
+        if (failures.Count >= MaxFailures)
+            return new LoginResult.LockedOut(failures[^MaxFailures] + FailureWindow - now);
+
+        var verified = account.State.UserId is { } userId
+            ? await GrainFactory.GetGrain<IUserGrain>(userId).VerifyPassword(password)
+            : SpendDecoy(password);
+        if (verified)
+        {
+            if (failures.Count > 0)
+            {
+                failures.Clear();
+                await account.WriteStateAsync();
+            }
+            return new LoginResult.Success(account.State.UserId!);
+        }
+        failures.Add(now);
+        await account.WriteStateAsync();
+        return new LoginResult.Invalid();
+    }
+
+    private static bool SpendDecoy(string password)
+    {
+        Secrets.SpendDecoyVerification(password);
+        return false;
+    }
+}

@@ -1,0 +1,150 @@
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Identity;
+
+public sealed class TenantState
+{
+    public string Name { get; set; } = "";
+    public TenantSettings Settings { get; set; } = new(null);
+    public DateTimeOffset CreatedAt { get; set; }
+    public Dictionary<string, TenantMember> Members { get; set; } = [];
+    public Dictionary<string, StoredApiKey> ApiKeys { get; set; } = [];
+}
+
+/// <summary>An API key as the tenant keeps it: the hash addresses its <see cref="IApiKeyGrain"/>.</summary>
+public sealed record StoredApiKey(string Id, string Name, string Prefix, List<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Hash);
+
+[GrainType("tenant")]
+public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<TenantState> tenant) : Grain, ITenantGrain
+{
+    private TenantState State => tenant.State;
+
+    public async Task<TenantInfo> Create(string name, string ownerId, string ownerEmail, AuditActor actor)
+    {
+        if (tenant.RecordExists) throw new InvalidOperationException($"Tenant {GrainId.Key} already exists.");
+        var now = TimeProvider.GetUtcNow();
+        tenant.State = new TenantState
+        {
+            Name = name,
+            CreatedAt = now,
+            Members = { [ownerId] = new TenantMember(ownerId, ownerEmail, TenantRole.Owner, now) },
+        };
+        await tenant.WriteStateAsync([Audit.Record(actor, now, GrainId.Key, "tenant.created", "tenant", GrainId.Key,
+            after: new { name, owner = ownerId })]);
+        return Info();
+    }
+
+    public Task<TenantInfo?> Get() => Task.FromResult(tenant.RecordExists ? Info() : null);
+
+    public Task<TenantRole?> GetRole(string userId) =>
+        Task.FromResult(State.Members.TryGetValue(userId, out var member) ? member.Role : (TenantRole?)null);
+
+    public async Task<TenantInfo> Update(string? name, TenantSettings? settings, AuditActor actor)
+    {
+        EnsureExists();
+        var before = new { name = State.Name, settings = State.Settings };
+        State.Name = name ?? State.Name;
+        State.Settings = settings ?? State.Settings;
+        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "tenant.updated", "tenant", GrainId.Key,
+            before, after: new { name = State.Name, settings = State.Settings })]);
+        if (name is not null && name != before.name)
+            await GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).RenameTenant(GrainId.Key, name);
+        return Info();
+    }
+
+    public Task<IReadOnlyList<TenantMember>> GetMembers() =>
+        Task.FromResult<IReadOnlyList<TenantMember>>(State.Members.Values.OrderBy(m => m.AddedAt).ToList());
+
+    public async Task<TenantChange<TenantMember>> AddMember(string userId, string email, TenantRole role, TenantRole actingRole, AuditActor actor)
+    {
+        EnsureExists();
+        if (State.Members.ContainsKey(userId)) return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "The user is already a member of this tenant.");
+        if (role == TenantRole.Owner && !actingRole.Allows(TenantPermission.ManageOwners))
+            return TenantChange<TenantMember>.Fail(TenantChangeError.Forbidden, "Only an owner can add an owner.");
+        var member = new TenantMember(userId, email, role, TimeProvider.GetUtcNow());
+        State.Members[userId] = member;
+        await tenant.WriteStateAsync([MemberAudit(actor, "member.added", userId, before: null, after: member)]);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(GrainId.Key, role);
+        return new(member);
+    }
+
+    public async Task<TenantChange<TenantMember>> ChangeRole(string userId, TenantRole role, TenantRole actingRole, AuditActor actor)
+    {
+        EnsureExists();
+        if (!State.Members.TryGetValue(userId, out var member)) return TenantChange<TenantMember>.Fail(TenantChangeError.NotFound, "No such member.");
+        if ((member.Role == TenantRole.Owner || role == TenantRole.Owner) && !actingRole.Allows(TenantPermission.ManageOwners))
+            return TenantChange<TenantMember>.Fail(TenantChangeError.Forbidden, "Only an owner can make or unmake an owner.");
+        if (member.Role == TenantRole.Owner && role != TenantRole.Owner && OwnerCount() == 1)
+            return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "A tenant must keep at least one owner.");
+        if (member.Role == role) return new(member);
+        var changed = member with { Role = role };
+        State.Members[userId] = changed;
+        await tenant.WriteStateAsync([MemberAudit(actor, "member.role_changed", userId, member, changed)]);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(GrainId.Key, role);
+        return new(changed);
+    }
+
+    public async Task<TenantChange<TenantMember>> RemoveMember(string userId, TenantRole actingRole, AuditActor actor)
+    {
+        EnsureExists();
+        if (!State.Members.TryGetValue(userId, out var member)) return TenantChange<TenantMember>.Fail(TenantChangeError.NotFound, "No such member.");
+        if (member.Role == TenantRole.Owner && !actingRole.Allows(TenantPermission.ManageOwners))
+            return TenantChange<TenantMember>.Fail(TenantChangeError.Forbidden, "Only an owner can remove an owner.");
+        if (member.Role == TenantRole.Owner && OwnerCount() == 1)
+            return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "A tenant must keep at least one owner.");
+        State.Members.Remove(userId);
+        await tenant.WriteStateAsync([MemberAudit(actor, "member.removed", userId, member, after: null)]);
+        await GrainFactory.GetGrain<IUserGrain>(userId).LeaveTenant(GrainId.Key);
+        return new(member);
+    }
+
+    public async Task<CreatedApiKey> CreateApiKey(NewApiKey newKey, AuditActor actor)
+    {
+        EnsureExists();
+        var id = Secrets.NewId("key");
+        var secret = "tg_" + Secrets.RandomToken(32); // 256 bits of entropy
+        var hash = Secrets.Hash(secret);
+        var stored = new StoredApiKey(id, newKey.Name, secret[..10], [.. newKey.Scopes], TimeProvider.GetUtcNow(), newKey.ExpiresAt, hash);
+        // The key grain exists before the tenant lists it, so a listed key always works.
+        await GrainFactory.GetGrain<IApiKeyGrain>(hash).Issue(new ApiKeyIdentity(GrainId.Key, id, stored.Scopes), newKey.ExpiresAt);
+        State.ApiKeys[id] = stored;
+        await tenant.WriteStateAsync([Audit.Record(actor, stored.CreatedAt, GrainId.Key, "apikey.created", "apiKey", id,
+            after: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes, expiresAt = stored.ExpiresAt })]);
+        return new CreatedApiKey(ToInfo(stored, lastUsedAt: null), secret);
+    }
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys()
+    {
+        var keys = State.ApiKeys.Values.OrderBy(k => k.CreatedAt).ToList();
+        var lastUsed = await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k.Hash).GetLastUsedAt()));
+        return keys.Select((k, i) => ToInfo(k, lastUsed[i])).ToList();
+    }
+
+    public async Task<bool> RevokeApiKey(string keyId, AuditActor actor)
+    {
+        if (!State.ApiKeys.TryGetValue(keyId, out var stored)) return false;
+        // Refused from this moment: the key grain says no before the tenant forgets the key.
+        await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Revoke();
+        State.ApiKeys.Remove(keyId);
+        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "apikey.revoked", "apiKey", keyId,
+            before: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes })]);
+        return true;
+    }
+
+    private int OwnerCount() => State.Members.Values.Count(m => m.Role == TenantRole.Owner);
+
+    private JournalRecord MemberAudit(AuditActor actor, string action, string userId, TenantMember? before, TenantMember? after) =>
+        Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, action, "member", userId,
+            before is null ? null : new { role = before.Role.ToWire(), email = before.Email },
+            after is null ? null : new { role = after.Role.ToWire(), email = after.Email });
+
+    private static ApiKeyInfo ToInfo(StoredApiKey key, DateTimeOffset? lastUsedAt) =>
+        new(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, lastUsedAt);
+
+    private void EnsureExists()
+    {
+        if (!tenant.RecordExists) throw new KeyNotFoundException($"Tenant {GrainId.Key} does not exist.");
+    }
+
+    private TenantInfo Info() => new(GrainId.Key, State.Name, State.Settings, State.CreatedAt);
+}
