@@ -17,6 +17,33 @@ public sealed class GrainCallTests : SiloTestBase
     }
 
     [Fact]
+    public async Task Twenty_thousand_queued_synchronous_calls_to_one_grain_all_complete()
+    {
+        // Turns that finish synchronously once re-entered the pump recursively and overflowed the stack.
+        var silo = await StartSiloAsync();
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>("deep");
+
+        await Task.WhenAll(Enumerable.Range(0, 20_000).Select(i => grain.Append(i)).ToArray());
+
+        Assert.Equal(20_000, (await grain.Order()).Count);
+    }
+
+    [Fact]
+    public async Task Calls_never_stall_when_callers_race_the_scheduler()
+    {
+        // Two callers in tight loops once lost a wake-up of the activation's scheduler, and every
+        // later call to the grain hung; a short response timeout turns a stall into a failure. (A
+        // memory-ordering race: this catches it most runs, not every run.)
+        var silo = await StartSiloAsync(settings: new Dictionary<string, string?> { ["Runtime:ResponseTimeout"] = "00:00:05" });
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>("race");
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 1_000_000; i++) await grain.Peek();
+        })));
+    }
+
+    [Fact]
     public async Task A_grain_runs_one_turn_at_a_time_even_across_awaits()
     {
         var silo = await StartSiloAsync();

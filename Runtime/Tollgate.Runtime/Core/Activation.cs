@@ -11,6 +11,9 @@ internal sealed class Activation : IGrainContext
 {
     private enum Phase { Created, Activating, Active, Deactivating, Closed }
 
+    // Bounds how many turns one pump runs before it yields the thread to other activations.
+    private const int MaxTurnsPerPump = 64;
+
     private readonly GrainRuntime _runtime;
     private readonly ActivationTaskScheduler _scheduler = new();
     private readonly TaskFactory _taskFactory;
@@ -122,8 +125,14 @@ internal sealed class Activation : IGrainContext
                 return;
         }
 
-        while (true)
+        for (var turns = 0; ; turns++)
         {
+            if (turns == MaxTurnsPerPump)
+            {
+                // Let other activations have the thread; the rest of the mailbox waits its turn.
+                lock (_mailbox) SchedulePumpLocked();
+                return;
+            }
             if (_deactivationReason is { } reason && !_drainBeforeDeactivating)
             {
                 if (_runningTurns == 0) _ = DeactivateAsync(reason);
@@ -140,8 +149,17 @@ internal sealed class Activation : IGrainContext
                 if (_runningTurns > 0 && !GrainClass.IsReentrant && !next.Method.AlwaysInterleave) return;
                 _mailbox.Dequeue();
             }
-            _ = RunTurnAsync(next);
+            var turn = RunTurnAsync(next);
+            // A turn that finished synchronously lets this loop go on; an asynchronous one pumps
+            // again when it ends. Never recurse: a busy grain would grow the stack without bound.
+            if (!turn.IsCompleted) _ = PumpAfterAsync(turn);
         }
+    }
+
+    private async Task PumpAfterAsync(Task turn)
+    {
+        await turn; // never faults: the message captures the grain's exception
+        Pump();
     }
 
     private async Task RunTurnAsync(Message message)
@@ -161,7 +179,6 @@ internal sealed class Activation : IGrainContext
             if (_runningTurn == turn) _runningTurn = null;
             _runningTurns--;
             Volatile.Write(ref _lastActiveTimestamp, _runtime.TimeProvider.GetTimestamp());
-            Pump();
         }
     }
 

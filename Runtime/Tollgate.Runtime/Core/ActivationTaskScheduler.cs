@@ -37,7 +37,9 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         finally
         {
             t_running = null;
-            Volatile.Write(ref _scheduled, 0);
+            // A full fence: a release-only write could be reordered after the emptiness check,
+            // and a task queued in between would then never run (a lost wake-up).
+            Interlocked.Exchange(ref _scheduled, 0);
             if (!_queue.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }

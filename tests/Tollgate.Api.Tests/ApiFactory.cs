@@ -1,0 +1,121 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tollgate.Testing;
+
+namespace Tollgate.Api.Tests;
+
+/// <summary>The real silo (Program) in the ASP.NET test host, with an operator account and a shiftable clock.</summary>
+public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock = null) : WebApplicationFactory<Program>
+{
+    public const string OperatorEmail = "ops@tollgate.test";
+    public const string OperatorPassword = "operator-password";
+
+    public OffsetTimeProvider Clock { get; } = clock ?? new OffsetTimeProvider();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = storage.Provider.ToString(),
+            ["Storage:ConnectionString"] = storage.ConnectionString,
+            ["Admin:Email"] = OperatorEmail,
+            ["Admin:Password"] = OperatorPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Tollgate"] = "Warning",
+        }));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(storage.Memory);
+            services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public HttpClient Anonymous() => CreateClient();
+
+    public HttpClient As(string accessToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    public HttpClient WithApiKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public async Task<Account> RegisterAsync(string email, string password = "correct-horse", string? name = null)
+    {
+        var response = await Anonymous().PostAsJsonAsync("/v1/auth/register", new { email, password, name });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new Account(
+            body.GetProperty("user").GetProperty("id").GetString()!, email, password,
+            body.GetProperty("tenant").GetProperty("id").GetString()!,
+            body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
+    }
+
+    public async Task<Account> LoginOperatorAsync()
+    {
+        var response = await Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = OperatorEmail, password = OperatorPassword });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var me = await As(body.GetProperty("accessToken").GetString()!).GetFromJsonAsync<JsonElement>("/v1/me");
+        return new Account(me.GetProperty("id").GetString()!, OperatorEmail, OperatorPassword,
+            me.GetProperty("tenants")[0].GetProperty("id").GetString()!,
+            body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
+    }
+}
+
+public sealed record Account(string UserId, string Email, string Password, string TenantId, string AccessToken, string RefreshToken);
+
+/// <summary>Fresh storage and a started API per test.</summary>
+public abstract class ApiTestBase : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _cleanup = [];
+
+    protected ApiFactory Api { get; private set; } = null!;
+    protected StorageTarget Storage { get; private set; } = null!;
+
+    protected virtual Tollgate.Runtime.Storage.StorageProviderKind Provider => Tollgate.Runtime.Storage.StorageProviderKind.Memory;
+
+    public async Task InitializeAsync()
+    {
+        Storage = await StorageTarget.CreateAsync(Provider);
+        Api = await StartAsync();
+    }
+
+    protected async Task<ApiFactory> StartAsync()
+    {
+        var api = new ApiFactory(Storage);
+        _cleanup.Insert(0, api);
+        api.CreateClient().Dispose(); // starts the host
+        return await Task.FromResult(api);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var item in _cleanup) await item.DisposeAsync();
+        await Storage.DisposeAsync();
+    }
+
+    protected static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    protected static async Task AssertProblem(HttpResponseMessage response, System.Net.HttpStatusCode status, string? code = null)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await Json(response);
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Tollgate.Api.Tests;
+
+/// <summary>Every kind of bad input gets a 4xx problem and changes nothing.</summary>
+public sealed class BadInputTests : ApiTestBase
+{
+    public static TheoryData<string, string> BadRegistrations => new()
+    {
+        { """{"email":"a@example.com","password":"short"}""", "password" },
+        { """{"password":"long-enough"}""", "email" },
+        { """{"email":"a@example.com"}""", "password" },
+        { """{"email":"not-an-email","password":"long-enough"}""", "email" },
+        { """{"email":"a b@example.com","password":"long-enough"}""", "email" },
+        { """{"email":"a@example.com\u0000","password":"long-enough"}""", "email" },
+        { """{"email":"a@example.com","password":"long-enough","name":"Eve\u202Egnp.exe"}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough","name":"zero\u200Bwidth"}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough","name":"\uD800lonely"}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough","tenantName":"   "}""", "tenantName" },
+        { $$"""{"email":"a@example.com","password":"long-enough","name":"{{new string('x', 101)}}"}""", "name" },
+    };
+
+    [Theory, MemberData(nameof(BadRegistrations))]
+    public async Task Invalid_fields_get_400_with_the_field_named_and_nothing_is_created(string body, string field)
+    {
+        var response = await Post("/v1/auth/register", body);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True((await Json(response)).GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}");
+        await AssertNoAccount("a@example.com");
+    }
+
+    [Theory]
+    [InlineData("{\"email\":")]
+    [InlineData("not json at all")]
+    [InlineData("{\"email\":5,\"password\":\"long-enough\"}")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":[\"long-enough\"]}")]
+    [InlineData("[]")]
+    public async Task Malformed_or_wrong_typed_JSON_gets_400_and_changes_nothing(string body)
+    {
+        var response = await Post("/v1/auth/register", body);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "malformed_request");
+        Assert.Contains("not valid JSON", (await Json(response)).GetProperty("detail").GetString());
+        await AssertNoAccount("a@example.com");
+    }
+
+    [Fact]
+    public async Task A_body_over_1_MB_gets_413()
+    {
+        var body = $$"""{"email":"a@example.com","password":"long-enough","name":"{{new string('x', 1_100_000)}}"}""";
+
+        await AssertProblem(await Post("/v1/auth/register", body), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await AssertNoAccount("a@example.com");
+    }
+
+    [Fact]
+    public async Task A_missing_body_gets_400()
+    {
+        var response = await Api.Anonymous().PostAsync("/v1/auth/register", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Injection_like_and_unusual_but_valid_text_is_stored_exactly()
+    {
+        const string name = "Robert'); DROP TABLE grain_state;-- <script>alert(1)</script> 😀 Zoë 李";
+        var account = await Api.RegisterAsync("bobby@example.com", name: name);
+
+        var me = await Json(await Api.As(account.AccessToken).GetAsync("/v1/me"));
+
+        Assert.Equal(name, me.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous().GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_query_parameters_get_400_naming_them()
+    {
+        var owner = await Api.RegisterAsync("q@example.com");
+
+        var response = await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/audit-log?from=yesterday&limit=0&cursor=abc&format=xml");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
+        var errors = (await Json(response)).GetProperty("errors");
+        foreach (var field in new[] { "from", "limit", "cursor", "format" }) Assert.True(errors.TryGetProperty(field, out _), field);
+    }
+
+    private Task<HttpResponseMessage> Post(string url, string json) =>
+        Api.Anonymous().PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private async Task AssertNoAccount(string email) =>
+        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email, password = "long-enough" }), HttpStatusCode.Unauthorized, "invalid_credentials");
+}
