@@ -108,7 +108,12 @@ public abstract class ApiTestBase : IAsyncLifetime
         await Storage.DisposeAsync();
     }
 
-    protected static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+    protected static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        // Read as text: it comes from the buffered body, so a response can be inspected more than once.
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
 
     protected static async Task AssertProblem(HttpResponseMessage response, System.Net.HttpStatusCode status, string? code = null)
     {

@@ -17,7 +17,6 @@ public sealed class BadInputTests : ApiTestBase
         { """{"email":"a@example.com\u0000","password":"long-enough"}""", "email" },
         { """{"email":"a@example.com","password":"long-enough","name":"Eve\u202Egnp.exe"}""", "name" },
         { """{"email":"a@example.com","password":"long-enough","name":"zero\u200Bwidth"}""", "name" },
-        { """{"email":"a@example.com","password":"long-enough","name":"\uD800lonely"}""", "name" },
         { """{"email":"a@example.com","password":"long-enough","tenantName":"   "}""", "tenantName" },
         { $$"""{"email":"a@example.com","password":"long-enough","name":"{{new string('x', 101)}}"}""", "name" },
     };
@@ -38,6 +37,7 @@ public sealed class BadInputTests : ApiTestBase
     [InlineData("{\"email\":5,\"password\":\"long-enough\"}")]
     [InlineData("{\"email\":\"a@example.com\",\"password\":[\"long-enough\"]}")]
     [InlineData("[]")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":\"long-enough\",\"name\":\"\\uD800lonely\"}")] // a lone surrogate
     public async Task Malformed_or_wrong_typed_JSON_gets_400_and_changes_nothing(string body)
     {
         var response = await Post("/v1/auth/register", body);
