@@ -36,7 +36,7 @@ public static class AuthApi
             .Register(new Registration(email!, password!, name, tenantName ?? $"{name}'s workspace"), http.Actor());
         if (account is null) return Problems.Conflict("email_taken", "An account with this email already exists.");
 
-        var tokens = await sessions.StartAsync(account.User.Id);
+        var tokens = await sessions.StartAsync(account.User.Id, http.Actor());
         return TypedResults.Created("/v1/me", new RegisterResponse(
             new UserSummary(account.User.Id, account.User.Email, account.User.Name),
             new TenantSummary(account.Tenant.Id, account.Tenant.Name),
@@ -58,7 +58,7 @@ public static class AuthApi
         switch (result)
         {
             case LoginResult.Success success:
-                return TypedResults.Ok(await sessions.StartAsync(success.UserId));
+                return TypedResults.Ok(await sessions.StartAsync(success.UserId, http.Actor()));
             case LoginResult.LockedOut locked:
                 var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
                 http.Response.Headers.RetryAfter = seconds.ToString();
@@ -69,11 +69,11 @@ public static class AuthApi
         }
     }
 
-    private static async Task<IResult> RefreshAsync(RefreshRequest request, IGrainFactory grains, Sessions sessions)
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
     {
         if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
         var refused = Problems.Unauthorized("invalid_refresh_token", "The refresh token is not valid.");
-        if (await grains.GetGrain<ISessionGrain>(token.SessionId).Refresh(token.Secret) is not RefreshResult.Rotated rotated) return refused;
+        if (await grains.GetGrain<ISessionGrain>(token.SessionId).Refresh(token.Secret, http.Actor()) is not RefreshResult.Rotated rotated) return refused;
         var user = await grains.GetGrain<IUserGrain>(rotated.UserId).GetProfile();
         if (user is null || user.Disabled)
         {
@@ -83,10 +83,10 @@ public static class AuthApi
         return TypedResults.Ok(sessions.Pair(rotated.UserId, rotated.Token));
     }
 
-    private static async Task<IResult> LogoutAsync(RefreshRequest request, IGrainFactory grains)
+    private static async Task<IResult> LogoutAsync(RefreshRequest request, HttpContext http, IGrainFactory grains)
     {
         if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
-        await grains.GetGrain<ISessionGrain>(token.SessionId).Logout(token.Secret);
+        await grains.GetGrain<ISessionGrain>(token.SessionId).Logout(token.Secret, http.Actor());
         return TypedResults.NoContent();
     }
 }

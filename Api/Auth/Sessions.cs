@@ -5,10 +5,10 @@ public sealed record TokenPair(string AccessToken, string RefreshToken, int Expi
 /// <summary>Starts logins and turns session tokens into token pairs.</summary>
 public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
 {
-    public async Task<TokenPair> StartAsync(string userId)
+    public async Task<TokenPair> StartAsync(string userId, AuditActor actor)
     {
         var sessionId = Secrets.NewId("ses");
-        var refresh = await grains.GetGrain<ISessionGrain>(sessionId).Start(userId);
+        var refresh = await grains.GetGrain<ISessionGrain>(sessionId).Start(userId, actor);
         await grains.GetGrain<IUserGrain>(userId).AddSession(sessionId);
         return Pair(userId, refresh);
     }

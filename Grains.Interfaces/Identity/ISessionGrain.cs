@@ -27,11 +27,13 @@ public abstract record RefreshResult
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    Task<RefreshToken> Start(string userId);
-    Task<RefreshResult> Refresh(string secret);
+    Task<RefreshToken> Start(string userId, AuditActor actor);
 
-    /// <summary>Revokes the session when the secret is its current one (logout).</summary>
-    Task<bool> Logout(string secret);
+    /// <param name="actor">Who presented the token: named in the audit entry when a replay revokes the session.</param>
+    Task<RefreshResult> Refresh(string secret, AuditActor actor);
+
+    /// <summary>Revokes the session when the secret is one of its tokens (logout).</summary>
+    Task<bool> Logout(string secret, AuditActor actor);
 
     Task Revoke();
 }

@@ -19,14 +19,14 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
     // Enough spent secrets to recognize a replay of any recent token of this login.
     private const int SpentHashesKept = 100;
 
-    public async Task<RefreshToken> Start(string userId)
+    public async Task<RefreshToken> Start(string userId, AuditActor actor)
     {
         if (session.RecordExists) throw new InvalidOperationException($"Session {GrainId.Key} already exists.");
         session.State = new SessionState { UserId = userId, ExpiresAt = TimeProvider.GetUtcNow() + Lifetime };
-        return await IssueAsync();
+        return await IssueAsync([SessionAudit(actor with { Type = "user", Id = userId }, "session.started")]);
     }
 
-    public async Task<RefreshResult> Refresh(string secret)
+    public async Task<RefreshResult> Refresh(string secret, AuditActor actor)
     {
         var state = session.State;
         if (!session.RecordExists || state.Revoked || state.ExpiresAt <= TimeProvider.GetUtcNow()) return new RefreshResult.Refused();
@@ -35,33 +35,41 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
         {
             state.SpentHashes.Add(hash);
             if (state.SpentHashes.Count > SpentHashesKept) state.SpentHashes.RemoveAt(0);
-            return new RefreshResult.Rotated(state.UserId, await IssueAsync());
+            return new RefreshResult.Rotated(state.UserId, await IssueAsync([]));
         }
-        if (state.SpentHashes.Contains(hash)) await Revoke(); // a spent token came back: someone else holds this login
+        // A spent token came back: someone else holds this login.
+        if (state.SpentHashes.Contains(hash)) await RevokeAsync(SessionAudit(actor, "session.revoked", reason: "refresh token reused"));
         return new RefreshResult.Refused();
     }
 
-    public async Task<bool> Logout(string secret)
+    public async Task<bool> Logout(string secret, AuditActor actor)
     {
         if (!session.RecordExists || session.State.Revoked) return false;
         var hash = Secrets.Hash(secret);
         if (!Secrets.HashEquals(hash, session.State.SecretHash) && !session.State.SpentHashes.Contains(hash)) return false;
-        await Revoke();
+        await RevokeAsync(SessionAudit(actor with { Type = "user", Id = session.State.UserId }, "session.ended"));
         return true;
     }
 
-    public async Task Revoke()
+    // Revoked together with a change audited by the caller (password change, disabled user).
+    public Task Revoke() => RevokeAsync(null);
+
+    private async Task RevokeAsync(JournalRecord? audit)
     {
         if (!session.RecordExists || session.State.Revoked) return;
         session.State.Revoked = true;
-        await session.WriteStateAsync();
+        await session.WriteStateAsync(audit is null ? [] : [audit]);
     }
 
-    private async Task<RefreshToken> IssueAsync()
+    private async Task<RefreshToken> IssueAsync(IReadOnlyList<JournalRecord> audit)
     {
         var secret = Secrets.RandomToken(32);
         session.State.SecretHash = Secrets.Hash(secret);
-        await session.WriteStateAsync();
+        await session.WriteStateAsync(audit);
         return new RefreshToken(GrainId.Key, secret);
     }
+
+    private JournalRecord SessionAudit(AuditActor actor, string action, string? reason = null) =>
+        Audit.Record(actor, TimeProvider.GetUtcNow(), null, action, "session", GrainId.Key,
+            after: new { userId = session.State.UserId, reason });
 }

@@ -73,6 +73,10 @@ public sealed class AuthTests : ApiTestBase
 
         await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = dan.RefreshToken }), HttpStatusCode.Unauthorized);
 
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var revoked = (await Json(await ops.GetAsync("/v1/admin/audit-log?action=session.revoked"))).GetProperty("items");
+        Assert.Equal("refresh token reused", Assert.Single(revoked.EnumerateArray()).GetProperty("after").GetProperty("reason").GetString());
+
         // The token that replaced the spent one is dead too; another login is untouched.
         await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = second.GetProperty("refreshToken").GetString() }), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = other.GetProperty("refreshToken").GetString() })).StatusCode);
