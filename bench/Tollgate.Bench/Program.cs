@@ -1,5 +1,6 @@
 using Tollgate.Bench;
 using Tollgate.Testing;
+using Tollgate.Runtime.Storage;
 
 if (args is ["-h" or "--help"])
 {
@@ -28,25 +29,25 @@ ScenarioRunner.Progress($"Tollgate bench: {options.Duration.TotalSeconds:0.###} 
     + $"{options.Concurrency} concurrent callers, {Environment.ProcessorCount} cores");
 
 if (options.Includes(BenchStorage.Memory))
-    await RunAllAsync(Workload.GrainCall, BenchStorage.Memory, () => Task.FromResult(BenchDatabase.Memory()));
+    await RunAllAsync(Workload.GrainCall, BenchStorage.Memory, () => StorageTarget.CreateAsync(StorageProviderKind.Memory));
 
 if (options.Includes(BenchStorage.Sqlite))
-    await RunAllAsync(Workload.PersistedWrite, BenchStorage.Sqlite, () => Task.FromResult(BenchDatabase.Sqlite()));
+    await RunAllAsync(Workload.PersistedWrite, BenchStorage.Sqlite, () => StorageTarget.CreateAsync(StorageProviderKind.Sqlite));
 
 if (options.Includes(BenchStorage.Postgres))
 {
     PostgresServer? throwaway = null;
     // Started on first use; if it cannot start, each PostgreSQL scenario fails with that reason.
-    var server = new Lazy<Task<string>>(async () =>
+    var server = new Lazy<Task<PostgresServer>>(async () =>
     {
-        if (options.PostgresConnectionString is { } given) return given;
+        if (options.PostgresConnectionString is { } given) return PostgresServer.Connect(given);
         ScenarioRunner.Progress("starting a throwaway PostgreSQL server with fsync on...");
         throwaway = await PostgresServer.StartThrowawayAsync(durable: true);
-        return throwaway.ConnectionString;
+        return throwaway;
     });
     try
     {
-        await RunAllAsync(Workload.PersistedWrite, BenchStorage.Postgres, async () => await BenchDatabase.PostgresAsync(await server.Value));
+        await RunAllAsync(Workload.PersistedWrite, BenchStorage.Postgres, async () => await StorageTarget.CreateAsync(StorageProviderKind.PostgreSql, await server.Value));
     }
     finally
     {
@@ -69,7 +70,7 @@ if (failures.Count == 0) return 0;
 foreach (var failure in failures) Console.WriteLine($"FAILED: {failure}");
 return 1;
 
-async Task RunAllAsync(Workload workload, BenchStorage storage, Func<Task<BenchDatabase>> createDatabase)
+async Task RunAllAsync(Workload workload, BenchStorage storage, Func<Task<StorageTarget>> createDatabase)
 {
     foreach (var grains in grainCounts)
     {

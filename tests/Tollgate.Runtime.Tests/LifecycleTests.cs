@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Runtime.Storage;
 
 namespace Tollgate.Runtime.Tests;
@@ -120,6 +121,19 @@ public sealed class LifecycleTests : SiloTestBase
         var restarted = await StartSiloAsync(storage);
         Assert.Equal(0, await restarted.GrainFactory.GetGrain<ICounterGrain>("cleared").Get());
         Assert.Equal(1, await restarted.GrainFactory.GetGrain<ICounterGrain>("cleared").Increment());
+    }
+
+    [Fact]
+    public async Task Stopping_is_idempotent_even_when_asked_concurrently()
+    {
+        var silo = await StartSiloAsync();
+        await silo.GrainFactory.GetGrain<ICounterGrain>("once").Increment();
+        var lifecycle = silo.Services.GetRequiredService<Tollgate.Runtime.Hosting.SiloLifecycle>();
+
+        await Task.WhenAll(lifecycle.StopAsync(CancellationToken.None), lifecycle.StopAsync(CancellationToken.None));
+        await silo.StopAsync(); // the host stops it once more
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => silo.GrainFactory.GetGrain<ICounterGrain>("once").Get());
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
                 s_shared = string.IsNullOrWhiteSpace(fromEnvironment)
                     ? await StartThrowawayAsync(durable: false)
-                    : new PostgresServer(fromEnvironment);
+                    : Connect(fromEnvironment);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => s_shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             return s_shared;
@@ -51,6 +51,9 @@ public sealed class PostgresServer : IAsyncDisposable
             s_gate.Release();
         }
     }
+
+    /// <summary>A server someone else runs, given by a connection string to its maintenance database.</summary>
+    public static PostgresServer Connect(string connectionString) => new(connectionString);
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "tollgate_test")
@@ -88,6 +91,16 @@ public sealed class PostgresServer : IAsyncDisposable
             ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"], asPostgres);
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100";
         return new PostgresServer(connectionString, dataDirectory, bin);
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()

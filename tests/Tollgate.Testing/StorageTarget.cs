@@ -8,13 +8,13 @@ namespace Tollgate.Testing;
 /// </summary>
 public sealed class StorageTarget : IAsyncDisposable
 {
-    private readonly string? _sqliteDirectory;
+    private readonly Func<Task> _remove;
 
-    private StorageTarget(StorageProviderKind provider, string connectionString, string? sqliteDirectory = null)
+    private StorageTarget(StorageProviderKind provider, string connectionString, Func<Task>? remove = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
-        _sqliteDirectory = sqliteDirectory;
+        _remove = remove ?? (() => Task.CompletedTask);
     }
 
     public StorageProviderKind Provider { get; }
@@ -23,32 +23,37 @@ public sealed class StorageTarget : IAsyncDisposable
     /// <summary>The in-memory provider's data, shared by every silo on this target.</summary>
     public MemoryDatabase Memory { get; } = new();
 
-    public static async Task<StorageTarget> CreateAsync(StorageProviderKind provider)
+    /// <param name="server">For PostgreSQL: the server to create the database on (default: the shared test server).</param>
+    public static async Task<StorageTarget> CreateAsync(StorageProviderKind provider, PostgresServer? server = null)
     {
         switch (provider)
         {
             case StorageProviderKind.Memory:
                 return new StorageTarget(provider, "");
             case StorageProviderKind.Sqlite:
+                // On disk, so synchronous=FULL really waits for fsync.
                 var directory = Path.Combine(Path.GetTempPath(), $"tollgate-sqlite-{Guid.NewGuid():N}");
-                return new StorageTarget(provider, $"Data Source={Path.Combine(directory, "tollgate.db")}", directory);
+                return new StorageTarget(provider, $"Data Source={Path.Combine(directory, "tollgate.db")}", () =>
+                {
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+                    return Task.CompletedTask;
+                });
             case StorageProviderKind.PostgreSql:
-                var server = await PostgresServer.GetSharedAsync();
-                return new StorageTarget(provider, await server.CreateDatabaseAsync());
+                server ??= await PostgresServer.GetSharedAsync();
+                var connectionString = await server.CreateDatabaseAsync();
+                var database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+                return new StorageTarget(provider, connectionString, async () =>
+                {
+                    // Leaving a database behind is untidy, not a reason to fail.
+                    try { await server.DropDatabaseAsync(database); } catch (Npgsql.NpgsqlException) { }
+                });
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider));
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        if (_sqliteDirectory is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_sqliteDirectory, recursive: true); } catch (IOException) { }
-        }
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask DisposeAsync() => await _remove();
 
     public override string ToString() => Provider.ToString();
 }

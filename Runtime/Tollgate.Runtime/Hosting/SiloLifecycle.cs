@@ -34,7 +34,16 @@ public sealed class SiloLifecycle(
             storage.Name, runtime.Types.Classes.Count());
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Lock _stopGate = new();
+    private Task? _stopped;
+
+    /// <summary>Idempotent: hosts may call it more than once, even concurrently; every caller awaits the one stop.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopGate) return _stopped ??= StopOnceAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         IsRunning = false;
         if (_reminders is not null) await _reminders.DisposeAsync();

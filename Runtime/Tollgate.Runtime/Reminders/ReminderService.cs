@@ -82,8 +82,8 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
 
     public async ValueTask DisposeAsync()
     {
+        if (_stopping.IsCancellationRequested) return;
         await _stopping.CancelAsync();
         await _loop;
-        _stopping.Dispose();
     }
 }
