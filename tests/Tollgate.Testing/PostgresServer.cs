@@ -75,7 +75,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartThrowawayAsync(bool durable)
     {
         var bin = FindBinDirectory();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"tollgate-pg-{Guid.NewGuid():N}");
+        RemoveAbandonedClusters();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
         var asPostgres = Environment.UserName == "root"; // initdb refuses to run as root
         if (asPostgres) await RunAsync("chown", ["postgres:postgres", dataDirectory]);
@@ -114,6 +115,25 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private const string DirectoryPrefix = "tollgate-pg-";
+
+    /// <summary>
+    /// Test hosts are often killed (with their servers) before exit handlers run, leaving data
+    /// directories behind. A directory whose server is not running is abandoned: remove it.
+    /// </summary>
+    private static void RemoveAbandonedClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var pidFile = Path.Combine(directory, "postmaster.pid");
+            var running = File.Exists(pidFile)
+                && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                && Directory.Exists($"/proc/{pid}");
+            if (running) continue;
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
