@@ -13,12 +13,10 @@ public sealed class HealthAndOpenApiTests
     [Theory, MemberData(nameof(Providers))]
     public async Task The_silo_is_live_and_ready_on_every_provider(StorageProviderKind provider)
     {
-        await using var storage = await StorageTarget.CreateAsync(provider);
-        await using var silo = new SiloFactory(storage);
-        using var client = silo.CreateClient();
+        await using var silo = await RunningSilo.StartAsync(provider);
 
-        var live = await client.GetAsync("/health/live");
-        var ready = await client.GetAsync("/health/ready");
+        var live = await silo.Client.GetAsync("/health/live");
+        var ready = await silo.Client.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -55,11 +53,9 @@ public sealed class HealthAndOpenApiTests
     [Fact]
     public async Task The_OpenAPI_document_is_served()
     {
-        await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.Memory);
-        await using var silo = new SiloFactory(storage);
-        using var client = silo.CreateClient();
+        await using var silo = await RunningSilo.StartAsync();
 
-        var response = await client.GetAsync("/openapi/v1.json");
+        var response = await silo.Client.GetAsync("/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -70,15 +66,39 @@ public sealed class HealthAndOpenApiTests
     [Fact]
     public async Task An_unknown_route_answers_with_a_problem_document()
     {
-        await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.Memory);
-        await using var silo = new SiloFactory(storage);
-        using var client = silo.CreateClient();
+        await using var silo = await RunningSilo.StartAsync();
 
-        var response = await client.GetAsync("/v1/nothing-here");
+        var response = await silo.Client.GetAsync("/v1/nothing-here");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    /// <summary>A silo in the test host on fresh storage, with a client; disposes all three.</summary>
+    private sealed class RunningSilo : IAsyncDisposable
+    {
+        private readonly StorageTarget _storage;
+        private readonly SiloFactory _factory;
+
+        private RunningSilo(StorageTarget storage)
+        {
+            _storage = storage;
+            _factory = new SiloFactory(storage);
+            Client = _factory.CreateClient();
+        }
+
+        public HttpClient Client { get; }
+
+        public static async Task<RunningSilo> StartAsync(StorageProviderKind provider = StorageProviderKind.Memory) =>
+            new(await StorageTarget.CreateAsync(provider));
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await _factory.DisposeAsync();
+            await _storage.DisposeAsync();
+        }
     }
 }

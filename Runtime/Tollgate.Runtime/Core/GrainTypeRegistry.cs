@@ -93,8 +93,8 @@ internal sealed class GrainTypeRegistry
         _ambiguousInterfaces = implementers.Where(i => i.Value.Count > 1).ToFrozenDictionary(i => i.Key, i => string.Join(", ", i.Value.Select(c => c.Type)));
         _classByName = byName.ToFrozenDictionary(StringComparer.Ordinal);
         _methods = methods.ToFrozenDictionary();
-        ReceiveReminder = _methods.GetValueOrDefault(typeof(IRemindable).GetMethod(nameof(IRemindable.ReceiveReminder))!)
-            ?? new GrainMethod(typeof(IRemindable).GetMethod(nameof(IRemindable.ReceiveReminder))!);
+        var receiveReminder = typeof(IRemindable).GetMethod(nameof(IRemindable.ReceiveReminder))!;
+        ReceiveReminder = _methods.GetValueOrDefault(receiveReminder) ?? new GrainMethod(receiveReminder);
     }
 
     public GrainMethod ReceiveReminder { get; }
