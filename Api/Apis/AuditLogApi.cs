@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tollgate.Api.Auth;
@@ -37,8 +36,8 @@ public static class AuditLogApi
     {
         var query = http.Request.Query;
         var inputs = new Inputs();
-        var from = Time(inputs, "from", query["from"]);
-        var to = Time(inputs, "to", query["to"]);
+        var from = inputs.Time("from", query["from"]);
+        var to = inputs.Time("to", query["to"]);
         var action = inputs.Text("action", query["action"], required: false);
         long? cursor = null;
         if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
@@ -54,19 +53,25 @@ public static class AuditLogApi
         if (!inputs.IsValid) return inputs.Problem();
 
         var journalQuery = new JournalQuery(Audit.Stream) { Scope = scope, Name = action, From = from, To = to, Before = cursor, Limit = limit };
-        if (format == "csv") return new CsvExport(journal, journalQuery with { Limit = MaxLimit });
+        if (format == "csv") return JournalExport.Csv(journal, journalQuery, "audit-log.csv", Columns, CsvRow);
 
         var records = await journal.ReadAsync(journalQuery, http.RequestAborted);
         var next = records.Count == limit ? records[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new AuditLogPage(records.Select(Item).ToList(), next));
     }
 
-    private static DateTimeOffset? Time(Inputs inputs, string field, string? value)
+    private static readonly string[] Columns = ["id", "at", "tenantId", "actorType", "actorId", "action", "resourceType", "resourceId", "before", "after", "ip", "userAgent"];
+
+    private static IEnumerable<string?> CsvRow(StoredJournalRecord record)
     {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
-        inputs.Fail(field, $"{field} must be an ISO 8601 time such as 2026-01-31T00:00:00Z.");
-        return null;
+        var item = Item(record);
+        string? Text(string name) => item[name] is { } node ? node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString() : null;
+        var actor = item["actor"];
+        return
+        [
+            Text("id"), Text("at"), Text("tenantId"), actor?["type"]?.GetValue<string>(), actor?["id"]?.GetValue<string>(),
+            Text("action"), Text("resourceType"), Text("resourceId"), Text("before"), Text("after"), Text("ip"), Text("userAgent"),
+        ];
     }
 
     private static JsonObject Item(StoredJournalRecord record)
@@ -74,45 +79,5 @@ public static class AuditLogApi
         var item = new JsonObject { ["id"] = record.Sequence.ToString(CultureInfo.InvariantCulture) };
         foreach (var (key, value) in JsonNode.Parse(record.Payload)!.AsObject().ToList()) item[key] = value?.DeepClone();
         return item;
-    }
-
-    /// <summary>Streams every matching entry as CSV, page by page, newest first.</summary>
-    private sealed class CsvExport(IJournalReader journal, JournalQuery query) : IResult
-    {
-        private static readonly string[] Columns = ["id", "at", "tenantId", "actorType", "actorId", "action", "resourceType", "resourceId", "before", "after", "ip", "userAgent"];
-
-        public async Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = "attachment; filename=\"audit-log.csv\"";
-            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
-            await writer.WriteLineAsync(string.Join(',', Columns));
-            var page = query;
-            while (true)
-            {
-                var records = await journal.ReadAsync(page, http.RequestAborted);
-                foreach (var record in records)
-                {
-                    var item = Item(record);
-                    string? Text(string name) => item[name] is { } node ? node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString() : null;
-                    var actor = item["actor"];
-                    await writer.WriteLineAsync(string.Join(',', new[]
-                    {
-                        Text("id"), Text("at"), Text("tenantId"), actor?["type"]?.GetValue<string>(), actor?["id"]?.GetValue<string>(),
-                        Text("action"), Text("resourceType"), Text("resourceId"), Text("before"), Text("after"), Text("ip"), Text("userAgent"),
-                    }.Select(Cell)));
-                }
-                if (records.Count < page.Limit) break;
-                page = page with { Before = records[^1].Sequence };
-            }
-        }
-
-        // Quotes every cell, and defuses text a spreadsheet would run as a formula.
-        private static string Cell(string? value)
-        {
-            if (value is null) return "";
-            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-            return "\"" + value.Replace("\"", "\"\"") + "\"";
-        }
     }
 }

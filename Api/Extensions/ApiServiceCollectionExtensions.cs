@@ -72,6 +72,10 @@ public static class ApiServiceCollectionExtensions
         app.MapApiKeysApi();
         app.MapAuditLogApi();
         app.MapAdminApi();
+        app.MapCatalogApi();
+        app.MapSubscriptionApi();
+        app.MapQuotaApi();
+        app.MapUsageApi();
         return app;
     }
 }

@@ -59,6 +59,15 @@ public sealed class Inputs
         return null;
     }
 
+    /// <summary>An optional ISO 8601 time from a query string.</summary>
+    public DateTimeOffset? Time(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        Fail(field, $"{field} must be an ISO 8601 time such as 2026-01-31T00:00:00Z.");
+        return null;
+    }
+
     /// <summary>Control, format (zero-width, bidi overrides), private-use characters and unpaired surrogates.</summary>
     public static bool HasForbiddenCharacters(string value)
     {

@@ -31,6 +31,8 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         };
         await tenant.WriteStateAsync([Audit.Record(actor, now, GrainId.Key, "tenant.created", "tenant", GrainId.Key,
             after: new { name, owner = ownerId })]);
+        // Every new tenant starts on the default plan (when the catalog has one).
+        await GrainFactory.GetGrain<Billing.ISubscriptionGrain>(GrainId.Key).StartDefault(actor);
         return Info();
     }
 

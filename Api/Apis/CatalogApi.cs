@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Grains.Billing;
+
+namespace Tollgate.Api;
+
+public sealed record CreateAppRequest(string? Id, string? Name);
+public sealed record CreateQuotaTypeRequest(string? Key, string? Name, string? Unit, string? Window);
+public sealed record PlanRequest(
+    string? Id, string? Name, string? Description, long? PriceMinor, string? Currency, string? Interval, int? TrialDays,
+    Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
+
+/// <summary>The operator's catalog: apps, quota types, plans; and the public list of plans.</summary>
+public static partial class CatalogApi
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    private static partial Regex Slug();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyCode();
+
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/plans", PublicPlansAsync).WithTags("Plans").AllowAnonymous().Produces<PlanInfo[]>();
+
+        var admin = app.MapGroup("/v1/admin").WithTags("Catalog").RequireOperator();
+        admin.MapPost("/apps", CreateAppAsync).Produces<AppInfo>(StatusCodes.Status201Created);
+        admin.MapPost("/apps/{appId}/quota-types", CreateQuotaTypeAsync).Produces<QuotaTypeInfo>(StatusCodes.Status201Created);
+        admin.MapGet("/catalog", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Get())).Produces<CatalogSnapshot>();
+        admin.MapPost("/plans", CreatePlanAsync).Produces<PlanInfo>(StatusCodes.Status201Created);
+        admin.MapPut("/plans/{planId}", UpdatePlanAsync).Produces<PlanInfo>();
+        admin.MapPost("/plans/{planId}/archive", async (string planId, HttpContext http, IGrainFactory grains) =>
+            ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok)).Produces<PlanInfo>();
+        return app;
+    }
+
+    private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key);
+
+    private static async Task<IResult> PublicPlansAsync(IGrainFactory grains) =>
+        TypedResults.Ok((await Catalog(grains).Get()).Plans.Where(p => !p.Archived).ToList());
+
+    private static async Task<IResult> CreateAppAsync(CreateAppRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var id = SlugField(inputs, "id", request.Id);
+        var name = inputs.Text("name", request.Name, required: true);
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).CreateApp(id!, name!, http.Actor()), app => TypedResults.Created($"/v1/admin/apps/{app.Id}", app));
+    }
+
+    private static async Task<IResult> CreateQuotaTypeAsync(string appId, CreateQuotaTypeRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var key = SlugField(inputs, "key", request.Key);
+        var name = inputs.Text("name", request.Name, required: true);
+        var unit = inputs.Text("unit", request.Unit, required: true, maxLength: 40);
+        if (!Enum.TryParse<QuotaWindow>(request.Window, ignoreCase: true, out var window) || int.TryParse(request.Window, out _))
+            inputs.Fail("window", "Window must be one of daily, monthly, yearly, lifetime.");
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).CreateQuotaType(appId, key!, name!, unit!, window, http.Actor()),
+            quota => TypedResults.Created($"/v1/admin/apps/{appId}/quota-types/{quota.Key}", quota));
+    }
+
+    private static async Task<IResult> CreatePlanAsync(PlanRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var id = SlugField(inputs, "id", request.Id);
+        var definition = Definition(inputs, request);
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).CreatePlan(id!, definition!, http.Actor()), plan => TypedResults.Created($"/v1/admin/plans/{plan.Id}", plan));
+    }
+
+    private static async Task<IResult> UpdatePlanAsync(string planId, PlanRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var definition = Definition(inputs, request);
+        if (!inputs.IsValid) return inputs.Problem();
+        var result = await Catalog(grains).UpdatePlan(planId, definition!, http.Actor());
+        if (result.Error == CatalogError.None && request.ApplyNow == true)
+            foreach (var tenantId in await grains.GetGrain<IPlanSubscribersGrain>(planId).Get())
+                await grains.GetGrain<ISubscriptionGrain>(tenantId).RefreshPlan();
+        return ToResult(result, TypedResults.Ok);
+    }
+
+    private static PlanDefinition? Definition(Inputs inputs, PlanRequest request)
+    {
+        var name = inputs.Text("name", request.Name, required: true);
+        var description = inputs.Text("description", request.Description, required: false, maxLength: 1000);
+        if (request.PriceMinor is not >= 0) inputs.Fail("priceMinor", "priceMinor is required: a whole number of minor units, 0 or more.");
+        var currency = request.Currency?.Trim().ToUpperInvariant();
+        if (currency is null || !CurrencyCode().IsMatch(currency)) inputs.Fail("currency", "currency must be an ISO 4217 code such as USD.");
+        if (!Enum.TryParse<BillingInterval>(request.Interval, ignoreCase: true, out var interval) || int.TryParse(request.Interval, out _))
+            inputs.Fail("interval", "interval must be month or year.");
+        if (request.TrialDays is < 0 or > 365) inputs.Fail("trialDays", "trialDays must be from 0 to 365.");
+        var quotas = request.Quotas ?? [];
+        foreach (var (quotaType, limit) in quotas)
+            if (limit < 0) inputs.Fail("quotas", $"The limit of '{quotaType}' must be 0 or more.");
+        var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
+        if (!inputs.IsValid) return null;
+        return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0,
+            quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false);
+    }
+
+    private static string? SlugField(Inputs inputs, string field, string? value)
+    {
+        if (value is not null && Slug().IsMatch(value)) return value;
+        inputs.Fail(field, $"{field} must be 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or digit.");
+        return null;
+    }
+
+    private static IResult ToResult<T>(CatalogResult<T> result, Func<T, IResult> success) => result.Error switch
+    {
+        CatalogError.None => success(result.Value!),
+        CatalogError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
+        CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
+        _ => Problems.Field(result.Field ?? "request", result.Detail!),
+    };
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Grains.Billing;
+using Tollgate.Grains.Quotas;
+
+namespace Tollgate.Api;
+
+public sealed record QuotaRequest(string? QuotaType, long? Amount, string? TenantId);
+public sealed record RefundRequest(string? QuotaType, long? Amount, string? IdempotencyKey, string? TenantId);
+public sealed record QuotaAnswer(bool Allowed, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
+public sealed record RefundAnswer(long Refunded, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
+
+/// <summary>
+/// The hot path: apps check and deduct quota before doing work. 200 when allowed, 402 with
+/// nothing deducted when not; both carry the remaining amount in the body and in X-Quota-* headers.
+/// </summary>
+public static class QuotaApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    // A write that lost a race with another silo changed nothing; the next activation reloads and decides again.
+    private const int ConflictRetries = 20;
+
+    public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/quota").WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller);
+        api.MapPost("/consume", ConsumeAsync).Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
+        api.MapPost("/check", CheckAsync).Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
+        api.MapPost("/refund", RefundAsync).Produces<RefundAnswer>();
+        app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync).WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();
+        return app;
+    }
+
+    private static async Task<IResult> ConsumeAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        if (problem is not null) return problem;
+        var inputs = new Inputs();
+        var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
+        var key = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader]);
+        if (!inputs.IsValid) return inputs.Problem();
+        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
+        var result = await RetryConflictsAsync(() => counter.Consume(amount, key, http.Actor()));
+        if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        return Answer(http, result, quotaType!);
+    }
+
+    private static async Task<IResult> CheckAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
+        if (problem is not null) return problem;
+        var inputs = new Inputs();
+        var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
+        if (!inputs.IsValid) return inputs.Problem();
+        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
+        return Answer(http, await RetryConflictsAsync(() => counter.Check(amount)), quotaType!);
+    }
+
+    private static async Task<IResult> RefundAsync(RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        if (problem is not null) return problem;
+        var inputs = new Inputs();
+        var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
+        var key = IdempotencyKey(inputs, request.IdempotencyKey);
+        if (key is null && inputs.IsValid) inputs.Fail("idempotencyKey", "The idempotency key of the consume to refund is required.");
+        if (!inputs.IsValid) return inputs.Problem();
+        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
+        var result = await RetryConflictsAsync(() => counter.Refund(amount, key!, http.Actor()));
+        var status = result.Status;
+        if (status is not null) SetHeaders(http, status);
+        return result.Outcome switch
+        {
+            RefundOutcome.Refunded => TypedResults.Ok(new RefundAnswer(result.Refunded, status!.Limit, status.Used, status.Remaining, status.ResetsAt)),
+            RefundOutcome.UnknownQuotaType => UnknownQuotaType(quotaType!),
+            RefundOutcome.UnknownConsume => Problems.Create(StatusCodes.Status404NotFound, "unknown_consume", "Not found",
+                "No allowed consume with this idempotency key in the last 24 hours."),
+            RefundOutcome.AlreadyRefunded => Problems.Conflict("already_refunded", "This consume was already refunded."),
+            _ => Problems.Conflict("window_reset", "The quota window of this consume has ended; there is nothing to give back."),
+        };
+    }
+
+    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var apiKeyMayRead = http.User.ApiKeyTenant() == tenantId && http.User.HasClaim(CallerClaims.Scope, ApiKeyScopes.QuotaRead);
+        if (!apiKeyMayRead)
+        {
+            var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+            if (access.Denied) return access.Problem!;
+        }
+        var quotaTypes = await grains.GetGrain<ISubscriptionGrain>(tenantId).GetQuotaTypes();
+        var statuses = await Task.WhenAll(quotaTypes.Select(q => grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId, q)).Get()));
+        return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
+    }
+
+    /// <summary>The tenant the quota belongs to: an API key's own (with a scope it has), or a member's named tenant.</summary>
+    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(HttpContext http, TenantGuard guard, string? tenantId, params string[] scopes)
+    {
+        if (http.User.ApiKeyTenant() is { } keyTenant)
+        {
+            if (tenantId is not null && tenantId != keyTenant) return (null, Problems.NotFound("The tenant"));
+            return scopes.Any(scope => http.User.HasClaim(CallerClaims.Scope, scope))
+                ? (keyTenant, null)
+                : (null, Problems.Forbidden($"This API key lacks the scope {string.Join(" or ", scopes)}."));
+        }
+        if (string.IsNullOrWhiteSpace(tenantId)) return (null, Problems.Field("tenantId", "tenantId is required when calling with a user token."));
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        return access.Denied ? (null, access.Problem) : (tenantId, null);
+    }
+
+    private static (string? QuotaType, long Amount) Validate(Inputs inputs, string? quotaType, long? amount)
+    {
+        if (string.IsNullOrWhiteSpace(quotaType) || quotaType.Length > 200 || Inputs.HasForbiddenCharacters(quotaType) || !quotaType.Contains('/'))
+            inputs.Fail("quotaType", "quotaType is required, named \"{appId}/{key}\".");
+        if (amount is not > 0) inputs.Fail("amount", "amount must be a whole number greater than 0.");
+        return (quotaType, amount ?? 0);
+    }
+
+    private static string? IdempotencyKey(Inputs inputs, string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return null;
+        if (key.Length <= 255 && !Inputs.HasForbiddenCharacters(key)) return key;
+        inputs.Fail("idempotencyKey", "The idempotency key must be at most 255 printable characters.");
+        return null;
+    }
+
+    private static async Task<T> RetryConflictsAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await call(); }
+            catch (InconsistentStateException) when (attempt < ConflictRetries) { await Task.Delay(Random.Shared.Next(1, 5 * attempt)); }
+        }
+    }
+
+    private static IResult Answer(HttpContext http, ConsumeResult result, string quotaType)
+    {
+        if (result.Status is not { } status) return UnknownQuotaType(quotaType);
+        SetHeaders(http, status);
+        return result.Outcome == ConsumeOutcome.Allowed
+            ? TypedResults.Ok(new QuotaAnswer(true, status.Limit, status.Used, status.Remaining, status.ResetsAt))
+            : Problems.Create(StatusCodes.Status402PaymentRequired, "quota_exceeded", "Quota exceeded",
+                $"The request needs more of {quotaType} than remains; nothing was deducted.",
+                new Dictionary<string, object?>
+                {
+                    ["allowed"] = false, ["limit"] = status.Limit, ["used"] = status.Used, ["remaining"] = status.Remaining, ["resetsAt"] = status.ResetsAt,
+                });
+    }
+
+    private static ProblemHttpResult UnknownQuotaType(string quotaType) =>
+        Problems.Create(StatusCodes.Status404NotFound, "unknown_quota_type", "Not found", $"There is no quota type '{quotaType}'.");
+
+    private static void SetHeaders(HttpContext http, QuotaStatus status)
+    {
+        http.Response.Headers["X-Quota-Limit"] = status.Limit.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Quota-Remaining"] = status.Remaining.ToString(CultureInfo.InvariantCulture);
+        if (status.ResetsAt is { } resetsAt) http.Response.Headers["X-Quota-Reset"] = resetsAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+    }
+}

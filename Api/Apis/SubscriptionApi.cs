@@ -1,0 +1,79 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Grains.Billing;
+
+namespace Tollgate.Api;
+
+public sealed record ChangePlanRequest(string? PlanId, int? TrialDays);
+public sealed record CancelRequest(bool? AtPeriodEnd);
+public sealed record SubscriptionResponse(
+    string TenantId, string? PlanId, int PlanVersion, string Status, string Source, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd,
+    DateTimeOffset? TrialEnd, bool CancelAtPeriodEnd, string? PendingPlanId, IReadOnlyDictionary<string, long> Quotas,
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement> Features);
+
+public static class SubscriptionApi
+{
+    public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/tenants/{tenantId}/subscription").WithTags("Subscription").RequireAuthorization(AuthorizationPolicies.Caller);
+        api.MapGet("/", GetAsync).Produces<SubscriptionResponse>();
+        api.MapPost("/", ChangeAsync).Produces<SubscriptionResponse>();
+        api.MapPost("/cancel", CancelAsync).Produces<SubscriptionResponse>();
+        api.MapPost("/resume", ResumeAsync).Produces<SubscriptionResponse>();
+        app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync).Produces<SubscriptionResponse>();
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        if (access.Denied) return access.Problem!;
+        var subscription = await grains.GetGrain<ISubscriptionGrain>(tenantId).Get();
+        return subscription is null ? Problems.NotFound("The subscription") : TypedResults.Ok(ToResponse(subscription));
+    }
+
+    private static async Task<IResult> ChangeAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
+        if (access.Denied) return access.Problem!;
+        if (string.IsNullOrWhiteSpace(request.PlanId)) return Problems.Field("planId", "planId is required.");
+        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
+    }
+
+    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
+        if (access.Denied) return access.Problem!;
+        if (request.AtPeriodEnd is null) return Problems.Field("atPeriodEnd", "atPeriodEnd is required: true to cancel at the period end, false for now.");
+        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Cancel(request.AtPeriodEnd.Value, http.Actor()));
+    }
+
+    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
+        if (access.Denied) return access.Problem!;
+        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Resume(http.Actor()));
+    }
+
+    private static async Task<IResult> GrantAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
+    {
+        if (await grains.GetGrain<ITenantGrain>(tenantId).Get() is null) return Problems.NotFound("The tenant");
+        var inputs = new Inputs();
+        if (string.IsNullOrWhiteSpace(request.PlanId)) inputs.Fail("planId", "planId is required.");
+        if (request.TrialDays is < 0 or > 365) inputs.Fail("trialDays", "trialDays must be from 0 to 365.");
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Grant(request.PlanId!, request.TrialDays, http.Actor()));
+    }
+
+    private static IResult ToResult(SubscriptionResult result) => result.Error switch
+    {
+        SubscriptionError.None => TypedResults.Ok(ToResponse(result.Value!)),
+        SubscriptionError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
+        SubscriptionError.Conflict => Problems.Conflict("subscription_conflict", result.Detail!),
+        _ => Problems.Field("planId", result.Detail!),
+    };
+
+    private static SubscriptionResponse ToResponse(SubscriptionInfo s) => new(
+        s.TenantId, s.PlanId, s.PlanVersion, s.Status.ToString().ToLowerInvariant(), s.Source.ToString().ToLowerInvariant(),
+        s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PendingPlanId, s.Quotas, s.Features);
+}

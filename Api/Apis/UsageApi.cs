@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Grains.Quotas;
+
+namespace Tollgate.Api;
+
+public sealed record UsageTotal(string Period, string QuotaType, long Consumed, long Refunded, long Net);
+public sealed record UsageReport(string GroupBy, IReadOnlyList<UsageTotal> Items);
+
+/// <summary>Usage totals per day or month from the usage log, or the records themselves as CSV.</summary>
+public static class UsageApi
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] Columns = ["id", "at", "quotaType", "kind", "amount", "actorType", "actorId", "idempotencyKey"];
+
+    public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync).WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
+            .Produces<UsageReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        return app;
+    }
+
+    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, TenantGuard guard, IJournalReader journal)
+    {
+        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        if (access.Denied) return access.Problem!;
+        var query = http.Request.Query;
+        var inputs = new Inputs();
+        var from = inputs.Time("from", query["from"]);
+        var to = inputs.Time("to", query["to"]);
+        var quotaType = inputs.Text("quotaType", query["quotaType"], required: false, maxLength: 200);
+        var groupBy = query["groupBy"].ToString() is { Length: > 0 } g ? g : "day";
+        if (groupBy is not ("day" or "month")) inputs.Fail("groupBy", "groupBy must be day or month.");
+        var format = query["format"].ToString();
+        if (format is not ("" or "json" or "csv")) inputs.Fail("format", "Format must be json or csv.");
+        if (!inputs.IsValid) return inputs.Problem();
+
+        var journalQuery = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
+        if (format == "csv")
+            return JournalExport.Csv(journal, journalQuery, "usage.csv", Columns, record =>
+            {
+                var usage = Parse(record);
+                return [record.Sequence.ToString(CultureInfo.InvariantCulture), usage.At.ToString("O"), usage.QuotaType, usage.Kind,
+                    usage.Amount.ToString(CultureInfo.InvariantCulture), usage.Actor.Type, usage.Actor.Id, usage.IdempotencyKey];
+            });
+
+        var totals = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
+        await foreach (var record in journal.ReadAllAsync(journalQuery, http.RequestAborted))
+        {
+            var usage = Parse(record);
+            var period = groupBy == "day" ? usage.At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : usage.At.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var (consumed, refunded) = totals.GetValueOrDefault((period, usage.QuotaType));
+            totals[(period, usage.QuotaType)] = usage.Kind == Usage.Refund ? (consumed, refunded + usage.Amount) : (consumed + usage.Amount, refunded);
+        }
+        return TypedResults.Ok(new UsageReport(groupBy,
+            totals.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
+    }
+
+    private static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize<UsageRecord>(record.Payload, s_json)!;
+}

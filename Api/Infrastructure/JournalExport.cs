@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Tollgate.Api.Infrastructure;
+
+/// <summary>Reads every journal record a query matches, page by page, and streams them as CSV.</summary>
+public static class JournalExport
+{
+    private const int PageSize = 500;
+
+    public static async IAsyncEnumerable<StoredJournalRecord> ReadAllAsync(
+        this IJournalReader journal, JournalQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var page = query with { Limit = PageSize };
+        while (true)
+        {
+            var records = await journal.ReadAsync(page, cancellationToken);
+            foreach (var record in records) yield return record;
+            if (records.Count < page.Limit) yield break;
+            page = page with { Before = records[^1].Sequence };
+        }
+    }
+
+    /// <summary>A CSV download of every matching record, one row each, newest first.</summary>
+    public static IResult Csv(IJournalReader journal, JournalQuery query, string fileName, string[] columns, Func<StoredJournalRecord, IEnumerable<string?>> row) =>
+        new CsvResult(journal, query, fileName, columns, row);
+
+    private sealed class CsvResult(IJournalReader journal, JournalQuery query, string fileName, string[] columns, Func<StoredJournalRecord, IEnumerable<string?>> row) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+            await writer.WriteLineAsync(string.Join(',', columns));
+            await foreach (var record in journal.ReadAllAsync(query, http.RequestAborted))
+                await writer.WriteLineAsync(string.Join(',', row(record).Select(Cell)));
+        }
+
+        // Quotes every cell, and defuses text a spreadsheet would run as a formula.
+        private static string Cell(string? value)
+        {
+            if (value is null) return "";
+            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+            return "\"" + value.Replace("\"", "\"\"") + "\"";
+        }
+    }
+}

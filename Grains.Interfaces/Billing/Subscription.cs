@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Tollgate.Grains.Identity;
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Billing;
+
+public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled, Incomplete }
+
+/// <summary>How the tenant came to this plan: it decides what happens at trial end.</summary>
+public enum SubscriptionSource { Default, Operator, SelfService }
+
+public sealed record SubscriptionInfo(
+    string TenantId, string? PlanId, int PlanVersion, SubscriptionStatus Status, SubscriptionSource Source,
+    DateTimeOffset Anchor, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
+    bool CancelAtPeriodEnd, string? PendingPlanId,
+    IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features);
+
+/// <summary>What a counter needs to decide consumes: its limit and how its window is anchored.</summary>
+/// <param name="Known">False when the catalog has no such quota type.</param>
+public sealed record QuotaEntitlement(bool Known, long Limit, QuotaWindow Window, DateTimeOffset Anchor);
+
+public enum SubscriptionError { None, NotFound, Conflict, Invalid }
+
+public sealed record SubscriptionResult(SubscriptionInfo? Value, SubscriptionError Error = SubscriptionError.None, string? Detail = null)
+{
+    public static SubscriptionResult Fail(SubscriptionError error, string detail) => new(null, error, detail);
+}
+
+/// <summary>
+/// A tenant's subscription (key: tenant id). A reminder wakes it at the next period end or trial
+/// end; every boundary passed meanwhile is applied once, from state, so late or repeated ticks
+/// change nothing more. It tells the tenant's quota counters when their limits change.
+/// </summary>
+public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>The subscription, after applying any boundary already passed; null when the tenant has none.</summary>
+    Task<SubscriptionInfo?> Get();
+
+    /// <summary>Starts the default plan if the tenant has no subscription yet (registration, new tenants).</summary>
+    Task<SubscriptionInfo?> StartDefault(AuditActor actor);
+
+    /// <summary>The operator puts the tenant on any active plan, at once, with an optional trial.</summary>
+    Task<SubscriptionResult> Grant(string planId, int? trialDays, AuditActor actor);
+
+    /// <summary>Self-service change to a free plan: an upgrade applies at once, a downgrade at period end.</summary>
+    Task<SubscriptionResult> ChangePlan(string planId, AuditActor actor);
+
+    Task<SubscriptionResult> Cancel(bool atPeriodEnd, AuditActor actor);
+    Task<SubscriptionResult> Resume(AuditActor actor);
+
+    /// <summary>Takes the current version of the plan at once (a plan updated with applyNow).</summary>
+    Task RefreshPlan();
+
+    /// <summary>Called by a counter: its entitlement, and the counter is told about later changes.</summary>
+    Task<QuotaEntitlement> GetEntitlement(string quotaType);
+
+    /// <summary>The quota types this tenant has counters for or is entitled to.</summary>
+    Task<IReadOnlyList<string>> GetQuotaTypes();
+}
+
+/// <summary>The tenants on one plan, so a plan change can be applied to them at once.</summary>
+public interface IPlanSubscribersGrain : IGrainWithStringKey
+{
+    Task Add(string tenantId);
+    Task Remove(string tenantId);
+    Task<IReadOnlyList<string>> Get();
+}

@@ -1,0 +1,49 @@
+using Tollgate.Grains.Billing;
+using Tollgate.Grains.Identity;
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Quotas;
+
+public sealed record QuotaStatus(string QuotaType, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
+
+public enum ConsumeOutcome { Allowed, Exceeded, UnknownQuotaType }
+
+/// <param name="Replayed">True when an earlier answer with the same idempotency key was returned.</param>
+public sealed record ConsumeResult(ConsumeOutcome Outcome, QuotaStatus? Status, bool Replayed = false);
+
+public enum RefundOutcome { Refunded, UnknownConsume, AlreadyRefunded, WindowReset, UnknownQuotaType }
+
+public sealed record RefundResult(RefundOutcome Outcome, long Refunded, QuotaStatus? Status);
+
+/// <summary>
+/// One quota of one tenant (key: "{tenantId}/{quotaType}"). Consumes are decided one at a time in
+/// memory and acknowledged only once durable; consumes arriving while a write is in flight are
+/// decided meanwhile and share the next write (group commit).
+/// </summary>
+public interface IQuotaCounterGrain : IGrainWithStringKey
+{
+    Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor);
+
+    /// <summary>What a consume of this amount would answer, deducting nothing.</summary>
+    Task<ConsumeResult> Check(long amount);
+
+    /// <summary>Gives back at most what the consume with this idempotency key took, once, within its window.</summary>
+    Task<RefundResult> Refund(long amount, string idempotencyKey, AuditActor actor);
+
+    /// <summary>Null when the catalog has no such quota type.</summary>
+    Task<QuotaStatus?> Get();
+
+    /// <summary>The subscription's new limit or anchor for this quota.</summary>
+    Task Apply(QuotaEntitlement entitlement);
+}
+
+public static class QuotaCounterKey
+{
+    public static string For(string tenantId, string quotaType) => $"{tenantId}/{quotaType}";
+
+    public static (string TenantId, string QuotaType) Parse(string key)
+    {
+        var slash = key.IndexOf('/');
+        return (key[..slash], key[(slash + 1)..]);
+    }
+}

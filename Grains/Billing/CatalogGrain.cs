@@ -1,0 +1,96 @@
+using Tollgate.Grains.Identity;
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Billing;
+
+public sealed class CatalogState
+{
+    public List<AppInfo> Apps { get; set; } = [];
+    public List<QuotaTypeInfo> QuotaTypes { get; set; } = [];
+    public List<PlanInfo> Plans { get; set; } = [];
+}
+
+[GrainType("catalog")]
+public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> catalog) : Grain, ICatalogGrain
+{
+    private CatalogState State => catalog.State;
+
+    public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList()));
+
+    public async Task<CatalogResult<AppInfo>> CreateApp(string id, string name, AuditActor actor)
+    {
+        if (State.Apps.Any(a => a.Id == id)) return CatalogResult<AppInfo>.Fail(CatalogError.Conflict, $"App '{id}' already exists.", "id");
+        var app = new AppInfo(id, name, TimeProvider.GetUtcNow());
+        State.Apps.Add(app);
+        await catalog.WriteStateAsync([Audit.Record(actor, app.CreatedAt, null, "app.created", "app", id, after: app)]);
+        return new(app);
+    }
+
+    public async Task<CatalogResult<QuotaTypeInfo>> CreateQuotaType(string appId, string key, string name, string unit, QuotaWindow window, AuditActor actor)
+    {
+        if (State.Apps.All(a => a.Id != appId)) return CatalogResult<QuotaTypeInfo>.Fail(CatalogError.NotFound, $"App '{appId}' does not exist.");
+        var id = $"{appId}/{key}";
+        if (State.QuotaTypes.Any(q => q.Id == id)) return CatalogResult<QuotaTypeInfo>.Fail(CatalogError.Conflict, $"Quota type '{id}' already exists.", "key");
+        var quotaType = new QuotaTypeInfo(id, appId, key, name, unit, window, TimeProvider.GetUtcNow());
+        State.QuotaTypes.Add(quotaType);
+        await catalog.WriteStateAsync([Audit.Record(actor, quotaType.CreatedAt, null, "quota_type.created", "quotaType", id, after: quotaType)]);
+        return new(quotaType);
+    }
+
+    public async Task<CatalogResult<PlanInfo>> CreatePlan(string id, PlanDefinition definition, AuditActor actor)
+    {
+        if (State.Plans.Any(p => p.Id == id)) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, $"Plan '{id}' already exists.", "id");
+        if (UnknownQuotaType(definition) is { } error) return error;
+        var plan = ToPlan(id, definition, version: 1, archived: false);
+        Store(plan);
+        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
+        return new(plan);
+    }
+
+    public async Task<CatalogResult<PlanInfo>> UpdatePlan(string id, PlanDefinition definition, AuditActor actor)
+    {
+        var before = State.Plans.FirstOrDefault(p => p.Id == id);
+        if (before is null) return CatalogResult<PlanInfo>.Fail(CatalogError.NotFound, $"Plan '{id}' does not exist.");
+        if (UnknownQuotaType(definition) is { } error) return error;
+        if (before.IsDefault && !definition.IsDefault)
+            return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "The default plan stays default until another plan is made default.", "isDefault");
+        var plan = ToPlan(id, definition, before.Version + 1, before.Archived);
+        if (plan.IsDefault && plan.Archived) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "An archived plan cannot be the default.", "isDefault");
+        Store(plan);
+        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.updated", "plan", id, before, plan)]);
+        return new(plan);
+    }
+
+    public async Task<CatalogResult<PlanInfo>> ArchivePlan(string id, AuditActor actor)
+    {
+        var before = State.Plans.FirstOrDefault(p => p.Id == id);
+        if (before is null) return CatalogResult<PlanInfo>.Fail(CatalogError.NotFound, $"Plan '{id}' does not exist.");
+        if (before.IsDefault) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "The default plan cannot be archived; make another plan default first.");
+        if (before.Archived) return new(before);
+        var plan = before with { Archived = true, Version = before.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
+        Store(plan);
+        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.archived", "plan", id)]);
+        return new(plan);
+    }
+
+    private CatalogResult<PlanInfo>? UnknownQuotaType(PlanDefinition definition) =>
+        definition.Quotas.Keys.FirstOrDefault(q => State.QuotaTypes.All(t => t.Id != q)) is { } unknown
+            ? CatalogResult<PlanInfo>.Fail(CatalogError.Invalid, $"Quota type '{unknown}' does not exist.", "quotas")
+            : null;
+
+    private PlanInfo ToPlan(string id, PlanDefinition d, int version, bool archived) =>
+        new(id, d.Name, d.Description, d.PriceMinor, d.Currency, d.Interval, d.TrialDays,
+            new Dictionary<string, long>(d.Quotas), new Dictionary<string, System.Text.Json.JsonElement>(d.Features), d.StripePriceId,
+            d.IsDefault, archived, version, TimeProvider.GetUtcNow());
+
+    /// <summary>Replaces or adds the plan; one default at most.</summary>
+    private void Store(PlanInfo plan)
+    {
+        if (plan.IsDefault)
+            for (var i = 0; i < State.Plans.Count; i++)
+                if (State.Plans[i].IsDefault && State.Plans[i].Id != plan.Id) State.Plans[i] = State.Plans[i] with { IsDefault = false };
+        var index = State.Plans.FindIndex(p => p.Id == plan.Id);
+        if (index >= 0) State.Plans[index] = plan;
+        else State.Plans.Add(plan);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Tollgate.Grains.Billing;
+using Tollgate.Grains.Identity;
+using Tollgate.Runtime;
+
+namespace Tollgate.Grains.Quotas;
+
+public sealed class QuotaCounterState
+{
+    public long Used { get; set; }
+    public DateTimeOffset WindowStart { get; set; }
+    /// <summary>Consumes made with an idempotency key in the last 24 hours, by key.</summary>
+    public Dictionary<string, KeyedConsume> Consumes { get; set; } = [];
+}
+
+/// <summary>The first answer to a keyed consume, replayed for the same key.</summary>
+public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
+
+/// <summary>A usage record as stored in the journal's "usage" stream.</summary>
+public sealed record UsageRecord(DateTimeOffset At, string Kind, string QuotaType, long Amount, AuditEntryActor Actor, string? IdempotencyKey);
+
+public static class Usage
+{
+    public const string Stream = "usage";
+    public const string Consume = "consume";
+    public const string Refund = "refund";
+}
+
+[GrainType("quota-counter"), Reentrant]
+public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentState<QuotaCounterState> counter) : Grain, IQuotaCounterGrain
+{
+    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private QuotaEntitlement? _entitlement;
+    private Task<QuotaEntitlement>? _loadingEntitlement;
+    private DateTimeOffset _lastPruned;
+
+    // Group commit. Every turn below runs on the activation's single thread, interleaving only at awaits.
+    private WriteBatch? _writing;              // serialized and in flight: nobody may join it any more
+    private WriteBatch? _pending;              // starts when the write in flight ends; changes made meanwhile join it
+    private List<JournalRecord> _unwritten = [];
+    private bool _broken;                      // a write failed: memory may hold changes storage refused
+
+    private sealed class WriteBatch
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private QuotaCounterState State => counter.State;
+    private string TenantId => QuotaCounterKey.Parse(GetPrimaryKeyString()).TenantId;
+    private string QuotaType => QuotaCounterKey.Parse(GetPrimaryKeyString()).QuotaType;
+
+    public async Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor)
+    {
+        var entitlement = await EntitlementAsync();
+        if (!entitlement.Known) return new ConsumeResult(ConsumeOutcome.UnknownQuotaType, null);
+        // From here to the await below nothing interleaves: the decision and the change are one step.
+        ThrowIfBroken();
+        var now = TimeProvider.GetUtcNow();
+        Roll(entitlement, now);
+        if (idempotencyKey is not null && State.Consumes.TryGetValue(idempotencyKey, out var prior) && prior.At > now - IdempotencyRetention)
+        {
+            await DurableAsync(); // the first answer counts only once it is stored
+            return new ConsumeResult(prior.Allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, prior.Answer, Replayed: true);
+        }
+        var allowed = amount <= entitlement.Limit - State.Used;
+        if (allowed)
+        {
+            State.Used += amount;
+            _unwritten.Add(UsageJournal(now, Usage.Consume, amount, actor, idempotencyKey));
+        }
+        var answer = Status(entitlement, now);
+        if (idempotencyKey is not null)
+        {
+            State.Consumes[idempotencyKey] = new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false);
+            PruneKeys(now);
+        }
+        await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
+        return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
+    }
+
+    public async Task<ConsumeResult> Check(long amount)
+    {
+        var entitlement = await EntitlementAsync();
+        if (!entitlement.Known) return new ConsumeResult(ConsumeOutcome.UnknownQuotaType, null);
+        ThrowIfBroken();
+        var now = TimeProvider.GetUtcNow();
+        Roll(entitlement, now);
+        var answer = Status(entitlement, now);
+        await DurableAsync();
+        return new ConsumeResult(amount <= answer.Remaining ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
+    }
+
+    public async Task<RefundResult> Refund(long amount, string idempotencyKey, AuditActor actor)
+    {
+        var entitlement = await EntitlementAsync();
+        if (!entitlement.Known) return new RefundResult(RefundOutcome.UnknownQuotaType, 0, null);
+        ThrowIfBroken();
+        var now = TimeProvider.GetUtcNow();
+        Roll(entitlement, now);
+        if (!State.Consumes.TryGetValue(idempotencyKey, out var consume) || !consume.Allowed || consume.At <= now - IdempotencyRetention)
+            return new RefundResult(RefundOutcome.UnknownConsume, 0, Status(entitlement, now));
+        if (consume.Refunded) return new RefundResult(RefundOutcome.AlreadyRefunded, 0, Status(entitlement, now));
+        if (consume.WindowStart != State.WindowStart) return new RefundResult(RefundOutcome.WindowReset, 0, Status(entitlement, now));
+        var refunded = Math.Min(amount, consume.Amount);
+        State.Used -= refunded;
+        State.Consumes[idempotencyKey] = consume with { Refunded = true };
+        _unwritten.Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
+        var answer = Status(entitlement, now);
+        await WriteAsync();
+        return new RefundResult(RefundOutcome.Refunded, refunded, answer);
+    }
+
+    public async Task<QuotaStatus?> Get()
+    {
+        var entitlement = await EntitlementAsync();
+        if (!entitlement.Known) return null;
+        var now = TimeProvider.GetUtcNow();
+        Roll(entitlement, now);
+        return Status(entitlement, now);
+    }
+
+    public Task Apply(QuotaEntitlement entitlement)
+    {
+        _entitlement = entitlement;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The entitlement is asked of the subscription on the first call after activation (never in
+    /// OnActivateAsync: the subscription may be calling this counter at that moment) and then kept
+    /// current by <see cref="Apply"/>.
+    /// </summary>
+    private async Task<QuotaEntitlement> EntitlementAsync()
+    {
+        if (_entitlement is { } known) return known;
+        _loadingEntitlement ??= GrainFactory.GetGrain<ISubscriptionGrain>(TenantId).GetEntitlement(QuotaType);
+        var loaded = await _loadingEntitlement;
+        return _entitlement ??= loaded;
+    }
+
+    /// <summary>Starts a new window when a boundary has passed: boundaries are computed, so each applies once.</summary>
+    private void Roll(QuotaEntitlement entitlement, DateTimeOffset now)
+    {
+        var (start, _) = Calendar.WindowAt(entitlement.Window, entitlement.Anchor, now);
+        if (State.WindowStart == start) return;
+        State.WindowStart = start;
+        State.Used = 0;
+    }
+
+    private QuotaStatus Status(QuotaEntitlement entitlement, DateTimeOffset now) =>
+        new(QuotaType, entitlement.Limit, State.Used, Math.Max(0, entitlement.Limit - State.Used),
+            Calendar.WindowAt(entitlement.Window, entitlement.Anchor, now).End);
+
+    /// <summary>Completes once a write carrying the current state has committed.</summary>
+    private Task WriteAsync()
+    {
+        if (_pending is { } pending) return pending.Committed.Task;
+        var batch = new WriteBatch();
+        if (_writing is null) _ = RunAsync(batch);
+        else _pending = batch;
+        return batch.Committed.Task;
+    }
+
+    /// <summary>Completes once everything decided so far is durable, without writing anything new.</summary>
+    private Task DurableAsync() => (_pending ?? _writing)?.Committed.Task ?? Task.CompletedTask;
+
+    /// <summary>Writes one batch, then the one that gathered behind it. Never throws: outcomes go to the batches.</summary>
+    private async Task RunAsync(WriteBatch batch)
+    {
+        _writing = batch;
+        var records = _unwritten;
+        _unwritten = [];
+        try
+        {
+            await counter.WriteStateAsync(records); // serializes the state now; later changes wait for the next batch
+            _writing = null;
+            batch.Committed.SetResult();
+        }
+        catch (Exception exception)
+        {
+            // Changes decided after this write began are in memory only: none may be written now.
+            _broken = true;
+            _writing = null;
+            batch.Committed.SetException(exception);
+            if (_pending is { } stranded)
+            {
+                _pending = null;
+                stranded.Committed.SetException(exception);
+            }
+            return;
+        }
+        if (_pending is { } next)
+        {
+            _pending = null;
+            _ = RunAsync(next);
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_broken)
+            throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
+    }
+
+    private void PruneKeys(DateTimeOffset now)
+    {
+        if (now - _lastPruned < PruneInterval) return;
+        _lastPruned = now;
+        foreach (var key in State.Consumes.Where(c => c.Value.At <= now - IdempotencyRetention).Select(c => c.Key).ToList())
+            State.Consumes.Remove(key);
+    }
+
+    private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
+        new(Usage.Stream, TenantId, QuotaType, now,
+            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), s_json));
+}
