@@ -30,6 +30,7 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Tollgate"] = "Warning",
+            ["Runtime:ReminderPollInterval"] = "00:00:00.050",
         }));
         builder.ConfigureTestServices(services =>
         {

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using static Tollgate.Api.Tests.CatalogFixture;
+
+namespace Tollgate.Api.Tests;
+
+public sealed class QuotaTests : ApiTestBase
+{
+    private async Task<(Account Owner, string Key)> TenantWithKeyAsync(string scopes = "quota:consume")
+    {
+        await CreateAsync(Api);
+        var owner = await Api.RegisterAsync($"t-{Guid.NewGuid():N}@example.com");
+        var created = await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes = scopes.Split(',') });
+        return (owner, (await Json(created)).GetProperty("key").GetString()!);
+    }
+
+    [Fact]
+    public async Task With_a_limit_of_100_a_thousand_concurrent_consumes_give_exactly_100_successes()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(_ => app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })));
+
+        Assert.Equal(100, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(900, responses.Count(r => r.StatusCode == HttpStatusCode.PaymentRequired));
+        var remaining = responses.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => long.Parse(r.Headers.GetValues("X-Quota-Remaining").Single())).Order();
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), remaining); // every success saw its own place in line
+        var messages = await QuotaAsync(owner, Messages);
+        Assert.Equal(100, messages.GetProperty("used").GetInt64());
+        Assert.Equal(0, messages.GetProperty("remaining").GetInt64());
+    }
+
+    [Fact]
+    public async Task Answers_carry_the_remaining_amount_and_402_deducts_nothing()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+
+        var ok = await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 60 });
+        var tooMuch = await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 41 });
+        var exact = await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 40 });
+
+        var body = await Json(ok);
+        Assert.True(body.GetProperty("allowed").GetBoolean());
+        Assert.Equal((100, 60, 40), (body.GetProperty("limit").GetInt64(), body.GetProperty("used").GetInt64(), body.GetProperty("remaining").GetInt64()));
+        var resetsAt = body.GetProperty("resetsAt").GetDateTimeOffset();
+        Assert.Equal("100", ok.Headers.GetValues("X-Quota-Limit").Single());
+        Assert.Equal("40", ok.Headers.GetValues("X-Quota-Remaining").Single());
+        Assert.Equal(resetsAt.ToUnixTimeSeconds().ToString(), ok.Headers.GetValues("X-Quota-Reset").Single());
+
+        await AssertProblem(tooMuch, HttpStatusCode.PaymentRequired, "quota_exceeded");
+        var problem = await Json(tooMuch);
+        Assert.False(problem.GetProperty("allowed").GetBoolean());
+        Assert.Equal((100, 60, 40), (problem.GetProperty("limit").GetInt64(), problem.GetProperty("used").GetInt64(), problem.GetProperty("remaining").GetInt64()));
+        Assert.Equal("40", tooMuch.Headers.GetValues("X-Quota-Remaining").Single());
+        Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
+        Assert.Equal(100, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Bad_amounts_unknown_and_unincluded_quota_types_get_clear_answers()
+    {
+        var (_, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 0 }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = -5 }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsync("/v1/quota/consume", JsonContent.Create(new { quotaType = Messages, amount = 1.5 })), HttpStatusCode.BadRequest, "malformed_request");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/nope", amount = 1 }), HttpStatusCode.NotFound, "unknown_quota_type");
+        var excluded = await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Exports, amount = 1 });
+        await AssertProblem(excluded, HttpStatusCode.PaymentRequired, "quota_exceeded");
+        Assert.Equal(0, (await Json(excluded)).GetProperty("limit").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_returns_the_first_answer_and_deducts_once()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+
+        var first = await ConsumeAsync(app, Messages, 30, "req-1");
+        var replays = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ConsumeAsync(app, Messages, 30, "req-1")));
+        var denied = await ConsumeAsync(app, Messages, 500, "req-2");
+        await ConsumeAsync(app, Messages, 10, "req-3");
+        var deniedAgain = await ConsumeAsync(app, Messages, 500, "req-2");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        foreach (var replay in replays)
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        Assert.Equal(HttpStatusCode.PaymentRequired, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, deniedAgain.StatusCode);
+        Assert.Equal(30, (await Json(deniedAgain)).GetProperty("used").GetInt64()); // the first answer, not today's
+        Assert.Equal(40, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_refund_gives_back_at_most_what_its_consume_took_once()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        await ConsumeAsync(app, Messages, 25, "job-7");
+
+        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 40, idempotencyKey = "job-7" });
+
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        var body = await Json(refund);
+        Assert.Equal(25, body.GetProperty("refunded").GetInt64());
+        Assert.Equal(0, body.GetProperty("used").GetInt64());
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5, idempotencyKey = "job-7" }), HttpStatusCode.Conflict, "already_refunded");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5, idempotencyKey = "never" }), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5 }), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Check_answers_like_consume_and_deducts_nothing()
+    {
+        var (owner, key) = await TenantWithKeyAsync("quota:read");
+        var reader = Api.WithApiKey(key);
+
+        var fits = await reader.PostAsJsonAsync("/v1/quota/check", new { quotaType = Messages, amount = 100 });
+        var tooBig = await reader.PostAsJsonAsync("/v1/quota/check", new { quotaType = Messages, amount = 101 });
+
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        await AssertProblem(tooBig, HttpStatusCode.PaymentRequired, "quota_exceeded");
+        await AssertProblem(await reader.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.Forbidden);
+        Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/v1/tenants/{owner.TenantId}/quotas")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Members_consume_with_a_user_token_naming_the_tenant_and_nobody_reaches_another_tenant()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var other = await Api.RegisterAsync("other@example.com");
+        var member = Api.As(owner.AccessToken);
+
+        await AssertProblem(await member.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+        await AssertProblem(await Api.As(other.AccessToken).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }), HttpStatusCode.NotFound);
+        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = other.TenantId }), HttpStatusCode.NotFound);
+        await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"), HttpStatusCode.NotFound);
+        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.Unauthorized);
+        Assert.Equal(1, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_tenant_lists_every_quota_and_usage_is_reported_by_day_and_exported()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        await ConsumeAsync(app, Messages, 7, "a");
+        await ConsumeAsync(app, Tokens, 300, null);
+        await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 2, idempotencyKey = "a" });
+        var client = Api.As(owner.AccessToken);
+
+        var quotas = (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/quotas"))).EnumerateArray()
+            .ToDictionary(q => q.GetProperty("quotaType").GetString()!, q => q.GetProperty("used").GetInt64());
+        var usage = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=day"));
+        var csv = await (await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?format=csv")).Content.ReadAsStringAsync();
+
+        Assert.Equal(new Dictionary<string, long> { [Messages] = 5, [Seats] = 0, [Tokens] = 300 }, quotas);
+        var rows = usage.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("quotaType").GetString()!);
+        Assert.Equal((7, 2, 5), (rows[Messages].GetProperty("consumed").GetInt64(), rows[Messages].GetProperty("refunded").GetInt64(), rows[Messages].GetProperty("net").GetInt64()));
+        Assert.Equal(300, rows[Tokens].GetProperty("net").GetInt64());
+        Assert.Equal(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd"), rows[Tokens].GetProperty("period").GetString());
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.Contains("\"refund\",\"2\",\"apiKey\"", lines[1]);
+        Assert.Contains("\"a\"", lines[1]);
+    }
+
+    private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string quotaType, long amount, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType, amount }) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return app.SendAsync(request);
+    }
+
+    private async Task<System.Text.Json.JsonElement> QuotaAsync(Account owner, string quotaType) =>
+        (await Json(await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"))).EnumerateArray()
+            .Single(q => q.GetProperty("quotaType").GetString() == quotaType);
+}
