@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tollgate.Runtime.Storage;
+using static Tollgate.Api.Tests.CatalogFixture;
+
+namespace Tollgate.Api.Tests;
+
+/// <summary>Two silos on one PostgreSQL database: version checks keep the counter exact.</summary>
+public sealed class TwoSiloQuotaTests : ApiTestBase
+{
+    protected override StorageProviderKind Provider => StorageProviderKind.PostgreSql;
+
+    [Fact]
+    public async Task A_thousand_concurrent_consumes_across_two_silos_give_exactly_100_successes()
+    {
+        await CreateAsync(Api);
+        var owner = await Api.RegisterAsync("two@example.com");
+        var key = (await Json(await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys",
+            new { name = "app", scopes = new[] { "quota:consume" } }))).GetProperty("key").GetString()!;
+        var second = await StartAsync();
+        HttpClient[] apps = [Api.WithApiKey(key), second.WithApiKey(key)];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i =>
+            apps[i % 2].PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })));
+
+        Assert.Equal(100, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(900, responses.Count(r => r.StatusCode == HttpStatusCode.PaymentRequired));
+        await Api.DisposeAsync();
+        await second.DisposeAsync();
+        var reader = await StartAsync(); // reads what storage holds
+        var login = await Json(await reader.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = owner.Email, password = owner.Password }));
+        var quotas = await Json(await reader.As(login.GetProperty("accessToken").GetString()!).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"));
+        Assert.Equal(100, quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
+    }
+}
