@@ -2,6 +2,12 @@ using Tollgate.Bench;
 using Tollgate.Testing;
 using Tollgate.Runtime.Storage;
 
+if (args is ["serve-baseline", var storageName, var connectionString, var url])
+    return await Tollgate.Bench.Consume.BaselineServer.RunAsync(storageName, connectionString, url);
+
+var consumeSuite = args is ["consume", ..];
+if (consumeSuite) args = args[1..];
+
 if (args is ["-h" or "--help"])
 {
     Console.WriteLine(BenchOptions.Usage);
@@ -18,6 +24,19 @@ catch (ArgumentException exception)
     Console.Error.WriteLine(exception.Message);
     Console.Error.WriteLine(BenchOptions.Usage);
     return 2;
+}
+
+if (consumeSuite)
+{
+    try
+    {
+        return await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options);
+    }
+    catch (BenchFailedException failure)
+    {
+        Console.WriteLine($"FAILED: {failure.Message}");
+        return 1;
+    }
 }
 
 int[] grainCounts = [1, 1_000];

@@ -1,0 +1,244 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Tollgate.Runtime.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Bench.Consume;
+
+/// <summary>
+/// Consume throughput and latency through HTTP, Tollgate beside the baseline, on SQLite and
+/// PostgreSQL, for one hot counter and for 10,000 counters. For each: the peak (closed loop) and
+/// the latency at half that rate (open loop).
+/// </summary>
+public static class ConsumeBench
+{
+    private const string OperatorEmail = "bench-ops@tollgate.test";
+    private const string OperatorPassword = "bench-operator-password";
+    // The hot counter is reserved: c0 and tenant 0's first quota. The spread scenario uses the
+    // 10,000 others (c1..c10000; tenants 1..100 x 100 quotas), so the hot count can be verified.
+    private const int SpreadTenants = 100, QuotaTypesPerTenant = 100, Counters = SpreadTenants * QuotaTypesPerTenant;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
+    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, LoadResult Half, string Verified);
+
+    private delegate Func<HttpRequestMessage> RequestFactory(Random random);
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var rows = new List<Row>();
+        PostgresServer? throwaway = null;
+        try
+        {
+            foreach (var storage in new[] { BenchStorage.Sqlite, BenchStorage.Postgres }.Where(options.Includes))
+            {
+                PostgresServer? server = null;
+                if (storage == BenchStorage.Postgres)
+                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given) : throwaway ??= await StartPostgresAsync();
+                var kind = storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql;
+                rows.AddRange(await RunBaselineAsync(options, storage, kind, server));
+                rows.AddRange(await RunTollgateAsync(options, storage, kind, server));
+            }
+        }
+        finally
+        {
+            if (throwaway is not null) await throwaway.DisposeAsync();
+        }
+        Print(rows);
+        return 0;
+    }
+
+    private static async Task<PostgresServer> StartPostgresAsync()
+    {
+        ScenarioRunner.Progress("starting a throwaway PostgreSQL server with fsync on...");
+        return await PostgresServer.StartThrowawayAsync(durable: true);
+    }
+
+    private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    {
+        await using var database = await StorageTarget.CreateAsync(kind, server);
+        var storageName = storage == BenchStorage.Sqlite ? "sqlite" : "postgres";
+        if (kind == StorageProviderKind.Sqlite) Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource)!);
+        await BaselineServer.SeedAsync(storageName, database.ConnectionString, Counters + 1);
+        var rows = new List<Row>();
+        await using (var process = await ServerProcess.StartAsync(
+            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", storageName, database.ConnectionString, url], new Dictionary<string, string>(), "baseline ready"))
+        {
+            var hotBody = Json(new { counter = "c0", amount = 1 });
+            var bodies = Enumerable.Range(1, Counters).Select(i => Json(new { counter = $"c{i}", amount = 1 })).ToArray();
+            var load = new HttpLoad(process.BaseAddress, options.Concurrency);
+            rows.Add(await MeasureAsync(options, load, storageName, "baseline", "1 hot counter", _ => () => Post(hotBody, null)));
+            rows.Add(await MeasureAsync(options, load, storageName, "baseline", "10,000 counters", random => { var body = bodies[random.Next(Counters)]; return () => Post(body, null); }));
+        }
+        var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
+        rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
+        return rows;
+    }
+
+    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    {
+        await using var database = await StorageTarget.CreateAsync(kind, server);
+        var storageName = storage == BenchStorage.Sqlite ? "sqlite" : "postgres";
+        var silo = Path.Combine(AppContext.BaseDirectory, "Tollgate.Silo.dll");
+        var rows = new List<Row>();
+        Tenant[] tenants;
+        await using (var process = await ServerProcess.StartAsync(url => [silo, "--urls", url], new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = kind.ToString(),
+            ["Storage__ConnectionString"] = database.ConnectionString,
+            ["Admin__Email"] = OperatorEmail,
+            ["Admin__Password"] = OperatorPassword,
+            ["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory,
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, "Now listening on"))
+        {
+            ScenarioRunner.Progress($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on the {storageName} silo...");
+            tenants = await SetUpAsync(process.BaseAddress);
+            var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
+            var load = new HttpLoad(process.BaseAddress, options.Concurrency);
+            rows.Add(await MeasureAsync(options, load, storageName, "tollgate", "1 hot counter", _ => () => Post(bodies[0], tenants[0].ApiKey)));
+            rows.Add(await MeasureAsync(options, load, storageName, "tollgate", "10,000 counters", random =>
+            {
+                var (tenant, body) = (tenants[1 + random.Next(SpreadTenants)], bodies[random.Next(QuotaTypesPerTenant)]);
+                return () => Post(body, tenant.ApiKey);
+            }));
+        }
+        // After a graceful stop, a new silo reads what storage holds.
+        await using (var process = await ServerProcess.StartAsync(url => [silo, "--urls", url], new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = kind.ToString(),
+            ["Storage__ConnectionString"] = database.ConnectionString,
+            ["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory,
+        }, "Now listening on"))
+        {
+            using var client = new HttpClient { BaseAddress = process.BaseAddress };
+            var token = await LoginAsync(client, tenants[0].Email, "bench-password");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var quotas = await client.GetFromJsonAsync<JsonElement>($"/v1/tenants/{tenants[0].Id}/quotas");
+            var used = quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == "bench/q0").GetProperty("used").GetInt64();
+            rows[0] = rows[0] with { Verified = Verify(used, rows[0]) };
+        }
+        return rows;
+    }
+
+    private static async Task<Row> MeasureAsync(BenchOptions options, HttpLoad load, string storage, string system, string scenario, RequestFactory request)
+    {
+        ScenarioRunner.Progress($"running: {system} on {storage}, {scenario}: peak...");
+        var peak = await LoadGenerator.RunAsync(random => load.SendAsync(request(random)), options.Concurrency, WarmUp, options.Duration);
+        ThrowOnFailures(peak, system, scenario);
+        var rate = peak.CallsPerSecond / 2;
+        ScenarioRunner.Progress($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
+        var half = await HttpLoad.RunAtRateAsync(random => load.SendAsync(request(random)), rate, TimeSpan.FromSeconds(1), options.Duration);
+        ThrowOnFailures(half, system, scenario);
+        ScenarioRunner.Progress($"  at half load p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms");
+        return new Row(storage, system, scenario, peak, half, "");
+    }
+
+    private static void ThrowOnFailures(LoadResult result, string system, string scenario)
+    {
+        if (result.Failed > 0)
+            throw new BenchFailedException($"{system}, {scenario}: {result.Failed} of {result.Acknowledged + result.Failed} requests failed; the first: {result.FirstFailure?.Message}");
+    }
+
+    /// <summary>The hot counter must hold exactly the consumes acknowledged in both phases.</summary>
+    private static string Verify(long stored, Row row)
+    {
+        var acknowledged = row.Peak.Acknowledged + row.Half.Acknowledged;
+        return stored == acknowledged ? $"verified {stored:N0}" : throw new BenchFailedException($"{row.System} on {row.Storage}: stored {stored:N0}, acknowledged {acknowledged:N0}");
+    }
+
+    private sealed record Tenant(string Id, string Email, string ApiKey);
+
+    private static async Task<Tenant[]> SetUpAsync(Uri baseAddress)
+    {
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, OperatorEmail, OperatorPassword));
+        await Created(client.PostAsJsonAsync("/v1/admin/apps", new { id = "bench", name = "Bench" }));
+        for (var q = 0; q < QuotaTypesPerTenant; q++)
+            await Created(client.PostAsJsonAsync("/v1/admin/apps/bench/quota-types", new { key = $"q{q}", name = $"Q{q}", unit = "call", window = "lifetime" }));
+        await Created(client.PostAsJsonAsync("/v1/admin/plans", new
+        {
+            id = "bench", name = "Bench", priceMinor = 0, currency = "USD", interval = "month", isDefault = true,
+            quotas = Enumerable.Range(0, QuotaTypesPerTenant).ToDictionary(q => $"bench/q{q}", _ => 1_000_000_000_000L),
+        }));
+        client.DefaultRequestHeaders.Authorization = null;
+        var tenants = new Tenant[SpreadTenants + 1];
+        await Parallel.ForEachAsync(Enumerable.Range(0, SpreadTenants + 1), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (t, _) =>
+        {
+            var email = $"tenant{t}@bench.test";
+            var registered = await Created(client.PostAsJsonAsync("/v1/auth/register", new { email, password = "bench-password" }));
+            var tenantId = registered.GetProperty("tenant").GetProperty("id").GetString()!;
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{tenantId}/api-keys")
+            {
+                Content = JsonContent.Create(new { name = "bench", scopes = new[] { "quota:consume" } }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", registered.GetProperty("accessToken").GetString());
+            var key = await Created(client.SendAsync(request));
+            tenants[t] = new Tenant(tenantId, email, key.GetProperty("key").GetString()!);
+        });
+        return tenants;
+    }
+
+    private static async Task<string> LoginAsync(HttpClient client, string email, string password)
+    {
+        var response = await client.PostAsJsonAsync("/v1/auth/login", new { email, password });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task<JsonElement> Created(Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != System.Net.HttpStatusCode.Created) throw new BenchFailedException($"setup failed: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static byte[] Json(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
+
+    private static HttpRequestMessage Post(byte[] body, string? apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/consume");
+        if (apiKey is not null)
+        {
+            request.RequestUri = new Uri("/v1/quota/consume", UriKind.Relative);
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+        request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        return request;
+    }
+
+    private static async Task<long> ScalarAsync(StorageProviderKind kind, string connectionString, string sql)
+    {
+        if (kind == StorageProviderKind.Sqlite)
+        {
+            await using var sqlite = new SqliteConnection(connectionString);
+            await sqlite.OpenAsync();
+            await using var command = new SqliteCommand(sql, sqlite);
+            return Convert.ToInt64(await command.ExecuteScalarAsync());
+        }
+        await using var postgres = new NpgsqlConnection(connectionString);
+        await postgres.OpenAsync();
+        await using var pgCommand = new NpgsqlCommand(sql, postgres);
+        return Convert.ToInt64(await pgCommand.ExecuteScalarAsync());
+    }
+
+    private static void Print(List<Row> rows)
+    {
+        var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
+            ("p50 ms", true), ("p99 ms", true), ("half-load p50", true), ("half-load p99", true), ("durability", false));
+        foreach (var row in rows)
+        {
+            var baseline = rows.First(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == "baseline");
+            table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"),
+                $"{row.Peak.CallsPerSecond / baseline.Peak.CallsPerSecond:0.00}x",
+                row.Peak.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Peak.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
+                row.Half.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Half.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
+                row.Verified);
+        }
+        Console.WriteLine();
+        Console.Write(table);
+    }
+}
