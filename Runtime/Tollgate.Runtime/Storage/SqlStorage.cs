@@ -18,7 +18,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     protected SqlStorage(StorageOptions options, int writeConcurrency)
     {
-        _writer = new Lazy<WriteBatcher>(() => new WriteBatcher(CommitAsync, writeConcurrency, options.MaxWriteBatch));
+        _writer = new Lazy<WriteBatcher>(() => new WriteBatcher(batch => CommitAsync(batch), writeConcurrency, options.MaxWriteBatch));
         string P(int i) => Parameter(i);
         const string stateKey = "grain_type = {0} AND grain_key = {1} AND state_name = {2}";
         const string reminderKey = "grain_type = {0} AND grain_key = {1} AND reminder_name = {2}";
@@ -126,7 +126,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     /// One transaction for a whole batch. A version mismatch changes no row, so it fails only its
     /// own write; journal records go in only for the writes that applied.
     /// </summary>
-    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
+    protected virtual async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         await using var connection = await OpenConnectionAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -169,9 +169,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         return rows;
     }
 
-    private string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
+    protected string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
 
-    private static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
+    protected static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
         ? [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt]
         : [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt, write.ExpectedVersion];
 
@@ -256,7 +256,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     // ---- ADO.NET helpers ----
 
-    private DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
+    protected DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

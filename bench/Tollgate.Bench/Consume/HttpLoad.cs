@@ -22,49 +22,44 @@ public sealed class HttpLoad(Uri baseAddress, int connections)
     }
 
     /// <summary>
-    /// Open-loop load at a fixed rate: requests start on schedule whether or not earlier ones have
-    /// answered, and latency counts from the scheduled start, so a stall cannot hide itself.
+    /// Load at a fixed rate, in the manner of wrk2: each of <paramref name="workers"/> connections
+    /// sends on its own schedule (rate / workers), and latency counts from when a request was
+    /// scheduled, not when it went out, so a stall that delays later requests shows in them too.
     /// </summary>
-    public static async Task<LoadResult> RunAtRateAsync(Func<Random, Task> call, double perSecond, TimeSpan warmUp, TimeSpan duration)
+    public static async Task<LoadResult> RunAtRateAsync(Func<Random, Task> call, double perSecond, int workers, TimeSpan warmUp, TimeSpan duration)
     {
-        var interval = Stopwatch.Frequency / perSecond;
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         var end = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var latencies = new LatencyHistogram();
-        var pending = new List<Task>();
-        long acknowledged = 0, failed = 0;
-        Exception? firstFailure = null;
-        for (long i = 0; ; i++)
+        var interval = Stopwatch.Frequency * workers / perSecond;
+        var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
-            var scheduled = start + (long)(i * interval);
-            if (scheduled >= end) break;
-            var wait = scheduled - Stopwatch.GetTimestamp();
-            if (wait > Stopwatch.Frequency / 1000) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
-            var measured = scheduled >= measureFrom;
-            pending.Add(Task.Run(async () =>
+            var random = new Random(worker);
+            var latencies = new LatencyHistogram();
+            long acknowledged = 0, failed = 0;
+            Exception? firstFailure = null;
+            for (long k = 0; ; k++)
             {
+                var scheduled = start + (long)((k + (double)worker / workers) * interval);
+                if (scheduled >= end) break;
+                var wait = scheduled - Stopwatch.GetTimestamp();
+                if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
                 try
                 {
-                    await call(Random.Shared);
-                    var latency = Stopwatch.GetTimestamp() - scheduled;
-                    lock (latencies)
-                    {
-                        acknowledged++;
-                        if (measured) latencies.Record(latency);
-                    }
+                    await call(random);
+                    acknowledged++;
+                    if (scheduled >= measureFrom) latencies.Record(Stopwatch.GetTimestamp() - scheduled);
                 }
                 catch (Exception exception)
                 {
-                    lock (latencies)
-                    {
-                        failed++;
-                        firstFailure ??= exception;
-                    }
+                    failed++;
+                    firstFailure ??= exception;
                 }
-            }));
-        }
-        await Task.WhenAll(pending);
-        return new LoadResult(latencies, duration, acknowledged, failed, firstFailure);
+            }
+            return (latencies, acknowledged, failed, firstFailure);
+        })));
+        var all = new LatencyHistogram();
+        foreach (var result in results) all.Add(result.latencies);
+        return new LoadResult(all, duration, results.Sum(r => r.acknowledged), results.Sum(r => r.failed), results.Select(r => r.firstFailure).FirstOrDefault(f => f is not null));
     }
 }
