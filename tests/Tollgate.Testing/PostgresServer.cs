@@ -59,11 +59,21 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix = "tollgate_test")
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(ConnectionString))
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await command.ExecuteNonQueryAsync();
+                break;
+            }
+            // Two CREATE DATABASE at once (test processes run in parallel) may find template1 busy.
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(50 * attempt);
+            }
         }
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ToString();
     }

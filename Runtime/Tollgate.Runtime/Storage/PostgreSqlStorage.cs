@@ -38,49 +38,65 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         return transaction;
     }
 
-    // A write that carries journal records is one statement: the records are inserted only if the
-    // versioned update (or first insert) applied, so "rows affected" > 0 means it applied.
-    private const string JournalRows = "INSERT INTO journal (stream, scope, name, at, payload) SELECT r.* FROM w, unnest($6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[]) AS r";
-    private const string InsertWithJournal =
-        "WITH w AS (INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING RETURNING 1) " + JournalRows;
-    private const string UpdateWithJournal =
-        "WITH w AS (UPDATE grain_state SET payload = $4, version = version + 1, modified_at = $5 WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND version = $11 RETURNING 1) " + JournalRows;
-
     /// <summary>
-    /// The whole batch in one round trip: without an explicit transaction, Npgsql sends it with a
-    /// single Sync, so PostgreSQL runs it as one implicit transaction that commits (or, on any
-    /// error, rolls back) as a unit.
+    /// The whole batch is one statement, in one round trip and one implicit transaction. Writes
+    /// arrive as arrays; the versioned update and the first-time insert report which writes
+    /// applied (by index), and only those writes' journal records are inserted. When two writes in
+    /// a batch target one row, PostgreSQL updates it once and returns only the write that applied:
+    /// the other fails as a conflict, as it would alone.
     /// </summary>
+    private const string CommitBatch = """
+        WITH input AS (
+            SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS i(idx, t, k, s, p, e)),
+        updated AS (
+            UPDATE grain_state g SET payload = i.p, version = g.version + 1, modified_at = $7
+            FROM input i
+            WHERE i.e > 0 AND g.grain_type = i.t AND g.grain_key = i.k AND g.state_name = i.s AND g.version = i.e
+            RETURNING i.idx),
+        inserted AS (
+            INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
+            SELECT DISTINCT ON (t, k, s) t, k, s, p, 1, $7 FROM input WHERE e = 0 ORDER BY t, k, s, idx
+            ON CONFLICT DO NOTHING
+            RETURNING grain_type, grain_key, state_name),
+        applied AS (
+            SELECT idx FROM updated
+            UNION ALL
+            SELECT min(i.idx) FROM inserted n JOIN input i ON i.e = 0 AND i.t = n.grain_type AND i.k = n.grain_key AND i.s = n.state_name
+            GROUP BY n.grain_type, n.grain_key, n.state_name),
+        journaled AS (
+            INSERT INTO journal (stream, scope, name, at, payload)
+            SELECT r.stream, r.scope, r.name, r.at, r.payload
+            FROM unnest($8::int[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[]) AS r(idx, stream, scope, name, at, payload)
+            JOIN applied a ON a.idx = r.idx
+            ORDER BY r.idx)
+        SELECT idx FROM applied
+        """;
+
     protected override async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
+        var records = batch.SelectMany((write, index) => write.Records.Select(record => (index, record))).ToList();
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var npgsqlBatch = connection.CreateBatch();
-        var modifiedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        foreach (var write in batch)
+        await using var command = new NpgsqlCommand(CommitBatch, connection)
         {
-            var command = npgsqlBatch.CreateBatchCommand();
-            var arguments = WriteArguments(write, modifiedAt);
-            if (write.Records.Count == 0)
+            Parameters =
             {
-                command.CommandText = WriteStatement(write);
-            }
-            else
-            {
-                command.CommandText = write.ExpectedVersion == 0 ? InsertWithJournal : UpdateWithJournal;
-                var records = write.Records;
-                arguments =
-                [
-                    .. arguments.Take(5),
-                    records.Select(r => r.Stream).ToArray(), records.Select(r => r.Scope).ToArray(), records.Select(r => r.Name).ToArray(),
-                    records.Select(r => r.At.ToUnixTimeMilliseconds()).ToArray(), records.Select(r => r.Payload).ToArray(),
-                    .. write.ExpectedVersion == 0 ? Array.Empty<object?>() : [write.ExpectedVersion],
-                ];
-            }
-            foreach (var argument in arguments) command.Parameters.Add(NewParameter(new NpgsqlParameter(), 0, argument));
-            npgsqlBatch.BatchCommands.Add(command);
-        }
-        await npgsqlBatch.ExecuteNonQueryAsync();
-        for (var i = 0; i < batch.Count; i++) batch[i].Applied = npgsqlBatch.BatchCommands[i].RecordsAffected > 0;
+                new() { Value = Enumerable.Range(0, batch.Count).ToArray() },
+                new() { Value = batch.Select(w => w.Key.GrainType).ToArray() },
+                new() { Value = batch.Select(w => w.Key.GrainKey).ToArray() },
+                new() { Value = batch.Select(w => w.Key.StateName).ToArray() },
+                new() { Value = batch.Select(w => w.Payload).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                new() { Value = batch.Select(w => w.ExpectedVersion).ToArray() },
+                new() { Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                new() { Value = records.Select(r => r.index).ToArray() },
+                new() { Value = records.Select(r => r.record.Stream).ToArray() },
+                new() { Value = records.Select(r => r.record.Scope).ToArray() },
+                new() { Value = records.Select(r => r.record.Name).ToArray() },
+                new() { Value = records.Select(r => r.record.At.ToUnixTimeMilliseconds()).ToArray() },
+                new() { Value = records.Select(r => r.record.Payload).ToArray() },
+            },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) batch[reader.GetInt32(0)].Applied = true;
     }
 
     public override async ValueTask DisposeAsync()

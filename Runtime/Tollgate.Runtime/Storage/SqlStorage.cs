@@ -169,9 +169,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         return rows;
     }
 
-    protected string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
+    private string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
 
-    protected static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
+    private static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
         ? [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt]
         : [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt, write.ExpectedVersion];
 
@@ -256,7 +256,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     // ---- ADO.NET helpers ----
 
-    protected DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
+    private DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
