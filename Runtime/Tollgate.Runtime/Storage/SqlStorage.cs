@@ -11,9 +11,12 @@ namespace Tollgate.Runtime.Storage;
 internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
-    private readonly string _readState, _insertState, _updateState;
+    private readonly string _readState;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
-    private readonly string _insertJournal;
+    /// <summary>Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5).</summary>
+    protected string InsertStateSql { get; }
+    protected string UpdateStateSql { get; }
+    protected string InsertJournalSql { get; }
     private readonly string[] _migrations;
 
     protected SqlStorage(StorageOptions options, int writeConcurrency)
@@ -23,8 +26,8 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         const string stateKey = "grain_type = {0} AND grain_key = {1} AND state_name = {2}";
         const string reminderKey = "grain_type = {0} AND grain_key = {1} AND reminder_name = {2}";
         _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
-        _insertState = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
-        _updateState = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
+        InsertStateSql = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
+        UpdateStateSql = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
         _upsertReminder = $"""
             INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
             VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(4)}, 1)
@@ -36,7 +39,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         const string reminderColumns = "grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version";
         _readReminders = $"SELECT {reminderColumns} FROM reminders WHERE grain_type = {P(1)} AND grain_key = {P(2)} ORDER BY reminder_name";
         _readDueReminders = $"SELECT {reminderColumns} FROM reminders WHERE next_due <= {P(1)} ORDER BY next_due LIMIT {P(2)}";
-        _insertJournal = $"INSERT INTO journal (stream, scope, name, at, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})";
+        InsertJournalSql = $"INSERT INTO journal (stream, scope, name, at, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})";
         _migrations = Migrations.Select(m => m.Replace("{identity}", IdentityColumn)).ToArray();
         _advanceReminder = $"UPDATE reminders SET next_due = {P(4)}, version = version + 1 WHERE {string.Format(reminderKey, P(1), P(2), P(3))} AND version = {P(5)}";
     }
@@ -123,55 +126,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _writer.Value.WriteAsync(key, payload, expectedVersion, records);
 
     /// <summary>
-    /// One transaction for a whole batch. A version mismatch changes no row, so it fails only its
-    /// own write; journal records go in only for the writes that applied.
+    /// Commits one batch in one transaction, setting <see cref="PendingWrite.Applied"/> on each
+    /// write. A version mismatch changes no row, so it fails only its own write; journal records
+    /// go in only with the writes that applied.
     /// </summary>
-    protected virtual async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
-    {
-        await using var connection = await OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync();
-        var modifiedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var rows = await ExecuteAllAsync(connection, transaction, batch.Select(w => (WriteStatement(w), WriteArguments(w, modifiedAt))).ToList());
-        for (var i = 0; i < batch.Count; i++) batch[i].Applied = rows[i] == 1;
-        var records = batch.Where(w => w.Applied).SelectMany(w => w.Records)
-            .Select(r => (_insertJournal, new object?[] { r.Stream, r.Scope, r.Name, r.At.ToUnixTimeMilliseconds(), r.Payload }))
-            .ToList();
-        if (records.Count > 0) await ExecuteAllAsync(connection, transaction, records);
-        await transaction.CommitAsync();
-    }
+    protected abstract Task CommitAsync(IReadOnlyList<PendingWrite> batch);
 
-    /// <summary>Runs the statements in order, in one round trip where the driver batches; returns rows affected by each.</summary>
-    private async Task<int[]> ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Sql, object?[] Arguments)> statements)
-    {
-        var rows = new int[statements.Count];
-        if (connection.CanCreateBatch)
-        {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var (sql, arguments) in statements)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = sql;
-                for (var i = 0; i < arguments.Length; i++) command.Parameters.Add(NewParameter(command.CreateParameter(), i + 1, arguments[i]));
-                batch.BatchCommands.Add(command);
-            }
-            await batch.ExecuteNonQueryAsync();
-            for (var i = 0; i < rows.Length; i++) rows[i] = batch.BatchCommands[i].RecordsAffected;
-        }
-        else
-        {
-            for (var i = 0; i < rows.Length; i++)
-            {
-                await using var command = Command(connection, transaction, statements[i].Sql, statements[i].Arguments);
-                rows[i] = await command.ExecuteNonQueryAsync();
-            }
-        }
-        return rows;
-    }
-
-    private string WriteStatement(PendingWrite write) => write.ExpectedVersion == 0 ? _insertState : _updateState;
-
-    private static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
+    protected static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
         ? [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt]
         : [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt, write.ExpectedVersion];
 
