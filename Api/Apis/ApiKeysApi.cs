@@ -12,16 +12,14 @@ public static class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}/api-keys").WithTags("API keys").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/", CreateAsync).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
-        api.MapGet("/", ListAsync).Produces<ApiKeyResponse[]>();
-        api.MapDelete("/{keyId}", RevokeAsync).Produces(StatusCodes.Status204NoContent);
+        api.MapPost("/", CreateAsync).RequireTenantPermission(TenantPermission.ManageApiKeys).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
+        api.MapGet("/", ListAsync).RequireTenantPermission(TenantPermission.Read).Produces<ApiKeyResponse[]>();
+        api.MapDelete("/{keyId}", RevokeAsync).RequireTenantPermission(TenantPermission.ManageApiKeys).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, TimeProvider time)
+    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, TimeProvider time)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageApiKeys);
-        if (access.Denied) return access.Problem!;
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);
         if (request.Scopes is not { Count: > 0 }) inputs.Fail("scopes", "At least one scope is required.");
@@ -37,18 +35,14 @@ public static class ApiKeysApi
             new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, created.Key));
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        if (access.Denied) return access.Problem!;
         var keys = await grains.GetGrain<ITenantGrain>(tenantId).GetApiKeys();
         return TypedResults.Ok(keys.Select(k => new ApiKeyResponse(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt)).ToList());
     }
 
-    private static async Task<IResult> RevokeAsync(string tenantId, string keyId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> RevokeAsync(string tenantId, string keyId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageApiKeys);
-        if (access.Denied) return access.Problem!;
         return await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId, http.Actor())
             ? TypedResults.NoContent()
             : Problems.NotFound("The API key");

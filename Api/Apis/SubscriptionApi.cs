@@ -16,42 +16,34 @@ public static class SubscriptionApi
     public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}/subscription").WithTags("Subscription").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapGet("/", GetAsync).Produces<SubscriptionResponse>();
-        api.MapPost("/", ChangeAsync).Produces<SubscriptionResponse>();
-        api.MapPost("/cancel", CancelAsync).Produces<SubscriptionResponse>();
-        api.MapPost("/resume", ResumeAsync).Produces<SubscriptionResponse>();
+        api.MapGet("/", GetAsync).RequireTenantPermission(TenantPermission.Read).Produces<SubscriptionResponse>();
+        api.MapPost("/", ChangeAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+        api.MapPost("/cancel", CancelAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+        api.MapPost("/resume", ResumeAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
         app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync).Produces<SubscriptionResponse>();
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        if (access.Denied) return access.Problem!;
         var subscription = await grains.GetGrain<ISubscriptionGrain>(tenantId).Get();
         return subscription is null ? Problems.NotFound("The subscription") : TypedResults.Ok(ToResponse(subscription));
     }
 
-    private static async Task<IResult> ChangeAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> ChangeAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
-        if (access.Denied) return access.Problem!;
         if (string.IsNullOrWhiteSpace(request.PlanId)) return Problems.Field("planId", "planId is required.");
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
     }
 
-    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
-        if (access.Denied) return access.Problem!;
         if (request.AtPeriodEnd is null) return Problems.Field("atPeriodEnd", "atPeriodEnd is required: true to cancel at the period end, false for now.");
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Cancel(request.AtPeriodEnd.Value, http.Actor()));
     }
 
-    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageBilling);
-        if (access.Denied) return access.Problem!;
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Resume(http.Actor()));
     }
 

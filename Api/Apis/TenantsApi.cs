@@ -17,14 +17,14 @@ public static class TenantsApi
     {
         var api = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapPost("/", CreateAsync).RequireAuthorization(AuthorizationPolicies.User).Produces<TenantResponse>(StatusCodes.Status201Created);
-        api.MapGet("/{tenantId}", GetAsync).Produces<TenantResponse>();
-        api.MapPatch("/{tenantId}", UpdateAsync).Produces<TenantResponse>();
+        api.MapGet("/{tenantId}", GetAsync).RequireTenantPermission(TenantPermission.Read).Produces<TenantResponse>();
+        api.MapPatch("/{tenantId}", UpdateAsync).RequireTenantPermission(TenantPermission.ManageSettings).Produces<TenantResponse>();
 
         var members = api.MapGroup("/{tenantId}/members").WithTags("Members");
-        members.MapGet("/", GetMembersAsync).Produces<MemberResponse[]>();
-        members.MapPost("/", AddMemberAsync).Produces<MemberResponse>(StatusCodes.Status201Created);
-        members.MapPatch("/{userId}", ChangeRoleAsync).Produces<MemberResponse>();
-        members.MapDelete("/{userId}", RemoveMemberAsync).Produces(StatusCodes.Status204NoContent);
+        members.MapGet("/", GetMembersAsync).RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
+        members.MapPost("/", AddMemberAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>(StatusCodes.Status201Created);
+        members.MapPatch("/{userId}", ChangeRoleAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>();
+        members.MapDelete("/{userId}", RemoveMemberAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
@@ -42,18 +42,14 @@ public static class TenantsApi
         return TypedResults.Created($"/v1/tenants/{tenantId}", ToResponse(tenant));
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        if (access.Denied) return access.Problem!;
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Get();
         return tenant is null ? Problems.NotFound("The tenant") : TypedResults.Ok(ToResponse(tenant));
     }
 
-    private static async Task<IResult> UpdateAsync(string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> UpdateAsync(string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageSettings);
-        if (access.Denied) return access.Problem!;
         var inputs = new Inputs();
         var name = request.Name is null ? null : inputs.Text("name", request.Name, required: true);
         var billingEmail = request.Settings is null ? null : inputs.Email("settings.billingEmail", request.Settings.BillingEmail, required: false);
@@ -62,45 +58,37 @@ public static class TenantsApi
         return TypedResults.Ok(ToResponse(await grains.GetGrain<ITenantGrain>(tenantId).Update(name, settings, http.Actor())));
     }
 
-    private static async Task<IResult> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        if (access.Denied) return access.Problem!;
         return TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetMembers()).Select(ToResponse).ToList());
     }
 
-    private static async Task<IResult> AddMemberAsync(string tenantId, AddMemberRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> AddMemberAsync(string tenantId, AddMemberRequest request, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
-        if (access.Denied) return access.Problem!;
         var inputs = new Inputs();
         var email = inputs.Email("email", request.Email);
         var role = ParseRole(inputs, request.Role);
         if (!inputs.IsValid) return inputs.Problem();
         var userId = await grains.GetGrain<IEmailAccountGrain>(email!).GetUserId();
         if (userId is null) return Problems.Create(StatusCodes.Status404NotFound, "user_not_found", "Not found", "No user has registered with this email.");
-        var change = await grains.GetGrain<ITenantGrain>(tenantId).AddMember(userId, email!, role!.Value, access.Role, http.Actor());
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).AddMember(userId, email!, role!.Value, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None
             ? TypedResults.Created($"/v1/tenants/{tenantId}/members/{userId}", ToResponse(change.Value!))
             : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<IResult> ChangeRoleAsync(string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> ChangeRoleAsync(string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
-        if (access.Denied) return access.Problem!;
         var inputs = new Inputs();
         var role = ParseRole(inputs, request.Role);
         if (!inputs.IsValid) return inputs.Problem();
-        var change = await grains.GetGrain<ITenantGrain>(tenantId).ChangeRole(userId, role!.Value, access.Role, http.Actor());
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).ChangeRole(userId, role!.Value, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.Ok(ToResponse(change.Value!)) : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<IResult> RemoveMemberAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> RemoveMemberAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.ManageMembers);
-        if (access.Denied) return access.Problem!;
-        var change = await grains.GetGrain<ITenantGrain>(tenantId).RemoveMember(userId, access.Role, http.Actor());
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).RemoveMember(userId, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
     }
 

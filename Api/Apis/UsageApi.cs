@@ -18,14 +18,12 @@ public static class UsageApi
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync).WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
-            .Produces<UsageReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .RequireTenantPermission(TenantPermission.Read).Produces<UsageReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }
 
-    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, TenantGuard guard, IJournalReader journal)
+    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, IJournalReader journal)
     {
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        if (access.Denied) return access.Problem!;
         var query = http.Request.Query;
         var inputs = new Inputs();
         var from = inputs.Time("from", query["from"]);

@@ -35,6 +35,29 @@ public sealed record TenantAccess(TenantRole Role, ProblemHttpResult? Problem)
     public bool Denied => Problem is not null;
 }
 
+public static class TenantAccessFilters
+{
+    /// <summary>
+    /// Lets the request through only for callers the route's {tenantId} allows
+    /// <paramref name="permission"/>; the endpoint reads their role with <see cref="TenantRole(HttpContext)"/>.
+    /// </summary>
+    public static TBuilder RequireTenantPermission<TBuilder>(this TBuilder builder, TenantPermission permission)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var tenantId = http.GetRouteValue("tenantId") as string ?? throw new InvalidOperationException("The route has no {tenantId}.");
+            var access = await http.RequestServices.GetRequiredService<TenantGuard>().AuthorizeAsync(http.User, tenantId, permission);
+            if (access.Denied) return access.Problem;
+            http.Features.Set(access);
+            return await next(context);
+        });
+
+    /// <summary>The caller's role in the route's tenant, as checked by <see cref="RequireTenantPermission"/>.</summary>
+    public static TenantRole TenantRole(this HttpContext http) =>
+        http.Features.Get<TenantAccess>()?.Role ?? throw new InvalidOperationException("The endpoint does not require a tenant permission.");
+}
+
 /// <summary>
 /// Checks tenant access against the tenant grain on every request (never the token): outsiders get
 /// 404 so they learn nothing about the tenant; members without the permission get 403.
