@@ -12,7 +12,15 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     // Any fixed number: every silo takes the same advisory lock while it migrates.
     private const long MigrationLockId = 0x746F6C6C67617465;
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    private readonly NpgsqlDataSource _dataSource = CreateDataSource(options.ConnectionString);
+
+    // The batch statement is costly to plan; prepared once per pooled connection, it is planned once.
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
 
     public override string Name => "PostgreSql";
 
