@@ -49,8 +49,9 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     }
 
     private QuotaCounterState State => counter.State;
-    private string TenantId => QuotaCounterKey.Parse(GetPrimaryKeyString()).TenantId;
-    private string QuotaType => QuotaCounterKey.Parse(GetPrimaryKeyString()).QuotaType;
+    private (string TenantId, string QuotaType)? _key; // parsed once: every consume names both
+    private string TenantId => (_key ??= QuotaCounterKey.Parse(GetPrimaryKeyString())).TenantId;
+    private string QuotaType => (_key ??= QuotaCounterKey.Parse(GetPrimaryKeyString())).QuotaType;
 
     public async Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor)
     {

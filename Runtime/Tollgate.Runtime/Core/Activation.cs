@@ -27,7 +27,6 @@ internal sealed class Activation : IGrainContext
     // Owned by the scheduler.
     private Phase _phase = Phase.Created;
     private object? _grain;
-    private IReadOnlyList<IStateLoader> _states = [];
     private int _runningTurns;
     private DeactivationReason? _deactivationReason;
     private bool _drainBeforeDeactivating;
@@ -189,8 +188,7 @@ internal sealed class Activation : IGrainContext
         {
             var states = new List<IStateLoader>();
             _grain = Grain.Construct(this, () => _runtime.CreateGrainInstance(this, states));
-            _states = states;
-            foreach (var state in _states) await state.LoadAsync();
+            foreach (var state in states) await state.LoadAsync();
             await ((Grain)_grain).OnActivateAsync(CancellationToken.None);
             _phase = Phase.Active;
         }

@@ -21,8 +21,6 @@ public class GrainProxy : DispatchProxy
         return proxy;
     }
 
-    internal GrainId GrainId => _grainId;
-
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -110,20 +109,16 @@ public sealed class GrainRuntime : IGrainFactory
         for (var i = 0; i < arguments.Length; i++)
         {
             var parameter = grainClass.Parameters[i];
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } stateAttribute)
+            if (parameter.PersistentStateType is { } stateType)
             {
-                var stateType = parameter.ParameterType.IsGenericType && parameter.ParameterType.GetGenericTypeDefinition() == typeof(IPersistentState<>)
-                    ? parameter.ParameterType.GetGenericArguments()[0]
-                    : throw new InvalidOperationException($"{grainClass.Type}: [PersistentState] parameter '{parameter.Name}' must be IPersistentState<T>.");
-                var state = (IStateLoader)Activator.CreateInstance(
-                    typeof(PersistentState<>).MakeGenericType(stateType),
-                    activation, new GrainStateKey(grainClass.Name, activation.GrainId.Key, stateAttribute.StateName), Storage.GrainStorage, Serializer)!;
+                var state = (IStateLoader)Activator.CreateInstance(stateType,
+                    activation, new GrainStateKey(grainClass.Name, activation.GrainId.Key, parameter.StateName!), Storage.GrainStorage, Serializer)!;
                 states.Add(state);
                 arguments[i] = state;
             }
             else
             {
-                arguments[i] = Services.GetRequiredService(parameter.ParameterType);
+                arguments[i] = Services.GetRequiredService(parameter.ServiceType);
             }
         }
         return grainClass.Constructor.Invoke(arguments);

@@ -16,14 +16,31 @@ internal sealed class GrainClass
         Constructor = constructors.Length == 1
             ? constructors[0]
             : throw new InvalidOperationException($"Grain class {type} must have exactly one public constructor.");
-        Parameters = Constructor.GetParameters();
+        _parameters = new Lazy<GrainParameter[]>(() => Constructor.GetParameters().Select(p => GrainParameter.For(type, p)).ToArray());
     }
+
+    private readonly Lazy<GrainParameter[]> _parameters;
 
     public Type Type { get; }
     public string Name { get; }
     public bool IsReentrant { get; }
     public ConstructorInfo Constructor { get; }
-    public ParameterInfo[] Parameters { get; }
+
+    /// <summary>What each constructor parameter receives; worked out on first activation, then reused.</summary>
+    public GrainParameter[] Parameters => _parameters.Value;
+}
+
+/// <summary>A grain constructor parameter: a persistent state (its name and state class) or a service.</summary>
+internal sealed record GrainParameter(Type ServiceType, string? StateName, Type? PersistentStateType)
+{
+    public static GrainParameter For(Type grainClass, ParameterInfo parameter)
+    {
+        if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not { } state) return new GrainParameter(parameter.ParameterType, null, null);
+        var type = parameter.ParameterType;
+        return type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IPersistentState<>)
+            ? new GrainParameter(type, state.StateName, typeof(PersistentState<>).MakeGenericType(type.GetGenericArguments()[0]))
+            : throw new InvalidOperationException($"{grainClass}: [PersistentState] parameter '{parameter.Name}' must be IPersistentState<T>.");
+    }
 }
 
 /// <summary>One method of a grain interface with a compiled invoker: no reflection per call.</summary>
