@@ -137,9 +137,17 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private async Task<QuotaEntitlement> EntitlementAsync()
     {
         if (_entitlement is { } known) return known;
-        _loadingEntitlement ??= GrainFactory.GetGrain<ISubscriptionGrain>(TenantId).GetEntitlement(QuotaType);
-        var loaded = await _loadingEntitlement;
-        return _entitlement ??= loaded;
+        var loading = _loadingEntitlement ??= GrainFactory.GetGrain<ISubscriptionGrain>(TenantId).GetEntitlement(QuotaType);
+        try
+        {
+            return _entitlement ??= await loading;
+        }
+        catch when (_loadingEntitlement == loading)
+        {
+            // A failed load (a conflict in the subscription, a database error) is not kept: the next call asks again.
+            _loadingEntitlement = null;
+            throw;
+        }
     }
 
     /// <summary>Starts a new window when a boundary has passed: boundaries are computed, so each applies once.</summary>

@@ -32,4 +32,23 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
         var quotas = await Json(await reader.As(login.GetProperty("accessToken").GetString()!).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"));
         Assert.Equal(100, quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
     }
+
+    [Fact]
+    public async Task A_counter_whose_first_entitlement_load_fails_asks_again()
+    {
+        await CreateAsync(Api);
+        var owner = await Api.RegisterAsync("reload@example.com");
+        var key = (await Json(await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys",
+            new { name = "app", scopes = new[] { "quota:consume" } }))).GetProperty("key").GetString()!;
+        var second = await StartAsync();
+        // Both silos activate the tenant's subscription at the same version.
+        Assert.Equal(HttpStatusCode.OK, (await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+
+        // The second silo's subscription is now stale: registering this counter conflicts once.
+        var consume = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Tokens, amount = 1 });
+
+        Assert.Equal(HttpStatusCode.OK, consume.StatusCode);
+    }
 }
