@@ -57,7 +57,7 @@ public sealed class LifecycleTests : SiloTestBase
     [Fact]
     public async Task A_busy_activation_is_not_deactivated_for_idleness()
     {
-        var silo = await StartSiloAsync(settings: new Dictionary<string, string?> { ["Runtime:IdleDeactivationAge"] = "00:00:00.300" });
+        var silo = await StartSiloAsync(settings: new Dictionary<string, string?> { ["Runtime:IdleDeactivationAge"] = "00:00:01" });
         var counter = silo.GrainFactory.GetGrain<ICounterGrain>("busy");
         var instance = await counter.InstanceId();
 
@@ -69,7 +69,7 @@ public sealed class LifecycleTests : SiloTestBase
 
         Assert.Equal(instance, await counter.InstanceId());
         // A call longer than the idle age keeps the activation too.
-        await counter.IncrementSlowly(700);
+        await counter.IncrementSlowly(2_000);
         Assert.Equal(instance, await counter.InstanceId());
     }
 

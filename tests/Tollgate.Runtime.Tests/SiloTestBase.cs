@@ -44,7 +44,7 @@ public abstract class SiloTestBase : IAsyncLifetime
     }
 
     /// <summary>Polls until the condition holds; fails the test with the message after the timeout.</summary>
-    protected static async Task Eventually(Func<Task<bool>> condition, string failureMessage, int timeoutMs = 10_000)
+    protected static async Task Eventually(Func<Task<bool>> condition, string failureMessage, int timeoutMs = 30_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (!await condition())

@@ -19,12 +19,14 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
+    private readonly string? _root;
 
-    private PostgresServer(string connectionString, string? dataDirectory = null, string? binDirectory = null)
+    private PostgresServer(string connectionString, string? dataDirectory = null, string? binDirectory = null, string? root = null)
     {
         ConnectionString = connectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _root = root;
     }
 
     /// <summary>Connection string to the server's maintenance database.</summary>
@@ -86,10 +88,14 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var bin = FindBinDirectory();
         RemoveAbandonedClusters();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Guid.NewGuid():N}");
+        // {root}/owner.pid names the process that owns the cluster; the cluster itself is {root}/data.
+        var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString());
+        var dataDirectory = Path.Combine(root, "data");
         Directory.CreateDirectory(dataDirectory);
         var asPostgres = Environment.UserName == "root"; // initdb refuses to run as root
-        if (asPostgres) await RunAsync("chown", ["postgres:postgres", dataDirectory]);
+        if (asPostgres) await RunAsync("chown", ["postgres:postgres", root, dataDirectory]);
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], asPostgres);
         var port = FreePort();
         string[] settings =
@@ -101,7 +107,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"], asPostgres);
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100";
-        return new PostgresServer(connectionString, dataDirectory, bin);
+        return new PostgresServer(connectionString, dataDirectory, bin, root);
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>.</summary>
@@ -124,26 +130,28 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         finally
         {
-            try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { Directory.Delete(_root!, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
     private const string DirectoryPrefix = "tollgate-pg-";
 
+    private const string OwnerFile = "owner.pid";
+
     /// <summary>
-    /// Test hosts are often killed (with their servers) before exit handlers run, leaving data
-    /// directories behind. A directory whose server is not running is abandoned: remove it.
+    /// Test hosts are often killed (with their servers) before exit handlers run, leaving cluster
+    /// directories behind. One is abandoned when neither its owning process nor its server runs
+    /// (a cluster still being created has a live owner, so it is left alone).
     /// </summary>
     private static void RemoveAbandonedClusters()
     {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        static bool Alive(string pidFile) =>
+            File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}");
+
+        foreach (var root in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
-            var pidFile = Path.Combine(directory, "postmaster.pid");
-            var running = File.Exists(pidFile)
-                && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
-                && Directory.Exists($"/proc/{pid}");
-            if (running) continue;
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (Alive(Path.Combine(root, OwnerFile)) || Alive(Path.Combine(root, "data", "postmaster.pid"))) continue;
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
