@@ -7,6 +7,9 @@ namespace Tollgate.Bench;
 public sealed record LoadResult(LatencyHistogram Latencies, TimeSpan Window, long Acknowledged, long Failed, Exception? FirstFailure)
 {
     public double CallsPerSecond => Latencies.Count / Window.TotalSeconds;
+
+    /// <summary>For a fixed-rate run: how late the generator itself sent each request.</summary>
+    public LatencyHistogram? SendLateness { get; init; }
 }
 
 /// <summary>

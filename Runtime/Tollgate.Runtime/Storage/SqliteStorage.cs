@@ -69,6 +69,16 @@ internal sealed class SqliteStorage : SqlStorage
     private async Task<SqliteConnection> OpenWriterAsync()
     {
         var connection = (SqliteConnection)await OpenConnectionAsync(CancellationToken.None);
+        // SQLite checkpoints the WAL into the database inside a commit once the WAL reaches this
+        // many pages, and that commit waits for it. Checkpoint cost grows with the distinct pages
+        // touched, not with the WAL's length, so checkpointing 10x less often (40 MB instead of
+        // 4 MB) cut the writer's p99 commit time in half and raised 10,000-counter throughput by
+        // about half in bench/ (the consume suite).
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA wal_autocheckpoint = 10000";
+            await pragma.ExecuteNonQueryAsync();
+        }
         SqliteCommand Prepare(string sql, int parameters)
         {
             var command = connection.CreateCommand();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,6 +24,11 @@ public static class BaselineServer
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
+        if (storage == "none") // the floor: the same request, parsed and answered, nothing counted
+        {
+            app.MapPost("/consume", (ConsumeBody body) => Results.Ok(new { used = body.Amount }));
+            return await ServeAsync(app);
+        }
         Func<Task<DbConnection>> open = storage == "sqlite" ? OpenSqliteAsync(connectionString) : OpenPostgresAsync(connectionString);
         var sql = storage == "sqlite"
             ? "UPDATE counters SET used = used + @n WHERE id = @k AND used + @n <= lim RETURNING used"
@@ -46,8 +52,15 @@ public static class BaselineServer
             var used = await command.ExecuteScalarAsync();
             return used is null ? Results.StatusCode(StatusCodes.Status402PaymentRequired) : Results.Ok(new { used = (long)used });
         });
+        return await ServeAsync(app);
+    }
+
+    /// <summary>Says it is ready only once Kestrel listens: the bench starts sending at that line.</summary>
+    private static async Task<int> ServeAsync(WebApplication app)
+    {
+        await app.StartAsync();
         Console.WriteLine("baseline ready");
-        await app.RunAsync();
+        await app.WaitForShutdownAsync();
         return 0;
     }
 

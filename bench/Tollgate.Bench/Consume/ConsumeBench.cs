@@ -24,26 +24,33 @@ public static class ConsumeBench
     // Long enough to activate all 10,000 counters (each loads its state once) before measuring.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(6);
 
-    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, LoadResult Half, string Verified);
+    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, LoadResult Half, LoadResult Floor, string Verified);
 
     private delegate Func<HttpRequestMessage> RequestFactory(Random random);
+    private static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var rows = new List<Row>();
         PostgresServer? throwaway = null;
+        // The floor: an endpoint that parses the body and answers at once. Each half-load run is
+        // repeated against it at the same rate, so the table shows what this machine, its HTTP
+        // stack and the load generator cost before any counting or storage.
+        await using var floorServer = await ServerProcess.StartAsync(
+            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url], new Dictionary<string, string>(), "baseline ready");
+        var floor = new HttpLoad(floorServer.BaseAddress, options.Concurrency);
         try
         {
             if (options.Includes(BenchStorage.Memory))
-                rows.AddRange(await RunTollgateAsync(options, BenchStorage.Memory, StorageProviderKind.Memory, null)); // the ceiling: no storage
+                rows.AddRange(await RunTollgateAsync(options, floor, BenchStorage.Memory, StorageProviderKind.Memory, null)); // the ceiling: no storage
             foreach (var storage in new[] { BenchStorage.Sqlite, BenchStorage.Postgres }.Where(options.Includes))
             {
                 PostgresServer? server = null;
                 if (storage == BenchStorage.Postgres)
                     server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given) : throwaway ??= await StartPostgresAsync();
                 var kind = storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql;
-                rows.AddRange(await RunBaselineAsync(options, storage, kind, server));
-                rows.AddRange(await RunTollgateAsync(options, storage, kind, server));
+                rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
+                rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server));
             }
         }
         finally
@@ -60,7 +67,7 @@ public static class ConsumeBench
         return await PostgresServer.StartThrowawayAsync(durable: true);
     }
 
-    private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage == BenchStorage.Sqlite ? "sqlite" : "postgres";
@@ -73,15 +80,15 @@ public static class ConsumeBench
             var hotBody = Json(new { counter = "c0", amount = 1 });
             var bodies = Enumerable.Range(1, Counters).Select(i => Json(new { counter = $"c{i}", amount = 1 })).ToArray();
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
-            rows.Add(await MeasureAsync(options, load, storageName, "baseline", "1 hot counter", _ => () => Post(hotBody, null)));
-            rows.Add(await MeasureAsync(options, load, storageName, "baseline", "10,000 counters", random => { var body = bodies[random.Next(Counters)]; return () => Post(body, null); }));
+            rows.Add(await MeasureAsync(options, floor, load, storageName, "baseline", "1 hot counter", _ => () => Post(hotBody, null)));
+            rows.Add(await MeasureAsync(options, floor, load, storageName, "baseline", "10,000 counters", random => { var body = bodies[random.Next(Counters)]; return () => Post(body, null); }));
         }
         var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
         rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
         return rows;
     }
 
-    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage.ToString().ToLowerInvariant();
@@ -102,8 +109,8 @@ public static class ConsumeBench
             tenants = await SetUpAsync(process.BaseAddress);
             var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
-            rows.Add(await MeasureAsync(options, load, storageName, "tollgate", "1 hot counter", _ => () => Post(bodies[0], tenants[0].ApiKey)));
-            rows.Add(await MeasureAsync(options, load, storageName, "tollgate", "10,000 counters", random =>
+            rows.Add(await MeasureAsync(options, floor, load, storageName, "tollgate", "1 hot counter", _ => () => Post(bodies[0], tenants[0].ApiKey)));
+            rows.Add(await MeasureAsync(options, floor, load, storageName, "tollgate", "10,000 counters", random =>
             {
                 var (tenant, body) = (tenants[1 + random.Next(SpreadTenants)], bodies[random.Next(QuotaTypesPerTenant)]);
                 return () => Post(body, tenant.ApiKey);
@@ -128,17 +135,20 @@ public static class ConsumeBench
         return rows;
     }
 
-    private static async Task<Row> MeasureAsync(BenchOptions options, HttpLoad load, string storage, string system, string scenario, RequestFactory request)
+    private static async Task<Row> MeasureAsync(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, RequestFactory request)
     {
         ScenarioRunner.Progress($"running: {system} on {storage}, {scenario}: peak...");
         var peak = await LoadGenerator.RunAsync(random => load.SendAsync(request(random)), options.Concurrency, WarmUp, options.Duration);
         ThrowOnFailures(peak, system, scenario);
         var rate = peak.CallsPerSecond / 2;
         ScenarioRunner.Progress($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
-        var half = await HttpLoad.RunAtRateAsync(random => load.SendAsync(request(random)), rate, options.Concurrency, TimeSpan.FromSeconds(1), options.Duration);
+        var half = await HttpLoad.RunAtRateAsync(random => load.SendAsync(request(random)), rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(half, system, scenario);
-        ScenarioRunner.Progress($"  at half load p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms");
-        return new Row(storage, system, scenario, peak, half, "");
+        ScenarioRunner.Progress($"  at half load p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
+        var atFloor = await HttpLoad.RunAtRateAsync(_ => floor.SendAsync(() => Post(FloorBody, null)), rate, TimeSpan.FromSeconds(1), options.Duration);
+        ThrowOnFailures(atFloor, "floor", scenario);
+        ScenarioRunner.Progress($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
+        return new Row(storage, system, scenario, peak, half, atFloor, "");
     }
 
     private static void ThrowOnFailures(LoadResult result, string system, string scenario)
@@ -232,7 +242,7 @@ public static class ConsumeBench
     private static void Print(List<Row> rows)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
-            ("p50 ms", true), ("p99 ms", true), ("half-load p50", true), ("half-load p99", true), ("durability", false));
+            ("p50 ms", true), ("p99 ms", true), ("half-load p50", true), ("half-load p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == "baseline");
@@ -240,6 +250,7 @@ public static class ConsumeBench
                 baseline is null ? "-" : $"{row.Peak.CallsPerSecond / baseline.Peak.CallsPerSecond:0.00}x",
                 row.Peak.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Peak.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Half.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Half.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
+                row.Floor.Latencies.QuantileMilliseconds(0.99).ToString("0.00"), row.Half.SendLateness!.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Verified);
         }
         Console.WriteLine();
