@@ -9,7 +9,7 @@ namespace Tollgate.Api;
 public sealed record CreateAppRequest(string? Id, string? Name);
 public sealed record CreateQuotaTypeRequest(string? Key, string? Name, string? Unit, string? Window);
 public sealed record PlanRequest(
-    string? Id, string? Name, string? Description, long? PriceMinor, string? Currency, string? Interval, int? TrialDays,
+    string? Id, string? Name, string? Description, long? PriceMinor, string? Currency, string? Interval, int? TrialDays, int? GraceDays,
     Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
 
 /// <summary>The operator's catalog: apps, quota types, plans; and the public list of plans.</summary>
@@ -20,6 +20,9 @@ public static partial class CatalogApi
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
+
+    /// <summary>A past-due subscription keeps its quotas this long unless the plan says otherwise.</summary>
+    private const int DefaultGraceDays = 7;
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
@@ -94,12 +97,13 @@ public static partial class CatalogApi
         if (!Enum.TryParse<BillingInterval>(request.Interval, ignoreCase: true, out var interval) || int.TryParse(request.Interval, out _))
             inputs.Fail("interval", "interval must be month or year.");
         if (request.TrialDays is < 0 or > 365) inputs.Fail("trialDays", "trialDays must be from 0 to 365.");
+        if (request.GraceDays is < 0 or > 90) inputs.Fail("graceDays", "graceDays must be from 0 to 90.");
         var quotas = request.Quotas ?? [];
         foreach (var (quotaType, limit) in quotas)
             if (limit < 0) inputs.Fail("quotas", $"The limit of '{quotaType}' must be 0 or more.");
         var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
         if (!inputs.IsValid) return null;
-        return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0,
+        return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0, request.GraceDays ?? DefaultGraceDays,
             quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false);
     }
 

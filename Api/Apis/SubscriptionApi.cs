@@ -1,5 +1,6 @@
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Payments;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
@@ -9,7 +10,8 @@ public sealed record CancelRequest(bool? AtPeriodEnd);
 public sealed record SubscriptionResponse(
     string TenantId, string? PlanId, int PlanVersion, string Status, string Source, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd,
     DateTimeOffset? TrialEnd, bool CancelAtPeriodEnd, string? PendingPlanId, IReadOnlyDictionary<string, long> Quotas,
-    IReadOnlyDictionary<string, System.Text.Json.JsonElement> Features);
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement> Features, ProviderSubscriptionResponse? Provider, DateTimeOffset? GraceEndsAt, bool QuotasSuspended);
+public sealed record ProviderSubscriptionResponse(string Name, string SubscriptionId, string CustomerId, string Status, string? PriceId);
 
 public static class SubscriptionApi
 {
@@ -36,15 +38,37 @@ public static class SubscriptionApi
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
     }
 
-    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider, TimeProvider time)
     {
         if (request.AtPeriodEnd is null) return Problems.Field("atPeriodEnd", "atPeriodEnd is required: true to cancel at the period end, false for now.");
-        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Cancel(request.AtPeriodEnd.Value, http.Actor()));
+        var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
+        if (await PaidThroughAsync(subscription) is { } paid)
+        {
+            var reported = request.AtPeriodEnd.Value
+                ? await provider.SetCancelAtPeriodEndAsync(paid.SubscriptionId, true, http.RequestAborted)
+                : await provider.CancelNowAsync(paid.SubscriptionId, http.RequestAborted);
+            return await ApplyReportedAsync(subscription, reported, http, time);
+        }
+        return ToResult(await subscription.Cancel(request.AtPeriodEnd.Value, http.Actor()));
     }
 
-    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider, TimeProvider time)
     {
-        return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Resume(http.Actor()));
+        var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
+        if (await PaidThroughAsync(subscription) is { } paid && (await subscription.Get())!.CancelAtPeriodEnd)
+            return await ApplyReportedAsync(subscription, await provider.SetCancelAtPeriodEndAsync(paid.SubscriptionId, false, http.RequestAborted), http, time);
+        return ToResult(await subscription.Resume(http.Actor()));
+    }
+
+    /// <summary>The provider subscription a paid plan runs on: changes to it go to the provider first.</summary>
+    private static async Task<ProviderSubscriptionInfo?> PaidThroughAsync(ISubscriptionGrain subscription) =>
+        await subscription.Get() is { Source: SubscriptionSource.Provider, ProviderSubscription: { } paid } ? paid : null;
+
+    /// <summary>Applies what the provider answered at once; its webhook for the same change then finds nothing new.</summary>
+    private static async Task<IResult> ApplyReportedAsync(ISubscriptionGrain subscription, ProviderSubscription reported, HttpContext http, TimeProvider time)
+    {
+        await subscription.ApplyProviderSubscription(new ProviderEvent($"api:{Guid.NewGuid():N}", "api.subscription", time.GetUtcNow()), reported, http.Actor());
+        return TypedResults.Ok(ToResponse((await subscription.Get())!));
     }
 
     private static async Task<IResult> GrantAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
@@ -66,6 +90,10 @@ public static class SubscriptionApi
     };
 
     private static SubscriptionResponse ToResponse(SubscriptionInfo s) => new(
-        s.TenantId, s.PlanId, s.PlanVersion, s.Status.ToString().ToLowerInvariant(), s.Source.ToString().ToLowerInvariant(),
-        s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PendingPlanId, s.Quotas, s.Features);
+        s.TenantId, s.PlanId, s.PlanVersion, Snake(s.Status), Snake(s.Source),
+        s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PendingPlanId, s.Quotas, s.Features,
+        s.ProviderSubscription is { } p ? new(p.Provider, p.SubscriptionId, p.CustomerId, Snake(p.Status), p.PriceId) : null,
+        s.GraceEndsAt, s.QuotasSuspended);
+
+    private static string Snake<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Payments;
 
 namespace Tollgate.Api.Extensions;
 
@@ -53,6 +54,11 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokens>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters());
         services.AddAuthorizationBuilder().AddTollgatePolicies();
+
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
+        // No handler-level retry: StripeClient retries itself, under one idempotency key.
+        services.AddHttpClient<StripeClient>(client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddTransient<IPaymentProvider, StripePaymentProvider>(); // transient like the typed client it holds
         return services;
     }
 
@@ -76,6 +82,8 @@ public static class ApiServiceCollectionExtensions
         app.MapSubscriptionApi();
         app.MapQuotaApi();
         app.MapUsageApi();
+        app.MapBillingApi();
+        app.MapStripeWebhookApi();
         return app;
     }
 }

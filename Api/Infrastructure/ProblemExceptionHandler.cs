@@ -28,6 +28,27 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Extensions = { ["code"] = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "malformed_request" },
             };
         }
+        else if (exception is Payments.PaymentProviderException provider)
+        {
+            // Already logged with Stripe's error object by the client; the caller learns what it can act on.
+            var (status, code, title) = provider switch
+            {
+                Payments.PaymentsNotConfiguredException => (StatusCodes.Status503ServiceUnavailable, "payments_not_configured", "Payments are not configured"),
+                { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "payment_provider_unavailable", "The payment provider is unavailable"),
+                _ => (StatusCodes.Status502BadGateway, "payment_provider_error", "The payment provider refused the request"),
+            };
+            problem = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = provider.Message,
+                Type = $"https://tollgate.dev/problems/{code}",
+                Extensions = { ["code"] = code },
+            };
+            if (provider is Payments.StripeException { Code: { } stripeCode }) problem.Extensions["providerCode"] = stripeCode;
+            if (provider is Payments.StripeException { Param: { } param }) problem.Extensions["providerParam"] = param;
+            if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
+        }
         else
         {
             logger.LogError(exception, "Unhandled error in {Method} {Path}", context.Request.Method, context.Request.Path);

@@ -14,13 +14,14 @@ public sealed record AppInfo(string Id, string Name, DateTimeOffset CreatedAt);
 public sealed record QuotaTypeInfo(string Id, string AppId, string Key, string Name, string Unit, QuotaWindow Window, DateTimeOffset CreatedAt);
 
 /// <summary>What an operator sends to create or change a plan.</summary>
+/// <param name="GraceDays">How long a past-due subscription keeps its quotas before they are suspended.</param>
 public sealed record PlanDefinition(
-    string Name, string? Description, long PriceMinor, string Currency, BillingInterval Interval, int TrialDays,
+    string Name, string? Description, long PriceMinor, string Currency, BillingInterval Interval, int TrialDays, int GraceDays,
     IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features, string? StripePriceId, bool IsDefault);
 
 /// <summary>A plan as stored: <see cref="Version"/> grows with every change.</summary>
 public sealed record PlanInfo(
-    string Id, string Name, string? Description, long PriceMinor, string Currency, BillingInterval Interval, int TrialDays,
+    string Id, string Name, string? Description, long PriceMinor, string Currency, BillingInterval Interval, int TrialDays, int GraceDays,
     IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features, string? StripePriceId,
     bool IsDefault, bool Archived, int Version, DateTimeOffset UpdatedAt)
 {

@@ -6,14 +6,19 @@ namespace Tollgate.Grains.Billing;
 
 public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled, Incomplete }
 
-/// <summary>How the tenant came to this plan: it decides what happens at trial end.</summary>
-public enum SubscriptionSource { Default, Operator, SelfService }
+/// <summary>How the tenant came to this plan: it decides what happens at trial end and renewal.</summary>
+/// <remarks><see cref="Provider"/>: paid through a payment provider, which then decides renewals, trial ends and cancellation.</remarks>
+public enum SubscriptionSource { Default, Operator, SelfService, Provider }
+
+/// <summary>The payment provider's subscription behind a paid plan, as last reported.</summary>
+public sealed record ProviderSubscriptionInfo(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId);
 
 public sealed record SubscriptionInfo(
     string TenantId, string? PlanId, int PlanVersion, SubscriptionStatus Status, SubscriptionSource Source,
     DateTimeOffset Anchor, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
     bool CancelAtPeriodEnd, string? PendingPlanId,
-    IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features);
+    IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features,
+    ProviderSubscriptionInfo? ProviderSubscription, DateTimeOffset? GraceEndsAt, bool QuotasSuspended);
 
 /// <summary>What a counter needs to decide consumes: its limit and how its window is anchored.</summary>
 /// <param name="Known">False when the catalog has no such quota type.</param>
@@ -47,6 +52,19 @@ public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
 
     Task<SubscriptionResult> Cancel(bool atPeriodEnd, AuditActor actor);
     Task<SubscriptionResult> Resume(AuditActor actor);
+
+    /// <summary>
+    /// Applies the payment provider's view of the tenant's subscription, reported by event
+    /// <paramref name="providerEvent"/>. Each event applies once; a state older than one already
+    /// applied (by the event's time) is ignored, so any delivery order ends in the same state.
+    /// </summary>
+    Task<ProviderEventOutcome> ApplyProviderSubscription(ProviderEvent providerEvent, ProviderSubscription subscription, AuditActor actor);
+
+    /// <summary>
+    /// Records an invoice event and the payment attempt it reports, once per event. A paid invoice
+    /// for the current period renews it and ends past-due; a failed one makes it past due.
+    /// </summary>
+    Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome? payment, AuditActor actor);
 
     /// <summary>Takes the current version of the plan at once (a plan updated with applyNow).</summary>
     Task RefreshPlan();

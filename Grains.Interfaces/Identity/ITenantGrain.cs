@@ -41,6 +41,15 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantChange<TenantMember>> ChangeRole(string userId, TenantRole role, TenantRole actingRole, AuditActor actor);
     Task<TenantChange<TenantMember>> RemoveMember(string userId, TenantRole actingRole, AuditActor actor);
 
+    /// <summary>The tenant's customer id at a payment provider, or null before its first payment step.</summary>
+    Task<string?> GetBillingCustomer(string provider);
+
+    /// <summary>Keeps the tenant's customer at a provider; if one is already kept, that one stays and is returned.</summary>
+    Task<string> SetBillingCustomer(string provider, string customerId, AuditActor actor);
+
+    /// <summary>Audits a page opened at the provider for the tenant (a checkout, the billing portal).</summary>
+    Task RecordBillingSession(string provider, string kind, string? sessionId, string? planId, AuditActor actor);
+
     Task<CreatedApiKey> CreateApiKey(NewApiKey key, AuditActor actor);
     Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys();
     Task<bool> RevokeApiKey(string keyId, AuditActor actor);

@@ -40,7 +40,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
     public async Task<CatalogResult<PlanInfo>> CreatePlan(string id, PlanDefinition definition, AuditActor actor)
     {
         if (State.Plans.Any(p => p.Id == id)) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, $"Plan '{id}' already exists.", "id");
-        if (UnknownQuotaType(definition) is { } error) return error;
+        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
         var plan = ToPlan(id, definition, version: 1, archived: false);
         Store(plan);
         await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
@@ -51,7 +51,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
     {
         var before = State.Plans.FirstOrDefault(p => p.Id == id);
         if (before is null) return CatalogResult<PlanInfo>.Fail(CatalogError.NotFound, $"Plan '{id}' does not exist.");
-        if (UnknownQuotaType(definition) is { } error) return error;
+        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
         if (before.IsDefault && !definition.IsDefault)
             return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "The default plan stays default until another plan is made default.", "isDefault");
         var plan = ToPlan(id, definition, before.Version + 1, before.Archived);
@@ -78,8 +78,14 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
             ? CatalogResult<PlanInfo>.Fail(CatalogError.Invalid, $"Quota type '{unknown}' does not exist.", "quotas")
             : null;
 
+    /// <summary>A Stripe price names one plan: it is how a paid subscription finds its plan.</summary>
+    private CatalogResult<PlanInfo>? SharedPrice(string id, PlanDefinition definition) =>
+        definition.StripePriceId is { } price && State.Plans.FirstOrDefault(p => p.Id != id && p.StripePriceId == price) is { } other
+            ? CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, $"Plan '{other.Id}' already has Stripe price '{price}'.", "stripePriceId")
+            : null;
+
     private PlanInfo ToPlan(string id, PlanDefinition d, int version, bool archived) =>
-        new(id, d.Name, d.Description, d.PriceMinor, d.Currency, d.Interval, d.TrialDays,
+        new(id, d.Name, d.Description, d.PriceMinor, d.Currency, d.Interval, d.TrialDays, d.GraceDays,
             new Dictionary<string, long>(d.Quotas), new Dictionary<string, System.Text.Json.JsonElement>(d.Features), d.StripePriceId,
             d.IsDefault, archived, version, TimeProvider.GetUtcNow());
 

@@ -23,12 +23,27 @@ public sealed class SubscriptionState
     public Dictionary<string, JsonElement> Features { get; set; } = [];
     /// <summary>Quota types whose counters asked for their entitlement: they hear of changes.</summary>
     public HashSet<string> Counters { get; set; } = [];
+
+    /// <summary>The provider subscription the tenant pays through (live or not yet paid), if any.</summary>
+    public ProviderLink? Provider { get; set; }
+    /// <summary>While past due: when the plan's grace period ends and quotas are suspended.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
+    public bool Suspended { get; set; }
+    /// <summary>Provider events already applied, newest last: a redelivery changes nothing.</summary>
+    public List<string> AppliedEvents { get; set; } = [];
+    /// <summary>Provider subscriptions that ended: ending is final, so later-delivered older events are ignored.</summary>
+    public HashSet<string> EndedProviderSubscriptions { get; set; } = [];
 }
+
+/// <summary>A provider subscription as last applied, and the event time that ordered it.</summary>
+public sealed record ProviderLink(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
+    DateTimeOffset ReportedAt, int Rank);
 
 [GrainType("subscription")]
 public sealed class SubscriptionGrain([PersistentState("subscription")] IPersistentState<SubscriptionState> subscription) : Grain, ISubscriptionGrain
 {
     private const string ReminderName = "period";
+    private const int MaxRememberedEvents = 500;
     // The reminder is re-aimed at the next event after every tick; its own period is only a fallback.
     private static readonly TimeSpan ReminderFallbackPeriod = TimeSpan.FromHours(1);
 
@@ -66,6 +81,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         var plan = (await CatalogAsync(refresh: true)).Plan(planId);
         if (plan is null || plan.Archived) return SubscriptionResult.Fail(SubscriptionError.NotFound, $"No active plan '{planId}'.");
         if (!plan.IsFree) return SubscriptionResult.Fail(SubscriptionError.Conflict, $"Plan '{planId}' is paid: subscribe through checkout.");
+        if (ManagedByProvider() is { } managed) return managed;
         if (!subscription.RecordExists || State.PlanId is null)
         {
             await StartAsync(plan, SubscriptionSource.SelfService, 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
@@ -98,6 +114,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     {
         await CatchUpAsync();
         if (!subscription.RecordExists || State.PlanId is null) return SubscriptionResult.Fail(SubscriptionError.NotFound, "The tenant has no subscription.");
+        if (ManagedByProvider() is { } managed) return managed;
         var defaultPlan = (await CatalogAsync(refresh: true)).DefaultPlan;
         if (defaultPlan?.Id == State.PlanId && State.Source == SubscriptionSource.Default)
             return SubscriptionResult.Fail(SubscriptionError.Conflict, "The tenant is on the default plan; there is nothing to cancel.");
@@ -115,6 +132,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     public async Task<SubscriptionResult> Resume(AuditActor actor)
     {
         await CatchUpAsync();
+        if (ManagedByProvider() is { } managed) return managed;
         if (!subscription.RecordExists || !State.CancelAtPeriodEnd)
             return SubscriptionResult.Fail(SubscriptionError.Conflict, "The subscription is not set to cancel; there is nothing to resume.");
         var before = Info();
@@ -122,6 +140,155 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         await subscription.WriteStateAsync([AuditRecord(actor, "subscription.resumed", before)]);
         return new(Info());
     }
+
+    public async Task<ProviderEventOutcome> ApplyProviderSubscription(ProviderEvent providerEvent, ProviderSubscription reported, AuditActor actor)
+    {
+        await CatchUpAsync();
+        if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
+        var rank = Rank(reported.Status);
+        var current = State.Provider?.SubscriptionId == reported.Id ? State.Provider : null;
+        var stale = State.EndedProviderSubscriptions.Contains(reported.Id)
+            || current is not null && (providerEvent.Created, rank).CompareTo((current.ReportedAt, current.Rank)) < 0
+            // Another subscription than the one the tenant is on: only a newer one replaces it.
+            || current is null && State.Provider is { } other && !reported.IsEnded && providerEvent.Created < other.ReportedAt;
+        var goesLive = !stale && !reported.IsEnded && !(reported.Status == ProviderSubscriptionStatus.Incomplete && State.Source != SubscriptionSource.Provider);
+        // Looked up before anything changes: when the price names no plan, nothing is written and the
+        // provider retries (the operator can fix the catalog meanwhile).
+        var plan = !goesLive ? null : (await CatalogAsync(refresh: true)).Plans.FirstOrDefault(p => p.StripePriceId is not null && p.StripePriceId == reported.PriceId)
+            ?? throw new InvalidOperationException($"No plan has the {reported.Provider} price '{reported.PriceId}' of subscription {reported.Id}.");
+        var before = Info();
+        Remember(providerEvent.Id);
+        if (stale || (reported.IsEnded && current is null))
+        {
+            if (reported.IsEnded) State.EndedProviderSubscriptions.Add(reported.Id);
+            await subscription.WriteStateAsync();
+            return ProviderEventOutcome.Stale;
+        }
+
+        var link = new ProviderLink(reported.Provider, reported.Id, reported.CustomerId, reported.Status, reported.PriceId, providerEvent.Created, rank);
+        if (reported.IsEnded)
+        {
+            State.EndedProviderSubscriptions.Add(reported.Id);
+            State.Provider = null;
+            (State.GraceEndsAt, State.Suspended) = (null, false);
+            await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
+            return ProviderEventOutcome.Applied;
+        }
+        if (plan is null)
+        {
+            // Not paid yet: the tenant keeps what it has until the first payment goes through.
+            State.Provider = link;
+            State.Status = SubscriptionStatus.Incomplete;
+            await subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
+            return ProviderEventOutcome.Applied;
+        }
+
+        if (State.PlanId is { } previous && previous != plan.Id) await RemoveFromPlanAsync(previous);
+        Take(plan, SubscriptionSource.Provider);
+        State.Provider = link;
+        State.Anchor = reported.BillingAnchor;
+        State.Interval = plan.Interval;
+        State.PeriodStart = reported.PeriodStart;
+        State.PeriodEnd = reported.PeriodEnd;
+        State.TrialEnd = reported.Status == ProviderSubscriptionStatus.Trialing ? reported.TrialEnd : null;
+        State.CancelAtPeriodEnd = reported.CancelAtPeriodEnd;
+        State.PendingPlanId = null;
+        State.Status = reported.Status switch
+        {
+            ProviderSubscriptionStatus.Trialing => SubscriptionStatus.Trialing,
+            ProviderSubscriptionStatus.Active => SubscriptionStatus.Active,
+            ProviderSubscriptionStatus.Incomplete => SubscriptionStatus.Incomplete,
+            _ => SubscriptionStatus.PastDue, // past_due, unpaid, paused
+        };
+        if (reported.Status == ProviderSubscriptionStatus.PastDue) State.GraceEndsAt ??= providerEvent.Created.AddDays(plan.GraceDays);
+        else State.GraceEndsAt = null;
+        // Unpaid and paused have no grace left; neither has a subscription whose first payment failed.
+        State.Suspended = reported.Status is ProviderSubscriptionStatus.Unpaid or ProviderSubscriptionStatus.Paused or ProviderSubscriptionStatus.Incomplete
+            || State.GraceEndsAt <= TimeProvider.GetUtcNow();
+        await subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
+        await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
+        await AimReminderAsync();
+        await NotifyCountersAsync();
+        return ProviderEventOutcome.Applied;
+    }
+
+    public async Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome? payment, AuditActor actor)
+    {
+        await CatchUpAsync();
+        if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
+        var before = Info();
+        Remember(providerEvent.Id);
+        var now = TimeProvider.GetUtcNow();
+        var records = new List<JournalRecord>
+        {
+            new(BillingJournal.Invoices, TenantId, invoice.Id, providerEvent.Created, JsonSerializer.Serialize(invoice, BillingJournal.Json)),
+        };
+        if (payment is { } outcome)
+        {
+            var amount = outcome == PaymentOutcome.Succeeded ? invoice.AmountPaid : invoice.AmountDue;
+            records.Add(new(BillingJournal.Payments, TenantId, outcome.ToString(), providerEvent.Created, JsonSerializer.Serialize(
+                new PaymentRecord(providerEvent.Id, invoice.Provider, invoice.Id, invoice.SubscriptionId, outcome, amount, invoice.Currency,
+                    invoice.AttemptCount, outcome == PaymentOutcome.Failed ? invoice.NextPaymentAttempt : null, providerEvent.Created), BillingJournal.Json)));
+        }
+
+        // Only an invoice of the current period of the subscription the tenant is on changes the subscription.
+        var changed = false;
+        if (State.Source == SubscriptionSource.Provider && invoice.SubscriptionId is not null && State.Provider?.SubscriptionId == invoice.SubscriptionId
+            && invoice.PeriodEnd >= State.PeriodEnd)
+        {
+            if (payment == PaymentOutcome.Succeeded)
+            {
+                if (invoice.PeriodStart is { } start && invoice.PeriodEnd is { } end && start > State.PeriodStart) (State.PeriodStart, State.PeriodEnd) = (start, end);
+                if (State.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Incomplete) State.Status = SubscriptionStatus.Active;
+                (State.GraceEndsAt, State.Suspended) = (null, false);
+                changed = true;
+            }
+            else if (payment == PaymentOutcome.Failed && State.Status is SubscriptionStatus.Active)
+            {
+                var plan = (await CatalogAsync(refresh: true)).Plan(State.PlanId!);
+                State.Status = SubscriptionStatus.PastDue;
+                State.GraceEndsAt = providerEvent.Created.AddDays(plan?.GraceDays ?? 0);
+                State.Suspended = State.GraceEndsAt <= now;
+                changed = true;
+            }
+        }
+        var action = payment switch
+        {
+            PaymentOutcome.Succeeded => "billing.invoice_paid",
+            PaymentOutcome.Failed => "billing.payment_failed",
+            PaymentOutcome.ActionRequired => "billing.payment_action_required",
+            _ => "billing.invoice_updated",
+        };
+        records.Add(Audit.Record(actor, now, TenantId, action, "invoice", invoice.Id, changed ? Summary(before!) : null,
+            new { invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId, subscription = changed ? Summary(Info()!) : null }));
+        await subscription.WriteStateAsync(records);
+        if (changed)
+        {
+            await AimReminderAsync();
+            await NotifyCountersAsync();
+        }
+        return ProviderEventOutcome.Applied;
+    }
+
+    /// <summary>A paid subscription changes at its provider first; the provider's report then changes it here.</summary>
+    private SubscriptionResult? ManagedByProvider() => State.Source == SubscriptionSource.Provider && State.Provider is { } provider
+        ? SubscriptionResult.Fail(SubscriptionError.Conflict, $"The subscription is paid through {provider.Provider}: change it there (billing portal), or cancel it here.")
+        : null;
+
+    /// <summary>Keeps the ids of the last events applied: providers redeliver for days, not forever.</summary>
+    private void Remember(string eventId)
+    {
+        State.AppliedEvents.Add(eventId);
+        if (State.AppliedEvents.Count > MaxRememberedEvents) State.AppliedEvents.RemoveRange(0, State.AppliedEvents.Count - MaxRememberedEvents);
+    }
+
+    /// <summary>Orders states reported in the same second: ended beats live beats not yet paid.</summary>
+    private static int Rank(ProviderSubscriptionStatus status) => status switch
+    {
+        ProviderSubscriptionStatus.Incomplete => 0,
+        ProviderSubscriptionStatus.Canceled or ProviderSubscriptionStatus.IncompleteExpired => 2,
+        _ => 1,
+    };
 
     public async Task RefreshPlan()
     {
@@ -154,6 +321,16 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     {
         if (!subscription.RecordExists || State.PlanId is null) return;
         var now = TimeProvider.GetUtcNow();
+        if (State.Source == SubscriptionSource.Provider)
+        {
+            // The provider renews, converts trials and cancels; here only the grace period runs out.
+            if (State.Suspended || State.GraceEndsAt > now || State.GraceEndsAt is null) return;
+            var before = Info();
+            State.Suspended = true;
+            await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.suspended", before)]);
+            await NotifyCountersAsync();
+            return;
+        }
         var changed = false;
         while (State.PlanId is not null && (State.TrialEnd <= now || State.PeriodEnd <= now))
         {
@@ -236,6 +413,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         State.Status = trialDays > 0 ? SubscriptionStatus.Trialing : SubscriptionStatus.Active;
         State.CancelAtPeriodEnd = false;
         State.PendingPlanId = null;
+        (State.GraceEndsAt, State.Suspended) = (null, false);
         await subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
@@ -271,14 +449,23 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     }
 
     private QuotaEntitlement Entitlement(QuotaTypeInfo quota) =>
-        new(true, State.PlanId is null ? 0 : State.Quotas.GetValueOrDefault(quota.Id), quota.Window, State.Anchor);
+        new(true, State.PlanId is null || State.Suspended ? 0 : State.Quotas.GetValueOrDefault(quota.Id), quota.Window, State.Anchor);
 
     private async Task AimReminderAsync()
     {
+        if (State.Source == SubscriptionSource.Provider)
+        {
+            if (State.GraceEndsAt is { } graceEnd && !State.Suspended)
+                await RegisterOrUpdateReminder(ReminderName, Max(graceEnd - TimeProvider.GetUtcNow(), TimeSpan.Zero), ReminderFallbackPeriod);
+            else await UnregisterReminderIfAnyAsync();
+            return;
+        }
         var next = State.TrialEnd is { } trialEnd && trialEnd < State.PeriodEnd ? trialEnd : State.PeriodEnd;
         var due = next - TimeProvider.GetUtcNow();
         await RegisterOrUpdateReminder(ReminderName, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderFallbackPeriod);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task UnregisterReminderIfAnyAsync()
     {
@@ -301,11 +488,17 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
             before is null ? null : Summary(before), Info() is { } after ? Summary(after) : null);
 
     private static object Summary(SubscriptionInfo s) =>
-        new { planId = s.PlanId, status = s.Status.ToString().ToLowerInvariant(), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd, pendingPlanId = s.PendingPlanId };
+        new
+        {
+            planId = s.PlanId, status = JsonNamingPolicy.SnakeCaseLower.ConvertName(s.Status.ToString()), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd,
+            pendingPlanId = s.PendingPlanId, providerSubscriptionId = s.ProviderSubscription?.SubscriptionId, quotasSuspended = s.QuotasSuspended,
+        };
 
     private SubscriptionInfo? Info() => !subscription.RecordExists && State.PlanId is null ? null : new(
         TenantId, State.PlanId, State.PlanVersion, State.Status, State.Source, State.Anchor, State.PeriodStart, State.PeriodEnd,
-        State.TrialEnd, State.CancelAtPeriodEnd, State.PendingPlanId, new Dictionary<string, long>(State.Quotas), new Dictionary<string, JsonElement>(State.Features));
+        State.TrialEnd, State.CancelAtPeriodEnd, State.PendingPlanId, new Dictionary<string, long>(State.Quotas), new Dictionary<string, JsonElement>(State.Features),
+        State.Provider is { } p ? new ProviderSubscriptionInfo(p.Provider, p.SubscriptionId, p.CustomerId, p.Status, p.PriceId) : null,
+        State.GraceEndsAt, State.Suspended);
 }
 
 public sealed class PlanSubscribersState

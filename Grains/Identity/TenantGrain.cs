@@ -9,6 +9,8 @@ public sealed class TenantState
     public DateTimeOffset CreatedAt { get; set; }
     public Dictionary<string, TenantMember> Members { get; set; } = [];
     public Dictionary<string, StoredApiKey> ApiKeys { get; set; } = [];
+    /// <summary>The tenant's customer at each payment provider, e.g. "stripe" -> "cus_...".</summary>
+    public Dictionary<string, string> BillingCustomers { get; set; } = [];
 }
 
 /// <summary>An API key as the tenant keeps it: the hash addresses its <see cref="IApiKeyGrain"/>.</summary>
@@ -34,6 +36,27 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         // Every new tenant starts on the default plan (when the catalog has one).
         await GrainFactory.GetGrain<Billing.ISubscriptionGrain>(GrainId.Key).StartDefault(actor);
         return Info();
+    }
+
+    public Task<string?> GetBillingCustomer(string provider) => Task.FromResult(State.BillingCustomers.GetValueOrDefault(provider));
+
+    public async Task<string> SetBillingCustomer(string provider, string customerId, AuditActor actor)
+    {
+        EnsureExists();
+        if (State.BillingCustomers.TryGetValue(provider, out var existing)) return existing; // the first one stays
+        // The index first: once the tenant names the customer, webhooks about it must find the tenant.
+        await GrainFactory.GetGrain<Billing.IBillingCustomerGrain>(Billing.IBillingCustomerGrain.KeyFor(provider, customerId)).Link(GrainId.Key);
+        State.BillingCustomers[provider] = customerId;
+        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "billing.customer_created", "billing_customer", customerId,
+            after: new { provider, customerId })]);
+        return customerId;
+    }
+
+    public async Task RecordBillingSession(string provider, string kind, string? sessionId, string? planId, AuditActor actor)
+    {
+        EnsureExists();
+        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, $"billing.{kind}_created", kind, sessionId ?? kind,
+            after: new { provider, sessionId, planId })]);
     }
 
     public Task<TenantInfo?> Get() => Task.FromResult(tenant.RecordExists ? Info() : null);

@@ -12,7 +12,7 @@ using Tollgate.Testing;
 namespace Tollgate.Api.Tests;
 
 /// <summary>The real silo (Program) in the ASP.NET test host, with an operator account and a shiftable clock.</summary>
-public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock = null) : WebApplicationFactory<Program>
+public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public const string OperatorEmail = "ops@tollgate.test";
     public const string OperatorPassword = "operator-password";
@@ -31,7 +31,7 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Tollgate"] = "Warning",
             ["Runtime:ReminderPollInterval"] = "00:00:00.050",
-        }));
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(storage.Memory);
@@ -89,6 +89,9 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected virtual Tollgate.Runtime.Storage.StorageProviderKind Provider => Tollgate.Runtime.Storage.StorageProviderKind.Memory;
 
+    /// <summary>Configuration added on top of the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         Storage = await StorageTarget.CreateAsync(Provider);
@@ -97,13 +100,13 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected async Task<ApiFactory> StartAsync()
     {
-        var api = new ApiFactory(Storage);
+        var api = new ApiFactory(Storage, settings: Settings);
         _cleanup.Insert(0, api);
         api.CreateClient().Dispose(); // starts the host
         return await Task.FromResult(api);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var item in _cleanup) await item.DisposeAsync();
         await Storage.DisposeAsync();

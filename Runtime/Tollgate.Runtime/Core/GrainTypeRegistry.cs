@@ -101,7 +101,7 @@ internal sealed class GrainTypeRegistry
             foreach (var grainInterface in type.GetInterfaces().Where(IsGrainInterface))
             {
                 (implementers.TryGetValue(grainInterface, out var list) ? list : implementers[grainInterface] = []).Add(grainClass);
-                foreach (var method in grainInterface.GetMethods())
+                foreach (var method in grainInterface.GetMethods(BindingFlags.Public | BindingFlags.Instance)) // static interface members are helpers, not calls
                     methods.TryAdd(method, new GrainMethod(method));
             }
         }

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Payments;
+using Tollgate.Grains.Billing;
+
+namespace Tollgate.Api;
+
+public sealed record CheckoutRequestBody(string? PlanId, string? SuccessUrl, string? CancelUrl);
+public sealed record CheckoutResponse(string SessionId, string Url);
+public sealed record BillingPortalRequest(string? ReturnUrl);
+public sealed record BillingPortalResponse(string Url);
+
+public sealed record InvoiceResponse(
+    string Id, string? Number, string Status, long AmountDue, long AmountPaid, string Currency, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd,
+    string Provider, string? SubscriptionId, string CustomerId, string? HostedInvoiceUrl, string? InvoicePdf, string? BillingReason, DateTimeOffset CreatedAt);
+
+public sealed record PaymentResponse(
+    string Id, string Status, long Amount, string Currency, string Provider, string InvoiceId, string? SubscriptionId,
+    int AttemptCount, DateTimeOffset? NextAttemptAt, DateTimeOffset At);
+
+/// <summary>Paying: Stripe Checkout and the billing portal, and the tenant's invoices and payments.</summary>
+public static class BillingApi
+{
+    // A tenant's billing history is read whole: tens of records a year.
+    private const int MaxRecords = 10_000;
+
+    public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/tenants/{tenantId}").WithTags("Billing").RequireAuthorization(AuthorizationPolicies.Caller);
+        api.MapPost("/checkout", CheckoutAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created);
+        api.MapPost("/billing-portal", PortalAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created);
+        api.MapGet("/invoices", InvoicesAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<InvoiceResponse[]>();
+        api.MapGet("/payments", PaymentsAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<PaymentResponse[]>();
+        return app;
+    }
+
+    private static async Task<IResult> CheckoutAsync(string tenantId, CheckoutRequestBody request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
+    {
+        var inputs = new Inputs();
+        if (string.IsNullOrWhiteSpace(request.PlanId)) inputs.Fail("planId", "planId is required.");
+        var successUrl = WebUrl(inputs, "successUrl", request.SuccessUrl);
+        var cancelUrl = WebUrl(inputs, "cancelUrl", request.CancelUrl);
+        if (!inputs.IsValid) return inputs.Problem();
+
+        var plan = (await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get()).Plan(request.PlanId!);
+        if (plan is null || plan.Archived) return Problems.NotFound($"Plan '{request.PlanId}'");
+        if (plan.StripePriceId is null) return Problems.Conflict("plan_not_purchasable", $"Plan '{plan.Id}' has no stripePriceId: it cannot be bought through checkout.");
+        var subscription = await grains.GetGrain<ISubscriptionGrain>(tenantId).Get();
+        if (subscription is { Source: SubscriptionSource.Provider, ProviderSubscription: { } paid })
+            return Problems.Conflict("already_subscribed", $"The tenant already pays through {paid.Provider} (subscription {paid.SubscriptionId}): change plans in the billing portal.");
+
+        var customerId = await BillingCustomers.EnsureAsync(grains, provider, tenantId, http.Actor(), http.RequestAborted);
+        // A client's Idempotency-Key makes its retries return the same session; without one, each call is a new session.
+        var key = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } clientKey
+            ? $"tollgate-checkout-{tenantId}-{clientKey}" : $"tollgate-checkout-{Guid.NewGuid():N}";
+        var session = await provider.CreateCheckoutSessionAsync(new CheckoutRequest(tenantId, customerId, plan.StripePriceId, plan.TrialDays, successUrl!, cancelUrl!), key, http.RequestAborted);
+        await grains.GetGrain<ITenantGrain>(tenantId).RecordBillingSession(provider.Name, "checkout", session.Id, plan.Id, http.Actor());
+        return TypedResults.Created((string?)null, new CheckoutResponse(session.Id, session.Url.AbsoluteUri));
+    }
+
+    private static async Task<IResult> PortalAsync(string tenantId, BillingPortalRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
+    {
+        var inputs = new Inputs();
+        var returnUrl = WebUrl(inputs, "returnUrl", request.ReturnUrl);
+        if (!inputs.IsValid) return inputs.Problem();
+        var customerId = await BillingCustomers.EnsureAsync(grains, provider, tenantId, http.Actor(), http.RequestAborted);
+        var url = await provider.CreatePortalSessionAsync(customerId, returnUrl!, http.RequestAborted);
+        await grains.GetGrain<ITenantGrain>(tenantId).RecordBillingSession(provider.Name, "billing_portal", null, null, http.Actor());
+        return TypedResults.Created((string?)null, new BillingPortalResponse(url.AbsoluteUri));
+    }
+
+    /// <summary>Newest first; an invoice reported several times (open, then paid) is listed once, as last reported.</summary>
+    private static async Task<IResult> InvoicesAsync(string tenantId, IJournalReader journal, HttpContext http)
+    {
+        var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Invoices) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
+        var invoices = records.DistinctBy(r => r.Name).Select(r => JsonSerializer.Deserialize<ProviderInvoice>(r.Payload, BillingJournal.Json)!)
+            .OrderByDescending(i => i.Created).ThenByDescending(i => i.Id, StringComparer.Ordinal)
+            .Select(i => new InvoiceResponse(i.Id, i.Number, i.Status, i.AmountDue, i.AmountPaid, i.Currency, i.PeriodStart, i.PeriodEnd,
+                i.Provider, i.SubscriptionId, i.CustomerId, i.HostedInvoiceUrl, i.InvoicePdf, i.BillingReason, i.Created));
+        return TypedResults.Ok(invoices.ToList());
+    }
+
+    private static async Task<IResult> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
+    {
+        var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
+        return TypedResults.Ok(records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)
+            .Select(p => new PaymentResponse(p.Id, ToSnakeCase(p.Status), p.Amount, p.Currency, p.Provider, p.InvoiceId, p.SubscriptionId,
+                p.AttemptCount, p.NextAttemptAt, p.At))
+            .ToList());
+    }
+
+    private static string ToSnakeCase(PaymentOutcome outcome) => JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
+
+    /// <summary>An absolute http(s) URL: where the provider sends the customer back.</summary>
+    private static Uri? WebUrl(Inputs inputs, string field, string? value)
+    {
+        if (value is { Length: > 0 and <= 2048 } && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.Host.Length > 0)
+            return url;
+        inputs.Fail(field, $"{field} must be an absolute http or https URL.");
+        return null;
+    }
+}

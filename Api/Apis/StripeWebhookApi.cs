@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Payments;
+using Tollgate.Grains.Billing;
+
+namespace Tollgate.Api;
+
+public sealed record WebhookResponse(bool Received, string Outcome, string? Reason = null);
+
+/// <summary>
+/// Stripe's webhook: the signature is checked on the raw body before anything is read; each event
+/// is turned into one grain call that applies it once. A failure to apply answers 5xx, so Stripe
+/// delivers it again; what cannot be applied (a foreign tenant, an event type Tollgate does not use)
+/// answers 200 and is logged, so Stripe stops retrying.
+/// </summary>
+public static class StripeWebhookApi
+{
+    public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/webhooks/stripe", ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
+            .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<StripeOptions> options, IGrainFactory grains,
+        IPaymentProvider provider, TimeProvider time, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(StripeWebhookApi));
+        if (options.Value.WebhookSecret is not { Length: > 0 } secret)
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured", "Payments are not configured", "Set Stripe:WebhookSecret.");
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var body = buffer.ToArray();
+        var verdict = StripeSignature.Verify(body, http.Request.Headers["Stripe-Signature"], secret, time.GetUtcNow(), options.Value.WebhookTolerance);
+        if (verdict != StripeSignature.Result.Valid)
+        {
+            logger.LogWarning("Stripe webhook refused: signature {Verdict}", verdict);
+            return Problems.Create(StatusCodes.Status400BadRequest, "invalid_signature", "Invalid signature", verdict switch
+            {
+                StripeSignature.Result.Missing => "The Stripe-Signature header is missing.",
+                StripeSignature.Result.Malformed => "The Stripe-Signature header has no timestamp or no v1 signature.",
+                StripeSignature.Result.Expired => "The signature's timestamp is outside the tolerance.",
+                _ => "No v1 signature matches the body.",
+            });
+        }
+
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(body).RootElement;
+        }
+        catch (JsonException exception)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", $"The event is not valid JSON: {exception.Message}");
+        }
+        if (root.ValueKind != JsonValueKind.Object || StripeObjects.Text(root, "id") is not { } id || StripeObjects.Text(root, "type") is not { } type
+            || StripeObjects.Time(root, "created") is not { } created
+            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("object", out var stripeObject) || stripeObject.ValueKind != JsonValueKind.Object)
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", "The event needs id, type, created and data.object.");
+
+        var providerEvent = new ProviderEvent(id, type, created);
+        var actor = new AuditActor("webhook", $"stripe:{id}", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        try
+        {
+            var outcome = await ApplyAsync(providerEvent, stripeObject, grains, provider, actor, http.RequestAborted);
+            logger.LogInformation("Stripe event {EventId} ({Type}): {Outcome}", id, type, outcome.Outcome + (outcome.Reason is null ? "" : $" ({outcome.Reason})"));
+            return TypedResults.Ok(outcome);
+        }
+        catch (FormatException exception)
+        {
+            logger.LogWarning("Stripe event {EventId} ({Type}) refused: {Reason}", id, type, exception.Message);
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", exception.Message);
+        }
+    }
+
+    private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, JsonElement stripeObject, IGrainFactory grains,
+        IPaymentProvider provider, AuditActor actor, CancellationToken cancellationToken)
+    {
+        switch (providerEvent.Type)
+        {
+            case "checkout.session.completed":
+                if (StripeObjects.Text(stripeObject, "mode") != "subscription" || StripeObjects.Expandable(stripeObject, "subscription") is not { } subscriptionId)
+                    return new(true, "ignored", "not a subscription checkout");
+                if (await TenantAsync(grains, stripeObject, StripeObjects.Expandable(stripeObject, "customer")) is not { } checkoutTenant)
+                    return new(true, "ignored", "unknown tenant");
+                // The session names the subscription but does not carry it: Stripe's current state of it is applied.
+                var current = await provider.GetSubscriptionAsync(subscriptionId, cancellationToken);
+                return Outcome(await grains.GetGrain<ISubscriptionGrain>(checkoutTenant).ApplyProviderSubscription(providerEvent, current, actor));
+
+            case "customer.subscription.created" or "customer.subscription.updated" or "customer.subscription.deleted":
+                var subscription = StripeObjects.Subscription(stripeObject);
+                if (await TenantAsync(grains, stripeObject, subscription.CustomerId) is not { } subscriptionTenant)
+                    return new(true, "ignored", "unknown tenant");
+                return Outcome(await grains.GetGrain<ISubscriptionGrain>(subscriptionTenant).ApplyProviderSubscription(providerEvent, subscription, actor));
+
+            case "invoice.paid" or "invoice.payment_failed" or "invoice.payment_action_required":
+                var invoice = StripeObjects.Invoice(stripeObject);
+                if (await TenantAsync(grains, stripeObject, invoice.CustomerId) is not { } invoiceTenant)
+                    return new(true, "ignored", "unknown tenant");
+                var payment = providerEvent.Type switch
+                {
+                    "invoice.paid" => PaymentOutcome.Succeeded,
+                    "invoice.payment_failed" => PaymentOutcome.Failed,
+                    _ => PaymentOutcome.ActionRequired,
+                };
+                return Outcome(await grains.GetGrain<ISubscriptionGrain>(invoiceTenant).ApplyProviderInvoice(providerEvent, invoice, payment, actor));
+
+            default:
+                return new(true, "ignored", "event type not used");
+        }
+    }
+
+    /// <summary>The tenant named in the object's metadata, else the tenant whose customer it is; null when neither exists.</summary>
+    private static async Task<string?> TenantAsync(IGrainFactory grains, JsonElement stripeObject, string? customerId)
+    {
+        var tenantId = StripeObjects.TenantId(stripeObject);
+        if (tenantId is null && customerId is not null)
+            tenantId = await grains.GetGrain<IBillingCustomerGrain>(IBillingCustomerGrain.KeyFor(StripeObjects.Provider, customerId)).GetTenant();
+        return tenantId is not null && await grains.GetGrain<ITenantGrain>(tenantId).Get() is not null ? tenantId : null;
+    }
+
+    private static WebhookResponse Outcome(ProviderEventOutcome outcome) => new(true, outcome.ToString().ToLowerInvariant());
+}
