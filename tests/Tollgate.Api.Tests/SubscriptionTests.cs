@@ -167,6 +167,17 @@ public sealed class SubscriptionTests : ApiTestBase
         Assert.Equal(400, (await Json(await ConsumeAsync(Messages, 1))).GetProperty("limit").GetInt64());
     }
 
+    [Fact]
+    public async Task Without_stripe_credentials_checkout_and_webhooks_say_payments_are_not_configured()
+    {
+        await SetUpAsync();
+        var checkout = await _client.PostAsJsonAsync($"/v1/tenants/{_owner.TenantId}/checkout",
+            new { planId = "pro", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" });
+        await AssertProblem(checkout, HttpStatusCode.ServiceUnavailable, "payments_not_configured");
+        await AssertProblem(await Api.Anonymous().PostAsync("/v1/webhooks/stripe", new StringContent("{}")), HttpStatusCode.ServiceUnavailable, "payments_not_configured");
+        Assert.Equal("free", (await SubscriptionAsync()).GetProperty("planId").GetString());
+    }
+
     private Task<HttpResponseMessage> ConsumeAsync(string quotaType, long amount) =>
         _app.PostAsJsonAsync("/v1/quota/consume", new { quotaType, amount });
 
