@@ -85,12 +85,10 @@ public static class BillingApi
     {
         var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
         return TypedResults.Ok(records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)
-            .Select(p => new PaymentResponse(p.Id, ToSnakeCase(p.Status), p.Amount, p.Currency, p.Provider, p.InvoiceId, p.SubscriptionId,
+            .Select(p => new PaymentResponse(p.Id, WireNames.Of(p.Status), p.Amount, p.Currency, p.Provider, p.InvoiceId, p.SubscriptionId,
                 p.AttemptCount, p.NextAttemptAt, p.At))
             .ToList());
     }
-
-    private static string ToSnakeCase(PaymentOutcome outcome) => JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.ToString());
 
     /// <summary>An absolute http(s) URL: where the provider sends the customer back.</summary>
     private static Uri? WebUrl(Inputs inputs, string field, string? value)

@@ -90,10 +90,8 @@ public static class SubscriptionApi
     };
 
     private static SubscriptionResponse ToResponse(SubscriptionInfo s) => new(
-        s.TenantId, s.PlanId, s.PlanVersion, Snake(s.Status), Snake(s.Source),
+        s.TenantId, s.PlanId, s.PlanVersion, WireNames.Of(s.Status), WireNames.Of(s.Source),
         s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PendingPlanId, s.Quotas, s.Features,
-        s.ProviderSubscription is { } p ? new(p.Provider, p.SubscriptionId, p.CustomerId, Snake(p.Status), p.PriceId) : null,
+        s.ProviderSubscription is { } p ? new(p.Provider, p.SubscriptionId, p.CustomerId, WireNames.Of(p.Status), p.PriceId) : null,
         s.GraceEndsAt, s.QuotasSuspended);
-
-    private static string Snake<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

@@ -37,13 +37,6 @@ public static class StripeSignature
         return Math.Abs(now.ToUnixTimeSeconds() - timestamp.Value) > tolerance.TotalSeconds ? Result.Expired : Result.Valid;
     }
 
-    /// <summary>The header Stripe would send for <paramref name="body"/> at <paramref name="timestamp"/>.</summary>
-    public static string Header(ReadOnlySpan<byte> body, string secret, DateTimeOffset timestamp)
-    {
-        var t = timestamp.ToUnixTimeSeconds();
-        return FormattableString.Invariant($"t={t},v1={Convert.ToHexStringLower(Sign(t, body, secret))}");
-    }
-
     private static byte[] Sign(long timestamp, ReadOnlySpan<byte> body, string secret)
     {
         var prefix = Encoding.UTF8.GetBytes(FormattableString.Invariant($"{timestamp}."));

@@ -461,8 +461,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
             return;
         }
         var next = State.TrialEnd is { } trialEnd && trialEnd < State.PeriodEnd ? trialEnd : State.PeriodEnd;
-        var due = next - TimeProvider.GetUtcNow();
-        await RegisterOrUpdateReminder(ReminderName, due < TimeSpan.Zero ? TimeSpan.Zero : due, ReminderFallbackPeriod);
+        await RegisterOrUpdateReminder(ReminderName, Max(next - TimeProvider.GetUtcNow(), TimeSpan.Zero), ReminderFallbackPeriod);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -112,6 +112,22 @@ public abstract class ApiTestBase : IAsyncLifetime
         await Storage.DisposeAsync();
     }
 
+    /// <summary>The tenant's audit actions, newest first, as an operator reads them.</summary>
+    protected static async Task<List<string>> AuditActionsAsync(HttpClient operatorClient, string tenantId) =>
+        (await Json(await operatorClient.GetAsync($"/v1/admin/audit-log?tenantId={tenantId}&limit=500"))).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("action").GetString()!).ToList();
+
+    /// <summary>Waits up to 10 s for what a reminder or another background step will do.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail(failure);
+            await Task.Delay(50);
+        }
+    }
+
     protected static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         // Read as text: it comes from the buffered body, so a response can be inspected more than once.

@@ -183,17 +183,5 @@ public sealed class SubscriptionTests : ApiTestBase
 
     private async Task<JsonElement> SubscriptionAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/subscription"));
 
-    private async Task<List<string>> AuditActionsAsync() =>
-        (await Json(await _ops.GetAsync($"/v1/admin/audit-log?tenantId={_owner.TenantId}&limit=500"))).GetProperty("items").EnumerateArray()
-            .Select(i => i.GetProperty("action").GetString()!).ToList();
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail(failure);
-            await Task.Delay(50);
-        }
-    }
+    private Task<List<string>> AuditActionsAsync() => AuditActionsAsync(_ops, _owner.TenantId);
 }
