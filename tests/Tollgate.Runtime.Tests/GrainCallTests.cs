@@ -57,6 +57,27 @@ public sealed class GrainCallTests : SiloTestBase
     }
 
     [Fact]
+    public async Task A_callers_async_locals_and_synchronization_context_never_reach_grain_code()
+    {
+        var silo = await StartSiloAsync();
+        var grain = silo.GrainFactory.GetGrain<IContextProbeGrain>("probe");
+        ContextProbeGrain.Ambient.Value = "the caller's";
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
+        try
+        {
+            // The first call activates; later ones find the grain idle and may run on this very thread.
+            for (var call = 0; call < 3; call++)
+                Assert.Equal((null, false), await grain.Seen());
+            Assert.Equal("the caller's", ContextProbeGrain.Ambient.Value); // and the caller's own context is back
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    [Fact]
     public async Task A_reentrant_grain_interleaves_at_awaits_but_never_runs_on_two_threads()
     {
         var silo = await StartSiloAsync();

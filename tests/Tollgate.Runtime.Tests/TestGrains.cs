@@ -260,3 +260,18 @@ public sealed class TickSink
         lock (_ticks) return _ticks.Where(t => t.Key == key).Select(t => t.Tick).OrderBy(t => t.DueTime).ToList();
     }
 }
+
+/// <summary>Reports what ambient state of its caller reached grain code.</summary>
+public interface IContextProbeGrain : IGrainWithStringKey
+{
+    Task<(string? Ambient, bool HasSynchronizationContext)> Seen();
+}
+
+[GrainType("context-probe")]
+public sealed class ContextProbeGrain : Grain, IContextProbeGrain
+{
+    public static readonly AsyncLocal<string?> Ambient = new();
+
+    public Task<(string? Ambient, bool HasSynchronizationContext)> Seen() =>
+        Task.FromResult((Ambient.Value, SynchronizationContext.Current is not null));
+}
