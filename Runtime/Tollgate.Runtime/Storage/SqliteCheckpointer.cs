@@ -45,6 +45,10 @@ internal sealed class SqliteCheckpointer : IDisposable
                     {
                         connection = _open();
                         connection.Open();
+                        // The checkpoint must sync the database file before the WAL may be reused.
+                        using var synchronous = connection.CreateCommand();
+                        synchronous.CommandText = "PRAGMA synchronous = FULL";
+                        synchronous.ExecuteNonQuery();
                     }
                     using var checkpoint = connection.CreateCommand();
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
