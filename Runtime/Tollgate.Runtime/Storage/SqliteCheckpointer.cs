@@ -54,9 +54,10 @@ internal sealed class SqliteCheckpointer : IDisposable
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
                     checkpoint.ExecuteNonQuery();
                 }
-                catch (SqliteException)
+                catch (Exception)
                 {
-                    // Nothing is lost: the frames stay in the WAL for the next round (or the backstop).
+                    // Whatever failed, it must not end the process (this is a thread of its own) and
+                    // nothing is lost: the frames stay in the WAL for the next round, or the backstop.
                     connection?.Dispose();
                     connection = null;
                 }
