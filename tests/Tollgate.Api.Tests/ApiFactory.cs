@@ -66,6 +66,14 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
             body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
     }
 
+    /// <summary>Issues an API key for the owner's tenant and returns its secret (shown only this once).</summary>
+    public async Task<string> IssueApiKeyAsync(Account owner, params string[] scopes)
+    {
+        var response = await As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
     public async Task<Account> LoginOperatorAsync()
     {
         var response = await Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = OperatorEmail, password = OperatorPassword });

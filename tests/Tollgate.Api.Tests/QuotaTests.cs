@@ -10,8 +10,7 @@ public sealed class QuotaTests : ApiTestBase
     {
         await CreateAsync(Api);
         var owner = await Api.RegisterAsync($"t-{Guid.NewGuid():N}@example.com");
-        var created = await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes = scopes.Split(',') });
-        return (owner, (await Json(created)).GetProperty("key").GetString()!);
+        return (owner, await Api.IssueApiKeyAsync(owner, scopes.Split(',')));
     }
 
     [Fact]

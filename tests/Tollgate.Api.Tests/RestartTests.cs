@@ -29,8 +29,7 @@ public sealed class RestartTests : ApiTestBase
     public async Task Passwords_refresh_tokens_and_API_keys_are_not_stored_in_the_clear()
     {
         var alice = await Api.RegisterAsync("alice@example.com", password: "plain-text-password");
-        var key = (await Json(await Api.As(alice.AccessToken).PostAsJsonAsync($"/v1/tenants/{alice.TenantId}/api-keys",
-            new { name = "k", scopes = new[] { "quota:read" } }))).GetProperty("key").GetString()!;
+        var key = await Api.IssueApiKeyAsync(alice, "quota:read");
         await Api.DisposeAsync(); // everything committed and checkpointed into the database file
 
         var stored = new StringBuilder();

@@ -45,9 +45,7 @@ public sealed class StripeTests : ApiTestBase
     {
         var owner = await Api.RegisterAsync(email);
         var client = Api.As(owner.AccessToken);
-        var key = (await Json(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes = new[] { "quota:consume" } })))
-            .GetProperty("key").GetString()!;
-        return (owner, client, Api.WithApiKey(key));
+        return (owner, client, Api.WithApiKey(await Api.IssueApiKeyAsync(owner, "quota:consume")));
     }
 
     // ---- Checkout, portal, and what goes over the wire ----

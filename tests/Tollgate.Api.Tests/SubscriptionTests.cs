@@ -21,9 +21,7 @@ public sealed class SubscriptionTests : ApiTestBase
         _ops = await CreateAsync(Api);
         _owner = await Api.RegisterAsync("sub@example.com");
         _client = Api.As(_owner.AccessToken);
-        var key = (await Json(await _client.PostAsJsonAsync($"/v1/tenants/{_owner.TenantId}/api-keys", new { name = "app", scopes = new[] { "quota:consume" } })))
-            .GetProperty("key").GetString()!;
-        _app = Api.WithApiKey(key);
+        _app = Api.WithApiKey(await Api.IssueApiKeyAsync(_owner, "quota:consume"));
     }
 
     [Fact]

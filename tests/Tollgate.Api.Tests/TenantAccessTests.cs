@@ -66,7 +66,7 @@ public sealed class TenantAccessTests : ApiTestBase
     {
         var tenant = await TenantWithEveryRoleAsync();
         var outsider = await Api.RegisterAsync("outsider@example.com");
-        var outsiderKey = await CreateKeyAsync(outsider);
+        var outsiderKey = await Api.IssueApiKeyAsync(outsider, "quota:consume");
         var failures = new List<string>();
 
         foreach (var (action, _, attempt) in Actions())
@@ -161,11 +161,5 @@ public sealed class TenantAccessTests : ApiTestBase
     {
         var created = await Api.As(tenant.ByRole["owner"].AccessToken).PostAsJsonAsync($"/v1/tenants/{tenant.Id}/api-keys", new { name = "target", scopes = new[] { "quota:read" } });
         return (await Json(created)).GetProperty("id").GetString()!;
-    }
-
-    private async Task<string> CreateKeyAsync(Account owner)
-    {
-        var created = await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes = new[] { "quota:consume" } });
-        return (await Json(created)).GetProperty("key").GetString()!;
     }
 }

@@ -15,8 +15,7 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     {
         await CreateAsync(Api);
         var owner = await Api.RegisterAsync("two@example.com");
-        var key = (await Json(await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys",
-            new { name = "app", scopes = new[] { "quota:consume" } }))).GetProperty("key").GetString()!;
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
         var second = await StartAsync();
         HttpClient[] apps = [Api.WithApiKey(key), second.WithApiKey(key)];
 
@@ -38,8 +37,7 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     {
         await CreateAsync(Api);
         var owner = await Api.RegisterAsync("reload@example.com");
-        var key = (await Json(await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys",
-            new { name = "app", scopes = new[] { "quota:consume" } }))).GetProperty("key").GetString()!;
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
         var second = await StartAsync();
         // Both silos activate the tenant's subscription at the same version.
         Assert.Equal(HttpStatusCode.OK, (await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
