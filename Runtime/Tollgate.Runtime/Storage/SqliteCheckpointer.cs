@@ -21,6 +21,7 @@ internal sealed class SqliteCheckpointer : IDisposable
     private int _commits;
     private int _disposed;
 
+    /// <param name="open">Opens a connection to the database, ready for use.</param>
     public SqliteCheckpointer(Func<SqliteConnection> open)
     {
         _open = open;
@@ -41,15 +42,9 @@ internal sealed class SqliteCheckpointer : IDisposable
                 if (Interlocked.Exchange(ref _commits, 0) == 0) continue;
                 try
                 {
-                    if (connection is null)
-                    {
-                        connection = _open();
-                        connection.Open();
-                        // The checkpoint must sync the database file before the WAL may be reused.
-                        using var synchronous = connection.CreateCommand();
-                        synchronous.CommandText = "PRAGMA synchronous = FULL";
-                        synchronous.ExecuteNonQuery();
-                    }
+                    // The storage's connections sync with synchronous=FULL: the checkpoint puts the
+                    // database file on disk before the WAL may be reused.
+                    connection ??= _open();
                     using var checkpoint = connection.CreateCommand();
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
                     checkpoint.ExecuteNonQuery();

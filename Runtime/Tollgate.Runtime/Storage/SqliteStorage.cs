@@ -20,7 +20,7 @@ internal sealed class SqliteStorage : SqlStorage
         _connectionString = builder.ToString();
         if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory && builder.Mode != SqliteOpenMode.Memory)
             Directory.CreateDirectory(directory);
-        if (builder.Mode != SqliteOpenMode.Memory) _checkpointer = new SqliteCheckpointer(() => new SqliteConnection(_connectionString));
+        if (builder.Mode != SqliteOpenMode.Memory) _checkpointer = new SqliteCheckpointer(OpenConnection);
     }
 
     public override string Name => "Sqlite";
@@ -71,7 +71,7 @@ internal sealed class SqliteStorage : SqlStorage
 
     private async Task<SqliteConnection> OpenWriterAsync()
     {
-        var connection = (SqliteConnection)await OpenConnectionAsync(CancellationToken.None);
+        var connection = OpenConnection();
         // SQLite checkpoints the WAL into the database inside the commit that makes the WAL reach
         // this many pages, and every write queued behind that commit waits (10 ms and more with
         // 10,000 counters). The checkpointer does that work beside the writer; this threshold is
@@ -109,13 +109,21 @@ internal sealed class SqliteStorage : SqlStorage
         _checkpointer?.Dispose();
     }
 
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    // Microsoft.Data.Sqlite does its I/O synchronously even behind its async methods.
+    protected override ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<DbConnection>(OpenConnection());
+    }
+
+    /// <summary>Every connection, the checkpointer's included, syncs with synchronous=FULL.</summary>
+    private SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
+        connection.Open();
+        using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous = FULL";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        pragma.ExecuteNonQuery();
         return connection;
     }
 
