@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
+using Tollgate.Grains;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
+using Tollgate.Grains;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
@@ -123,5 +124,5 @@ public static class StripeWebhookApi
         return tenantId is not null && await grains.GetGrain<ITenantGrain>(tenantId).Get() is not null ? tenantId : null;
     }
 
-    private static WebhookResponse Outcome(ProviderEventOutcome outcome) => new(true, outcome.ToString().ToLowerInvariant());
+    private static WebhookResponse Outcome(ProviderEventOutcome outcome) => new(true, WireNames.Of(outcome));
 }

@@ -1,6 +1,7 @@
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
+using Tollgate.Grains;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;

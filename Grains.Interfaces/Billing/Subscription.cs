@@ -64,7 +64,7 @@ public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
     /// Records an invoice event and the payment attempt it reports, once per event. A paid invoice
     /// for the current period renews it and ends past-due; a failed one makes it past due.
     /// </summary>
-    Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome? payment, AuditActor actor);
+    Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome payment, AuditActor actor);
 
     /// <summary>Takes the current version of the plan at once (a plan updated with applyNow).</summary>
     Task RefreshPlan();

@@ -212,24 +212,21 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         return ProviderEventOutcome.Applied;
     }
 
-    public async Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome? payment, AuditActor actor)
+    public async Task<ProviderEventOutcome> ApplyProviderInvoice(ProviderEvent providerEvent, ProviderInvoice invoice, PaymentOutcome payment, AuditActor actor)
     {
         await CatchUpAsync();
         if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
         var before = Info();
         Remember(providerEvent.Id);
         var now = TimeProvider.GetUtcNow();
+        var amount = payment == PaymentOutcome.Succeeded ? invoice.AmountPaid : invoice.AmountDue;
         var records = new List<JournalRecord>
         {
             new(BillingJournal.Invoices, TenantId, invoice.Id, providerEvent.Created, JsonSerializer.Serialize(invoice, BillingJournal.Json)),
+            new(BillingJournal.Payments, TenantId, payment.ToString(), providerEvent.Created, JsonSerializer.Serialize(
+                new PaymentRecord(providerEvent.Id, invoice.Provider, invoice.Id, invoice.SubscriptionId, payment, amount, invoice.Currency,
+                    invoice.AttemptCount, payment == PaymentOutcome.Failed ? invoice.NextPaymentAttempt : null, providerEvent.Created), BillingJournal.Json)),
         };
-        if (payment is { } outcome)
-        {
-            var amount = outcome == PaymentOutcome.Succeeded ? invoice.AmountPaid : invoice.AmountDue;
-            records.Add(new(BillingJournal.Payments, TenantId, outcome.ToString(), providerEvent.Created, JsonSerializer.Serialize(
-                new PaymentRecord(providerEvent.Id, invoice.Provider, invoice.Id, invoice.SubscriptionId, outcome, amount, invoice.Currency,
-                    invoice.AttemptCount, outcome == PaymentOutcome.Failed ? invoice.NextPaymentAttempt : null, providerEvent.Created), BillingJournal.Json)));
-        }
 
         // Only an invoice of the current period of the subscription the tenant is on changes the subscription.
         var changed = false;
@@ -256,8 +253,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         {
             PaymentOutcome.Succeeded => "billing.invoice_paid",
             PaymentOutcome.Failed => "billing.payment_failed",
-            PaymentOutcome.ActionRequired => "billing.payment_action_required",
-            _ => "billing.invoice_updated",
+            _ => "billing.payment_action_required",
         };
         records.Add(Audit.Record(actor, now, TenantId, action, "invoice", invoice.Id, changed ? Summary(before!) : null,
             new { invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId, subscription = changed ? Summary(Info()!) : null }));
@@ -489,7 +485,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     private static object Summary(SubscriptionInfo s) =>
         new
         {
-            planId = s.PlanId, status = JsonNamingPolicy.SnakeCaseLower.ConvertName(s.Status.ToString()), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd,
+            planId = s.PlanId, status = WireNames.Of(s.Status), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd,
             pendingPlanId = s.PendingPlanId, providerSubscriptionId = s.ProviderSubscription?.SubscriptionId, quotasSuspended = s.QuotasSuspended,
         };
 
