@@ -47,19 +47,19 @@ public static class StripeObjects
     {
         if (Metadata(stripeObject) is { } own) return own;
         if (Text(stripeObject, "client_reference_id") is { Length: > 0 } reference) return reference;
-        return stripeObject.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.Object
-            && parent.TryGetProperty("subscription_details", out var details) && details.ValueKind == JsonValueKind.Object
-            ? Metadata(details) : null;
+        return SubscriptionDetails(stripeObject) is { } details ? Metadata(details) : null;
     }
 
     /// <summary>The subscription an invoice bills, if it bills one.</summary>
-    public static string? InvoiceSubscription(JsonElement invoice)
-    {
-        if (invoice.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.Object
-            && parent.TryGetProperty("subscription_details", out var details) && details.ValueKind == JsonValueKind.Object)
-            return Expandable(details, "subscription");
-        return Expandable(invoice, "subscription"); // older API versions
-    }
+    public static string? InvoiceSubscription(JsonElement invoice) =>
+        SubscriptionDetails(invoice) is { } details ? Expandable(details, "subscription")
+            : Expandable(invoice, "subscription"); // older API versions
+
+    /// <summary>An invoice's <c>parent.subscription_details</c>, when it bills a subscription.</summary>
+    private static JsonElement? SubscriptionDetails(JsonElement invoice) =>
+        invoice.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.Object
+            && parent.TryGetProperty("subscription_details", out var details) && details.ValueKind == JsonValueKind.Object
+            ? details : null;
 
     public static ProviderSubscriptionStatus Status(string status) => status switch
     {
