@@ -128,6 +128,23 @@ public sealed class GrainCallTests : SiloTestBase
     }
 
     [Fact]
+    public async Task Calls_queued_behind_a_stuck_call_time_out_on_their_own_clocks_and_the_grain_answers_again_after()
+    {
+        var silo = await StartSiloAsync(settings: new Dictionary<string, string?> { ["Runtime:ResponseTimeout"] = "00:00:00.300" });
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>("stuck");
+
+        var stuck = grain.Hold(1_500);
+        await Task.Delay(100);
+        var queued = grain.CallCount(); // waits in the mailbox behind the held turn
+
+        await Assert.ThrowsAsync<TimeoutException>(() => stuck);
+        var exception = await Assert.ThrowsAsync<TimeoutException>(() => queued);
+        Assert.Contains("CallCount", exception.Message);
+        await Task.Delay(2_000); // the held turn ends (its caller gave up, the turn did not), then the queued call runs
+        Assert.Equal(1, await grain.CallCount()); // the same activation, which counted the held call
+    }
+
+    [Fact]
     public async Task A_call_cycle_fails_at_once_with_a_deadlock_error()
     {
         var silo = await StartSiloAsync(); // default 30 s response timeout: the cycle must not wait for it
