@@ -18,9 +18,11 @@ internal sealed class SqliteStorage : SqlStorage
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30; // also SQLite's busy timeout
         _connectionString = builder.ToString();
-        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory && builder.Mode != SqliteOpenMode.Memory)
-            Directory.CreateDirectory(directory);
-        if (builder.Mode != SqliteOpenMode.Memory) _checkpointer = new SqliteCheckpointer(OpenConnection);
+        if (builder.Mode != SqliteOpenMode.Memory)
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory) Directory.CreateDirectory(directory);
+            _checkpointer = new SqliteCheckpointer(OpenConnection);
+        }
     }
 
     public override string Name => "Sqlite";
