@@ -26,7 +26,6 @@ public static class ConsumeBench
 
     private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, LoadResult Half, LoadResult Floor, string Verified);
 
-    private delegate Func<HttpRequestMessage> RequestFactory(Random random);
     private static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
 
     public static async Task<int> RunAsync(BenchOptions options)
@@ -77,11 +76,11 @@ public static class ConsumeBench
         await using (var process = await ServerProcess.StartAsync(
             url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", storageName, database.ConnectionString, url], new Dictionary<string, string>(), "baseline ready"))
         {
-            var hotBody = Json(new { counter = "c0", amount = 1 });
-            var bodies = Enumerable.Range(1, Counters).Select(i => Json(new { counter = $"c{i}", amount = 1 })).ToArray();
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
-            rows.Add(await MeasureAsync(options, floor, load, storageName, "baseline", "1 hot counter", _ => () => Post(hotBody, null)));
-            rows.Add(await MeasureAsync(options, floor, load, storageName, "baseline", "10,000 counters", random => { var body = bodies[random.Next(Counters)]; return () => Post(body, null); }));
+            var hot = load.Post("/consume", Json(new { counter = "c0", amount = 1 }));
+            var spread = Enumerable.Range(1, Counters).Select(i => load.Post("/consume", Json(new { counter = $"c{i}", amount = 1 }))).ToArray();
+            rows.Add(Measure(options, floor, load, storageName, "baseline", "1 hot counter", _ => hot));
+            rows.Add(Measure(options, floor, load, storageName, "baseline", "10,000 counters", random => spread[random.Next(Counters)]));
         }
         var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
         rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
@@ -107,14 +106,12 @@ public static class ConsumeBench
         {
             ScenarioRunner.Progress($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on the {storageName} silo...");
             tenants = await SetUpAsync(process.BaseAddress);
-            var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
-            rows.Add(await MeasureAsync(options, floor, load, storageName, "tollgate", "1 hot counter", _ => () => Post(bodies[0], tenants[0].ApiKey)));
-            rows.Add(await MeasureAsync(options, floor, load, storageName, "tollgate", "10,000 counters", random =>
-            {
-                var (tenant, body) = (tenants[1 + random.Next(SpreadTenants)], bodies[random.Next(QuotaTypesPerTenant)]);
-                return () => Post(body, tenant.ApiKey);
-            }));
+            var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
+            var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
+            var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
+            rows.Add(Measure(options, floor, load, storageName, "tollgate", "1 hot counter", _ => hot));
+            rows.Add(Measure(options, floor, load, storageName, "tollgate", "10,000 counters", random => spread[random.Next(Counters)]));
         }
         if (kind == StorageProviderKind.Memory) return rows; // nothing outlives the process: nothing to verify
         // After a graceful stop, a new silo reads what storage holds.
@@ -135,17 +132,18 @@ public static class ConsumeBench
         return rows;
     }
 
-    private static async Task<Row> MeasureAsync(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, RequestFactory request)
+    private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, Func<Random, byte[]> request)
     {
         ScenarioRunner.Progress($"running: {system} on {storage}, {scenario}: peak...");
-        var peak = await LoadGenerator.RunAsync(random => load.SendAsync(request(random)), options.Concurrency, WarmUp, options.Duration);
+        var peak = load.RunClosedLoop(request, WarmUp, options.Duration);
         ThrowOnFailures(peak, system, scenario);
         var rate = peak.CallsPerSecond / 2;
         ScenarioRunner.Progress($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
-        var half = await HttpLoad.RunAtRateAsync(random => load.SendAsync(request(random)), rate, TimeSpan.FromSeconds(1), options.Duration);
+        var half = load.RunAtRate(request, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(half, system, scenario);
         ScenarioRunner.Progress($"  at half load p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
-        var atFloor = await HttpLoad.RunAtRateAsync(_ => floor.SendAsync(() => Post(FloorBody, null)), rate, TimeSpan.FromSeconds(1), options.Duration);
+        var floorRequest = floor.Post("/consume", FloorBody);
+        var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
         ScenarioRunner.Progress($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
         return new Row(storage, system, scenario, peak, half, atFloor, "");
@@ -211,18 +209,6 @@ public static class ConsumeBench
     }
 
     private static byte[] Json(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
-
-    private static HttpRequestMessage Post(byte[] body, string? apiKey)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/consume");
-        if (apiKey is not null)
-        {
-            request.RequestUri = new Uri("/v1/quota/consume", UriKind.Relative);
-            request.Headers.Add("X-Api-Key", apiKey);
-        }
-        request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-        return request;
-    }
 
     private static async Task<long> ScalarAsync(StorageProviderKind kind, string connectionString, string sql)
     {
