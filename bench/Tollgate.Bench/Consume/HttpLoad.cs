@@ -196,8 +196,8 @@ public sealed class HttpLoad(Uri server, int connections)
             _closing = true;
             if (Interlocked.Read(ref _inFlight) is var missing and > 0)
             {
-                Unanswered.Fail(new TimeoutException($"{missing:N0} requests had no answer {timeout.TotalSeconds:0} s after the last was due."));
                 Unanswered.Failed = missing;
+                Unanswered.FirstFailure = new TimeoutException($"{missing:N0} requests had no answer {timeout.TotalSeconds:0} s after the last was due.");
             }
         }
 
