@@ -57,6 +57,40 @@ public sealed class GrainCallTests : SiloTestBase
     }
 
     [Fact]
+    public async Task Callers_on_many_threads_at_once_still_get_one_turn_at_a_time()
+    {
+        // Callers outside the grains may run an idle activation's turn on their own thread; only
+        // one of them at a time may hold it.
+        var silo = await StartSiloAsync();
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>("many-threads");
+        await grain.Peek();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++) await grain.Hold(0);
+        })));
+
+        var (maxInFlight, overlapped) = await grain.Stats();
+        Assert.Equal(1, maxInFlight);
+        Assert.False(overlapped);
+        Assert.Equal(800, await grain.CallCount());
+    }
+
+    [Fact]
+    public async Task A_call_from_outside_the_grains_to_an_idle_grain_that_need_not_wait_is_answered_before_the_caller_awaits()
+    {
+        // The calling thread runs the turn: no thread-pool hop to start it and none to resume the caller.
+        var silo = await StartSiloAsync();
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>("inline");
+        await grain.Append(1); // activated
+
+        var answer = grain.CallCount();
+
+        Assert.True(answer.IsCompletedSuccessfully);
+        Assert.Equal(1, await answer);
+    }
+
+    [Fact]
     public async Task A_callers_async_locals_and_synchronization_context_never_reach_grain_code()
     {
         var silo = await StartSiloAsync();

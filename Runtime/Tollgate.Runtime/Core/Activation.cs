@@ -16,7 +16,6 @@ internal sealed class Activation : IGrainContext
 
     private readonly GrainRuntime _runtime;
     private readonly ActivationTaskScheduler _scheduler = new();
-    private readonly TaskFactory _taskFactory;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Guarded by _mailbox: written from any thread.
@@ -41,7 +40,6 @@ internal sealed class Activation : IGrainContext
         _runtime = runtime;
         GrainClass = grainClass;
         GrainId = grainId;
-        _taskFactory = new TaskFactory(CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskContinuationOptions.None, _scheduler);
         _lastActiveTimestamp = runtime.TimeProvider.GetTimestamp();
     }
 
@@ -71,14 +69,16 @@ internal sealed class Activation : IGrainContext
             if (!_acceptsMessages) return false;
             _mailbox.Enqueue(message);
             Volatile.Write(ref _lastActiveTimestamp, _runtime.TimeProvider.GetTimestamp());
-            SchedulePumpLocked();
+            if (_pumpScheduled) return true;
+            _pumpScheduled = true;
         }
+        _scheduler.StartHereOrQueue(Pump); // outside the lock: the pump may run right here
         return true;
     }
 
     /// <summary>Asks the activation to deactivate once no turn runs (and, when draining, the mailbox is empty).</summary>
     public void RequestDeactivation(DeactivationReason reason, bool drainMailbox = false) =>
-        Schedule(() =>
+        _scheduler.Queue(() =>
         {
             if (_phase is Phase.Deactivating or Phase.Closed) return;
             if (reason == DeactivationReason.Idle && (IdleTime < _runtime.Options.IdleDeactivationAge || _runningTurns > 0 || HasMail()))
@@ -102,14 +102,7 @@ internal sealed class Activation : IGrainContext
     {
         if (_pumpScheduled) return;
         _pumpScheduled = true;
-        Schedule(Pump);
-    }
-
-    // The activation's work must not inherit whoever happened to trigger it (an HTTP request's
-    // async-locals, another grain's call chain): turns set their own context.
-    private void Schedule(Action work)
-    {
-        using (ExecutionContext.SuppressFlow()) _taskFactory.StartNew(work);
+        _scheduler.Queue(Pump);
     }
 
     private void Pump()
