@@ -14,11 +14,17 @@ public class GrainProxy : DispatchProxy
 
     internal static TInterface Create<TInterface>(GrainRuntime runtime, GrainClass grainClass, string key)
     {
-        var proxy = Create<TInterface, GrainProxy>();
-        var self = (GrainProxy)(object)proxy!;
+        var self = (GrainProxy)Prototype<TInterface>.Instance.MemberwiseClone();
         self._runtime = runtime;
         self._grainId = new GrainId(grainClass.Name, key);
-        return proxy;
+        return (TInterface)(object)self;
+    }
+
+    // DispatchProxy.Create binds the generated type's constructor through reflection on every
+    // call; a copy of one instance per interface is a single allocation.
+    private static class Prototype<TInterface>
+    {
+        public static readonly GrainProxy Instance = (GrainProxy)(object)Create<TInterface, GrainProxy>()!;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
