@@ -7,7 +7,7 @@ namespace Tollgate.Runtime.Storage;
 /// PostgreSQL, for production and for several silos on one database. Batched writes go in one
 /// round trip (NpgsqlBatch) and several transactions may commit at once.
 /// </summary>
-internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(options, options.WriteConcurrency)
+internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(options, options.WriteConcurrency, blockingCommits: false)
 {
     // Any fixed number: every silo takes the same advisory lock while it migrates.
     private const long MigrationLockId = 0x746F6C6C67617465;

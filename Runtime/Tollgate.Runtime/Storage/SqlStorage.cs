@@ -19,9 +19,10 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     protected string InsertJournalSql { get; }
     private readonly string[] _migrations;
 
-    protected SqlStorage(StorageOptions options, int writeConcurrency)
+    /// <param name="blockingCommits">The provider's I/O is synchronous: see <see cref="WriteBatcher"/>.</param>
+    protected SqlStorage(StorageOptions options, int writeConcurrency, bool blockingCommits)
     {
-        _writer = new Lazy<WriteBatcher>(() => new WriteBatcher(batch => CommitAsync(batch), writeConcurrency, options.MaxWriteBatch));
+        _writer = new Lazy<WriteBatcher>(() => new WriteBatcher(CommitAsync, writeConcurrency, options.MaxWriteBatch, blockingCommits, Name));
         string P(int i) => Parameter(i);
         const string stateKey = "grain_type = {0} AND grain_key = {1} AND state_name = {2}";
         const string reminderKey = "grain_type = {0} AND grain_key = {1} AND reminder_name = {2}";

@@ -13,7 +13,7 @@ internal sealed class SqliteStorage : SqlStorage
     private readonly string _connectionString;
     private readonly SqliteCheckpointer? _checkpointer;
 
-    public SqliteStorage(StorageOptions options) : base(options, writeConcurrency: 1)
+    public SqliteStorage(StorageOptions options) : base(options, writeConcurrency: 1, blockingCommits: true)
     {
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30; // also SQLite's busy timeout

@@ -33,17 +33,28 @@ internal sealed class PendingWrite(GrainStateKey key, string? payload, long expe
 /// </summary>
 internal sealed class WriteBatcher : IAsyncDisposable
 {
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<PendingWrite> _queue;
     private readonly Func<IReadOnlyList<PendingWrite>, Task> _commit;
     private readonly int _maxBatch;
     private readonly Task[] _writers;
 
     /// <param name="commit">Runs one transaction, setting <see cref="PendingWrite.Applied"/> on each write.</param>
-    public WriteBatcher(Func<IReadOnlyList<PendingWrite>, Task> commit, int concurrency, int maxBatch)
+    /// <param name="blockingCommits">
+    /// The commit does its I/O synchronously (Microsoft.Data.Sqlite does, even behind its async
+    /// methods). Each writer then runs on a thread of its own, woken directly by the write that
+    /// arrives, where a pool task would first wait in the thread pool's queue behind the very
+    /// requests that wait for its commit, and would then block a pool thread in fsync.
+    /// </param>
+    /// <param name="name">Names the writer threads, as a debugger or <c>top -H</c> shows them.</param>
+    public WriteBatcher(Func<IReadOnlyList<PendingWrite>, Task> commit, int concurrency, int maxBatch, bool blockingCommits, string name)
     {
         _commit = commit;
         _maxBatch = Math.Max(1, maxBatch);
-        _writers = Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        // Synchronous continuations only wake a blocked writer thread; an async writer's would run its commit on the caller.
+        _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = blockingCommits });
+        _writers = Enumerable.Range(1, Math.Max(1, concurrency))
+            .Select(number => blockingCommits ? StartWriterThread($"{name} writer {number}") : Task.Run(WriteLoopAsync))
+            .ToArray();
     }
 
     public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records)
@@ -58,21 +69,50 @@ internal sealed class WriteBatcher : IAsyncDisposable
     {
         var batch = new List<PendingWrite>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            await CommitNextAsync(batch).ConfigureAwait(false);
+    }
+
+    private Task StartWriterThread(string name)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
-            if (batch.Count == 0) continue;
-            Exception? failure = null;
             try
             {
-                await _commit(batch).ConfigureAwait(false);
+                var batch = new List<PendingWrite>(_maxBatch);
+                while (WaitToRead()) CommitNextAsync(batch).GetAwaiter().GetResult(); // completes synchronously: the I/O blocks
             }
-            catch (Exception exception)
+            finally
             {
-                failure = exception;
+                stopped.SetResult();
             }
-            foreach (var write in batch) write.Complete(failure);
+        }) { IsBackground = true, Name = name };
+        thread.UnsafeStart(); // the writer serves every caller: it inherits none's context
+        return stopped.Task;
+    }
+
+    private bool WaitToRead()
+    {
+        var waiting = _queue.Reader.WaitToReadAsync();
+        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Commits what is queued, up to a batch, and completes each write with the outcome.</summary>
+    private async Task CommitNextAsync(List<PendingWrite> batch)
+    {
+        batch.Clear();
+        while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+        if (batch.Count == 0) return;
+        Exception? failure = null;
+        try
+        {
+            await _commit(batch).ConfigureAwait(false);
         }
+        catch (Exception exception)
+        {
+            failure = exception;
+        }
+        foreach (var write in batch) write.Complete(failure);
     }
 
     /// <summary>Stops taking writes and waits until every queued one is committed or failed.</summary>
