@@ -12,7 +12,6 @@ public sealed record UsageReport(string GroupBy, IReadOnlyList<UsageTotal> Items
 /// <summary>Usage totals per day or month from the usage log, or the records themselves as CSV.</summary>
 public static class UsageApi
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private static readonly string[] Columns = ["id", "at", "quotaType", "kind", "amount", "actorType", "actorId", "idempotencyKey"];
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
@@ -56,5 +55,5 @@ public static class UsageApi
             totals.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
     }
 
-    private static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize<UsageRecord>(record.Payload, s_json)!;
+    private static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
 }

@@ -31,7 +31,6 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
 {
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private QuotaEntitlement? _entitlement;
     private Task<QuotaEntitlement>? _loadingEntitlement;
@@ -226,5 +225,5 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
         new(Usage.Stream, TenantId, QuotaType, now,
-            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), s_json));
+            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), QuotaJson.Default.UsageRecord));
 }
