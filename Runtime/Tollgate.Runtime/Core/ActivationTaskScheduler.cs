@@ -43,6 +43,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     /// A call from outside the grains (an HTTP request) is answered, when the grain does not have to
     /// wait, before the caller awaits: no thread-pool hop to start the turn and none to resume the
     /// caller. A caller inside a turn always queues, so a chain of calls never nests on one stack.
+    /// As in Orleans, callers must not hold a lock across a grain call: the turn may run under it.
     /// </remarks>
     public void StartHereOrQueue(Action work)
     {
