@@ -32,6 +32,19 @@ public sealed class SqliteCheckpointTests
         Assert.Equal(keys.Count, inFile);
     }
 
+    [Fact]
+    public async Task A_thread_made_idle_for_disk_io_reads_back_the_idle_class()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the I/O class is a Linux thread attribute
+        var (made, classAfter) = await Task.Factory.StartNew(
+            () => (IoPriority.TryMakeCurrentThreadIdle(), IoPriority.CurrentThreadClass()),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default); // a thread of its own: the class stays with it
+
+        Assert.True(made);
+        Assert.Equal(IoPriority.IdleClass, classAfter);
+        Assert.NotEqual(IoPriority.IdleClass, IoPriority.CurrentThreadClass()); // other threads keep theirs
+    }
+
     private static long CountRowsInFileAlone(string databaseFile)
     {
         var copy = Path.Combine(Path.GetTempPath(), $"tollgate-checkpoint-{Guid.NewGuid():N}.db");
