@@ -12,7 +12,6 @@ namespace Tollgate.Api.Extensions;
 
 public static class ApiServiceCollectionExtensions
 {
-    private const string CallerScheme = "Tollgate";
 
     /// <summary>Problem details for every error, the OpenAPI document, and authentication by access token or API key.</summary>
     public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
@@ -31,11 +30,10 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddSingleton<Sessions>().AddSingleton<TenantGuard>();
 
-        services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, "Access token or API key", options =>
-                options.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : JwtBearerDefaults.AuthenticationScheme)
+        // Apps send an API key; everyone else is a person with an access token. The API-key scheme
+        // is the default and hands requests without a key to JWT: a policy scheme in front would
+        // add a handler, a ticket and a result to every consume.
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
@@ -50,7 +48,10 @@ public static class ApiServiceCollectionExtensions
                     },
                 };
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, options =>
+                options.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? null
+                    : JwtBearerDefaults.AuthenticationScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokens>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters());
         services.AddAuthorizationBuilder().AddTollgatePolicies();
