@@ -33,16 +33,25 @@ public sealed class SqliteCheckpointTests
     }
 
     [Fact]
-    public async Task A_thread_made_idle_for_disk_io_reads_back_the_idle_class()
+    public void A_thread_made_idle_for_disk_io_reads_back_the_idle_class()
     {
         if (!OperatingSystem.IsLinux()) return; // the I/O class is a Linux thread attribute
-        var (made, classAfter) = await Task.Factory.StartNew(
-            () => (IoPriority.TryMakeCurrentThreadIdle(), IoPriority.CurrentThreadClass()),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default); // a thread of its own: the class stays with it
+        int? before = null, after = null;
+        var made = false;
+        // A thread of its own, joined: no other test's work or continuation ever runs on it.
+        var thread = new Thread(() =>
+        {
+            before = IoPriority.CurrentThreadClass();
+            made = IoPriority.TryMakeCurrentThreadIdle();
+            after = IoPriority.CurrentThreadClass();
+        });
+        thread.Start();
+        thread.Join();
 
+        Assert.NotEqual(IoPriority.IdleClass, before);
         Assert.True(made);
-        Assert.Equal(IoPriority.IdleClass, classAfter);
-        Assert.NotEqual(IoPriority.IdleClass, IoPriority.CurrentThreadClass()); // other threads keep theirs
+        Assert.Equal(IoPriority.IdleClass, after);
+        Assert.NotEqual(IoPriority.IdleClass, IoPriority.CurrentThreadClass()); // the calling thread keeps its own
     }
 
     private static long CountRowsInFileAlone(string databaseFile)
