@@ -12,7 +12,6 @@ namespace Tollgate.Api.Extensions;
 
 public static class ApiServiceCollectionExtensions
 {
-
     /// <summary>Problem details for every error, the OpenAPI document, and authentication by access token or API key.</summary>
     public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
     {

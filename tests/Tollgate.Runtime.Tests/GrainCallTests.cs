@@ -100,7 +100,7 @@ public sealed class GrainCallTests : SiloTestBase
         SynchronizationContext.SetSynchronizationContext(new SynchronizationContext());
         try
         {
-            // The first call activates the grain; later ones find it active and idle.
+            // The first call activates the grain; later ones find it idle and run on this very thread.
             for (var call = 0; call < 3; call++)
                 Assert.Equal((null, false), await grain.Seen());
             Assert.Equal("the caller's", ContextProbeGrain.Ambient.Value); // and the caller's own context is back

@@ -69,8 +69,7 @@ internal sealed class Activation : IGrainContext
             if (!_acceptsMessages) return false;
             _mailbox.Enqueue(message);
             Volatile.Write(ref _lastActiveTimestamp, _runtime.TimeProvider.GetTimestamp());
-            if (_pumpScheduled) return true;
-            _pumpScheduled = true;
+            if (!ClaimPumpLocked()) return true;
         }
         _scheduler.StartHereOrQueue(Pump); // outside the lock: the pump may run right here
         return true;
@@ -98,11 +97,12 @@ internal sealed class Activation : IGrainContext
         lock (_mailbox) return _mailbox.Count > 0;
     }
 
-    private void SchedulePumpLocked()
+    /// <summary>True when the pump was not yet scheduled: the caller must now start it.</summary>
+    private bool ClaimPumpLocked()
     {
-        if (_pumpScheduled) return;
+        if (_pumpScheduled) return false;
         _pumpScheduled = true;
-        _scheduler.Queue(Pump);
+        return true;
     }
 
     private void Pump()
@@ -122,7 +122,8 @@ internal sealed class Activation : IGrainContext
             if (turns == MaxTurnsPerPump)
             {
                 // Let other activations have the thread; the rest of the mailbox waits its turn.
-                lock (_mailbox) SchedulePumpLocked();
+                lock (_mailbox)
+                    if (ClaimPumpLocked()) _scheduler.Queue(Pump);
                 return;
             }
             if (_deactivationReason is { } reason && !_drainBeforeDeactivating)

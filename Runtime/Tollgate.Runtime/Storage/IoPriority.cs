@@ -30,7 +30,7 @@ internal static class IoPriority
         _ => null,
     };
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport("libc")]
     private static extern long syscall(long number, long which, long who, long priority);
 
     [DllImport("libc")]
