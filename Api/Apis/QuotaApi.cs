@@ -18,8 +18,6 @@ public sealed record RefundAnswer(long Refunded, long Limit, long Used, long Rem
 public static class QuotaApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
-    // A write that lost a race with another silo changed nothing; the next activation reloads and decides again.
-    private const int ConflictRetries = 20;
 
     public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
     {
@@ -40,7 +38,7 @@ public static class QuotaApi
         var key = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader]);
         if (!inputs.IsValid) return inputs.Problem();
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
-        var result = await RetryConflictsAsync(() => counter.Consume(amount, key, http.Actor()));
+        var result = await ConflictRetry.RunAsync(() => counter.Consume(amount, key, http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return Answer(http, result, quotaType!);
     }
@@ -53,7 +51,7 @@ public static class QuotaApi
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
         if (!inputs.IsValid) return inputs.Problem();
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
-        return Answer(http, await RetryConflictsAsync(() => counter.Check(amount)), quotaType!);
+        return Answer(http, await ConflictRetry.RunAsync(() => counter.Check(amount)), quotaType!);
     }
 
     private static async Task<IResult> RefundAsync(RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
@@ -66,7 +64,7 @@ public static class QuotaApi
         if (key is null && inputs.IsValid) inputs.Fail("idempotencyKey", "The idempotency key of the consume to refund is required.");
         if (!inputs.IsValid) return inputs.Problem();
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
-        var result = await RetryConflictsAsync(() => counter.Refund(amount, key!, http.Actor()));
+        var result = await ConflictRetry.RunAsync(() => counter.Refund(amount, key!, http.Actor()));
         var status = result.Status;
         if (status is not null) SetHeaders(http, status);
         return result.Outcome switch
@@ -122,15 +120,6 @@ public static class QuotaApi
         if (key.Length <= 255 && !Inputs.HasForbiddenCharacters(key)) return key;
         inputs.Fail("idempotencyKey", "The idempotency key must be at most 255 printable characters.");
         return null;
-    }
-
-    private static async Task<T> RetryConflictsAsync<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try { return await call(); }
-            catch (InconsistentStateException) when (attempt < ConflictRetries) { await Task.Delay(Random.Shared.Next(1, 5 * attempt)); }
-        }
     }
 
     private static IResult Answer(HttpContext http, ConsumeResult result, string quotaType)

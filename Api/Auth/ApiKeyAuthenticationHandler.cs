@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api.Auth;
 
@@ -19,7 +20,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(HeaderName, out var values)) return AuthenticateResult.NoResult();
         var key = values.ToString();
         if (!key.StartsWith("tg_", StringComparison.Ordinal) || key.Length > 200) return AuthenticateResult.Fail("Malformed API key.");
-        var identity = await grains.GetGrain<IApiKeyGrain>(Secrets.Hash(key)).Authenticate();
+        // Two silos' first use of a key both record it; the one that loses that race reloads the
+        // key (revoked since, perhaps) and decides again, rather than failing the request.
+        var apiKey = grains.GetGrain<IApiKeyGrain>(Secrets.Hash(key));
+        var identity = await ConflictRetry.RunAsync(apiKey.Authenticate);
         if (identity is null) return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
         var claims = new List<Claim>
         {

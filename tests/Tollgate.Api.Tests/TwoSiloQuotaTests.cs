@@ -33,6 +33,23 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_key_whose_first_use_loses_a_race_with_another_silo_still_authenticates()
+    {
+        await CreateAsync(Api);
+        var owner = await Api.RegisterAsync("keyrace@example.com");
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
+        var second = await StartAsync();
+        // Listing the keys loads the key on the second silo, before the first silo records its first use.
+        Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+
+        // The second silo's copy is stale: recording the use there conflicts once.
+        var consume = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 });
+
+        Assert.Equal(HttpStatusCode.OK, consume.StatusCode);
+    }
+
+    [Fact]
     public async Task A_counter_whose_first_entitlement_load_fails_asks_again()
     {
         await CreateAsync(Api);
