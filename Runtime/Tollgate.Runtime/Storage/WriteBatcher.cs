@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Tollgate.Runtime.Storage;
@@ -36,6 +37,7 @@ internal sealed class WriteBatcher : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue;
     private readonly Func<IReadOnlyList<PendingWrite>, Task> _commit;
     private readonly int _maxBatch;
+    private readonly string _database;
     private readonly Task[] _writers;
 
     /// <param name="commit">Runs one transaction, setting <see cref="PendingWrite.Applied"/> on each write.</param>
@@ -45,11 +47,12 @@ internal sealed class WriteBatcher : IAsyncDisposable
     /// arrives, where a pool task would first wait in the thread pool's queue behind the very
     /// requests that wait for its commit, and would then block a pool thread in fsync.
     /// </param>
-    /// <param name="name">Names the writer threads, as a debugger or <c>top -H</c> shows them.</param>
+    /// <param name="name">Names the writer threads, as a debugger or <c>top -H</c> shows them, and tags the commit metrics.</param>
     public WriteBatcher(Func<IReadOnlyList<PendingWrite>, Task> commit, int concurrency, int maxBatch, bool blockingCommits, string name)
     {
         _commit = commit;
         _maxBatch = Math.Max(1, maxBatch);
+        _database = name.ToLowerInvariant(); // Sqlite, PostgreSql: OpenTelemetry's sqlite, postgresql
         // Synchronous continuations only wake a blocked writer thread; an async writer's would run its commit on the caller.
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = blockingCommits });
         _writers = Enumerable.Range(1, Math.Max(1, concurrency))
@@ -104,6 +107,7 @@ internal sealed class WriteBatcher : IAsyncDisposable
         while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
         if (batch.Count == 0) return;
         Exception? failure = null;
+        var startedAt = Stopwatch.GetTimestamp();
         try
         {
             await _commit(batch).ConfigureAwait(false);
@@ -112,6 +116,7 @@ internal sealed class WriteBatcher : IAsyncDisposable
         {
             failure = exception;
         }
+        StorageMetrics.Committed(_database, startedAt, batch.Count, failure);
         foreach (var write in batch) write.Complete(failure);
     }
 
