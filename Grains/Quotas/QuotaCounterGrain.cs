@@ -9,11 +9,12 @@ public sealed class QuotaCounterState
 {
     public long Used { get; set; }
     public DateTimeOffset WindowStart { get; set; }
-    /// <summary>Consumes made with an idempotency key in the last 24 hours, by key.</summary>
-    public Dictionary<string, KeyedConsume> Consumes { get; set; } = [];
 }
 
-/// <summary>The first answer to a keyed consume, replayed for the same key.</summary>
+/// <summary>
+/// The first answer to a keyed consume, replayed for the same key. Each is a state entry of its own
+/// (keyed by the idempotency key), so a consume writes one answer, not every answer of the last day.
+/// </summary>
 public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
 
 /// <summary>A usage record as stored in the journal's "usage" stream.</summary>
@@ -34,6 +35,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
 
     private QuotaEntitlement? _entitlement;
     private Task<QuotaEntitlement>? _loadingEntitlement;
+    private Dictionary<string, KeyedConsume>? _keyed;          // consumes with an idempotency key in the last 24 hours
+    private Task<Dictionary<string, KeyedConsume>>? _loadingKeyed;
     private DateTimeOffset _lastPruned;
 
     // Group commit. Every turn below runs on the activation's single thread, interleaving only at awaits.
@@ -42,6 +45,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     // Null between writes: a grain that holds no young object after its write leaves the GC no
     // old-to-young reference to trace, which with thousands of counters is most of a gen0 pause.
     private List<JournalRecord>? _unwritten;
+    private List<StateEntry>? _unwrittenEntries;
     private bool _broken;                      // a write failed: memory may hold changes storage refused
 
     private sealed class WriteBatch
@@ -58,11 +62,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         var entitlement = await EntitlementAsync();
         if (!entitlement.Known) return new ConsumeResult(ConsumeOutcome.UnknownQuotaType, null);
+        var keyed = idempotencyKey is null ? null : await KeyedAsync();
         // From here to the await below nothing interleaves: the decision and the change are one step.
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (idempotencyKey is not null && State.Consumes.TryGetValue(idempotencyKey, out var prior) && prior.At > now - IdempotencyRetention)
+        if (idempotencyKey is not null && keyed!.TryGetValue(idempotencyKey, out var prior) && prior.At > now - IdempotencyRetention)
         {
             await DurableAsync(); // the first answer counts only once it is stored
             return new ConsumeResult(prior.Allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, prior.Answer, Replayed: true);
@@ -76,8 +81,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         var answer = Status(entitlement, now);
         if (idempotencyKey is not null)
         {
-            State.Consumes[idempotencyKey] = new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false);
-            PruneKeys(now);
+            Keep(keyed!, idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false));
+            PruneKeys(keyed!, now);
         }
         await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
         return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
@@ -99,16 +104,17 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         var entitlement = await EntitlementAsync();
         if (!entitlement.Known) return new RefundResult(RefundOutcome.UnknownQuotaType, 0, null);
+        var keyed = await KeyedAsync();
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (!State.Consumes.TryGetValue(idempotencyKey, out var consume) || !consume.Allowed || consume.At <= now - IdempotencyRetention)
+        if (!keyed.TryGetValue(idempotencyKey, out var consume) || !consume.Allowed || consume.At <= now - IdempotencyRetention)
             return new RefundResult(RefundOutcome.UnknownConsume, 0, Status(entitlement, now));
         if (consume.Refunded) return new RefundResult(RefundOutcome.AlreadyRefunded, 0, Status(entitlement, now));
         if (consume.WindowStart != State.WindowStart) return new RefundResult(RefundOutcome.WindowReset, 0, Status(entitlement, now));
         var refunded = Math.Min(amount, consume.Amount);
         State.Used -= refunded;
-        State.Consumes[idempotencyKey] = consume with { Refunded = true };
+        Keep(keyed, idempotencyKey, consume with { Refunded = true });
         (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
         var answer = Status(entitlement, now);
         await WriteAsync();
@@ -151,6 +157,46 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         }
     }
 
+    /// <summary>
+    /// The keyed consumes, read from storage at the first call that names a key: a counter never
+    /// given one reads nothing. Answers older than a day are dropped here and removed from storage
+    /// with the next write.
+    /// </summary>
+    private async Task<Dictionary<string, KeyedConsume>> KeyedAsync()
+    {
+        if (_keyed is { } known) return known;
+        var loading = _loadingKeyed ??= LoadKeyedAsync();
+        try
+        {
+            return _keyed ??= await loading;
+        }
+        catch when (_loadingKeyed == loading)
+        {
+            _loadingKeyed = null;
+            throw;
+        }
+    }
+
+    private async Task<Dictionary<string, KeyedConsume>> LoadKeyedAsync()
+    {
+        var stored = await counter.ReadEntriesAsync();
+        var expired = TimeProvider.GetUtcNow() - IdempotencyRetention;
+        var keyed = new Dictionary<string, KeyedConsume>(stored.Count, StringComparer.Ordinal);
+        foreach (var (key, payload) in stored)
+        {
+            var consume = JsonSerializer.Deserialize(payload, QuotaJson.Default.KeyedConsume)!;
+            if (consume.At > expired) keyed.Add(key, consume);
+            else (_unwrittenEntries ??= []).Add(new StateEntry(key, null));
+        }
+        return keyed;
+    }
+
+    private void Keep(Dictionary<string, KeyedConsume> keyed, string idempotencyKey, KeyedConsume consume)
+    {
+        keyed[idempotencyKey] = consume;
+        (_unwrittenEntries ??= []).Add(new StateEntry(idempotencyKey, JsonSerializer.Serialize(consume, QuotaJson.Default.KeyedConsume)));
+    }
+
     /// <summary>Starts a new window when a boundary has passed: boundaries are computed, so each applies once.</summary>
     private void Roll(QuotaEntitlement entitlement, DateTimeOffset now)
     {
@@ -182,10 +228,11 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         _writing = batch;
         IReadOnlyList<JournalRecord> records = _unwritten ?? [];
-        _unwritten = null;
+        IReadOnlyList<StateEntry> entries = _unwrittenEntries ?? [];
+        (_unwritten, _unwrittenEntries) = (null, null);
         try
         {
-            await counter.WriteStateAsync(records); // serializes the state now; later changes wait for the next batch
+            await counter.WriteStateAsync(records, entries); // serializes the state now; later changes wait for the next batch
             _writing = null;
             batch.Committed.SetResult();
         }
@@ -215,12 +262,15 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
     }
 
-    private void PruneKeys(DateTimeOffset now)
+    private void PruneKeys(Dictionary<string, KeyedConsume> keyed, DateTimeOffset now)
     {
         if (now - _lastPruned < PruneInterval) return;
         _lastPruned = now;
-        foreach (var key in State.Consumes.Where(c => c.Value.At <= now - IdempotencyRetention).Select(c => c.Key).ToList())
-            State.Consumes.Remove(key);
+        foreach (var key in keyed.Where(c => c.Value.At <= now - IdempotencyRetention).Select(c => c.Key).ToList())
+        {
+            keyed.Remove(key);
+            (_unwrittenEntries ??= []).Add(new StateEntry(key, null));
+        }
     }
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>

@@ -25,6 +25,25 @@ public interface IPersistentState<TState> where TState : class, new()
     /// </summary>
     Task WriteStateAsync(IReadOnlyList<JournalRecord> records);
 
+    /// <summary>
+    /// As <see cref="WriteStateAsync(IReadOnlyList{JournalRecord})"/>, and stores or removes the
+    /// state's entries in the same transaction. Entries are keyed values kept beside the state,
+    /// one row each: a write costs the entries it names, however many are stored.
+    /// </summary>
+    Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries);
+
+    /// <summary>
+    /// Every entry stored for this state, by key. Not read at activation: a grain reads them when it
+    /// first needs them. Clearing the state removes them.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync();
+
     /// <summary>Removes the stored state and resets <see cref="State"/> to a new instance.</summary>
     Task ClearStateAsync();
 }
+
+/// <summary>
+/// A keyed value stored beside a grain's state in a row of its own (an idempotency key's first
+/// answer, say), for maps too large to rewrite with every write. A null payload removes the entry.
+/// </summary>
+public sealed record StateEntry(string Key, string? Payload);

@@ -106,9 +106,9 @@ public abstract class ApiTestBase : IAsyncLifetime
         Api = await StartAsync();
     }
 
-    protected async Task<ApiFactory> StartAsync()
+    protected async Task<ApiFactory> StartAsync(OffsetTimeProvider? clock = null)
     {
-        var api = new ApiFactory(Storage, settings: Settings);
+        var api = new ApiFactory(Storage, clock, Settings);
         _cleanup.Insert(0, api);
         api.CreateClient().Dispose(); // starts the host
         return await Task.FromResult(api);

@@ -100,6 +100,25 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task An_idempotency_key_answers_for_24_hours_and_then_counts_as_new()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        await ConsumeAsync(app, Seats, 1, "seat-1");
+
+        Api.Clock.Advance(TimeSpan.FromHours(23));
+        var replay = await ConsumeAsync(app, Seats, 1, "seat-1");
+        Api.Clock.Advance(TimeSpan.FromHours(2));
+        var fresh = await ConsumeAsync(app, Seats, 1, "seat-1");
+
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.False(fresh.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(2, (await Json(fresh)).GetProperty("used").GetInt64());
+        Assert.Equal(2, (await QuotaAsync(owner, Seats)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
     public async Task A_refund_gives_back_at_most_what_its_consume_took_once()
     {
         var (owner, key) = await TenantWithKeyAsync();

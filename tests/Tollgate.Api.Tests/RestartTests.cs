@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Tollgate.Runtime.Storage;
+using Tollgate.Testing;
 
 namespace Tollgate.Api.Tests;
 
@@ -23,6 +24,51 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, (await restarted.As(alice.AccessToken).GetAsync("/v1/me")).StatusCode); // the signing key was kept
         Assert.Equal(HttpStatusCode.OK, (await restarted.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = alice.RefreshToken })).StatusCode);
         await AssertProblem(await restarted.Anonymous().PostAsJsonAsync("/v1/auth/register", new { email = alice.Email, password = "another-pass" }), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_answer_across_a_restart_for_a_day_and_are_then_removed_from_storage()
+    {
+        await CatalogFixture.CreateAsync(Api);
+        var owner = await Api.RegisterAsync("keys@example.com");
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
+        var first = await ConsumeAsync(Api.WithApiKey(key), "job-1");
+        await Api.DisposeAsync();
+
+        var clock = new OffsetTimeProvider();
+        var restarted = await StartAsync(clock);
+        var app = restarted.WithApiKey(key);
+        var replay = await ConsumeAsync(app, "job-1");
+        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 2, idempotencyKey = "job-1" });
+        clock.Advance(TimeSpan.FromHours(25));
+        var later = await ConsumeAsync(app, "job-2");
+        await restarted.DisposeAsync();
+
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(2, (await Json(refund)).GetProperty("refunded").GetInt64());
+        Assert.Equal(2, (await Json(later)).GetProperty("used").GetInt64());
+        // The expired answer is gone, and no answer is kept in the counter's state row (which every consume rewrites).
+        Assert.Equal(["job-2"], await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_type = 'quota-counter'"));
+        Assert.DoesNotContain(await QueryAsync("SELECT payload FROM grain_state WHERE grain_type = 'quota-counter'"), payload => payload.Contains("job-"));
+    }
+
+    private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string idempotencyKey) => app.SendAsync(
+        new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")
+        {
+            Content = JsonContent.Create(new { quotaType = CatalogFixture.Seats, amount = 2 }),
+            Headers = { { "Idempotency-Key", idempotencyKey } },
+        });
+
+    private async Task<List<string>> QueryAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(Storage.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
     }
 
     [Fact]

@@ -76,6 +76,54 @@ public sealed class StorageContractTests : IAsyncLifetime
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Entries_are_stored_replaced_and_removed_by_the_writes_that_name_them(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        var other = Key with { GrainKey = "k2" };
+
+        await states.WriteAsync(Key, "1", 0, [], [new("a", """{"n":1}"""), new("b", """{"n":"ü ✓"}""")]);
+        await states.WriteAsync(other, "1", 0, [], [new("a", "other")]);
+        await states.WriteAsync(Key, "2", 1, [], [new("a", """{"n":2}"""), new("c", "{}")]);
+        await states.WriteAsync(Key, "3", 2, [], [new("b", null), new("never-stored", null)]);
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = """{"n":2}""", ["c"] = "{}" }, await states.ReadEntriesAsync(Key));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "other" }, await states.ReadEntriesAsync(other));
+        Assert.Empty(await states.ReadEntriesAsync(Key with { GrainKey = "k3" }));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_conflicting_write_stores_and_removes_none_of_its_entries(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        await states.WriteAsync(Key, "1", 0, [], [new("kept", "1")]);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try { await states.WriteAsync(Key, "2", 1, [], [new($"attempt{i}", "2"), new("kept", null)]); return true; }
+            catch (InconsistentStateException) { return false; }
+        }));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "x", 0, [], [new("fresh", "x")]));
+
+        var winner = Enumerable.Range(0, 20).Single(i => attempts[i]);
+        Assert.Equal(new Dictionary<string, string> { [$"attempt{winner}"] = "2" }, await states.ReadEntriesAsync(Key));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Clearing_a_state_removes_its_entries_and_no_other_state_s(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        var other = Key with { StateName = "other" };
+        await states.WriteAsync(Key, "1", 0, [], [new("a", "1"), new("b", "1")]);
+        await states.WriteAsync(other, "1", 0, [], [new("a", "1")]);
+
+        await states.WriteAsync(Key, null, 1);
+        await states.WriteAsync(Key, "again", 2, [], [new("c", "3")]);
+
+        Assert.Equal(new Dictionary<string, string> { ["c"] = "3" }, await states.ReadEntriesAsync(Key));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, await states.ReadEntriesAsync(other));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Of_many_concurrent_writers_from_one_version_exactly_one_wins(StorageProviderKind provider)
     {
         var states = (await OpenAsync(provider)).GrainStorage;
@@ -245,5 +293,8 @@ public sealed class StorageContractTests : IAsyncLifetime
 internal static class GrainStorageTestExtensions
 {
     public static Task<long> WriteAsync(this IGrainStorage storage, GrainStateKey key, string? payload, long expectedVersion) =>
-        storage.WriteAsync(key, payload, expectedVersion, []);
+        storage.WriteAsync(key, payload, expectedVersion, [], []);
+
+    public static Task<long> WriteAsync(this IGrainStorage storage, GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records) =>
+        storage.WriteAsync(key, payload, expectedVersion, records, []);
 }

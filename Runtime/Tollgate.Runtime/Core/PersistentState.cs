@@ -27,27 +27,40 @@ internal sealed class PersistentState<TState>(
         State = stored?.Payload is { } payload ? serializer.Deserialize<TState>(payload) : new TState();
     }
 
-    public Task WriteStateAsync() => WriteStateAsync([]);
+    public Task WriteStateAsync() => WriteStateAsync([], []);
 
-    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records)
+    public Task WriteStateAsync(IReadOnlyList<JournalRecord> records) => WriteStateAsync(records, []);
+
+    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
         var payload = serializer.Serialize(State);
-        _version = await WriteAsync(payload, records);
+        _version = await WriteAsync(payload, records, LastPerKey(entries));
         RecordExists = true;
     }
 
+    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync() => storage.ReadEntriesAsync(key);
+
     public async Task ClearStateAsync()
     {
-        if (_version != 0) _version = await WriteAsync(payload: null, []);
+        if (_version != 0) _version = await WriteAsync(payload: null, [], []);
         State = new TState();
         RecordExists = false;
     }
 
-    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records)
+    /// <summary>Storage takes each key once per write; of several changes to one key, the last is the one meant.</summary>
+    private static IReadOnlyList<StateEntry> LastPerKey(IReadOnlyList<StateEntry> entries)
+    {
+        if (entries.Count < 2) return entries;
+        var last = new Dictionary<string, StateEntry>(entries.Count, StringComparer.Ordinal);
+        foreach (var entry in entries) last[entry.Key] = entry;
+        return last.Count == entries.Count ? entries : [.. last.Values];
+    }
+
+    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
         try
         {
-            return await storage.WriteAsync(key, payload, _version, records);
+            return await storage.WriteAsync(key, payload, _version, records, entries);
         }
         catch
         {

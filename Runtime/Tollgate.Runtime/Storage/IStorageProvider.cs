@@ -20,10 +20,14 @@ public interface IGrainStorage
     Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the payload (null clears it) and appends the journal records in the same transaction;
-    /// returns the new version. On a conflict neither is stored.
+    /// Stores the payload, appends the journal records and stores or removes the entries (each key
+    /// at most once), in one transaction; returns the new version. A null payload clears the state
+    /// and removes all its entries, and carries no entries itself. On a conflict nothing is stored.
     /// </summary>
-    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default);
+    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>Every entry stored beside the state, by key.</summary>
+    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One database behind a silo: grain state, reminders and their schema.</summary>

@@ -12,6 +12,7 @@ public sealed class MemoryDatabase
     internal readonly Dictionary<GrainStateKey, StoredGrainState> States = [];
     internal readonly Dictionary<(GrainId Grain, string Name), ReminderEntry> Reminders = [];
     internal readonly List<StoredJournalRecord> Journal = [];
+    internal readonly Dictionary<GrainStateKey, Dictionary<string, string>> Entries = [];
 }
 
 /// <summary>Storage for tests: same contract as the SQL providers, nothing survives the process.</summary>
@@ -31,7 +32,13 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
         lock (database.Gate) return Task.FromResult(database.States.GetValueOrDefault(key));
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(database.Entries.GetValueOrDefault(key) ?? []));
+    }
+
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default)
     {
         lock (database.Gate)
         {
@@ -39,6 +46,12 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
             if (stored != expectedVersion)
                 return Task.FromException<long>(StateConflict.For(key, expectedVersion));
             database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
+            if (payload is null) database.Entries.Remove(key);
+            foreach (var entry in entries)
+            {
+                if (entry.Payload is not null) (database.Entries.TryGetValue(key, out var map) ? map : database.Entries[key] = [])[entry.Key] = entry.Payload;
+                else database.Entries.GetValueOrDefault(key)?.Remove(entry.Key);
+            }
             foreach (var record in records)
                 database.Journal.Add(new StoredJournalRecord(database.Journal.Count + 1, record.Stream, record.Scope, record.Name,
                     DateTimeOffset.FromUnixTimeMilliseconds(record.At.ToUnixTimeMilliseconds()), record.Payload));

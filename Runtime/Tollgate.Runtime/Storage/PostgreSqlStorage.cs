@@ -53,7 +53,7 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     /// <summary>
     /// The whole batch is one statement, in one round trip and one implicit transaction. Writes
     /// arrive as arrays; the versioned update and the first-time insert report which writes
-    /// applied (by index), and only those writes' journal records are inserted. When two writes in
+    /// applied (by index), and only those writes' journal records and entries are stored. When two writes in
     /// a batch target one row, PostgreSQL updates it once and returns only the write that applied:
     /// the other fails as a conflict, as it would alone.
     /// </summary>
@@ -80,13 +80,28 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
             SELECT r.stream, r.scope, r.name, r.at, r.payload
             FROM unnest($8::int[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[]) AS r(idx, stream, scope, name, at, payload)
             JOIN applied a ON a.idx = r.idx
-            ORDER BY r.idx)
+            ORDER BY r.idx),
+        entries AS (
+            SELECT i.t, i.k, i.s, n.key, n.payload
+            FROM unnest($14::int[], $15::text[], $16::text[]) AS n(idx, key, payload)
+            JOIN applied a ON a.idx = n.idx JOIN input i ON i.idx = n.idx),
+        stored AS (
+            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload)
+            SELECT t, k, s, key, payload FROM entries WHERE payload IS NOT NULL
+            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload),
+        removed AS (
+            DELETE FROM grain_entries g USING entries e
+            WHERE e.payload IS NULL AND g.grain_type = e.t AND g.grain_key = e.k AND g.state_name = e.s AND g.entry_key = e.key),
+        cleared AS (
+            DELETE FROM grain_entries g USING input i JOIN applied a ON a.idx = i.idx
+            WHERE i.p IS NULL AND g.grain_type = i.t AND g.grain_key = i.k AND g.state_name = i.s)
         SELECT idx FROM applied
         """;
 
     protected override async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         var records = batch.SelectMany((write, index) => write.Records.Select(record => (index, record))).ToList();
+        var entries = batch.SelectMany((write, index) => write.Entries.Select(entry => (index, entry))).ToList();
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(CommitBatch, connection)
         {
@@ -105,6 +120,9 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
                 new() { Value = records.Select(r => r.record.Name).ToArray() },
                 new() { Value = records.Select(r => r.record.At.ToUnixTimeMilliseconds()).ToArray() },
                 new() { Value = records.Select(r => r.record.Payload).ToArray() },
+                new() { Value = entries.Select(e => e.index).ToArray() },
+                new() { Value = entries.Select(e => e.entry.Key).ToArray() },
+                new() { Value = entries.Select(e => e.entry.Payload).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
             },
         };
         await using var reader = await command.ExecuteReaderAsync();

@@ -11,12 +11,19 @@ namespace Tollgate.Runtime.Storage;
 internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
-    private readonly string _readState;
+    private readonly string _readState, _readEntries;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
-    /// <summary>Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5).</summary>
+    /// <summary>
+    /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); an
+    /// entry's upsert (state key 1-3, entry key 4, payload 5), its removal (1-4), and the removal of
+    /// all of a state's entries (1-3).
+    /// </summary>
     protected string InsertStateSql { get; }
     protected string UpdateStateSql { get; }
     protected string InsertJournalSql { get; }
+    protected string UpsertEntrySql { get; }
+    protected string DeleteEntrySql { get; }
+    protected string ClearEntriesSql { get; }
     private readonly string[] _migrations;
 
     /// <param name="blockingCommits">The provider's I/O is synchronous: see <see cref="WriteBatcher"/>.</param>
@@ -29,6 +36,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         InsertStateSql = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
         UpdateStateSql = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
+        _readEntries = $"SELECT entry_key, payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
+        UpsertEntrySql = $"""
+            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})
+            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload
+            """;
+        DeleteEntrySql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
+        ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         _upsertReminder = $"""
             INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
             VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(4)}, 1)
@@ -41,7 +55,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _readReminders = $"SELECT {reminderColumns} FROM reminders WHERE grain_type = {P(1)} AND grain_key = {P(2)} ORDER BY reminder_name";
         _readDueReminders = $"SELECT {reminderColumns} FROM reminders WHERE next_due <= {P(1)} ORDER BY next_due LIMIT {P(2)}";
         InsertJournalSql = $"INSERT INTO journal (stream, scope, name, at, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})";
-        _migrations = Migrations.Select(m => m.Replace("{identity}", IdentityColumn)).ToArray();
+        _migrations = Migrations.Select(m => m.Replace("{identity}", IdentityColumn).Replace("{clustered}", ClusteredTableOption)).ToArray();
         _advanceReminder = $"UPDATE reminders SET next_due = {P(4)}, version = version + 1 WHERE {string.Format(reminderKey, P(1), P(2), P(3))} AND version = {P(5)}";
     }
 
@@ -52,6 +66,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     /// <summary>The column definition of an auto-increasing bigint primary key.</summary>
     protected abstract string IdentityColumn { get; }
+
+    /// <summary>What follows a table's definition to keep its rows in primary-key order, where the database can.</summary>
+    protected virtual string ClusteredTableOption => "";
 
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -81,6 +98,12 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
             at bigint NOT NULL, payload text NOT NULL);
         CREATE INDEX journal_stream_seq ON journal (stream, seq);
         CREATE INDEX journal_stream_scope_seq ON journal (stream, scope, seq);
+        """,
+        """
+        CREATE TABLE grain_entries (
+            grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL, entry_key text NOT NULL,
+            payload text NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name, entry_key)){clustered};
         """,
     ];
 
@@ -123,8 +146,18 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         return new StoredGrainState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, CancellationToken cancellationToken = default) =>
-        _writer.Value.WriteAsync(key, payload, expectedVersion, records);
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default) =>
+        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries);
+
+    public async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, _readEntries, key.GrainType, key.GrainKey, key.StateName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) entries.Add(reader.GetString(0), reader.GetString(1));
+        return entries;
+    }
 
     /// <summary>
     /// Commits one batch in one transaction, setting <see cref="PendingWrite.Applied"/> on each

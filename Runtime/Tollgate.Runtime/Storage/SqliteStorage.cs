@@ -29,7 +29,8 @@ internal sealed class SqliteStorage : SqlStorage
 
     // SQLite has one writer; the batch loop owns this connection and its prepared statements.
     private SqliteConnection? _writer;
-    private SqliteCommand? _insert, _update, _journal;
+    private SqliteCommand? _insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries;
+    private SqliteCommand[] _statements = [];
 
     /// <summary>
     /// One transaction per batch on a connection kept open with its statements prepared once, so a
@@ -42,23 +43,31 @@ internal sealed class SqliteStorage : SqlStorage
         {
             var writer = _writer ??= await OpenWriterAsync();
             await using var transaction = writer.BeginTransaction(deferred: false);
-            _insert!.Transaction = _update!.Transaction = _journal!.Transaction = transaction;
+            foreach (var statement in _statements) statement.Transaction = transaction;
             var modifiedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             foreach (var write in batch)
             {
-                var command = write.ExpectedVersion == 0 ? _insert : _update;
+                var command = write.ExpectedVersion == 0 ? _insert! : _update!;
                 var arguments = WriteArguments(write, modifiedAt);
                 for (var i = 0; i < arguments.Length; i++) command.Parameters[i].Value = arguments[i] ?? DBNull.Value;
                 write.Applied = await command.ExecuteNonQueryAsync() == 1;
                 if (!write.Applied) continue;
                 foreach (var record in write.Records)
                 {
-                    _journal.Parameters[0].Value = record.Stream;
+                    _journal!.Parameters[0].Value = record.Stream;
                     _journal.Parameters[1].Value = record.Scope;
                     _journal.Parameters[2].Value = record.Name;
                     _journal.Parameters[3].Value = record.At.ToUnixTimeMilliseconds();
                     _journal.Parameters[4].Value = record.Payload;
                     await _journal.ExecuteNonQueryAsync();
+                }
+                if (write.Payload is null) await ExecuteForStateAsync(_clearEntries!, write.Key);
+                foreach (var entry in write.Entries)
+                {
+                    var statement = entry.Payload is null ? _deleteEntry! : _upsertEntry!;
+                    statement.Parameters[3].Value = entry.Key;
+                    if (entry.Payload is not null) statement.Parameters[4].Value = entry.Payload;
+                    await ExecuteForStateAsync(statement, write.Key);
                 }
             }
             await transaction.CommitAsync();
@@ -69,6 +78,14 @@ internal sealed class SqliteStorage : SqlStorage
             await DropWriterAsync();
             throw;
         }
+    }
+
+    private static async Task ExecuteForStateAsync(SqliteCommand command, GrainStateKey key)
+    {
+        command.Parameters[0].Value = key.GrainType;
+        command.Parameters[1].Value = key.GrainKey;
+        command.Parameters[2].Value = key.StateName;
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<SqliteConnection> OpenWriterAsync()
@@ -94,14 +111,18 @@ internal sealed class SqliteStorage : SqlStorage
         _insert = Prepare(InsertStateSql, 5);
         _update = Prepare(UpdateStateSql, 6);
         _journal = Prepare(InsertJournalSql, 5);
+        _upsertEntry = Prepare(UpsertEntrySql, 5);
+        _deleteEntry = Prepare(DeleteEntrySql, 4);
+        _clearEntries = Prepare(ClearEntriesSql, 3);
+        _statements = [_insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries];
         return connection;
     }
 
     private async Task DropWriterAsync()
     {
-        foreach (var command in new[] { _insert, _update, _journal }) command?.Dispose();
+        foreach (var statement in _statements) statement.Dispose();
         if (_writer is not null) await _writer.DisposeAsync();
-        (_writer, _insert, _update, _journal) = (null, null, null, null);
+        (_writer, _insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries, _statements) = (null, null, null, null, null, null, null, []);
     }
 
     public override async ValueTask DisposeAsync()
@@ -130,6 +151,9 @@ internal sealed class SqliteStorage : SqlStorage
     }
 
     protected override string IdentityColumn => "integer PRIMARY KEY AUTOINCREMENT";
+
+    // One B-tree ordered by the key instead of a rowid table plus a key index: an entry's write touches half the pages.
+    protected override string ClusteredTableOption => " WITHOUT ROWID";
 
     protected override string Parameter(int index) => $"@p{index}";
 
