@@ -31,11 +31,12 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>A POST with a JSON body, serialized once and sent as often as needed.</summary>
-    public static byte[] Post(Uri server, string path, byte[] json, string? apiKey)
+    public static byte[] Post(Uri server, string path, byte[] json, string? apiKey, string? idempotencyKey = null)
     {
         var head = new StringBuilder()
             .Append($"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\n")
             .Append(apiKey is null ? "" : $"X-Api-Key: {apiKey}\r\n")
+            .Append(idempotencyKey is null ? "" : $"Idempotency-Key: {idempotencyKey}\r\n")
             .Append($"Content-Type: application/json\r\nContent-Length: {json.Length}\r\n\r\n");
         return [.. Encoding.ASCII.GetBytes(head.ToString()), .. json];
     }

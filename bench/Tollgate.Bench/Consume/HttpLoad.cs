@@ -15,7 +15,7 @@ public sealed class HttpLoad(Uri server, int connections)
     private readonly IPEndPoint _endPoint = new(IPAddress.Parse(server.Host), server.Port);
 
     /// <summary>A POST with a JSON body, serialized once: the generator sends the same bytes every time.</summary>
-    public byte[] Post(string path, byte[] json, string? apiKey = null) => HttpConnection.Post(server, path, json, apiKey);
+    public byte[] Post(string path, byte[] json, string? apiKey = null, string? idempotencyKey = null) => HttpConnection.Post(server, path, json, apiKey, idempotencyKey);
 
     /// <summary>
     /// Closed loop: each connection sends its next request as soon as the previous one is answered,
