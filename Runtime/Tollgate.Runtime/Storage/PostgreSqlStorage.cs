@@ -53,9 +53,9 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     /// <summary>
     /// The whole batch is one statement, in one round trip and one implicit transaction. Writes
     /// arrive as arrays; the versioned update and the first-time insert report which writes
-    /// applied (by index), and only those writes' journal records and entries are stored. When two writes in
-    /// a batch target one row, PostgreSQL updates it once and returns only the write that applied:
-    /// the other fails as a conflict, as it would alone.
+    /// applied (by index), and only those writes' journal records and entries are stored. When two
+    /// writes in a batch target one row, PostgreSQL updates it once and returns only the write that
+    /// applied: the other fails as a conflict, as it would alone.
     /// </summary>
     private const string CommitBatch = """
         WITH input AS (
