@@ -13,7 +13,8 @@ public sealed class QuotaCounterState
 
 /// <summary>
 /// The first answer to a keyed consume, replayed for the same key. Each is a state entry of its own
-/// (keyed by the idempotency key), so a consume writes one answer, not every answer of the last day.
+/// (keyed by the idempotency key), so a consume writes one answer, not every answer of the last day,
+/// and storage removes it once it has expired.
 /// </summary>
 public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
 
@@ -35,9 +36,15 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
 
     private QuotaEntitlement? _entitlement;
     private Task<QuotaEntitlement>? _loadingEntitlement;
-    private Dictionary<string, KeyedConsume>? _keyed;          // consumes with an idempotency key in the last 24 hours
-    private Task<Dictionary<string, KeyedConsume>>? _loadingKeyed;
+    // Keyed consumes this activation decided or read from storage. An answer leaves memory once it
+    // is durable (at the next prune): a counter given millions of keys a day holds about a minute's,
+    // and reads a key it does not hold from storage.
+    private Dictionary<string, Remembered>? _keyed;
+    private long _changes, _durableThrough;    // answers are numbered as they change; those up to _durableThrough are committed
     private DateTimeOffset _lastPruned;
+    private DateTimeOffset? _removeExpiredBy;  // the next write also removes the answers expired by then
+
+    private readonly record struct Remembered(KeyedConsume Consume, long Change);
 
     // Group commit. Every turn below runs on the activation's single thread, interleaving only at awaits.
     private WriteBatch? _writing;              // serialized and in flight: nobody may join it any more
@@ -62,12 +69,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         var entitlement = await EntitlementAsync();
         if (!entitlement.Known) return new ConsumeResult(ConsumeOutcome.UnknownQuotaType, null);
-        var keyed = idempotencyKey is null ? null : await KeyedAsync();
+        if (idempotencyKey is not null) await RecallAsync(idempotencyKey);
         // From here to the await below nothing interleaves: the decision and the change are one step.
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (idempotencyKey is not null && keyed!.TryGetValue(idempotencyKey, out var prior) && prior.At > now - IdempotencyRetention)
+        if (idempotencyKey is not null && Recalled(idempotencyKey) is { } prior && prior.At > now - IdempotencyRetention)
         {
             await DurableAsync(); // the first answer counts only once it is stored
             return new ConsumeResult(prior.Allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, prior.Answer, Replayed: true);
@@ -81,8 +88,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         var answer = Status(entitlement, now);
         if (idempotencyKey is not null)
         {
-            Keep(keyed!, idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false));
-            PruneKeys(keyed!, now);
+            Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false));
+            PruneKeys(now);
         }
         await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
         return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
@@ -104,17 +111,17 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         var entitlement = await EntitlementAsync();
         if (!entitlement.Known) return new RefundResult(RefundOutcome.UnknownQuotaType, 0, null);
-        var keyed = await KeyedAsync();
+        await RecallAsync(idempotencyKey);
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (!keyed.TryGetValue(idempotencyKey, out var consume) || !consume.Allowed || consume.At <= now - IdempotencyRetention)
+        if (Recalled(idempotencyKey) is not { } consume || !consume.Allowed || consume.At <= now - IdempotencyRetention)
             return new RefundResult(RefundOutcome.UnknownConsume, 0, Status(entitlement, now));
         if (consume.Refunded) return new RefundResult(RefundOutcome.AlreadyRefunded, 0, Status(entitlement, now));
         if (consume.WindowStart != State.WindowStart) return new RefundResult(RefundOutcome.WindowReset, 0, Status(entitlement, now));
         var refunded = Math.Min(amount, consume.Amount);
         State.Used -= refunded;
-        Keep(keyed, idempotencyKey, consume with { Refunded = true });
+        Keep(idempotencyKey, consume with { Refunded = true });
         (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
         var answer = Status(entitlement, now);
         await WriteAsync();
@@ -157,44 +164,21 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         }
     }
 
-    /// <summary>
-    /// The keyed consumes, read from storage at the first call that names a key: a counter never
-    /// given one reads nothing. Answers older than a day are dropped here and removed from storage
-    /// with the next write.
-    /// </summary>
-    private async Task<Dictionary<string, KeyedConsume>> KeyedAsync()
+    /// <summary>Brings a key's stored answer, if any, into memory. Callers read it after this await, with <see cref="Recalled"/>.</summary>
+    private async Task RecallAsync(string idempotencyKey)
     {
-        if (_keyed is { } known) return known;
-        var loading = _loadingKeyed ??= LoadKeyedAsync();
-        try
-        {
-            return _keyed ??= await loading;
-        }
-        catch when (_loadingKeyed == loading)
-        {
-            _loadingKeyed = null;
-            throw;
-        }
+        if ((_keyed ??= new(StringComparer.Ordinal)).ContainsKey(idempotencyKey)) return;
+        var stored = await counter.ReadEntryAsync(idempotencyKey);
+        // A turn may have decided this key while the read was in flight; that answer is the newer one.
+        if (stored is not null) _keyed.TryAdd(idempotencyKey, new Remembered(JsonSerializer.Deserialize(stored, QuotaJson.Default.KeyedConsume)!, Change: 0));
     }
 
-    private async Task<Dictionary<string, KeyedConsume>> LoadKeyedAsync()
-    {
-        var stored = await counter.ReadEntriesAsync();
-        var expired = TimeProvider.GetUtcNow() - IdempotencyRetention;
-        var keyed = new Dictionary<string, KeyedConsume>(stored.Count, StringComparer.Ordinal);
-        foreach (var (key, payload) in stored)
-        {
-            var consume = JsonSerializer.Deserialize(payload, QuotaJson.Default.KeyedConsume)!;
-            if (consume.At > expired) keyed.Add(key, consume);
-            else (_unwrittenEntries ??= []).Add(new StateEntry(key, null));
-        }
-        return keyed;
-    }
+    private KeyedConsume? Recalled(string idempotencyKey) => _keyed!.TryGetValue(idempotencyKey, out var remembered) ? remembered.Consume : null;
 
-    private void Keep(Dictionary<string, KeyedConsume> keyed, string idempotencyKey, KeyedConsume consume)
+    private void Keep(string idempotencyKey, KeyedConsume consume)
     {
-        keyed[idempotencyKey] = consume;
-        (_unwrittenEntries ??= []).Add(new StateEntry(idempotencyKey, JsonSerializer.Serialize(consume, QuotaJson.Default.KeyedConsume)));
+        _keyed![idempotencyKey] = new Remembered(consume, ++_changes);
+        (_unwrittenEntries ??= []).Add(new StateEntry(idempotencyKey, JsonSerializer.Serialize(consume, QuotaJson.Default.KeyedConsume), consume.At + IdempotencyRetention));
     }
 
     /// <summary>Starts a new window when a boundary has passed: boundaries are computed, so each applies once.</summary>
@@ -229,10 +213,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         _writing = batch;
         IReadOnlyList<JournalRecord> records = _unwritten ?? [];
         IReadOnlyList<StateEntry> entries = _unwrittenEntries ?? [];
-        (_unwritten, _unwrittenEntries) = (null, null);
+        var (removeExpiredBy, through) = (_removeExpiredBy, _changes);
+        (_unwritten, _unwrittenEntries, _removeExpiredBy) = (null, null, null);
         try
         {
-            await counter.WriteStateAsync(records, entries); // serializes the state now; later changes wait for the next batch
+            await counter.WriteStateAsync(records, entries, removeExpiredBy); // serializes the state now; later changes wait for the next batch
+            _durableThrough = through;
             _writing = null;
             batch.Committed.SetResult();
         }
@@ -262,15 +248,14 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
     }
 
-    private void PruneKeys(Dictionary<string, KeyedConsume> keyed, DateTimeOffset now)
+    /// <summary>Once a minute: forgets the durable answers (storage holds them) and has the next write remove the expired ones.</summary>
+    private void PruneKeys(DateTimeOffset now)
     {
         if (now - _lastPruned < PruneInterval) return;
         _lastPruned = now;
-        foreach (var key in keyed.Where(c => c.Value.At <= now - IdempotencyRetention).Select(c => c.Key).ToList())
-        {
-            keyed.Remove(key);
-            (_unwrittenEntries ??= []).Add(new StateEntry(key, null));
-        }
+        _removeExpiredBy = now;
+        var keyed = _keyed!;
+        foreach (var key in keyed.Where(k => k.Value.Change <= _durableThrough).Select(k => k.Key).ToList()) keyed.Remove(key);
     }
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>

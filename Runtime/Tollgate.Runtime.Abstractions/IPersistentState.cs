@@ -26,17 +26,16 @@ public interface IPersistentState<TState> where TState : class, new()
     Task WriteStateAsync(IReadOnlyList<JournalRecord> records);
 
     /// <summary>
-    /// As <see cref="WriteStateAsync(IReadOnlyList{JournalRecord})"/>, and stores or removes the
-    /// state's entries in the same transaction. Entries are keyed values kept beside the state,
-    /// one row each: a write costs the entries it names, however many are stored.
+    /// As <see cref="WriteStateAsync(IReadOnlyList{JournalRecord})"/>, and in the same transaction
+    /// stores or removes the state's entries and, given <paramref name="removeExpiredBy"/>, removes
+    /// every entry that expired by then (except those this write stores). Entries are keyed values
+    /// kept beside the state, one row each: a write costs the entries it names, however many are
+    /// stored, and none is read at activation.
     /// </summary>
-    Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries);
+    Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null);
 
-    /// <summary>
-    /// Every entry stored for this state, by key. Not read at activation: a grain reads them when it
-    /// first needs them. Clearing the state removes them.
-    /// </summary>
-    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync();
+    /// <summary>One stored entry's payload, or null. Clearing the state removes its entries.</summary>
+    Task<string?> ReadEntryAsync(string entryKey);
 
     /// <summary>Removes the stored state and resets <see cref="State"/> to a new instance.</summary>
     Task ClearStateAsync();
@@ -44,6 +43,8 @@ public interface IPersistentState<TState> where TState : class, new()
 
 /// <summary>
 /// A keyed value stored beside a grain's state in a row of its own (an idempotency key's first
-/// answer, say), for maps too large to rewrite with every write. A null payload removes the entry.
+/// answer, say), for maps too large to hold in memory or to rewrite with every write. A null
+/// payload removes the entry. <paramref name="ExpiresAt"/> is when a write's expiry removal may
+/// take it away.
 /// </summary>
-public sealed record StateEntry(string Key, string? Payload);
+public sealed record StateEntry(string Key, string? Payload, DateTimeOffset ExpiresAt = default);

@@ -119,6 +119,36 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Answers_the_counter_no_longer_holds_in_memory_are_replayed_and_refunded_once_from_storage()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var first = await ConsumeAsync(app, Messages, 60, "job-1");
+        Api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await ConsumeAsync(app, Messages, 1, "job-2"); // a minute on, the counter lets go of job-1's answer: storage holds it
+
+        var replays = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ConsumeAsync(app, Messages, 60, "job-1")));
+        var refunds = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Refund(app, "job-1")));
+        Api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await ConsumeAsync(app, Messages, 1, "job-3");
+        var lateRefund = await Refund(app, "job-1");
+
+        var firstBody = await first.Content.ReadAsStringAsync();
+        foreach (var replay in replays)
+        {
+            Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        Assert.Single(refunds, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(4, refunds.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        await AssertProblem(lateRefund, HttpStatusCode.Conflict, "already_refunded");
+        Assert.Equal(2, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+
+        static Task<HttpResponseMessage> Refund(HttpClient app, string idempotencyKey) =>
+            app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 60, idempotencyKey });
+    }
+
+    [Fact]
     public async Task A_refund_gives_back_at_most_what_its_consume_took_once()
     {
         var (owner, key) = await TenantWithKeyAsync();

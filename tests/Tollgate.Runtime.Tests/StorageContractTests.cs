@@ -86,9 +86,9 @@ public sealed class StorageContractTests : IAsyncLifetime
         await states.WriteAsync(Key, "2", 1, [], [new("a", """{"n":2}"""), new("c", "{}")]);
         await states.WriteAsync(Key, "3", 2, [], [new("b", null), new("never-stored", null)]);
 
-        Assert.Equal(new Dictionary<string, string> { ["a"] = """{"n":2}""", ["c"] = "{}" }, await states.ReadEntriesAsync(Key));
-        Assert.Equal(new Dictionary<string, string> { ["a"] = "other" }, await states.ReadEntriesAsync(other));
-        Assert.Empty(await states.ReadEntriesAsync(Key with { GrainKey = "k3" }));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = """{"n":2}""", ["c"] = "{}" }, await states.EntriesAsync(Key, "a", "b", "c", "never-stored"));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "other" }, await states.EntriesAsync(other, "a", "b", "c"));
+        Assert.Empty(await states.EntriesAsync(Key with { GrainKey = "k3" }, "a"));
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -105,7 +105,25 @@ public sealed class StorageContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "x", 0, [], [new("fresh", "x")]));
 
         var winner = Enumerable.Range(0, 20).Single(i => attempts[i]);
-        Assert.Equal(new Dictionary<string, string> { [$"attempt{winner}"] = "2" }, await states.ReadEntriesAsync(Key));
+        Assert.Equal(new Dictionary<string, string> { [$"attempt{winner}"] = "2" },
+            await states.EntriesAsync(Key, [.. Enumerable.Range(0, 20).Select(i => $"attempt{i}"), "kept", "fresh"]));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_write_removes_the_entries_expired_by_the_time_it_names_but_not_those_it_stores(StorageProviderKind provider)
+    {
+        var states = (await OpenAsync(provider)).GrainStorage;
+        var other = Key with { GrainKey = "k2" };
+        await states.WriteAsync(Key, "1", 0, [], [new("a", "a", T0.AddHours(1)), new("b", "b", T0.AddHours(2)), new("c", "c", T0.AddHours(3))]);
+        await states.WriteAsync(other, "1", 0, [], [new("a", "other", T0)]);
+
+        await states.WriteAsync(Key, "2", 1, [], [new("b", "b again", T0.AddHours(5))], removeExpiredBy: T0.AddHours(2));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "stale", 1, [], [], removeExpiredBy: T0.AddDays(9)));
+
+        Assert.Equal(new Dictionary<string, string> { ["b"] = "b again", ["c"] = "c" }, await states.EntriesAsync(Key, "a", "b", "c"));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "other" }, await states.EntriesAsync(other, "a"));
+        await states.WriteAsync(Key, "3", 2, [], [], removeExpiredBy: T0.AddHours(4));
+        Assert.Equal(new Dictionary<string, string> { ["b"] = "b again" }, await states.EntriesAsync(Key, "a", "b", "c"));
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -119,8 +137,8 @@ public sealed class StorageContractTests : IAsyncLifetime
         await states.WriteAsync(Key, null, 1);
         await states.WriteAsync(Key, "again", 2, [], [new("c", "3")]);
 
-        Assert.Equal(new Dictionary<string, string> { ["c"] = "3" }, await states.ReadEntriesAsync(Key));
-        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, await states.ReadEntriesAsync(other));
+        Assert.Equal(new Dictionary<string, string> { ["c"] = "3" }, await states.EntriesAsync(Key, "a", "b", "c"));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1" }, await states.EntriesAsync(other, "a", "b", "c"));
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -297,4 +315,13 @@ internal static class GrainStorageTestExtensions
 
     public static Task<long> WriteAsync(this IGrainStorage storage, GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records) =>
         storage.WriteAsync(key, payload, expectedVersion, records, []);
+
+    /// <summary>The named entries that are stored, by key.</summary>
+    public static async Task<Dictionary<string, string>> EntriesAsync(this IGrainStorage storage, GrainStateKey key, params string[] entryKeys)
+    {
+        var found = new Dictionary<string, string>();
+        foreach (var entryKey in entryKeys)
+            if (await storage.ReadEntryAsync(key, entryKey) is { } payload) found[entryKey] = payload;
+        return found;
+    }
 }

@@ -31,18 +31,18 @@ internal sealed class PersistentState<TState>(
 
     public Task WriteStateAsync(IReadOnlyList<JournalRecord> records) => WriteStateAsync(records, []);
 
-    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null)
     {
         var payload = serializer.Serialize(State);
-        _version = await WriteAsync(payload, records, LastPerKey(entries));
+        _version = await WriteAsync(payload, records, LastPerKey(entries), removeExpiredBy);
         RecordExists = true;
     }
 
-    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync() => storage.ReadEntriesAsync(key);
+    public Task<string?> ReadEntryAsync(string entryKey) => storage.ReadEntryAsync(key, entryKey);
 
     public async Task ClearStateAsync()
     {
-        if (_version != 0) _version = await WriteAsync(payload: null, [], []);
+        if (_version != 0) _version = await WriteAsync(payload: null, [], [], removeExpiredBy: null);
         State = new TState();
         RecordExists = false;
     }
@@ -56,11 +56,11 @@ internal sealed class PersistentState<TState>(
         return last.Count == entries.Count ? entries : [.. last.Values];
     }
 
-    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy)
     {
         try
         {
-            return await storage.WriteAsync(key, payload, _version, records, entries);
+            return await storage.WriteAsync(key, payload, _version, records, entries, removeExpiredBy);
         }
         catch
         {

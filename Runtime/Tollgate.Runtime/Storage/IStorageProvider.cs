@@ -20,14 +20,16 @@ public interface IGrainStorage
     Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the payload, appends the journal records and stores or removes the entries (each key
-    /// at most once), in one transaction; returns the new version. A null payload clears the state
-    /// and removes all its entries, and carries no entries itself. On a conflict nothing is stored.
+    /// Stores the payload, appends the journal records, stores or removes the entries (each key at
+    /// most once) and, given <paramref name="removeExpiredBy"/>, removes the state's other entries
+    /// that expired by then, in one transaction; returns the new version. A null payload clears the
+    /// state and removes all its entries, and carries no entries itself. On a conflict nothing changes.
     /// </summary>
-    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default);
+    Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
+        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Every entry stored beside the state, by key.</summary>
-    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default);
+    /// <summary>One entry stored beside the state, or null.</summary>
+    Task<string?> ReadEntryAsync(GrainStateKey key, string entryKey, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One database behind a silo: grain state, reminders and their schema.</summary>

@@ -12,7 +12,7 @@ public sealed class MemoryDatabase
     internal readonly Dictionary<GrainStateKey, StoredGrainState> States = [];
     internal readonly Dictionary<(GrainId Grain, string Name), ReminderEntry> Reminders = [];
     internal readonly List<StoredJournalRecord> Journal = [];
-    internal readonly Dictionary<GrainStateKey, Dictionary<string, string>> Entries = [];
+    internal readonly Dictionary<GrainStateKey, Dictionary<string, StateEntry>> Entries = [];
 }
 
 /// <summary>Storage for tests: same contract as the SQL providers, nothing survives the process.</summary>
@@ -32,13 +32,13 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
         lock (database.Gate) return Task.FromResult(database.States.GetValueOrDefault(key));
     }
 
-    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    public Task<string?> ReadEntryAsync(GrainStateKey key, string entryKey, CancellationToken cancellationToken = default)
     {
-        lock (database.Gate)
-            return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(database.Entries.GetValueOrDefault(key) ?? []));
+        lock (database.Gate) return Task.FromResult(database.Entries.GetValueOrDefault(key)?.GetValueOrDefault(entryKey)?.Payload);
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default)
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
+        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default)
     {
         lock (database.Gate)
         {
@@ -47,9 +47,11 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
                 return Task.FromException<long>(StateConflict.For(key, expectedVersion));
             database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
             if (payload is null) database.Entries.Remove(key);
+            if (removeExpiredBy is { } cutoff && database.Entries.TryGetValue(key, out var kept))
+                foreach (var expired in kept.Values.Where(e => e.ExpiresAt <= cutoff).ToList()) kept.Remove(expired.Key);
             foreach (var entry in entries)
             {
-                if (entry.Payload is not null) (database.Entries.TryGetValue(key, out var map) ? map : database.Entries[key] = [])[entry.Key] = entry.Payload;
+                if (entry.Payload is not null) (database.Entries.TryGetValue(key, out var map) ? map : database.Entries[key] = [])[entry.Key] = entry;
                 else database.Entries.GetValueOrDefault(key)?.Remove(entry.Key);
             }
             foreach (var record in records)

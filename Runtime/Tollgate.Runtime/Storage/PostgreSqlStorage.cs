@@ -59,7 +59,7 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     /// </summary>
     private const string CommitBatch = """
         WITH input AS (
-            SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS i(idx, t, k, s, p, e)),
+            SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $17::bigint[]) AS i(idx, t, k, s, p, e, x)),
         updated AS (
             UPDATE grain_state g SET payload = i.p, version = g.version + 1, modified_at = $7
             FROM input i
@@ -82,13 +82,17 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
             JOIN applied a ON a.idx = r.idx
             ORDER BY r.idx),
         entries AS (
-            SELECT i.t, i.k, i.s, n.key, n.payload
-            FROM unnest($14::int[], $15::text[], $16::text[]) AS n(idx, key, payload)
+            SELECT i.t, i.k, i.s, n.key, n.payload, n.expires
+            FROM unnest($14::int[], $15::text[], $16::text[], $18::bigint[]) AS n(idx, key, payload, expires)
             JOIN applied a ON a.idx = n.idx JOIN input i ON i.idx = n.idx),
         stored AS (
-            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload)
-            SELECT t, k, s, key, payload FROM entries WHERE payload IS NOT NULL
-            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload),
+            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at)
+            SELECT t, k, s, key, payload, expires FROM entries WHERE payload IS NOT NULL
+            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at),
+        expired AS (
+            DELETE FROM grain_entries g USING input i JOIN applied a ON a.idx = i.idx
+            WHERE i.x IS NOT NULL AND g.grain_type = i.t AND g.grain_key = i.k AND g.state_name = i.s AND g.expires_at <= i.x
+              AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.t = g.grain_type AND e.k = g.grain_key AND e.s = g.state_name AND e.key = g.entry_key)),
         removed AS (
             DELETE FROM grain_entries g USING entries e
             WHERE e.payload IS NULL AND g.grain_type = e.t AND g.grain_key = e.k AND g.state_name = e.s AND g.entry_key = e.key),
@@ -123,6 +127,8 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
                 new() { Value = entries.Select(e => e.index).ToArray() },
                 new() { Value = entries.Select(e => e.entry.Key).ToArray() },
                 new() { Value = entries.Select(e => e.entry.Payload).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+                new() { Value = batch.Select(w => w.RemoveExpiredBy?.ToUnixTimeMilliseconds()).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint },
+                new() { Value = entries.Select(e => e.entry.ExpiresAt.ToUnixTimeMilliseconds()).ToArray() },
             },
         };
         await using var reader = await command.ExecuteReaderAsync();

@@ -11,18 +11,19 @@ namespace Tollgate.Runtime.Storage;
 internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
-    private readonly string _readState, _readEntries;
+    private readonly string _readState, _readEntry;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
     /// <summary>
-    /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); an
-    /// entry's upsert (state key 1-3, entry key 4, payload 5), its removal (1-4), and the removal of
-    /// all of a state's entries (1-3).
+    /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); for a
+    /// state's entries (state key 1-3): an upsert (entry key 4, payload 5, expiry 6), a removal (entry
+    /// key 4), the removal of those expired by a time (4) and of all (no more).
     /// </summary>
     protected string InsertStateSql { get; }
     protected string UpdateStateSql { get; }
     protected string InsertJournalSql { get; }
     protected string UpsertEntrySql { get; }
     protected string DeleteEntrySql { get; }
+    protected string DeleteExpiredEntriesSql { get; }
     protected string ClearEntriesSql { get; }
     private readonly string[] _migrations;
 
@@ -36,12 +37,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         InsertStateSql = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
         UpdateStateSql = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
-        _readEntries = $"SELECT entry_key, payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
+        _readEntry = $"SELECT payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
         UpsertEntrySql = $"""
-            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)})
-            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload
+            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(6)})
+            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
             """;
         DeleteEntrySql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
+        DeleteExpiredEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND expires_at <= {P(4)}";
         ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         _upsertReminder = $"""
             INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
@@ -102,8 +104,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         """
         CREATE TABLE grain_entries (
             grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL, entry_key text NOT NULL,
-            payload text NOT NULL,
+            payload text NOT NULL, expires_at bigint NOT NULL,
             PRIMARY KEY (grain_type, grain_key, state_name, entry_key)){clustered};
+        CREATE INDEX grain_entries_expiry ON grain_entries (grain_type, grain_key, state_name, expires_at);
         """,
     ];
 
@@ -146,17 +149,14 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         return new StoredGrainState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default) =>
-        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries);
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
+        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default) =>
+        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries, removeExpiredBy);
 
-    public async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, CancellationToken cancellationToken = default)
+    public async Task<string?> ReadEntryAsync(GrainStateKey key, string entryKey, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, _readEntries, key.GrainType, key.GrainKey, key.StateName);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken)) entries.Add(reader.GetString(0), reader.GetString(1));
-        return entries;
+        return await ScalarAsync(connection, null, _readEntry, cancellationToken, key.GrainType, key.GrainKey, key.StateName, entryKey) as string;
     }
 
     /// <summary>
