@@ -32,19 +32,22 @@ public static class Usage
 public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentState<QuotaCounterState> counter) : Grain, IQuotaCounterGrain
 {
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
-    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ExpiryRemovalInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
 
     private QuotaEntitlement? _entitlement;
     private Task<QuotaEntitlement>? _loadingEntitlement;
-    // Keyed consumes this activation decided or read from storage. An answer leaves memory once it
-    // is durable (at the next prune): a counter given millions of keys a day holds about a minute's,
-    // and reads a key it does not hold from storage.
+    // Keyed consumes this activation decided or read from storage, in _remembered oldest first. An
+    // answer is forgotten once it is durable and a minute old: storage holds it, and no call is still
+    // between reading it and deciding on it (calls time out after 30 s). So a counter given millions
+    // of keys a day holds about a minute's, and reads a key it does not hold from storage.
     private Dictionary<string, Remembered>? _keyed;
+    private Queue<(string Key, long Change)>? _remembered;
     private long _changes, _durableThrough;    // answers are numbered as they change; those up to _durableThrough are committed
-    private DateTimeOffset _lastPruned;
+    private DateTimeOffset _lastExpiryRemoval;
     private DateTimeOffset? _removeExpiredBy;  // the next write also removes the answers expired by then
 
-    private readonly record struct Remembered(KeyedConsume Consume, long Change);
+    private readonly record struct Remembered(KeyedConsume Consume, long Change, DateTimeOffset Since);
 
     // Group commit. Every turn below runs on the activation's single thread, interleaving only at awaits.
     private WriteBatch? _writing;              // serialized and in flight: nobody may join it any more
@@ -88,8 +91,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         var answer = Status(entitlement, now);
         if (idempotencyKey is not null)
         {
-            Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false));
-            PruneKeys(now);
+            Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false), now);
+            RemoveExpiredAnswers(now);
         }
         await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
         return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
@@ -121,7 +124,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         if (consume.WindowStart != State.WindowStart) return new RefundResult(RefundOutcome.WindowReset, 0, Status(entitlement, now));
         var refunded = Math.Min(amount, consume.Amount);
         State.Used -= refunded;
-        Keep(idempotencyKey, consume with { Refunded = true });
+        Keep(idempotencyKey, consume with { Refunded = true }, now);
         (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
         var answer = Status(entitlement, now);
         await WriteAsync();
@@ -170,15 +173,35 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         if ((_keyed ??= new(StringComparer.Ordinal)).ContainsKey(idempotencyKey)) return;
         var stored = await counter.ReadEntryAsync(idempotencyKey);
         // A turn may have decided this key while the read was in flight; that answer is the newer one.
-        if (stored is not null) _keyed.TryAdd(idempotencyKey, new Remembered(JsonSerializer.Deserialize(stored, QuotaJson.Default.KeyedConsume)!, Change: 0));
+        if (stored is not null && !_keyed.ContainsKey(idempotencyKey))
+            Remember(idempotencyKey, JsonSerializer.Deserialize(stored, QuotaJson.Default.KeyedConsume)!, TimeProvider.GetUtcNow());
     }
 
     private KeyedConsume? Recalled(string idempotencyKey) => _keyed!.TryGetValue(idempotencyKey, out var remembered) ? remembered.Consume : null;
 
-    private void Keep(string idempotencyKey, KeyedConsume consume)
+    /// <summary>Records a keyed consume's answer, to be stored by the next write.</summary>
+    private void Keep(string idempotencyKey, KeyedConsume consume, DateTimeOffset now)
     {
-        _keyed![idempotencyKey] = new Remembered(consume, ++_changes);
+        Remember(idempotencyKey, consume, now);
         (_unwrittenEntries ??= []).Add(new StateEntry(idempotencyKey, JsonSerializer.Serialize(consume, QuotaJson.Default.KeyedConsume), consume.At + IdempotencyRetention));
+    }
+
+    /// <summary>Holds an answer in memory and forgets the oldest ones that may go: a few at a time, never a pass over all.</summary>
+    private void Remember(string idempotencyKey, KeyedConsume consume, DateTimeOffset now)
+    {
+        var keyed = _keyed!;
+        var remembered = _remembered ??= new();
+        keyed[idempotencyKey] = new Remembered(consume, ++_changes, now);
+        remembered.Enqueue((idempotencyKey, _changes));
+        while (remembered.TryPeek(out var oldest) && oldest.Change <= _durableThrough)
+        {
+            if (keyed.TryGetValue(oldest.Key, out var held) && held.Change == oldest.Change) // else a later change replaced it
+            {
+                if (held.Since > now - RememberFor) break;
+                keyed.Remove(oldest.Key);
+            }
+            remembered.Dequeue();
+        }
     }
 
     /// <summary>Starts a new window when a boundary has passed: boundaries are computed, so each applies once.</summary>
@@ -248,14 +271,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
     }
 
-    /// <summary>Once a minute: forgets the durable answers (storage holds them) and has the next write remove the expired ones.</summary>
-    private void PruneKeys(DateTimeOffset now)
+    /// <summary>Once a minute, the next write also removes the answers that expired from storage.</summary>
+    private void RemoveExpiredAnswers(DateTimeOffset now)
     {
-        if (now - _lastPruned < PruneInterval) return;
-        _lastPruned = now;
+        if (now - _lastExpiryRemoval < ExpiryRemovalInterval) return;
+        _lastExpiryRemoval = now;
         _removeExpiredBy = now;
-        var keyed = _keyed!;
-        foreach (var key in keyed.Where(k => k.Value.Change <= _durableThrough).Select(k => k.Key).ToList()) keyed.Remove(key);
     }
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
