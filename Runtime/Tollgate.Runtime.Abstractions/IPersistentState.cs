@@ -28,9 +28,9 @@ public interface IPersistentState<TState> where TState : class, new()
     /// <summary>
     /// As <see cref="WriteStateAsync(IReadOnlyList{JournalRecord})"/>, and in the same transaction
     /// stores or removes the state's entries and, given <paramref name="removeExpiredBy"/>, removes
-    /// every entry that expired by then (except those this write stores). Entries are keyed values
-    /// kept beside the state, one row each: a write costs the entries it names, however many are
-    /// stored, and none is read at activation.
+    /// entries that expired by then: the oldest of any grain's, up to several thousand, never those
+    /// this write stores. Entries are keyed values kept beside the state, one row each: a write
+    /// costs the entries it names, however many are stored, and none is read at activation.
     /// </summary>
     Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null);
 

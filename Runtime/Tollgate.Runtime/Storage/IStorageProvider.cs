@@ -21,9 +21,10 @@ public interface IGrainStorage
 
     /// <summary>
     /// Stores the payload, appends the journal records, stores or removes the entries (each key at
-    /// most once) and, given <paramref name="removeExpiredBy"/>, removes the state's other entries
-    /// that expired by then, in one transaction; returns the new version. A null payload clears the
-    /// state and removes all its entries, and carries no entries itself. On a conflict nothing changes.
+    /// most once) and, given <paramref name="removeExpiredBy"/>, removes entries of any state that
+    /// expired by then (the oldest, up to a limit, never those this write stores), in one
+    /// transaction; returns the new version. A null payload clears the state and removes all its
+    /// entries, and carries no entries itself. On a conflict nothing changes.
     /// </summary>
     Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
         IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default);

@@ -47,8 +47,9 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
                 return Task.FromException<long>(StateConflict.For(key, expectedVersion));
             database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
             if (payload is null) database.Entries.Remove(key);
-            if (removeExpiredBy is { } cutoff && database.Entries.TryGetValue(key, out var kept))
-                foreach (var expired in kept.Values.Where(e => e.ExpiresAt <= cutoff).ToList()) kept.Remove(expired.Key);
+            if (removeExpiredBy is { } cutoff)
+                foreach (var kept in database.Entries.Values)
+                    foreach (var expired in kept.Values.Where(e => e.ExpiresAt <= cutoff).ToList()) kept.Remove(expired.Key);
             foreach (var entry in entries)
             {
                 if (entry.Payload is not null) (database.Entries.TryGetValue(key, out var map) ? map : database.Entries[key] = [])[entry.Key] = entry;

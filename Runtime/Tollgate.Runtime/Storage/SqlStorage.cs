@@ -16,7 +16,8 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     /// <summary>
     /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); for a
     /// state's entries (state key 1-3): an upsert (entry key 4, payload 5, expiry 6), a removal (entry
-    /// key 4), the removal of those expired by a time (4) and of all (no more).
+    /// key 4) and the removal of all (no more); and the removal of the oldest entries of any state
+    /// that expired by a time (1), at most <see cref="ExpiredEntriesPerWrite"/>.
     /// </summary>
     protected string InsertStateSql { get; }
     protected string UpdateStateSql { get; }
@@ -43,7 +44,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
             ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
             """;
         DeleteEntrySql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
-        DeleteExpiredEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND expires_at <= {P(4)}";
+        // On the expiry index alone: an index that began with the state's key would compete with the
+        // primary key for lookups, and PostgreSQL's plan made on an empty table picked it, scanning all
+        // of a busy counter's answers for each one.
+        DeleteExpiredEntriesSql = $"""
+            DELETE FROM grain_entries WHERE (grain_type, grain_key, state_name, entry_key) IN (
+                SELECT grain_type, grain_key, state_name, entry_key FROM grain_entries WHERE expires_at <= {P(1)} ORDER BY expires_at LIMIT {ExpiredEntriesPerWrite})
+            """;
         ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         _upsertReminder = $"""
             INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
@@ -68,6 +75,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     /// <summary>The column definition of an auto-increasing bigint primary key.</summary>
     protected abstract string IdentityColumn { get; }
+
+    /// <summary>The most expired entries one write removes: enough to keep up, few enough to keep the write short.</summary>
+    public const int ExpiredEntriesPerWrite = 10_000;
 
     /// <summary>What follows a table's definition to keep its rows in primary-key order, where the database can.</summary>
     protected virtual string ClusteredTableOption => "";
@@ -106,7 +116,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
             grain_type text NOT NULL, grain_key text NOT NULL, state_name text NOT NULL, entry_key text NOT NULL,
             payload text NOT NULL, expires_at bigint NOT NULL,
             PRIMARY KEY (grain_type, grain_key, state_name, entry_key)){clustered};
-        CREATE INDEX grain_entries_expiry ON grain_entries (grain_type, grain_key, state_name, expires_at);
+        CREATE INDEX grain_entries_expiry ON grain_entries (expires_at);
         """,
     ];
 

@@ -64,8 +64,8 @@ internal sealed class SqliteStorage : SqlStorage
                 if (write.Payload is null) await ExecuteForStateAsync(_clearEntries!, write.Key);
                 if (write.RemoveExpiredBy is { } cutoff) // first: the entries this write stores stay
                 {
-                    _deleteExpired!.Parameters[3].Value = cutoff.ToUnixTimeMilliseconds();
-                    await ExecuteForStateAsync(_deleteExpired, write.Key);
+                    _deleteExpired!.Parameters[0].Value = cutoff.ToUnixTimeMilliseconds();
+                    await _deleteExpired.ExecuteNonQueryAsync();
                 }
                 foreach (var entry in write.Entries)
                 {
@@ -122,7 +122,7 @@ internal sealed class SqliteStorage : SqlStorage
         _journal = Prepare(InsertJournalSql, 5);
         _upsertEntry = Prepare(UpsertEntrySql, 6);
         _deleteEntry = Prepare(DeleteEntrySql, 4);
-        _deleteExpired = Prepare(DeleteExpiredEntriesSql, 4);
+        _deleteExpired = Prepare(DeleteExpiredEntriesSql, 1);
         _clearEntries = Prepare(ClearEntriesSql, 3);
         _statements = [_insert, _update, _journal, _upsertEntry, _deleteEntry, _deleteExpired, _clearEntries];
         return connection;
