@@ -84,27 +84,35 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         SELECT idx FROM applied
         """;
 
-    /// <summary>Stores the entries of the writes that applied, each state's at most once per batch.</summary>
-    private const string UpsertEntries = """
+    // Entry changes follow the batch statement in the same round trip and implicit transaction, as
+    // plain statements on the entries' keys, each for one write and done only if that write applied:
+    // the batch statement records which did in a transaction-local setting. (As part of the batch
+    // statement, the removals ran on PostgreSQL's generic plan made while the entries table was
+    // small, and an explicit transaction cost each keyed write three round trips.)
+    private const string AppliedSetting = "tollgate.applied";
+    private static readonly string CommitBatchRecordingApplied = CommitBatch.Replace(
+        "SELECT idx FROM applied",
+        $"SELECT idx, set_config('{AppliedSetting}', (SELECT string_agg(idx::text, ',') FROM applied), true) FROM applied");
+
+    /// <summary>Adds "and write $n applied" to a statement.</summary>
+    private static string IfApplied(string sql, int parameter) =>
+        $"{sql} AND ${parameter}::int = ANY (string_to_array(current_setting('{AppliedSetting}', true), ',')::int[])";
+
+    private static readonly string UpsertEntries = $"""
         INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+        SELECT t, k, s, key, payload, expires
+        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) AS n(idx, t, k, s, key, payload, expires)
+        WHERE n.idx = ANY (string_to_array(current_setting('{AppliedSetting}', true), ',')::int[])
         ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
         """;
 
-    /// <summary>
-    /// A batch whose writes change entries commits in an explicit transaction: the batch statement,
-    /// then the entry changes of the writes that applied, as plain statements on the entries' keys.
-    /// (Inside the batch statement, the removals ran on PostgreSQL's cached generic plan, made while
-    /// the entries table was small: a scan of the whole table for every batch, once it held a few
-    /// hundred thousand answers, and 1,100 keyed consumes a second where there had been 16,000.)
-    /// </summary>
     protected override async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         var records = batch.SelectMany((write, index) => write.Records.Select(record => (index, record))).ToList();
-        await using var connection = await _dataSource.OpenConnectionAsync();
         var changesEntries = batch.Any(w => w.Entries.Count > 0 || w.RemoveExpiredBy is not null || w.Payload is null);
-        await using var transaction = changesEntries ? await connection.BeginTransactionAsync() : null;
-        await using (var command = new NpgsqlCommand(CommitBatch, connection, transaction)
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var commit = new NpgsqlBatch(connection);
+        commit.BatchCommands.Add(new NpgsqlBatchCommand(changesEntries ? CommitBatchRecordingApplied : CommitBatch)
         {
             Parameters =
             {
@@ -122,40 +130,37 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
                 new() { Value = records.Select(r => r.record.At.ToUnixTimeMilliseconds()).ToArray() },
                 new() { Value = records.Select(r => r.record.Payload).ToArray() },
             },
-        })
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) batch[reader.GetInt32(0)].Applied = true;
-        if (transaction is null) return;
-        await using (var changes = EntryChanges(connection, transaction, batch.Where(w => w.Applied)))
-            if (changes.BatchCommands.Count > 0) await changes.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+        });
+        if (changesEntries) AddEntryChanges(commit, batch);
+        await using var reader = await commit.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) batch[reader.GetInt32(0)].Applied = true;
+        while (await reader.NextResultAsync()) { } // a failed entry change throws here, and the whole batch rolls back
     }
 
     /// <summary>Removals first (a clear, the expired, the named), then the upsert: an entry a write stores stays.</summary>
-    private NpgsqlBatch EntryChanges(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PendingWrite> applied)
+    private void AddEntryChanges(NpgsqlBatch commit, IReadOnlyList<PendingWrite> batch)
     {
-        var changes = new NpgsqlBatch(connection, transaction);
         void Add(string sql, params object[] values)
         {
             var command = new NpgsqlBatchCommand(sql);
             foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-            changes.BatchCommands.Add(command);
+            commit.BatchCommands.Add(command);
         }
-        var stored = new List<(GrainStateKey State, StateEntry Entry)>();
-        foreach (var write in applied)
+        var stored = new List<(int Index, GrainStateKey State, StateEntry Entry)>();
+        for (var index = 0; index < batch.Count; index++)
         {
+            var write = batch[index];
             var (type, key, name) = (write.Key.GrainType, write.Key.GrainKey, write.Key.StateName);
-            if (write.Payload is null) Add(ClearEntriesSql, type, key, name);
-            if (write.RemoveExpiredBy is { } cutoff) Add(DeleteExpiredEntriesSql, cutoff.ToUnixTimeMilliseconds());
+            if (write.Payload is null) Add(IfApplied(ClearEntriesSql, 4), type, key, name, index);
+            if (write.RemoveExpiredBy is { } cutoff) Add(IfApplied(DeleteExpiredEntriesSql, 2), cutoff.ToUnixTimeMilliseconds(), index);
             foreach (var entry in write.Entries)
-                if (entry.Payload is null) Add(DeleteEntrySql, type, key, name, entry.Key);
-                else stored.Add((write.Key, entry));
+                if (entry.Payload is null) Add(IfApplied(DeleteEntrySql, 5), type, key, name, entry.Key, index);
+                else stored.Add((index, write.Key, entry));
         }
         if (stored.Count > 0)
-            Add(UpsertEntries, stored.Select(s => s.State.GrainType).ToArray(), stored.Select(s => s.State.GrainKey).ToArray(),
+            Add(UpsertEntries, stored.Select(s => s.Index).ToArray(), stored.Select(s => s.State.GrainType).ToArray(), stored.Select(s => s.State.GrainKey).ToArray(),
                 stored.Select(s => s.State.StateName).ToArray(), stored.Select(s => s.Entry.Key).ToArray(),
                 stored.Select(s => s.Entry.Payload!).ToArray(), stored.Select(s => s.Entry.ExpiresAt.ToUnixTimeMilliseconds()).ToArray());
-        return changes;
     }
 
     public override async ValueTask DisposeAsync()
