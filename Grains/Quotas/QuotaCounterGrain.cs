@@ -49,6 +49,15 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
 
     private readonly record struct Remembered(KeyedConsume Consume, long Change, DateTimeOffset Since);
 
+    // Group lookup, as group commit: keys asked for while a read is in flight share the next read.
+    private Lookup? _lookingUp, _nextLookup;
+
+    private sealed class Lookup
+    {
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        public TaskCompletionSource<IReadOnlyDictionary<string, string>> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     // Group commit. Every turn below runs on the activation's single thread, interleaving only at awaits.
     private WriteBatch? _writing;              // serialized and in flight: nobody may join it any more
     private WriteBatch? _pending;              // starts when the write in flight ends; changes made meanwhile join it
@@ -171,10 +180,31 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private async Task RecallAsync(string idempotencyKey)
     {
         if ((_keyed ??= new(StringComparer.Ordinal)).ContainsKey(idempotencyKey)) return;
-        var stored = await counter.ReadEntryAsync(idempotencyKey);
+        var lookup = _nextLookup ??= new Lookup();
+        lookup.Keys.Add(idempotencyKey);
+        if (_lookingUp is null) _ = LookUpAsync();
+        var found = await lookup.Found.Task;
         // A turn may have decided this key while the read was in flight; that answer is the newer one.
-        if (stored is not null && !_keyed.ContainsKey(idempotencyKey))
+        if (found.TryGetValue(idempotencyKey, out var stored) && !_keyed.ContainsKey(idempotencyKey))
             Remember(idempotencyKey, JsonSerializer.Deserialize(stored, QuotaJson.Default.KeyedConsume)!, TimeProvider.GetUtcNow());
+    }
+
+    /// <summary>Reads the gathered keys, then those gathered meanwhile. Never throws: outcomes go to the lookups.</summary>
+    private async Task LookUpAsync()
+    {
+        while (_nextLookup is { } lookup)
+        {
+            (_lookingUp, _nextLookup) = (lookup, null);
+            try
+            {
+                lookup.Found.SetResult(await counter.ReadEntriesAsync(lookup.Keys));
+            }
+            catch (Exception exception)
+            {
+                lookup.Found.SetException(exception);
+            }
+            _lookingUp = null;
+        }
     }
 
     private KeyedConsume? Recalled(string idempotencyKey) => _keyed!.TryGetValue(idempotencyKey, out var remembered) ? remembered.Consume : null;

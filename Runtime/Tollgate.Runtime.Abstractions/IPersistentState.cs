@@ -34,8 +34,8 @@ public interface IPersistentState<TState> where TState : class, new()
     /// </summary>
     Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null);
 
-    /// <summary>One stored entry's payload, or null. Clearing the state removes its entries.</summary>
-    Task<string?> ReadEntryAsync(string entryKey);
+    /// <summary>Those of the named entries that are stored, by key. Clearing the state removes its entries.</summary>
+    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(IReadOnlyCollection<string> entryKeys);
 
     /// <summary>Removes the stored state and resets <see cref="State"/> to a new instance.</summary>
     Task ClearStateAsync();

@@ -83,10 +83,11 @@ public sealed class StorageContractTests : IAsyncLifetime
 
         await states.WriteAsync(Key, "1", 0, [], [new("a", """{"n":1}"""), new("b", """{"n":"ü ✓"}""")]);
         await states.WriteAsync(other, "1", 0, [], [new("a", "other")]);
-        await states.WriteAsync(Key, "2", 1, [], [new("a", """{"n":2}"""), new("c", "{}")]);
+        await states.WriteAsync(Key, "2", 1, [], [new("a", """{"n":2}"""), new("c", "{}"), new("q\"u,o'te \\ ü", "odd key")]);
         await states.WriteAsync(Key, "3", 2, [], [new("b", null), new("never-stored", null)]);
 
         Assert.Equal(new Dictionary<string, string> { ["a"] = """{"n":2}""", ["c"] = "{}" }, await states.EntriesAsync(Key, "a", "b", "c", "never-stored"));
+        Assert.Equal(new Dictionary<string, string> { ["q\"u,o'te \\ ü"] = "odd key" }, await states.EntriesAsync(Key, "q\"u,o'te \\ ü", "q"));
         Assert.Equal(new Dictionary<string, string> { ["a"] = "other" }, await states.EntriesAsync(other, "a", "b", "c"));
         Assert.Empty(await states.EntriesAsync(Key with { GrainKey = "k3" }, "a"));
     }
@@ -317,11 +318,6 @@ internal static class GrainStorageTestExtensions
         storage.WriteAsync(key, payload, expectedVersion, records, []);
 
     /// <summary>The named entries that are stored, by key.</summary>
-    public static async Task<Dictionary<string, string>> EntriesAsync(this IGrainStorage storage, GrainStateKey key, params string[] entryKeys)
-    {
-        var found = new Dictionary<string, string>();
-        foreach (var entryKey in entryKeys)
-            if (await storage.ReadEntryAsync(key, entryKey) is { } payload) found[entryKey] = payload;
-        return found;
-    }
+    public static async Task<Dictionary<string, string>> EntriesAsync(this IGrainStorage storage, GrainStateKey key, params string[] entryKeys) =>
+        new(await storage.ReadEntriesAsync(key, entryKeys));
 }

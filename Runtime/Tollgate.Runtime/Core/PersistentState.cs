@@ -38,7 +38,7 @@ internal sealed class PersistentState<TState>(
         RecordExists = true;
     }
 
-    public Task<string?> ReadEntryAsync(string entryKey) => storage.ReadEntryAsync(key, entryKey);
+    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(IReadOnlyCollection<string> entryKeys) => storage.ReadEntriesAsync(key, entryKeys);
 
     public async Task ClearStateAsync()
     {

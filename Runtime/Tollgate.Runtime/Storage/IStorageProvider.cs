@@ -29,8 +29,8 @@ public interface IGrainStorage
     Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
         IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default);
 
-    /// <summary>One entry stored beside the state, or null.</summary>
-    Task<string?> ReadEntryAsync(GrainStateKey key, string entryKey, CancellationToken cancellationToken = default);
+    /// <summary>Those of the named entries that are stored beside the state, by key.</summary>
+    Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One database behind a silo: grain state, reminders and their schema.</summary>

@@ -32,9 +32,14 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
         lock (database.Gate) return Task.FromResult(database.States.GetValueOrDefault(key));
     }
 
-    public Task<string?> ReadEntryAsync(GrainStateKey key, string entryKey, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default)
     {
-        lock (database.Gate) return Task.FromResult(database.Entries.GetValueOrDefault(key)?.GetValueOrDefault(entryKey)?.Payload);
+        lock (database.Gate)
+        {
+            var stored = database.Entries.GetValueOrDefault(key) ?? [];
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(
+                entryKeys.Where(stored.ContainsKey).Distinct().ToDictionary(k => k, k => stored[k].Payload!));
+        }
     }
 
     public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,

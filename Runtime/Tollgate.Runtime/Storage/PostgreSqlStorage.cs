@@ -35,6 +35,10 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
 
     protected override string Parameter(int index) => $"${index}";
 
+    protected override string AnyOf(string parameter) => $"= ANY ({parameter}::text[])";
+
+    protected override object ListArgument(IReadOnlyCollection<string> values) => values.ToArray();
+
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
     {
         parameter.Value = value ?? DBNull.Value;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Tollgate.Runtime.Storage;
@@ -167,6 +168,10 @@ internal sealed class SqliteStorage : SqlStorage
     protected override string ClusteredTableOption => " WITHOUT ROWID";
 
     protected override string Parameter(int index) => $"@p{index}";
+
+    protected override string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
+
+    protected override object ListArgument(IReadOnlyCollection<string> values) => JsonSerializer.Serialize(values);
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
     {
