@@ -35,9 +35,30 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
 
     protected override string Parameter(int index) => $"${index}";
 
-    protected override string AnyOf(string parameter) => $"= ANY ({parameter}::text[])";
-
-    protected override object ListArgument(IReadOnlyCollection<string> values) => values.ToArray();
+    /// <summary>
+    /// One statement per key, all in one round trip: each is equality on the whole primary key, a
+    /// plan PostgreSQL cannot get wrong. With <c>entry_key = ANY(array)</c> its cached generic plan
+    /// scanned all of a counter's answers for every read (1,700 keyed consumes a second, where
+    /// single-key reads gave 8,000).
+    /// </summary>
+    public override async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default)
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (entryKeys.Count == 0) return entries;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var reads = new NpgsqlBatch(connection);
+        foreach (var entryKey in entryKeys)
+            reads.BatchCommands.Add(new NpgsqlBatchCommand("SELECT entry_key, payload FROM grain_entries WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND entry_key = $4")
+            {
+                Parameters = { new() { Value = key.GrainType }, new() { Value = key.GrainKey }, new() { Value = key.StateName }, new() { Value = entryKey } },
+            });
+        await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken)) entries[reader.GetString(0)] = reader.GetString(1);
+        } while (await reader.NextResultAsync(cancellationToken));
+        return entries;
+    }
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
     {

@@ -11,7 +11,7 @@ namespace Tollgate.Runtime.Storage;
 internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
-    private readonly string _readState, _readEntries;
+    private readonly string _readState;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
     /// <summary>
     /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); for a
@@ -38,7 +38,6 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         InsertStateSql = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
         UpdateStateSql = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
-        _readEntries = $"SELECT entry_key, payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key {AnyOf(P(4))}";
         UpsertEntrySql = $"""
             INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(6)})
             ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
@@ -86,11 +85,6 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     /// <summary>The placeholder of the i-th (1-based) positional parameter.</summary>
     protected abstract string Parameter(int index);
-
-    /// <summary>"Is one of" a list of strings passed as one parameter, given as <see cref="ListArgument"/> makes it.</summary>
-    protected abstract string AnyOf(string parameter);
-
-    protected abstract object ListArgument(IReadOnlyCollection<string> values);
 
     /// <summary>
     /// Schema migrations in order; each runs once, in one transaction, recorded in tollgate_schema.
@@ -168,15 +162,8 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default) =>
         _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries, removeExpiredBy);
 
-    public async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, _readEntries, key.GrainType, key.GrainKey, key.StateName, ListArgument(entryKeys));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken)) entries[reader.GetString(0)] = reader.GetString(1);
-        return entries;
-    }
+    /// <summary>Each provider reads entries its own way: the planners differ in what they get right.</summary>
+    public abstract Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Commits one batch in one transaction, setting <see cref="PendingWrite.Applied"/> on each

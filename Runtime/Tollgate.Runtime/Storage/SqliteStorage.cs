@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Tollgate.Runtime.Storage;
@@ -144,6 +143,23 @@ internal sealed class SqliteStorage : SqlStorage
         _checkpointer?.Dispose();
     }
 
+    /// <summary>The named entries in one statement: SQLite looks each up on the primary key.</summary>
+    public override Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT entry_key, payload FROM grain_entries WHERE grain_type = @p1 AND grain_key = @p2 AND state_name = @p3 AND entry_key IN (SELECT value FROM json_each(@p4))";
+        command.Parameters.AddWithValue("@p1", key.GrainType);
+        command.Parameters.AddWithValue("@p2", key.GrainKey);
+        command.Parameters.AddWithValue("@p3", key.StateName);
+        command.Parameters.AddWithValue("@p4", System.Text.Json.JsonSerializer.Serialize(entryKeys));
+        using var reader = command.ExecuteReader();
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read()) entries[reader.GetString(0)] = reader.GetString(1);
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(entries);
+    }
+
     // Microsoft.Data.Sqlite does its I/O synchronously even behind its async methods.
     protected override ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
@@ -169,9 +185,7 @@ internal sealed class SqliteStorage : SqlStorage
 
     protected override string Parameter(int index) => $"@p{index}";
 
-    protected override string AnyOf(string parameter) => $"IN (SELECT value FROM json_each({parameter}))";
 
-    protected override object ListArgument(IReadOnlyCollection<string> values) => JsonSerializer.Serialize(values);
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
     {
