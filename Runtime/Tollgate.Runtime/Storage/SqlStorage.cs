@@ -45,10 +45,12 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         DeleteEntrySql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
         // On the expiry index alone: an index that began with the state's key would compete with the
         // primary key for lookups, and PostgreSQL's plan made on an empty table picked it, scanning all
-        // of a busy counter's answers for each one.
+        // of a busy counter's answers for each one. A range with both bounds, where "<= $1" alone
+        // let that plan scan the whole table every ten seconds (17 ms per 200,000 answers).
         DeleteExpiredEntriesSql = $"""
             DELETE FROM grain_entries WHERE (grain_type, grain_key, state_name, entry_key) IN (
-                SELECT grain_type, grain_key, state_name, entry_key FROM grain_entries WHERE expires_at <= {P(1)} ORDER BY expires_at LIMIT {ExpiredEntriesPerWrite})
+                SELECT grain_type, grain_key, state_name, entry_key FROM grain_entries
+                WHERE expires_at BETWEEN 0 AND {P(1)} ORDER BY expires_at LIMIT {ExpiredEntriesPerWrite})
             """;
         ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         _upsertReminder = $"""
