@@ -50,7 +50,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private readonly record struct Remembered(KeyedConsume Consume, long Change, DateTimeOffset Since);
 
     // Group lookup, as group commit: keys asked for while a read is in flight share the next read.
-    private Lookup? _lookingUp, _nextLookup;
+    private Lookup? _nextLookup;
+    private bool _lookingUp;
 
     private sealed class Lookup
     {
@@ -182,7 +183,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         if ((_keyed ??= new(StringComparer.Ordinal)).ContainsKey(idempotencyKey)) return;
         var lookup = _nextLookup ??= new Lookup();
         lookup.Keys.Add(idempotencyKey);
-        if (_lookingUp is null) _ = LookUpAsync();
+        if (!_lookingUp) _ = LookUpAsync();
         var found = await lookup.Found.Task;
         // A turn may have decided this key while the read was in flight; that answer is the newer one.
         if (found.TryGetValue(idempotencyKey, out var stored) && !_keyed.ContainsKey(idempotencyKey))
@@ -194,7 +195,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         while (_nextLookup is { } lookup)
         {
-            (_lookingUp, _nextLookup) = (lookup, null);
+            (_lookingUp, _nextLookup) = (true, null);
             try
             {
                 lookup.Found.SetResult(await counter.ReadEntriesAsync(lookup.Keys));
@@ -203,7 +204,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             {
                 lookup.Found.SetException(exception);
             }
-            _lookingUp = null;
+            _lookingUp = false;
         }
     }
 

@@ -47,8 +47,9 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         if (entryKeys.Count == 0) return entries;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var reads = new NpgsqlBatch(connection);
+        var readEntry = $"{ReadEntriesSql} AND entry_key = $4";
         foreach (var entryKey in entryKeys)
-            reads.BatchCommands.Add(new NpgsqlBatchCommand("SELECT entry_key, payload FROM grain_entries WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND entry_key = $4")
+            reads.BatchCommands.Add(new NpgsqlBatchCommand(readEntry)
             {
                 Parameters = { new() { Value = key.GrainType }, new() { Value = key.GrainKey }, new() { Value = key.StateName }, new() { Value = entryKey } },
             });

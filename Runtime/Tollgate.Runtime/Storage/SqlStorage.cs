@@ -26,6 +26,8 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     protected string DeleteEntrySql { get; }
     protected string DeleteExpiredEntriesSql { get; }
     protected string ClearEntriesSql { get; }
+    /// <summary>A state's entries (state key 1-3); each provider adds its condition on the entry keys.</summary>
+    protected string ReadEntriesSql { get; }
     private readonly string[] _migrations;
 
     /// <param name="blockingCommits">The provider's I/O is synchronous: see <see cref="WriteBatcher"/>.</param>
@@ -53,6 +55,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
                 WHERE expires_at BETWEEN 0 AND {P(1)} ORDER BY expires_at LIMIT {ExpiredEntriesPerWrite})
             """;
         ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
+        ReadEntriesSql = $"SELECT entry_key, payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         _upsertReminder = $"""
             INSERT INTO reminders (grain_type, grain_key, reminder_name, start_at, period_ms, next_due, version)
             VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(4)}, 1)

@@ -149,11 +149,9 @@ internal sealed class SqliteStorage : SqlStorage
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT entry_key, payload FROM grain_entries WHERE grain_type = @p1 AND grain_key = @p2 AND state_name = @p3 AND entry_key IN (SELECT value FROM json_each(@p4))";
-        command.Parameters.AddWithValue("@p1", key.GrainType);
-        command.Parameters.AddWithValue("@p2", key.GrainKey);
-        command.Parameters.AddWithValue("@p3", key.StateName);
-        command.Parameters.AddWithValue("@p4", System.Text.Json.JsonSerializer.Serialize(entryKeys));
+        command.CommandText = $"{ReadEntriesSql} AND entry_key IN (SELECT value FROM json_each({Parameter(4)}))";
+        object[] arguments = [key.GrainType, key.GrainKey, key.StateName, System.Text.Json.JsonSerializer.Serialize(entryKeys)];
+        for (var i = 0; i < arguments.Length; i++) command.Parameters.AddWithValue(Parameter(i + 1), arguments[i]);
         using var reader = command.ExecuteReader();
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read()) entries[reader.GetString(0)] = reader.GetString(1);
@@ -184,8 +182,6 @@ internal sealed class SqliteStorage : SqlStorage
     protected override string ClusteredTableOption => " WITHOUT ROWID";
 
     protected override string Parameter(int index) => $"@p{index}";
-
-
 
     protected override DbParameter NewParameter(DbParameter parameter, int index, object? value)
     {
