@@ -32,6 +32,7 @@ public static class UsageApi
         if (groupBy is not ("day" or "month")) inputs.Fail("groupBy", "groupBy must be day or month.");
         var format = query["format"].ToString();
         if (format is not ("" or "json" or "csv")) inputs.Fail("format", "Format must be json or csv.");
+        if (from >= to) inputs.Fail("to", "to must be later than from.");
         if (!inputs.IsValid) return inputs.Problem();
 
         var journalQuery = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };

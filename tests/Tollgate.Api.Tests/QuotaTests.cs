@@ -225,6 +225,41 @@ public sealed class QuotaTests : ApiTestBase
         Assert.Contains("\"a\"", lines[1]);
     }
 
+    [Fact]
+    public async Task Usage_totals_add_up_by_day_and_month_over_whole_and_partial_days()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var now = Api.Clock.GetUtcNow();
+        Api.Clock.Advance(now.UtcDateTime.Date.AddDays(1).AddHours(12) - now.UtcDateTime); // noon, so the seconds a call takes stay in its day
+        var day1 = Api.Clock.GetUtcNow().UtcDateTime.Date;
+        await ConsumeAsync(app, Tokens, 10, null);
+        await ConsumeAsync(app, Messages, 3, "m1");
+        Api.Clock.Advance(TimeSpan.FromHours(23)); // 11:00 the next day, while "m1" can still be refunded
+        await ConsumeAsync(app, Tokens, 20, null);
+        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, idempotencyKey = "m1" });
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        Api.Clock.Advance(TimeSpan.FromDays(40));
+        await ConsumeAsync(app, Tokens, 40, null);
+        var client = Api.As(owner.AccessToken);
+        async Task<string[]> Usage(string query) =>
+            (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?{query}"))).GetProperty("items").EnumerateArray()
+                .Select(i => $"{i.GetProperty("period")} {i.GetProperty("quotaType")} {i.GetProperty("consumed")}-{i.GetProperty("refunded")}={i.GetProperty("net")}").ToArray();
+        string Day(int days) => day1.AddDays(days).ToString("yyyy-MM-dd");
+        string Month(int days) => day1.AddDays(days).ToString("yyyy-MM");
+        string Time(int days, int hours) => Uri.EscapeDataString(day1.AddDays(days).AddHours(hours).ToString("O"));
+
+        Assert.Equal([$"{Day(0)} {Messages} 3-0=3", $"{Day(0)} {Tokens} 10-0=10", $"{Day(1)} {Messages} 0-1=-1", $"{Day(1)} {Tokens} 20-0=20", $"{Day(41)} {Tokens} 40-0=40"],
+            await Usage("groupBy=day"));
+        Assert.Equal([$"{Day(1)} {Messages} 0-1=-1", $"{Day(1)} {Tokens} 20-0=20"], await Usage($"from={Time(1, 0)}&to={Time(2, 0)}"));
+        Assert.Equal([$"{Day(1)} {Tokens} 20-0=20"], await Usage($"from={Time(0, 13)}&to={Time(1, 13)}&quotaType={Tokens}"));
+        Assert.Equal([$"{Day(0)} {Tokens} 10-0=10"], await Usage($"from={Time(0, 11)}&to={Time(0, 13)}&quotaType={Tokens}"));
+        var months = await Usage("groupBy=month&quotaType=" + Tokens);
+        Assert.Equal(Month(0) == Month(1) ? [$"{Month(0)} {Tokens} 30-0=30", $"{Month(41)} {Tokens} 40-0=40"]
+            : [$"{Month(0)} {Tokens} 10-0=10", $"{Month(1)} {Tokens} 20-0=20", $"{Month(41)} {Tokens} 40-0=40"], months);
+        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?from={Time(1, 0)}&to={Time(1, 0)}"), HttpStatusCode.BadRequest);
+    }
+
     private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string quotaType, long amount, string? idempotencyKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType, amount }) };
