@@ -10,13 +10,18 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
 {
     protected override StorageProviderKind Provider => StorageProviderKind.PostgreSql;
 
+    /// <summary>The catalog, a tenant with an API key for consumes, and a second silo on the same database.</summary>
+    private async Task<(Account Owner, string Key, ApiFactory Second)> TwoSilosAsync(string email)
+    {
+        await CreateAsync(Api);
+        var owner = await Api.RegisterAsync(email);
+        return (owner, await Api.IssueApiKeyAsync(owner, "quota:consume"), await StartAsync());
+    }
+
     [Fact]
     public async Task A_thousand_concurrent_consumes_across_two_silos_give_exactly_100_successes()
     {
-        await CreateAsync(Api);
-        var owner = await Api.RegisterAsync("two@example.com");
-        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
-        var second = await StartAsync();
+        var (owner, key, second) = await TwoSilosAsync("two@example.com");
         HttpClient[] apps = [Api.WithApiKey(key), second.WithApiKey(key)];
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i =>
@@ -35,10 +40,7 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     [Fact]
     public async Task A_key_whose_first_use_loses_a_race_with_another_silo_still_authenticates()
     {
-        await CreateAsync(Api);
-        var owner = await Api.RegisterAsync("keyrace@example.com");
-        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
-        var second = await StartAsync();
+        var (owner, key, second) = await TwoSilosAsync("keyrace@example.com");
         // Listing the keys loads the key on the second silo, before the first silo records its first use.
         Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/api-keys")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
@@ -52,10 +54,7 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     [Fact]
     public async Task A_counter_whose_first_entitlement_load_fails_asks_again()
     {
-        await CreateAsync(Api);
-        var owner = await Api.RegisterAsync("reload@example.com");
-        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
-        var second = await StartAsync();
+        var (owner, key, second) = await TwoSilosAsync("reload@example.com");
         // Both silos activate the tenant's subscription at the same version.
         Assert.Equal(HttpStatusCode.OK, (await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
