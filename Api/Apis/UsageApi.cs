@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Reports;
 using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Api;
@@ -9,7 +10,7 @@ namespace Tollgate.Api;
 public sealed record UsageTotal(string Period, string QuotaType, long Consumed, long Refunded, long Net);
 public sealed record UsageReport(string GroupBy, IReadOnlyList<UsageTotal> Items);
 
-/// <summary>Usage totals per day or month from the usage log, or the records themselves as CSV.</summary>
+/// <summary>Usage totals per day or month (see <see cref="UsageTotals"/>), or the usage records themselves as CSV.</summary>
 public static class UsageApi
 {
     private static readonly string[] Columns = ["id", "at", "quotaType", "kind", "amount", "actorType", "actorId", "idempotencyKey"];
@@ -21,7 +22,7 @@ public static class UsageApi
         return app;
     }
 
-    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, IJournalReader journal)
+    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, IJournalReader journal, UsageTotals usage)
     {
         var query = http.Request.Query;
         var inputs = new Inputs();
@@ -44,16 +45,15 @@ public static class UsageApi
                     usage.Amount.ToString(CultureInfo.InvariantCulture), usage.Actor.Type, usage.Actor.Id, usage.IdempotencyKey];
             });
 
-        var totals = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
-        await foreach (var record in journal.ReadAllAsync(journalQuery, http.RequestAborted))
+        var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
+        foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, http.RequestAborted))
         {
-            var usage = Parse(record);
-            var period = groupBy == "day" ? usage.At.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : usage.At.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            var (consumed, refunded) = totals.GetValueOrDefault((period, usage.QuotaType));
-            totals[(period, usage.QuotaType)] = usage.Kind == Usage.Refund ? (consumed, refunded + usage.Amount) : (consumed + usage.Amount, refunded);
+            var period = day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture);
+            var (c, r) = periods.GetValueOrDefault((period, type));
+            periods[(period, type)] = (c + consumed, r + refunded);
         }
         return TypedResults.Ok(new UsageReport(groupBy,
-            totals.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
+            periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
     }
 
     private static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;

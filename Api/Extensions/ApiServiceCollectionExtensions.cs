@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
+using Tollgate.Api.Reports;
 
 namespace Tollgate.Api.Extensions;
 
@@ -27,7 +28,7 @@ public static class ApiServiceCollectionExtensions
         // Hosted after the silo: both need running grains.
         services.AddSingleton<AccessTokens>().AddHostedService(sp => sp.GetRequiredService<AccessTokens>());
         services.AddHostedService<AdminBootstrap>();
-        services.AddSingleton<Sessions>().AddSingleton<TenantGuard>();
+        services.AddSingleton<Sessions>().AddSingleton<TenantGuard>().AddSingleton<UsageTotals>();
 
         // Apps send an API key; everyone else is a person with an access token. The API-key scheme
         // is the default and hands requests without a key to JWT: a policy scheme in front would

@@ -17,7 +17,7 @@ public static class JournalExport
             var records = await journal.ReadAsync(page, cancellationToken);
             foreach (var record in records) yield return record;
             if (records.Count < page.Limit) yield break;
-            page = page with { Before = records[^1].Sequence };
+            page = page.OldestFirst ? page with { After = records[^1].Sequence } : page with { Before = records[^1].Sequence };
         }
     }
 

@@ -15,6 +15,9 @@ public enum RefundOutcome { Refunded, UnknownConsume, AlreadyRefunded, WindowRes
 
 public sealed record RefundResult(RefundOutcome Outcome, long Refunded, QuotaStatus? Status);
 
+/// <summary>A counter's usage on one UTC day: what its consumes took and its refunds gave back.</summary>
+public sealed record DayUsage(DateOnly Day, long Consumed, long Refunded);
+
 /// <summary>
 /// One quota of one tenant (key: "{tenantId}/{quotaType}"). Consumes are decided one at a time in
 /// memory and acknowledged only once durable; consumes arriving while a write is in flight are
@@ -32,6 +35,12 @@ public interface IQuotaCounterGrain : IGrainWithStringKey
 
     /// <summary>Null when the catalog has no such quota type.</summary>
     Task<QuotaStatus?> Get();
+
+    /// <summary>
+    /// The totals of the last day this counter recorded usage on, as stored; null if it never has.
+    /// Earlier days' totals are in the "usage-days" journal stream.
+    /// </summary>
+    Task<DayUsage?> GetDayUsage();
 
     /// <summary>The subscription's new limit or anchor for this quota.</summary>
     Task Apply(QuotaEntitlement entitlement);

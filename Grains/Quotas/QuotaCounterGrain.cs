@@ -9,6 +9,12 @@ public sealed class QuotaCounterState
 {
     public long Used { get; set; }
     public DateTimeOffset WindowStart { get; set; }
+
+    // The usage of the last UTC day with any (default: none yet). Value types, not a DayUsage: a
+    // counter allocates nothing it keeps on a consume (see the GC note on _unwritten).
+    public DateOnly Day { get; set; }
+    public long DayConsumed { get; set; }
+    public long DayRefunded { get; set; }
 }
 
 /// <summary>
@@ -21,11 +27,25 @@ public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, 
 /// <summary>A usage record as stored in the journal's "usage" stream.</summary>
 public sealed record UsageRecord(DateTimeOffset At, string Kind, string QuotaType, long Amount, AuditEntryActor Actor, string? IdempotencyKey);
 
+/// <summary>
+/// A counter's totals for one UTC day, in the journal's "usage-days" stream (name: the quota type,
+/// at: the day's start). The first record of a day on a counter goes with an "open" (totals 0); the
+/// counter keeps that day's totals in its state and writes them as a "close" with its first record
+/// of a later day. So a day opened and not closed is still its counter's current day.
+/// </summary>
+public sealed record UsageDayRecord(string Kind, DateOnly Day, long Consumed, long Refunded);
+
 public static class Usage
 {
     public const string Stream = "usage";
     public const string Consume = "consume";
     public const string Refund = "refund";
+
+    public const string DaysStream = "usage-days";
+    public const string Opened = "open";
+    public const string Closed = "close";
+
+    public static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }
 
 [GrainType("quota-counter"), Reentrant]
@@ -67,6 +87,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private List<JournalRecord>? _unwritten;
     private List<StateEntry>? _unwrittenEntries;
     private bool _broken;                      // a write failed: memory may hold changes storage refused
+    private (DateOnly Day, long Consumed, long Refunded)? _durableDay; // the day's totals as of the last committed write
 
     private sealed class WriteBatch
     {
@@ -96,6 +117,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         if (allowed)
         {
             State.Used += amount;
+            Tally(now, amount, 0);
             (_unwritten ??= []).Add(UsageJournal(now, Usage.Consume, amount, actor, idempotencyKey));
         }
         var answer = Status(entitlement, now);
@@ -135,6 +157,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         var refunded = Math.Min(amount, consume.Amount);
         State.Used -= refunded;
         Keep(idempotencyKey, consume with { Refunded = true }, now);
+        Tally(now, 0, refunded);
         (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
         var answer = Status(entitlement, now);
         await WriteAsync();
@@ -148,6 +171,14 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
         return Status(entitlement, now);
+    }
+
+    public async Task<DayUsage?> GetDayUsage()
+    {
+        // Until this activation's first write commits, what it loaded is what storage holds.
+        if (_durableDay is null && _writing is { } first) await first.Committed.Task;
+        var (day, consumed, refunded) = _durableDay ?? (State.Day, State.DayConsumed, State.DayRefunded);
+        return day == default ? null : new DayUsage(day, consumed, refunded);
     }
 
     public Task Apply(QuotaEntitlement entitlement)
@@ -267,12 +298,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         _writing = batch;
         IReadOnlyList<JournalRecord> records = _unwritten ?? [];
         IReadOnlyList<StateEntry> entries = _unwrittenEntries ?? [];
-        var (removeExpiredBy, through) = (_removeExpiredBy, _changes);
+        var (removeExpiredBy, through, day) = (_removeExpiredBy, _changes, (State.Day, State.DayConsumed, State.DayRefunded));
         (_unwritten, _unwrittenEntries, _removeExpiredBy) = (null, null, null);
         try
         {
             await counter.WriteStateAsync(records, entries, removeExpiredBy); // serializes the state now; later changes wait for the next batch
-            _durableThrough = through;
+            (_durableThrough, _durableDay) = (through, day);
             _writing = null;
             batch.Committed.SetResult();
         }
@@ -313,6 +344,28 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         _lastExpiryRemoval = now;
         _removeExpiredBy = now;
     }
+
+    /// <summary>
+    /// Adds to the day's totals. A counter's first change on a later day closes the day it held and
+    /// opens the new one, ahead of the change's own usage record (so the open has the smaller sequence).
+    /// A clock behind the day already held counts in that day.
+    /// </summary>
+    private void Tally(DateTimeOffset now, long consumed, long refunded)
+    {
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        if (day > State.Day)
+        {
+            var unwritten = _unwritten ??= [];
+            if (State.Day != default) unwritten.Add(DayJournal(new UsageDayRecord(Usage.Closed, State.Day, State.DayConsumed, State.DayRefunded)));
+            unwritten.Add(DayJournal(new UsageDayRecord(Usage.Opened, day, 0, 0)));
+            (State.Day, State.DayConsumed, State.DayRefunded) = (day, 0, 0);
+        }
+        State.DayConsumed += consumed;
+        State.DayRefunded += refunded;
+    }
+
+    private JournalRecord DayJournal(UsageDayRecord record) =>
+        new(Usage.DaysStream, TenantId, QuotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, QuotaJson.Default.UsageDayRecord));
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
         new(Usage.Stream, TenantId, QuotaType, now,

@@ -11,4 +11,5 @@ namespace Tollgate.Grains.Quotas;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(UsageRecord))]
 [JsonSerializable(typeof(KeyedConsume))]
+[JsonSerializable(typeof(UsageDayRecord))]
 public sealed partial class QuotaJson : JsonSerializerContext;

@@ -14,7 +14,10 @@ public sealed record JournalRecord(string Stream, string Scope, string Name, Dat
 /// <summary>A stored journal record with the sequence number the database gave it (increasing).</summary>
 public sealed record StoredJournalRecord(long Sequence, string Stream, string Scope, string Name, DateTimeOffset At, string Payload);
 
-/// <summary>Newest first. <see cref="Before"/> is a cursor: only records with a smaller sequence.</summary>
+/// <summary>
+/// Newest first, or oldest first with <see cref="OldestFirst"/>. <see cref="Before"/> and
+/// <see cref="After"/> bound the sequence (exclusive): a cursor, or a range known to hold the records.
+/// </summary>
 public sealed record JournalQuery(string Stream)
 {
     public string? Scope { get; init; }
@@ -22,6 +25,8 @@ public sealed record JournalQuery(string Stream)
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public long? Before { get; init; }
+    public long? After { get; init; }
+    public bool OldestFirst { get; init; }
     public int Limit { get; init; } = 100;
 }
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Tollgate.Grains.Identity;
+using Tollgate.Grains.Quotas;
 using Tollgate.Runtime.Storage;
 using Tollgate.Testing;
 
@@ -52,6 +55,58 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal(["job-2"], await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_type = 'quota-counter'"));
         Assert.DoesNotContain(await QueryAsync("SELECT payload FROM grain_state WHERE grain_type = 'quota-counter'"), payload => payload.Contains("job-"));
     }
+
+    [Fact]
+    public async Task Usage_reports_count_records_from_before_day_totals_and_a_counter_keeps_its_day_across_a_restart()
+    {
+        await CatalogFixture.CreateAsync(Api);
+        var owner = await Api.RegisterAsync("usage@example.com");
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
+        var clock = Api.Clock;
+        var now = clock.GetUtcNow();
+        clock.Advance(now.UtcDateTime.Date.AddDays(1).AddHours(12) - now.UtcDateTime); // noon
+        var day1 = clock.GetUtcNow().UtcDateTime.Date;
+        // What a silo from before day totals wrote: the usage records alone.
+        await InsertUsageRecordAsync(owner.TenantId, day1.AddDays(-1).AddHours(9), 5);
+        await InsertUsageRecordAsync(owner.TenantId, day1.AddHours(9), 7);
+        await ConsumeMessagesAsync(Api.WithApiKey(key), 2);
+        await Api.DisposeAsync();
+
+        var restarted = await StartAsync(clock);
+        var client = restarted.As(owner.AccessToken);
+        async Task<string[]> Usage(string query) =>
+            (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?{query}"))).GetProperty("items").EnumerateArray()
+                .Select(i => $"{i.GetProperty("period")} {i.GetProperty("consumed")}").ToArray();
+        string Day(int days) => day1.AddDays(days).ToString("yyyy-MM-dd");
+        string Time(int days, int hours) => Uri.EscapeDataString(day1.AddDays(days).AddHours(hours).ToString("O"));
+
+        // Day 1 holds 7 from before and 2 the counter still holds as its day, read back after the restart.
+        Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 9"], await Usage("groupBy=day"));
+        clock.Advance(TimeSpan.FromDays(1));
+        await ConsumeMessagesAsync(restarted.WithApiKey(key), 4); // closes day 1 at 2
+        Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 9", $"{Day(1)} 4"], await Usage("groupBy=day"));
+        Assert.Equal([$"{Day(0)} 2", $"{Day(1)} 4"], await Usage($"from={Time(0, 10)}&to={Time(1, 23)}"));
+        Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 7"], await Usage($"from={Time(-1, 0)}&to={Time(0, 10)}"));
+        string Month(int days) => day1.AddDays(days).ToString("yyyy-MM");
+        Assert.Equal(Month(-1) == Month(0) ? [$"{Month(0)} 14"] : [$"{Month(-1)} 5", $"{Month(0)} 9"],
+            await Usage($"groupBy=month&from={Time(-1, 0)}&to={Time(1, 0)}"));
+    }
+
+    private async Task InsertUsageRecordAsync(string tenantId, DateTime at, long amount)
+    {
+        var record = new UsageRecord(new DateTimeOffset(at, TimeSpan.Zero), Usage.Consume, CatalogFixture.Messages, amount, new AuditEntryActor("api_key", "legacy"), null);
+        await using var connection = new SqliteConnection(Storage.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand("INSERT INTO journal (stream, scope, name, at, payload) VALUES ('usage', $scope, $name, $at, $payload)", connection);
+        command.Parameters.AddWithValue("$scope", tenantId);
+        command.Parameters.AddWithValue("$name", CatalogFixture.Messages);
+        command.Parameters.AddWithValue("$at", record.At.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(record, QuotaJson.Default.UsageRecord));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task ConsumeMessagesAsync(HttpClient app, long amount) =>
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount })).StatusCode);
 
     private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string idempotencyKey) => app.SendAsync(
         new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")

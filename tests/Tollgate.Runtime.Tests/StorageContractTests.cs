@@ -299,6 +299,11 @@ public sealed class StorageContractTests : IAsyncLifetime
         var lastPage = await journal.ReadAsync(new JournalQuery("audit") { Limit = 4, Before = secondPage[^1].Sequence });
         Assert.Equal(Enumerable.Range(0, 10).Reverse(), firstPage.Concat(secondPage).Concat(lastPage).Select(r => (r.At - T0).Minutes));
         Assert.Equal(2, lastPage.Count);
+
+        var oldest = await journal.ReadAsync(new JournalQuery("audit") { OldestFirst = true, Limit = 3 });
+        Assert.Equal([0, 1, 2], oldest.Select(r => (r.At - T0).Minutes));
+        Assert.Equal([3, 4], (await journal.ReadAsync(new JournalQuery("audit") { OldestFirst = true, Limit = 2, After = oldest[^1].Sequence })).Select(r => (r.At - T0).Minutes));
+        Assert.Equal([5, 4, 3], (await journal.ReadAsync(new JournalQuery("audit") { After = oldest[^1].Sequence, Before = firstPage[^1].Sequence })).Select(r => (r.At - T0).Minutes));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

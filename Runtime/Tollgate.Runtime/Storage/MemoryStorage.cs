@@ -111,13 +111,17 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
     public Task<IReadOnlyList<StoredJournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default)
     {
         lock (database.Gate)
-            return Task.FromResult<IReadOnlyList<StoredJournalRecord>>(database.Journal
+        {
+            var matching = database.Journal
                 .Where(r => r.Stream == query.Stream
                     && (query.Scope is null || r.Scope == query.Scope)
                     && (query.Name is null || r.Name == query.Name)
                     && (query.From is null || r.At >= query.From)
                     && (query.To is null || r.At < query.To)
-                    && (query.Before is null || r.Sequence < query.Before))
-                .OrderByDescending(r => r.Sequence).Take(query.Limit).ToList());
+                    && (query.Before is null || r.Sequence < query.Before)
+                    && (query.After is null || r.Sequence > query.After));
+            return Task.FromResult<IReadOnlyList<StoredJournalRecord>>(
+                (query.OldestFirst ? matching.OrderBy(r => r.Sequence) : matching.OrderByDescending(r => r.Sequence)).Take(query.Limit).ToList());
+        }
     }
 }

@@ -245,8 +245,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         if (query.From is { } from) Where("at", ">=", from.ToUnixTimeMilliseconds());
         if (query.To is { } to) Where("at", "<", to.ToUnixTimeMilliseconds());
         if (query.Before is { } before) Where("seq", "<", before);
+        if (query.After is { } after) Where("seq", ">", after);
         arguments.Add((long)query.Limit);
-        var sql = $"SELECT seq, stream, scope, name, at, payload FROM journal WHERE {string.Join(" AND ", conditions)} ORDER BY seq DESC LIMIT {Parameter(arguments.Count)}";
+        var sql = $"SELECT seq, stream, scope, name, at, payload FROM journal WHERE {string.Join(" AND ", conditions)} ORDER BY seq {(query.OldestFirst ? "ASC" : "DESC")} LIMIT {Parameter(arguments.Count)}";
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, sql, [.. arguments]);

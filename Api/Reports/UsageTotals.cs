@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Grains.Quotas;
+
+namespace Tollgate.Api.Reports;
+
+/// <summary>
+/// A tenant's usage per UTC day and quota type over a time range, added up from the counters' day
+/// totals (<see cref="UsageDayRecord"/>) instead of every usage record, so a report's cost grows
+/// with the days and quota types it covers, not with the consumes in them:
+/// <list type="bullet">
+/// <item>a whole day a counter has closed: its "close" record;</item>
+/// <item>a whole day a counter still holds: the counter's own totals, as stored;</item>
+/// <item>a day the range cuts: the usage records in the cut, read from that day's first "open" on;</item>
+/// <item>usage recorded before day totals were kept: the usage records older than the first day
+///   total ever written.</item>
+/// </list>
+/// </summary>
+public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
+{
+    private long? _firstDayTotal; // once written, the first day total never changes
+
+    public async Task<SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>> ReadAsync(
+        string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
+    {
+        var totals = new SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>();
+        var usage = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
+        var firstDayTotal = await FirstDayTotalAsync(cancellationToken);
+        await AddRecordsAsync(totals, usage with { Before = firstDayTotal }, cancellationToken);
+        if (firstDayTotal is null) return totals; // no day totals yet: the records were all there is
+
+        var days = await ReadDaysAsync(tenantId, from, to, quotaType, cancellationToken);
+        var firstWhole = from is { } f ? DayOf(f).AddDays(Usage.Start(DayOf(f)) == f ? 0 : 1) : DateOnly.MinValue;
+        var endWhole = to is { } t ? DayOf(t) : DateOnly.MaxValue; // exclusive
+        bool IsWhole(DateOnly day) => day >= firstWhole && day < endWhole;
+
+        var held = days.Where(d => IsWhole(d.Key.Day) && d.Value.Closed is null)
+            .Select(async d => (d.Key, Usage: await grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId, d.Key.QuotaType)).GetDayUsage()))
+            .ToList();
+        foreach (var (key, dayUsage) in await Task.WhenAll(held))
+        {
+            if (dayUsage?.Day == key.Day) Add(totals, key, dayUsage.Consumed, dayUsage.Refunded);
+            else // the counter closed the day after it was read: its records are the answer
+                await AddRecordsAsync(totals, usage with { Name = key.QuotaType, From = Usage.Start(key.Day), To = Usage.Start(key.Day.AddDays(1)), After = days[key].Opened }, cancellationToken);
+        }
+        foreach (var (key, day) in days)
+            if (IsWhole(key.Day) && day.Closed is { } closed) Add(totals, key, closed.Consumed, closed.Refunded);
+
+        foreach (var day in days.Keys.Select(k => k.Day).Distinct().Where(d => !IsWhole(d)))
+        {
+            var opened = days.Where(d => d.Key.Day == day).Min(d => d.Value.Opened);
+            var cut = usage with { From = Max(from, Usage.Start(day)), To = Min(to, Usage.Start(day.AddDays(1))), After = opened };
+            await AddRecordsAsync(totals, cut, cancellationToken);
+        }
+        return totals;
+    }
+
+    /// <summary>The tenant's day totals in range, by day and quota type: where each day opened, and its close if written.</summary>
+    private async Task<Dictionary<(DateOnly Day, string QuotaType), (long Opened, UsageDayRecord? Closed)>> ReadDaysAsync(
+        string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
+    {
+        var query = new JournalQuery(Usage.DaysStream)
+        {
+            Scope = tenantId, Name = quotaType,
+            From = from is { } f ? Usage.Start(DayOf(f)) : null,
+            To = to is { } t ? Usage.Start(DayOf(t - TimeSpan.FromTicks(1)).AddDays(1)) : null,
+        };
+        var days = new Dictionary<(DateOnly Day, string QuotaType), (long Opened, UsageDayRecord? Closed)>();
+        await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
+        {
+            var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageDayRecord)!;
+            var key = (record.Day, stored.Name);
+            var (opened, closed) = days.GetValueOrDefault(key, (long.MaxValue, null));
+            days[key] = record.Kind == Usage.Opened ? (Math.Min(opened, stored.Sequence), closed) : (opened, record);
+        }
+        return days;
+    }
+
+    private async Task<long?> FirstDayTotalAsync(CancellationToken cancellationToken)
+    {
+        if (_firstDayTotal is null && (await journal.ReadAsync(new JournalQuery(Usage.DaysStream) { OldestFirst = true, Limit = 1 }, cancellationToken)) is [var first])
+            _firstDayTotal = first.Sequence;
+        return _firstDayTotal;
+    }
+
+    private async Task AddRecordsAsync(IDictionary<(DateOnly, string), (long Consumed, long Refunded)> totals, JournalQuery query, CancellationToken cancellationToken)
+    {
+        await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
+        {
+            var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageRecord)!;
+            var (consumed, refunded) = record.Kind == Usage.Refund ? (0L, record.Amount) : (record.Amount, 0L);
+            Add(totals, (DayOf(record.At), record.QuotaType), consumed, refunded);
+        }
+    }
+
+    private static void Add(IDictionary<(DateOnly, string), (long Consumed, long Refunded)> totals, (DateOnly, string) key, long consumed, long refunded)
+    {
+        var (c, r) = totals.TryGetValue(key, out var sum) ? sum : (0, 0);
+        totals[key] = (c + consumed, r + refunded);
+    }
+
+    private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+}
