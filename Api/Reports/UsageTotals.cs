@@ -48,15 +48,20 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
 
         foreach (var day in days.Keys.Select(k => k.Day).Distinct().Where(d => !IsWhole(d)))
         {
-            var opened = days.Where(d => d.Key.Day == day).Min(d => d.Value.Opened);
-            var cut = usage with { From = Max(from, Usage.Start(day)), To = Min(to, Usage.Start(day.AddDays(1))), After = opened };
+            // A counter's records of a day lie between its open and its close of that day.
+            var counters = days.Where(d => d.Key.Day == day).Select(d => d.Value).ToList();
+            var cut = usage with
+            {
+                From = Max(from, Usage.Start(day)), To = Min(to, Usage.Start(day.AddDays(1))),
+                After = counters.Min(c => c.Opened), Before = counters.All(c => c.Closed is not null) ? counters.Max(c => c.Closing) : null,
+            };
             await AddRecordsAsync(totals, cut, cancellationToken);
         }
         return totals;
     }
 
-    /// <summary>The tenant's day totals in range, by day and quota type: where each day opened, and its close if written.</summary>
-    private async Task<Dictionary<(DateOnly Day, string QuotaType), (long Opened, UsageDayRecord? Closed)>> ReadDaysAsync(
+    /// <summary>The tenant's day totals in range, by day and quota type: where each day opened, and its close (and where) if written.</summary>
+    private async Task<Dictionary<(DateOnly Day, string QuotaType), (long Opened, long Closing, UsageDayRecord? Closed)>> ReadDaysAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
     {
         var query = new JournalQuery(Usage.DaysStream)
@@ -65,13 +70,13 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
             From = from is { } f ? Usage.Start(DayOf(f)) : null,
             To = to is { } t ? Usage.Start(DayOf(t - TimeSpan.FromTicks(1)).AddDays(1)) : null,
         };
-        var days = new Dictionary<(DateOnly Day, string QuotaType), (long Opened, UsageDayRecord? Closed)>();
+        var days = new Dictionary<(DateOnly Day, string QuotaType), (long Opened, long Closing, UsageDayRecord? Closed)>();
         await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
         {
             var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageDayRecord)!;
             var key = (record.Day, stored.Name);
-            var (opened, closed) = days.GetValueOrDefault(key, (long.MaxValue, null));
-            days[key] = record.Kind == Usage.Opened ? (Math.Min(opened, stored.Sequence), closed) : (opened, record);
+            var day = days.GetValueOrDefault(key, (long.MaxValue, 0, null));
+            days[key] = record.Kind == Usage.Opened ? day with { Opened = Math.Min(day.Opened, stored.Sequence) } : day with { Closing = stored.Sequence, Closed = record };
         }
         return days;
     }

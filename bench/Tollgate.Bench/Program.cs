@@ -6,7 +6,8 @@ if (args is ["serve-baseline", var storageName, var connectionString, var url])
     return await Tollgate.Bench.Consume.BaselineServer.RunAsync(storageName, connectionString, url);
 
 var consumeSuite = args is ["consume", ..];
-if (consumeSuite) args = args[1..];
+var usageSuite = args is ["usage", ..];
+if (consumeSuite || usageSuite) args = args[1..];
 
 if (args is ["-h" or "--help"])
 {
@@ -26,11 +27,11 @@ catch (ArgumentException exception)
     return 2;
 }
 
-if (consumeSuite)
+if (consumeSuite || usageSuite)
 {
     try
     {
-        return await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options);
+        return consumeSuite ? await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options) : await Tollgate.Bench.Reports.UsageReportBench.RunAsync(options);
     }
     catch (BenchFailedException failure)
     {

@@ -35,6 +35,8 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
 
     protected override string Parameter(int index) => $"${index}";
 
+    protected override string DropJournalKeySql => "ALTER TABLE journal DROP CONSTRAINT journal_pkey";
+
     /// <summary>
     /// One statement per key, all in one round trip: each is equality on the whole primary key, a
     /// plan PostgreSQL cannot get wrong. With <c>entry_key = ANY(array)</c> its cached generic plan

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Reports;
+using Tollgate.Grains.Identity;
+using Tollgate.Grains.Quotas;
+using Tollgate.Runtime;
+using Tollgate.Runtime.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Bench.Reports;
+
+/// <summary>
+/// How long a usage report takes over a long history: from the counters' day totals (what
+/// <see cref="UsageTotals"/> does) beside reading and summing every usage record in the range (what
+/// Tollgate did before). Both must give the same totals.
+/// </summary>
+public static class UsageReportBench
+{
+    private const int Days = 30, RecordsPerDay = 10_000, QuotaTypes = 10, RecordsPerWrite = 1_000;
+    private const string Tenant = "tenant-0", Neighbour = "tenant-1";
+    private static readonly DateTimeOffset Day0 = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    private const int Repeats = 5;
+
+    private sealed record Report(string Name, DateTimeOffset From, DateTimeOffset To, string? QuotaType = null);
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var table = new TextTable(("storage", false), ("report", false), ("records in range", true), ("all records ms", true),
+            ("day totals ms", true), ("speed-up", true));
+        PostgresServer? throwaway = null;
+        try
+        {
+            foreach (var storage in new[] { BenchStorage.Sqlite, BenchStorage.Postgres }.Where(options.Includes))
+            {
+                PostgresServer? server = null;
+                if (storage == BenchStorage.Postgres)
+                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given)
+                        : throwaway ??= await PostgresServer.StartThrowawayAsync(durable: true);
+                var kind = storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql;
+                await using var target = await StorageTarget.CreateAsync(kind, server);
+                await using var provider = StorageProviders.Create(new StorageOptions { Provider = kind, ConnectionString = target.ConnectionString }, target.Memory);
+                await provider.InitializeAsync(CancellationToken.None);
+                await FillAsync(provider.GrainStorage, storage);
+                var usage = new UsageTotals(provider.Journal, new NoHeldDays());
+                foreach (var report in Reports())
+                {
+                    var (records, recordsMs) = await TimeAsync(() => SumRecordsAsync(provider.Journal, report));
+                    var (totals, totalsMs) = await TimeAsync(async () =>
+                        (await usage.ReadAsync(Tenant, report.From, report.To, report.QuotaType, CancellationToken.None)).ToList());
+                    if (!records.Totals.SequenceEqual(totals))
+                        throw new BenchFailedException($"{storage} {report.Name}: the day totals differ from the sum of the records.");
+                    table.Add(storage.ToString().ToLowerInvariant(), report.Name, records.Count.ToString("N0"), recordsMs.ToString("0.00"),
+                        totalsMs.ToString("0.00"), $"{recordsMs / totalsMs:0.0}x");
+                    ScenarioRunner.Progress($"  {report.Name}: {records.Count:N0} records, all records {recordsMs:0.00} ms, day totals {totalsMs:0.00} ms");
+                }
+            }
+        }
+        finally
+        {
+            if (throwaway is not null) await throwaway.DisposeAsync();
+        }
+        Console.WriteLine();
+        Console.Write(table);
+        Console.WriteLine($"median of {Repeats} runs each; {Days} days of {RecordsPerDay:N0} usage records a day over {QuotaTypes} quota types, for the tenant and as many for a neighbour.");
+        return 0;
+    }
+
+    private static IEnumerable<Report> Reports()
+    {
+        yield return new Report("30 days, by day", Day0, Day0.AddDays(Days));
+        yield return new Report("10 days cut mid-day", Day0.AddDays(10).AddHours(12), Day0.AddDays(20).AddHours(12));
+        yield return new Report("1 day, 1 quota type", Day0.AddDays(15), Day0.AddDays(16), "app/q3");
+        yield return new Report("1 hour", Day0.AddDays(15).AddHours(10), Day0.AddDays(15).AddHours(11));
+        yield return new Report("a month before any usage", Day0.AddDays(-30), Day0);
+    }
+
+    /// <summary>
+    /// Usage records in time order, consumes and one refund in ten, for two tenants, with the day
+    /// totals their counters write: an open before a counter's first record of a day, the close of
+    /// its previous day just before that, and (the counters having moved on) every last day closed.
+    /// </summary>
+    private static async Task FillAsync(IGrainStorage storage, BenchStorage name)
+    {
+        ScenarioRunner.Progress($"{name}: writing {Days * RecordsPerDay * 2:N0} usage records...");
+        var key = new GrainStateKey("bench-usage", "filler", "state");
+        var version = 0L;
+        var batch = new List<JournalRecord>(RecordsPerWrite);
+        var counters = new Dictionary<(string Tenant, string QuotaType), UsageDayRecord>();
+        var interval = TimeSpan.FromDays(1) / RecordsPerDay;
+        var actor = new AuditEntryActor("apiKey", "key-1");
+        for (var i = 0; i < Days * RecordsPerDay; i++)
+        {
+            var at = Day0 + interval * i;
+            var day = DateOnly.FromDateTime(at.UtcDateTime);
+            foreach (var tenant in new[] { Tenant, Neighbour })
+            {
+                var quotaType = $"app/q{i % QuotaTypes}";
+                var kind = i % 10 == 9 ? Usage.Refund : Usage.Consume;
+                var amount = 1 + i % 97;
+                var held = counters.GetValueOrDefault((tenant, quotaType));
+                if (held?.Day != day)
+                {
+                    if (held is not null) batch.Add(DayRecord(tenant, quotaType, held with { Kind = Usage.Closed }));
+                    batch.Add(DayRecord(tenant, quotaType, held = new UsageDayRecord(Usage.Opened, day, 0, 0)));
+                }
+                counters[(tenant, quotaType)] = kind == Usage.Refund ? held with { Refunded = held.Refunded + amount } : held with { Consumed = held.Consumed + amount };
+                batch.Add(new JournalRecord(Usage.Stream, tenant, quotaType, at,
+                    JsonSerializer.Serialize(new UsageRecord(at, kind, quotaType, amount, actor, null), QuotaJson.Default.UsageRecord)));
+            }
+            if (batch.Count < RecordsPerWrite) continue;
+            version = await storage.WriteAsync(key, version.ToString(), version, batch, []);
+            batch.Clear();
+        }
+        batch.AddRange(counters.Select(c => DayRecord(c.Key.Tenant, c.Key.QuotaType, c.Value with { Kind = Usage.Closed })));
+        await storage.WriteAsync(key, version.ToString(), version, batch, []);
+    }
+
+    private static JournalRecord DayRecord(string tenant, string quotaType, UsageDayRecord record) =>
+        new(Usage.DaysStream, tenant, quotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, QuotaJson.Default.UsageDayRecord));
+
+    private sealed record Summary(int Count, List<KeyValuePair<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>> Totals);
+
+    /// <summary>Every record in the range, newest first, page by page, each payload parsed and added up.</summary>
+    private static async Task<Summary> SumRecordsAsync(IJournalReader journal, Report report)
+    {
+        var totals = new SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>();
+        var count = 0;
+        await foreach (var record in journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, Name = report.QuotaType, From = report.From, To = report.To }))
+        {
+            var usage = JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
+            var key = (DateOnly.FromDateTime(usage.At.UtcDateTime), usage.QuotaType);
+            var (consumed, refunded) = totals.GetValueOrDefault(key);
+            totals[key] = usage.Kind == Usage.Refund ? (consumed, refunded + usage.Amount) : (consumed + usage.Amount, refunded);
+            count++;
+        }
+        return new Summary(count, totals.ToList());
+    }
+
+    private static async Task<(T Result, double Milliseconds)> TimeAsync<T>(Func<Task<T>> run)
+    {
+        T result = default!;
+        var times = new List<double>();
+        for (var i = 0; i <= Repeats; i++) // the first run warms caches and JIT, and is not counted
+        {
+            var started = Stopwatch.GetTimestamp();
+            result = await run();
+            if (i > 0) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return (result, times.Order().ElementAt(times.Count / 2));
+    }
+
+    /// <summary>Every counter in this history has closed its last day, so a report never asks one.</summary>
+    private sealed class NoHeldDays : IGrainFactory
+    {
+        public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey =>
+            throw new BenchFailedException($"The report asked counter {key} for a day it holds; the bench's history has none.");
+    }
+}
