@@ -18,7 +18,7 @@ namespace Tollgate.Api.Reports;
 /// </summary>
 public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
 {
-    private long? _firstDayTotal; // once written, the first day total never changes
+    private long _firstDayTotal; // its sequence, once there is one (sequences start at 1): it never changes after
 
     public async Task<SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>> ReadAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
@@ -83,9 +83,10 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
 
     private async Task<long?> FirstDayTotalAsync(CancellationToken cancellationToken)
     {
-        if (_firstDayTotal is null && (await journal.ReadAsync(new JournalQuery(Usage.DaysStream) { OldestFirst = true, Limit = 1 }, cancellationToken)) is [var first])
-            _firstDayTotal = first.Sequence;
-        return _firstDayTotal;
+        if (Volatile.Read(ref _firstDayTotal) == 0
+            && (await journal.ReadAsync(new JournalQuery(Usage.DaysStream) { OldestFirst = true, Limit = 1 }, cancellationToken)) is [var first])
+            Volatile.Write(ref _firstDayTotal, first.Sequence);
+        return Volatile.Read(ref _firstDayTotal) is > 0 and var sequence ? sequence : null;
     }
 
     private async Task AddRecordsAsync(IDictionary<(DateOnly, string), (long Consumed, long Refunded)> totals, JournalQuery query, CancellationToken cancellationToken)

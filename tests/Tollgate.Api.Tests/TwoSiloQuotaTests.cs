@@ -33,8 +33,11 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
         await second.DisposeAsync();
         var reader = await StartAsync(); // reads what storage holds
         var login = await Json(await reader.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = owner.Email, password = owner.Password }));
-        var quotas = await Json(await reader.As(login.GetProperty("accessToken").GetString()!).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"));
+        var client = reader.As(login.GetProperty("accessToken").GetString()!);
+        var quotas = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/quotas"));
         Assert.Equal(100, quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
+        var usage = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?quotaType={Messages}"));
+        Assert.Equal(100, usage.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("consumed").GetInt64())); // a day's total the counter held
     }
 
     [Fact]
