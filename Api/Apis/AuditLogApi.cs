@@ -48,7 +48,7 @@ public static class AuditLogApi
         if (!inputs.IsValid) return inputs.Problem();
 
         var journalQuery = new JournalQuery(Audit.Stream) { Scope = scope, Name = action, From = from, To = to, Before = cursor, Limit = limit };
-        if (format == "csv") return JournalExport.Csv(journal, journalQuery, "audit-log.csv", Columns, CsvRow);
+        if (format == "csv") return JournalExport.Csv(cancellation => journal.ReadAllAsync(journalQuery, cancellation), "audit-log.csv", Columns, CsvRow);
 
         var records = await journal.ReadAsync(journalQuery, http.RequestAborted);
         var next = records.Count == limit ? records[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;

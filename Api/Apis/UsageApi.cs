@@ -22,7 +22,7 @@ public static class UsageApi
         return app;
     }
 
-    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, IJournalReader journal, UsageTotals usage)
+    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, UsageTotals usage)
     {
         var query = http.Request.Query;
         var inputs = new Inputs();
@@ -36,9 +36,8 @@ public static class UsageApi
         if (from >= to) inputs.Fail("to", "to must be later than from.");
         if (!inputs.IsValid) return inputs.Problem();
 
-        var journalQuery = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
         if (format == "csv")
-            return JournalExport.Csv(journal, journalQuery, "usage.csv", Columns, record =>
+            return JournalExport.Csv(cancellation => usage.RecordsAsync(tenantId, from, to, quotaType, cancellation), "usage.csv", Columns, record =>
             {
                 var usage = Parse(record);
                 return [record.Sequence.ToString(CultureInfo.InvariantCulture), usage.At.ToString("O"), usage.QuotaType, usage.Kind,

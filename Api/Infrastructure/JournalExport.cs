@@ -21,11 +21,12 @@ public static class JournalExport
         }
     }
 
-    /// <summary>A CSV download of every matching record, one row each, newest first.</summary>
-    public static IResult Csv(IJournalReader journal, JournalQuery query, string fileName, string[] columns, Func<StoredJournalRecord, IEnumerable<string?>> row) =>
-        new CsvResult(journal, query, fileName, columns, row);
+    /// <summary>A CSV download of the records read as the response is written, one row each.</summary>
+    public static IResult Csv(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
+        Func<StoredJournalRecord, IEnumerable<string?>> row) => new CsvResult(records, fileName, columns, row);
 
-    private sealed class CsvResult(IJournalReader journal, JournalQuery query, string fileName, string[] columns, Func<StoredJournalRecord, IEnumerable<string?>> row) : IResult
+    private sealed class CsvResult(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
+        Func<StoredJournalRecord, IEnumerable<string?>> row) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -33,7 +34,7 @@ public static class JournalExport
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
             await writer.WriteLineAsync(string.Join(',', columns));
-            await foreach (var record in journal.ReadAllAsync(query, http.RequestAborted))
+            await foreach (var record in records(http.RequestAborted))
                 await writer.WriteLineAsync(string.Join(',', row(record).Select(Cell)));
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Grains.Quotas;
@@ -48,16 +49,34 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
 
         foreach (var day in days.Keys.Select(k => k.Day).Distinct().Where(d => !IsWhole(d)))
         {
-            // A counter's records of a day lie between its open and its close of that day.
-            var counters = days.Where(d => d.Key.Day == day).Select(d => d.Value).ToList();
-            var cut = usage with
-            {
-                From = Max(from, Usage.Start(day)), To = Min(to, Usage.Start(day.AddDays(1))),
-                After = counters.Min(c => c.Opened), Before = counters.All(c => c.Closed is not null) ? counters.Max(c => c.Closing) : null,
-            };
-            await AddRecordsAsync(totals, cut, cancellationToken);
+            var cut = Within(usage, days.Where(d => d.Key.Day == day).Select(d => d.Value));
+            await AddRecordsAsync(totals, cut with { From = Max(from, Usage.Start(day)), To = Min(to, Usage.Start(day.AddDays(1))) }, cancellationToken);
         }
         return totals;
+    }
+
+    /// <summary>
+    /// The tenant's usage records in range, newest first, as the CSV export lists them. Only the
+    /// stretch of the journal its days' opens and closes enclose is read, then any records from
+    /// before day totals, so an old month does not cost a walk back from today.
+    /// </summary>
+    public async IAsyncEnumerable<StoredJournalRecord> RecordsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var usage = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
+        var firstDayTotal = await FirstDayTotalAsync(cancellationToken);
+        if (firstDayTotal is not null && await ReadDaysAsync(tenantId, from, to, quotaType, cancellationToken) is { Count: > 0 } days)
+            await foreach (var record in journal.ReadAllAsync(Within(usage, days.Values), cancellationToken))
+                yield return record;
+        await foreach (var record in journal.ReadAllAsync(usage with { Before = firstDayTotal }, cancellationToken))
+            yield return record;
+    }
+
+    /// <summary>A counter's records of a day lie after its open of that day and before its close: so do these counters' days' records.</summary>
+    private static JournalQuery Within(JournalQuery query, IEnumerable<(long Opened, long Closing, UsageDayRecord? Closed)> days)
+    {
+        var list = days.ToList();
+        return query with { After = list.Min(d => d.Opened), Before = list.All(d => d.Closed is not null) ? list.Max(d => d.Closing) : null };
     }
 
     /// <summary>The tenant's day totals in range, by day and quota type: where each day opened, and its close (and where) if written.</summary>

@@ -87,6 +87,11 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 9", $"{Day(1)} 4"], await Usage("groupBy=day"));
         Assert.Equal([$"{Day(0)} 2", $"{Day(1)} 4"], await Usage($"from={Time(0, 10)}&to={Time(1, 23)}"));
         Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 7"], await Usage($"from={Time(-1, 0)}&to={Time(0, 10)}"));
+        async Task<string[]> Exported(string query) => (await client.GetStringAsync($"/v1/tenants/{owner.TenantId}/usage?format=csv&{query}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[4].Trim('"')).ToArray();
+        Assert.Equal(["4", "2", "7", "5"], await Exported("")); // newest first, those from before day totals last
+        Assert.Equal(["7", "5"], await Exported($"from={Time(-1, 0)}&to={Time(0, 10)}"));
+        Assert.Equal(["2"], await Exported($"from={Time(0, 10)}&to={Time(1, 0)}"));
         string Month(int days) => day1.AddDays(days).ToString("yyyy-MM");
         Assert.Equal(Month(-1) == Month(0) ? [$"{Month(0)} 14"] : [$"{Month(-1)} 5", $"{Month(0)} 9"],
             await Usage($"groupBy=month&from={Time(-1, 0)}&to={Time(1, 0)}"));
