@@ -12,14 +12,18 @@ namespace Tollgate.Api.Reports;
 /// <list type="bullet">
 /// <item>a whole day a counter has closed: its "close" record;</item>
 /// <item>a whole day a counter still holds: the counter's own totals, as stored;</item>
-/// <item>a day the range cuts: the usage records in the cut, read from that day's first "open" on;</item>
+/// <item>a day the range cuts: the usage records in the cut, read only between that day's opens and closes;</item>
 /// <item>usage recorded before day totals were kept: the usage records older than the first day
 ///   total ever written.</item>
 /// </list>
+/// The CSV export's records are found the same way (<see cref="RecordsAsync"/>).
 /// </summary>
 public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
 {
     private long _firstDayTotal; // its sequence, once there is one (sequences start at 1): it never changes after
+
+    /// <summary>One counter's day as the day totals show it: its open, and its close if written (and the close's sequence).</summary>
+    private readonly record struct CounterDay(long Opened, long Closing, UsageDayRecord? Closed);
 
     public async Task<SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>> ReadAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
@@ -72,15 +76,15 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
             yield return record;
     }
 
-    /// <summary>A counter's records of a day lie after its open of that day and before its close: so do these counters' days' records.</summary>
-    private static JournalQuery Within(JournalQuery query, IEnumerable<(long Opened, long Closing, UsageDayRecord? Closed)> days)
+    /// <summary>A counter's records of a day lie after its open of that day and before its close, so these days' records lie within these bounds.</summary>
+    private static JournalQuery Within(JournalQuery query, IEnumerable<CounterDay> days)
     {
         var list = days.ToList();
         return query with { After = list.Min(d => d.Opened), Before = list.All(d => d.Closed is not null) ? list.Max(d => d.Closing) : null };
     }
 
-    /// <summary>The tenant's day totals in range, by day and quota type: where each day opened, and its close (and where) if written.</summary>
-    private async Task<Dictionary<(DateOnly Day, string QuotaType), (long Opened, long Closing, UsageDayRecord? Closed)>> ReadDaysAsync(
+    /// <summary>The tenant's day totals in range, by day and quota type.</summary>
+    private async Task<Dictionary<(DateOnly Day, string QuotaType), CounterDay>> ReadDaysAsync(
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
     {
         var query = new JournalQuery(Usage.DaysStream)
@@ -89,12 +93,12 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
             From = from is { } f ? Usage.Start(DayOf(f)) : null,
             To = to is { } t ? Usage.Start(DayOf(t - TimeSpan.FromTicks(1)).AddDays(1)) : null,
         };
-        var days = new Dictionary<(DateOnly Day, string QuotaType), (long Opened, long Closing, UsageDayRecord? Closed)>();
+        var days = new Dictionary<(DateOnly Day, string QuotaType), CounterDay>();
         await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
         {
             var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageDayRecord)!;
             var key = (record.Day, stored.Name);
-            var day = days.GetValueOrDefault(key, (long.MaxValue, 0, null));
+            var day = days.GetValueOrDefault(key, new CounterDay(long.MaxValue, 0, null));
             days[key] = record.Kind == Usage.Opened ? day with { Opened = Math.Min(day.Opened, stored.Sequence) } : day with { Closing = stored.Sequence, Closed = record };
         }
         return days;
