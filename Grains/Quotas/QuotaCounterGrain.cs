@@ -20,7 +20,7 @@ public sealed class QuotaCounterState
 /// <summary>
 /// The first answer to a keyed consume, replayed for the same key. Each is a state entry of its own
 /// (keyed by the idempotency key), so a consume writes one answer, not every answer of the last day,
-/// and storage removes it once it has expired.
+/// and the silo removes it from storage once it has expired.
 /// </summary>
 public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
 
@@ -52,7 +52,6 @@ public static class Usage
 public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentState<QuotaCounterState> counter) : Grain, IQuotaCounterGrain
 {
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
-    private static readonly TimeSpan ExpiryRemovalInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
 
     private QuotaEntitlement? _entitlement;
@@ -64,8 +63,6 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private Dictionary<string, Remembered>? _keyed;
     private Queue<(string Key, long Change)>? _remembered;
     private long _changes, _durableThrough;    // answers are numbered as they change; those up to _durableThrough are committed
-    private DateTimeOffset _lastExpiryRemoval;
-    private DateTimeOffset? _removeExpiredBy;  // the next write also removes the answers expired by then
 
     private readonly record struct Remembered(KeyedConsume Consume, long Change, DateTimeOffset Since);
 
@@ -121,11 +118,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             (_unwritten ??= []).Add(UsageJournal(now, Usage.Consume, amount, actor, idempotencyKey));
         }
         var answer = Status(entitlement, now);
-        if (idempotencyKey is not null)
-        {
-            Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false), now);
-            RemoveExpiredAnswers(now);
-        }
+        if (idempotencyKey is not null) Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false), now);
         await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
         return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
     }
@@ -298,11 +291,11 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         _writing = batch;
         IReadOnlyList<JournalRecord> records = _unwritten ?? [];
         IReadOnlyList<StateEntry> entries = _unwrittenEntries ?? [];
-        var (removeExpiredBy, through, day) = (_removeExpiredBy, _changes, (State.Day, State.DayConsumed, State.DayRefunded));
-        (_unwritten, _unwrittenEntries, _removeExpiredBy) = (null, null, null);
+        var (through, day) = (_changes, (State.Day, State.DayConsumed, State.DayRefunded));
+        (_unwritten, _unwrittenEntries) = (null, null);
         try
         {
-            await counter.WriteStateAsync(records, entries, removeExpiredBy); // serializes the state now; later changes wait for the next batch
+            await counter.WriteStateAsync(records, entries); // serializes the state now; later changes wait for the next batch
             (_durableThrough, _durableDay) = (through, day);
             _writing = null;
             batch.Committed.SetResult();
@@ -331,18 +324,6 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     {
         if (_broken)
             throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
-    }
-
-    /// <summary>
-    /// Every ten seconds the next write also removes expired answers from storage, any counter's: up
-    /// to 10,000 at a time, so one busy counter keeps up with its own 1,000 keys a second, and the
-    /// answers of counters no longer used go too.
-    /// </summary>
-    private void RemoveExpiredAnswers(DateTimeOffset now)
-    {
-        if (now - _lastExpiryRemoval < ExpiryRemovalInterval) return;
-        _lastExpiryRemoval = now;
-        _removeExpiredBy = now;
     }
 
     /// <summary>

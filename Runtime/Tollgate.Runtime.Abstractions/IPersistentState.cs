@@ -27,12 +27,11 @@ public interface IPersistentState<TState> where TState : class, new()
 
     /// <summary>
     /// As <see cref="WriteStateAsync(IReadOnlyList{JournalRecord})"/>, and in the same transaction
-    /// stores or removes the state's entries and, given <paramref name="removeExpiredBy"/>, removes
-    /// entries that expired by then: the oldest of any grain's, up to several thousand, never those
-    /// this write stores. Entries are keyed values kept beside the state, one row each: a write
-    /// costs the entries it names, however many are stored, and none is read at activation.
+    /// stores or removes the state's entries. Entries are keyed values kept beside the state, one row
+    /// each: a write costs the entries it names, however many are stored, and none is read at
+    /// activation. The silo removes each entry from storage some time after it expires.
     /// </summary>
-    Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null);
+    Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries);
 
     /// <summary>Those of the named entries that are stored, by key. Clearing the state removes its entries.</summary>
     Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(IReadOnlyCollection<string> entryKeys);

@@ -20,6 +20,9 @@ public sealed class GrainRuntimeOptions
     /// <summary>How often the reminder table is polled for due reminders.</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often expired state entries (a counter's idempotency answers) are removed from storage.</summary>
+    public TimeSpan ExpiredEntrySweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a stopping silo waits for queued calls and deactivations to finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

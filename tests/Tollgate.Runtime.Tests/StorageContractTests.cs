@@ -111,20 +111,21 @@ public sealed class StorageContractTests : IAsyncLifetime
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task A_write_removes_the_entries_of_any_state_expired_by_the_time_it_names_but_not_those_it_stores(StorageProviderKind provider)
+    public async Task Removing_expired_entries_takes_those_of_any_state_expired_by_the_time_named_oldest_first_and_no_others(StorageProviderKind provider)
     {
         var states = (await OpenAsync(provider)).GrainStorage;
         var other = Key with { GrainKey = "k2" };
         await states.WriteAsync(Key, "1", 0, [], [new("a", "a", T0.AddHours(1)), new("b", "b", T0.AddHours(2)), new("c", "c", T0.AddHours(3))]);
         await states.WriteAsync(other, "1", 0, [], [new("a", "other", T0), new("b", "other", T0.AddHours(9))]);
+        await states.WriteAsync(Key, "2", 1, [], [new("b", "b again", T0.AddHours(5))]); // stored again: no longer expired by then
 
-        await states.WriteAsync(Key, "2", 1, [], [new("b", "b again", T0.AddHours(5))], removeExpiredBy: T0.AddHours(2));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "stale", 1, [], [], removeExpiredBy: T0.AddDays(9)));
+        Assert.Equal(2, await states.RemoveExpiredEntriesAsync(T0.AddHours(2)));
 
         Assert.Equal(new Dictionary<string, string> { ["b"] = "b again", ["c"] = "c" }, await states.EntriesAsync(Key, "a", "b", "c"));
         Assert.Equal(new Dictionary<string, string> { ["b"] = "other" }, await states.EntriesAsync(other, "a", "b"));
-        await states.WriteAsync(Key, "3", 2, [], [], removeExpiredBy: T0.AddHours(4));
+        Assert.Equal(1, await states.RemoveExpiredEntriesAsync(T0.AddHours(4)));
         Assert.Equal(new Dictionary<string, string> { ["b"] = "b again" }, await states.EntriesAsync(Key, "a", "b", "c"));
+        Assert.Equal(0, await states.RemoveExpiredEntriesAsync(T0.AddHours(4)));
     }
 
     [Theory, MemberData(nameof(Providers))]

@@ -31,10 +31,10 @@ internal sealed class PersistentState<TState>(
 
     public Task WriteStateAsync(IReadOnlyList<JournalRecord> records) => WriteStateAsync(records, []);
 
-    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null)
+    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
         var payload = serializer.Serialize(State);
-        _version = await WriteAsync(payload, records, LastPerKey(entries), removeExpiredBy);
+        _version = await WriteAsync(payload, records, LastPerKey(entries));
         RecordExists = true;
     }
 
@@ -42,7 +42,7 @@ internal sealed class PersistentState<TState>(
 
     public async Task ClearStateAsync()
     {
-        if (_version != 0) _version = await WriteAsync(payload: null, [], [], removeExpiredBy: null);
+        if (_version != 0) _version = await WriteAsync(payload: null, [], []);
         State = new TState();
         RecordExists = false;
     }
@@ -56,11 +56,11 @@ internal sealed class PersistentState<TState>(
         return last.Count == entries.Count ? entries : [.. last.Values];
     }
 
-    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy)
+    private async Task<long> WriteAsync(string? payload, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
         try
         {
-            return await storage.WriteAsync(key, payload, _version, records, entries, removeExpiredBy);
+            return await storage.WriteAsync(key, payload, _version, records, entries);
         }
         catch
         {

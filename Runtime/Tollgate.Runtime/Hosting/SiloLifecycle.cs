@@ -8,7 +8,7 @@ using Tollgate.Runtime.Storage;
 namespace Tollgate.Runtime.Hosting;
 
 /// <summary>
-/// Starts the silo (schema, reminders) and stops it in order: no new reminder ticks, queued calls
+/// Starts the silo (schema, reminders, the expired-entry sweep) and stops it in order: no new reminder ticks or sweeps, queued calls
 /// finish, activations deactivate, pending state writes commit, then storage closes.
 /// </summary>
 public sealed class SiloLifecycle(
@@ -20,6 +20,7 @@ public sealed class SiloLifecycle(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SiloLifecycle>();
     private ReminderService? _reminders;
+    private ExpiredEntrySweeper? _sweeper;
 
     /// <summary>True between a completed start and the beginning of shutdown.</summary>
     public bool IsRunning { get; private set; }
@@ -29,6 +30,8 @@ public sealed class SiloLifecycle(
         await storage.InitializeAsync(cancellationToken);
         _reminders = new ReminderService(runtime, storage.Reminders, options.Value, timeProvider, loggerFactory.CreateLogger<ReminderService>());
         _reminders.Start();
+        _sweeper = new ExpiredEntrySweeper(storage.GrainStorage, options.Value, timeProvider, loggerFactory.CreateLogger<ExpiredEntrySweeper>());
+        _sweeper.Start();
         IsRunning = true;
         _logger.LogInformation("Silo started on {Storage} storage with {GrainTypes} grain types",
             storage.Name, runtime.Types.Classes.Count());
@@ -47,6 +50,7 @@ public sealed class SiloLifecycle(
     {
         IsRunning = false;
         if (_reminders is not null) await _reminders.DisposeAsync();
+        if (_sweeper is not null) await _sweeper.DisposeAsync();
         var activations = runtime.ActivationCount;
         var drained = await runtime.StopAsync(cancellationToken);
         await storage.DisposeAsync();

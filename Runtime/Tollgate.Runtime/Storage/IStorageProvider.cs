@@ -20,14 +20,21 @@ public interface IGrainStorage
     Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the payload, appends the journal records, stores or removes the entries (each key at
-    /// most once) and, given <paramref name="removeExpiredBy"/>, removes entries of any state that
-    /// expired by then (the oldest, up to a limit, never those this write stores), in one
-    /// transaction; returns the new version. A null payload clears the state and removes all its
-    /// entries, and carries no entries itself. On a conflict nothing changes.
+    /// Stores the payload, appends the journal records and stores or removes the entries (each key
+    /// at most once), in one transaction; returns the new version. A null payload clears the state
+    /// and removes all its entries, and carries no entries itself. On a conflict nothing changes.
     /// </summary>
     Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
-        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default);
+        IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes entries of any state that expired by <paramref name="by"/>, the oldest first, up to
+    /// <see cref="MaxExpiredRemoved"/>; returns how many. A silo calls it periodically.
+    /// </summary>
+    Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default);
+
+    /// <summary>The most expired entries one removal takes: enough to keep up, few enough to keep its transaction short.</summary>
+    const int MaxExpiredRemoved = 10_000;
 
     /// <summary>Those of the named entries that are stored beside the state, by key.</summary>
     Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default);

@@ -43,7 +43,7 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
     }
 
     public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
-        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default)
     {
         lock (database.Gate)
         {
@@ -52,9 +52,6 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
                 return Task.FromException<long>(StateConflict.For(key, expectedVersion));
             database.States[key] = new StoredGrainState(payload, expectedVersion + 1);
             if (payload is null) database.Entries.Remove(key);
-            if (removeExpiredBy is { } cutoff)
-                foreach (var kept in database.Entries.Values)
-                    foreach (var expired in kept.Values.Where(e => e.ExpiresAt <= cutoff).ToList()) kept.Remove(expired.Key);
             foreach (var entry in entries)
             {
                 if (entry.Payload is not null) (database.Entries.TryGetValue(key, out var map) ? map : database.Entries[key] = [])[entry.Key] = entry;
@@ -64,6 +61,17 @@ internal sealed class MemoryStorage(MemoryDatabase database) : IStorageProvider,
                 database.Journal.Add(new StoredJournalRecord(database.Journal.Count + 1, record.Stream, record.Scope, record.Name,
                     DateTimeOffset.FromUnixTimeMilliseconds(record.At.ToUnixTimeMilliseconds()), record.Payload));
             return Task.FromResult(expectedVersion + 1);
+        }
+    }
+
+    public Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default)
+    {
+        lock (database.Gate)
+        {
+            var expired = database.Entries.SelectMany(state => state.Value.Values.Where(e => e.ExpiresAt <= by).Select(e => (Entries: state.Value, e.Key, e.ExpiresAt)))
+                .OrderBy(e => e.ExpiresAt).Take(IGrainStorage.MaxExpiredRemoved).ToList();
+            foreach (var (entries, key, _) in expired) entries.Remove(key);
+            return Task.FromResult(expired.Count);
         }
     }
 

@@ -137,7 +137,7 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
     protected override async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         var records = batch.SelectMany((write, index) => write.Records.Select(record => (index, record))).ToList();
-        var changesEntries = batch.Any(w => w.Entries.Count > 0 || w.RemoveExpiredBy is not null || w.Payload is null);
+        var changesEntries = batch.Any(w => w.Entries.Count > 0 || w.Payload is null);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var commit = new NpgsqlBatch(connection);
         commit.BatchCommands.Add(new NpgsqlBatchCommand(changesEntries ? CommitBatchRecordingApplied : CommitBatch)
@@ -165,7 +165,7 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         while (await reader.NextResultAsync()) { } // a failed entry change throws here, and the whole batch rolls back
     }
 
-    /// <summary>Removals first (a clear, the expired, the named), then the upsert: an entry a write stores stays.</summary>
+    /// <summary>Removals first (a clear, the named), then the upsert: an entry a write stores stays.</summary>
     private void AddEntryChanges(NpgsqlBatch commit, IReadOnlyList<PendingWrite> batch)
     {
         void Add(string sql, params object[] values)
@@ -180,7 +180,6 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
             var write = batch[index];
             var (type, key, name) = (write.Key.GrainType, write.Key.GrainKey, write.Key.StateName);
             if (write.Payload is null) Add(IfApplied(ClearEntriesSql, 4), type, key, name, index);
-            if (write.RemoveExpiredBy is { } cutoff) Add(IfApplied(DeleteExpiredEntriesSql, 2), cutoff.ToUnixTimeMilliseconds(), index);
             foreach (var entry in write.Entries)
                 if (entry.Payload is null) Add(IfApplied(DeleteEntrySql, 5), type, key, name, entry.Key, index);
                 else stored.Add((index, write.Key, entry));

@@ -11,20 +11,18 @@ namespace Tollgate.Runtime.Storage;
 internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderTable, IJournalReader
 {
     private readonly Lazy<WriteBatcher> _writer;
-    private readonly string _readState;
+    private readonly string _readState, _deleteExpiredEntries;
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
     /// <summary>
     /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); for a
     /// state's entries (state key 1-3): an upsert (entry key 4, payload 5, expiry 6), a removal (entry
-    /// key 4) and the removal of all (no more); and the removal of the oldest entries of any state
-    /// that expired by a time (1), at most <see cref="ExpiredEntriesPerWrite"/>.
+    /// key 4) and the removal of all (no more).
     /// </summary>
     protected string InsertStateSql { get; }
     protected string UpdateStateSql { get; }
     protected string InsertJournalSql { get; }
     protected string UpsertEntrySql { get; }
     protected string DeleteEntrySql { get; }
-    protected string DeleteExpiredEntriesSql { get; }
     protected string ClearEntriesSql { get; }
     /// <summary>A state's entries (state key 1-3); each provider adds its condition on the entry keys.</summary>
     protected string ReadEntriesSql { get; }
@@ -49,10 +47,10 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         // primary key for lookups, and PostgreSQL's plan made on an empty table picked it, scanning all
         // of a busy counter's answers for each one. A range with both bounds, where "<= $1" alone
         // let that plan scan the whole table every ten seconds (17 ms per 200,000 answers).
-        DeleteExpiredEntriesSql = $"""
+        _deleteExpiredEntries = $"""
             DELETE FROM grain_entries WHERE (grain_type, grain_key, state_name, entry_key) IN (
                 SELECT grain_type, grain_key, state_name, entry_key FROM grain_entries
-                WHERE expires_at BETWEEN 0 AND {P(1)} ORDER BY expires_at LIMIT {ExpiredEntriesPerWrite})
+                WHERE expires_at BETWEEN 0 AND {P(1)} ORDER BY expires_at LIMIT {IGrainStorage.MaxExpiredRemoved})
             """;
         ClearEntriesSql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         ReadEntriesSql = $"SELECT entry_key, payload FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
@@ -80,9 +78,6 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     /// <summary>The column definition of an auto-increasing bigint primary key.</summary>
     protected abstract string IdentityColumn { get; }
-
-    /// <summary>The most expired entries one write removes: enough to keep up, few enough to keep the write short.</summary>
-    public const int ExpiredEntriesPerWrite = 10_000;
 
     /// <summary>What follows a table's definition to keep its rows in primary-key order, where the database can.</summary>
     protected virtual string ClusteredTableOption => "";
@@ -175,8 +170,19 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     }
 
     public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
-        IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy = null, CancellationToken cancellationToken = default) =>
-        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries, removeExpiredBy);
+        IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default) =>
+        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries);
+
+    /// <summary>
+    /// In a transaction of its own, beside the batches: on PostgreSQL it takes only the rows it
+    /// removes, and SQLite's writer waits for it as for any other writer.
+    /// </summary>
+    public async Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, _deleteExpiredEntries, by.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Each provider reads entries its own way: the planners differ in what they get right.</summary>
     public abstract Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default);

@@ -29,7 +29,7 @@ internal sealed class SqliteStorage : SqlStorage
 
     // SQLite has one writer; the batch loop owns this connection and its prepared statements.
     private SqliteConnection? _writer;
-    private SqliteCommand? _insert, _update, _journal, _upsertEntry, _deleteEntry, _deleteExpired, _clearEntries;
+    private SqliteCommand? _insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries;
     private SqliteCommand[] _statements = [];
 
     /// <summary>
@@ -62,11 +62,6 @@ internal sealed class SqliteStorage : SqlStorage
                     await _journal.ExecuteNonQueryAsync();
                 }
                 if (write.Payload is null) await ExecuteForStateAsync(_clearEntries!, write.Key);
-                if (write.RemoveExpiredBy is { } cutoff) // first: the entries this write stores stay
-                {
-                    _deleteExpired!.Parameters[0].Value = cutoff.ToUnixTimeMilliseconds();
-                    await _deleteExpired.ExecuteNonQueryAsync();
-                }
                 foreach (var entry in write.Entries)
                 {
                     var statement = entry.Payload is null ? _deleteEntry! : _upsertEntry!;
@@ -122,9 +117,8 @@ internal sealed class SqliteStorage : SqlStorage
         _journal = Prepare(InsertJournalSql, 5);
         _upsertEntry = Prepare(UpsertEntrySql, 6);
         _deleteEntry = Prepare(DeleteEntrySql, 4);
-        _deleteExpired = Prepare(DeleteExpiredEntriesSql, 1);
         _clearEntries = Prepare(ClearEntriesSql, 3);
-        _statements = [_insert, _update, _journal, _upsertEntry, _deleteEntry, _deleteExpired, _clearEntries];
+        _statements = [_insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries];
         return connection;
     }
 
@@ -133,7 +127,7 @@ internal sealed class SqliteStorage : SqlStorage
         foreach (var statement in _statements) statement.Dispose();
         if (_writer is not null) await _writer.DisposeAsync();
         (_writer, _insert, _update, _journal, _statements) = (null, null, null, null, []);
-        (_upsertEntry, _deleteEntry, _deleteExpired, _clearEntries) = (null, null, null, null);
+        (_upsertEntry, _deleteEntry, _clearEntries) = (null, null, null);
     }
 
     public override async ValueTask DisposeAsync()

@@ -5,7 +5,7 @@ namespace Tollgate.Runtime.Storage;
 
 /// <summary>A state write waiting for the transaction that will carry it.</summary>
 internal sealed class PendingWrite(
-    GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy)
+    GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
 {
     private readonly TaskCompletionSource<long> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -14,7 +14,6 @@ internal sealed class PendingWrite(
     public long ExpectedVersion { get; } = expectedVersion;
     public IReadOnlyList<JournalRecord> Records { get; } = records;
     public IReadOnlyList<StateEntry> Entries { get; } = entries;
-    public DateTimeOffset? RemoveExpiredBy { get; } = removeExpiredBy;
     public long NewVersion => ExpectedVersion + 1;
 
     /// <summary>Set while the batch runs: whether the row matched the expected version.</summary>
@@ -63,9 +62,9 @@ internal sealed class WriteBatcher : IAsyncDisposable
             .ToArray();
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries, DateTimeOffset? removeExpiredBy)
+    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
-        var write = new PendingWrite(key, payload, expectedVersion, records, entries, removeExpiredBy);
+        var write = new PendingWrite(key, payload, expectedVersion, records, entries);
         if (!_queue.Writer.TryWrite(write))
             throw new SiloUnavailableException("Storage is shut down; the write was not made.");
         return write.Completion;
