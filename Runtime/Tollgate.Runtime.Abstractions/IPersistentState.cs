@@ -43,7 +43,7 @@ public interface IPersistentState<TState> where TState : class, new()
 /// <summary>
 /// A keyed value stored beside a grain's state in a row of its own (an idempotency key's first
 /// answer, say), for maps too large to hold in memory or to rewrite with every write. A null
-/// payload removes the entry. <paramref name="ExpiresAt"/> is when a write's expiry removal may
-/// take it away.
+/// payload removes the entry. <paramref name="ExpiresAt"/> is when the silo's sweep may take it
+/// away.
 /// </summary>
 public sealed record StateEntry(string Key, string? Payload, DateTimeOffset ExpiresAt = default);

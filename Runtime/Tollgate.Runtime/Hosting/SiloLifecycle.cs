@@ -19,8 +19,7 @@ public sealed class SiloLifecycle(
     ILoggerFactory loggerFactory) : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<SiloLifecycle>();
-    private ReminderService? _reminders;
-    private ExpiredEntrySweeper? _sweeper;
+    private PeriodicWork? _reminders, _sweep;
 
     /// <summary>True between a completed start and the beginning of shutdown.</summary>
     public bool IsRunning { get; private set; }
@@ -28,10 +27,12 @@ public sealed class SiloLifecycle(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await storage.InitializeAsync(cancellationToken);
-        _reminders = new ReminderService(runtime, storage.Reminders, options.Value, timeProvider, loggerFactory.CreateLogger<ReminderService>());
-        _reminders.Start();
-        _sweeper = new ExpiredEntrySweeper(storage.GrainStorage, options.Value, timeProvider, loggerFactory.CreateLogger<ExpiredEntrySweeper>());
-        _sweeper.Start();
+        var reminderLog = loggerFactory.CreateLogger<ReminderService>();
+        var reminders = new ReminderService(runtime, storage.Reminders, timeProvider, reminderLog);
+        _reminders = new PeriodicWork("Reading due reminders", options.Value.ReminderPollInterval, reminders.DeliverDueAsync, timeProvider, reminderLog);
+        var sweepLog = loggerFactory.CreateLogger<ExpiredEntrySweeper>();
+        var sweeper = new ExpiredEntrySweeper(storage.GrainStorage, timeProvider, sweepLog);
+        _sweep = new PeriodicWork("Removing expired entries", options.Value.ExpiredEntrySweepInterval, sweeper.SweepAsync, timeProvider, sweepLog);
         IsRunning = true;
         _logger.LogInformation("Silo started on {Storage} storage with {GrainTypes} grain types",
             storage.Name, runtime.Types.Classes.Count());
@@ -50,7 +51,7 @@ public sealed class SiloLifecycle(
     {
         IsRunning = false;
         if (_reminders is not null) await _reminders.DisposeAsync();
-        if (_sweeper is not null) await _sweeper.DisposeAsync();
+        if (_sweep is not null) await _sweep.DisposeAsync();
         var activations = runtime.ActivationCount;
         var drained = await runtime.StopAsync(cancellationToken);
         await storage.DisposeAsync();

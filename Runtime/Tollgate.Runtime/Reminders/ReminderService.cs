@@ -7,43 +7,11 @@ namespace Tollgate.Runtime.Reminders;
 /// Polls the reminder table and delivers due ticks. Each tick is claimed first with a conditional
 /// update, so two silos on one database never both deliver it. After downtime one delivery covers
 /// every missed tick (see <see cref="TickStatus.MissedTicks"/>) and the schedule moves to the next
-/// boundary in the future.
+/// boundary in the future. The silo polls every <see cref="GrainRuntimeOptions.ReminderPollInterval"/>.
 /// </summary>
-internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table, GrainRuntimeOptions options, TimeProvider timeProvider, ILogger<ReminderService> logger)
-    : IAsyncDisposable
+internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table, TimeProvider timeProvider, ILogger<ReminderService> logger)
 {
     private const int BatchSize = 500;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
-
-    public void Start() => _loop = Task.Run(PollLoopAsync);
-
-    private async Task PollLoopAsync()
-    {
-        using var timer = new PeriodicTimer(options.ReminderPollInterval, timeProvider);
-        do
-        {
-            try
-            {
-                await DeliverDueAsync(_stopping.Token);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Reading due reminders failed; retrying in {Interval}", options.ReminderPollInterval);
-            }
-        }
-        while (await WaitAsync(timer));
-    }
-
-    private async Task<bool> WaitAsync(PeriodicTimer timer)
-    {
-        try { return await timer.WaitForNextTickAsync(_stopping.Token); }
-        catch (OperationCanceledException) { return false; }
-    }
 
     internal async Task DeliverDueAsync(CancellationToken cancellationToken)
     {
@@ -78,12 +46,5 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
             // As in Orleans: a failed tick is not retried; the next one comes on schedule.
             logger.LogWarning(exception, "Reminder {Reminder} of {GrainId} failed", entry.Name, entry.Grain);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync();
-        await _loop;
     }
 }
