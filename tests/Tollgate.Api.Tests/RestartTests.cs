@@ -105,25 +105,21 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 9", $"{Day(1)} 4"], await Usage("groupBy=day"));
     }
 
-    private async Task ExecuteAsync(string sql)
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new SqliteConnection(Storage.ConnectionString);
         await connection.OpenAsync();
         await using var command = new SqliteCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task InsertUsageRecordAsync(string tenantId, DateTime at, long amount)
+    private Task InsertUsageRecordAsync(string tenantId, DateTime at, long amount)
     {
         var record = new UsageRecord(new DateTimeOffset(at, TimeSpan.Zero), Usage.Consume, CatalogFixture.Messages, amount, new AuditEntryActor("api_key", "legacy"), null);
-        await using var connection = new SqliteConnection(Storage.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new SqliteCommand("INSERT INTO journal (stream, scope, name, at, payload) VALUES ('usage', $scope, $name, $at, $payload)", connection);
-        command.Parameters.AddWithValue("$scope", tenantId);
-        command.Parameters.AddWithValue("$name", CatalogFixture.Messages);
-        command.Parameters.AddWithValue("$at", record.At.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(record, QuotaJson.Default.UsageRecord));
-        await command.ExecuteNonQueryAsync();
+        return ExecuteAsync("INSERT INTO journal (stream, scope, name, at, payload) VALUES ('usage', $scope, $name, $at, $payload)",
+            ("$scope", tenantId), ("$name", CatalogFixture.Messages), ("$at", record.At.ToUnixTimeMilliseconds()),
+            ("$payload", JsonSerializer.Serialize(record, QuotaJson.Default.UsageRecord)));
     }
 
     private static async Task ConsumeMessagesAsync(HttpClient app, long amount) =>
