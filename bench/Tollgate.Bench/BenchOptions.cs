@@ -5,19 +5,21 @@ namespace Tollgate.Bench;
 public enum BenchStorage { Memory, Sqlite, Postgres }
 
 /// <summary>The command line: how long and how hard to run, and against which storage.</summary>
-public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? PostgresConnectionString, BenchStorage? Only)
+public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? PostgresConnectionString, BenchStorage? Only, double? Rate = null)
 {
     /// <summary>Long enough to activate every grain, load its state and JIT the hot path before measuring.</summary>
     public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     public const string Usage = """
-        usage: Tollgate.Bench [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only memory|sqlite|postgres]
+        usage: Tollgate.Bench [consume|usage] [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only memory|sqlite|postgres] [--rate N]
 
           --seconds N       measured time per scenario, after a 1 s warm-up (default 5)
           --concurrency N   callers running at once, each awaiting its call before the next (default 64)
           --postgres CONN   use this PostgreSQL server instead of starting a throwaway durable one;
                             the bench creates and drops one database per scenario on it
           --only STORAGE    run only the memory, sqlite or postgres scenarios
+          --rate N          consume suite: measure latency at N requests/s in every row, instead of
+                            at half of each row's own peak (to compare two builds at one rate)
         """;
 
     public bool Includes(BenchStorage storage) => Only is null || Only == storage;
@@ -36,6 +38,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
                 "--concurrency" => options with { Concurrency = (int)Positive(name, Value(), integer: true) },
                 "--postgres" => options with { PostgresConnectionString = Value() },
                 "--only" => options with { Only = ParseStorage(Value()) },
+                "--rate" => options with { Rate = Positive(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }

@@ -13,7 +13,7 @@ namespace Tollgate.Bench.Consume;
 /// Consume throughput and latency through HTTP, Tollgate beside the baseline, on SQLite and
 /// PostgreSQL, for one hot counter and for 10,000 counters, and Tollgate's hot counter with a new
 /// idempotency key on every consume. For each: the peak (closed loop) and the latency at half that
-/// rate (open loop).
+/// rate, or at the one rate <c>--rate</c> gives (open loop).
 /// </summary>
 public static class ConsumeBench
 {
@@ -58,7 +58,7 @@ public static class ConsumeBench
         {
             if (throwaway is not null) await throwaway.DisposeAsync();
         }
-        Print(rows);
+        Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load");
         return 0;
     }
 
@@ -144,11 +144,11 @@ public static class ConsumeBench
         ScenarioRunner.Progress($"running: {system} on {storage}, {scenario}: peak...");
         var peak = load.RunClosedLoop(request, WarmUp, options.Duration);
         ThrowOnFailures(peak, system, scenario);
-        var rate = peak.CallsPerSecond / 2;
+        var rate = options.Rate ?? peak.CallsPerSecond / 2;
         ScenarioRunner.Progress($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
         var half = load.RunAtRate(request, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(half, system, scenario);
-        ScenarioRunner.Progress($"  at half load p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
+        ScenarioRunner.Progress($"  at {rate:N0}/s p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
         var floorRequest = floor.Post("/consume", FloorBody);
         var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
@@ -232,10 +232,11 @@ public static class ConsumeBench
         return Convert.ToInt64(await pgCommand.ExecuteScalarAsync());
     }
 
-    private static void Print(List<Row> rows)
+    /// <param name="latencyRun">Names the open-loop run: half of each peak, or the one rate given.</param>
+    private static void Print(List<Row> rows, string latencyRun)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
-            ("p50 ms", true), ("p99 ms", true), ("half-load p50", true), ("half-load p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
+            ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
         foreach (var row in rows)
         {
             var baseline = rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == "baseline");
