@@ -280,7 +280,7 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     // ---- ADO.NET helpers ----
 
-    private DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
+    protected DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -142,10 +142,8 @@ internal sealed class SqliteStorage : SqlStorage
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"{ReadEntriesSql} AND entry_key IN (SELECT value FROM json_each({Parameter(4)}))";
-        object[] arguments = [key.GrainType, key.GrainKey, key.StateName, System.Text.Json.JsonSerializer.Serialize(entryKeys)];
-        for (var i = 0; i < arguments.Length; i++) command.Parameters.AddWithValue(Parameter(i + 1), arguments[i]);
+        using var command = Command(connection, null, $"{ReadEntriesSql} AND entry_key IN (SELECT value FROM json_each({Parameter(4)}))",
+            key.GrainType, key.GrainKey, key.StateName, System.Text.Json.JsonSerializer.Serialize(entryKeys));
         using var reader = command.ExecuteReader();
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read()) entries[reader.GetString(0)] = reader.GetString(1);
