@@ -46,11 +46,7 @@ public static class UsageApi
 
         var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
         foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, http.RequestAborted))
-        {
-            var period = day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture);
-            var (c, r) = periods.GetValueOrDefault((period, type));
-            periods[(period, type)] = (c + consumed, r + refunded);
-        }
+            UsageTotals.Add(periods, (day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), type), consumed, refunded);
         return TypedResults.Ok(new UsageReport(groupBy,
             periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
     }

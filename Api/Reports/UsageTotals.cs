@@ -122,7 +122,8 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
         }
     }
 
-    private static void Add(IDictionary<(DateOnly, string), (long Consumed, long Refunded)> totals, (DateOnly, string) key, long consumed, long refunded)
+    /// <summary>Adds to the totals under <paramref name="key"/>, starting from none.</summary>
+    public static void Add<TKey>(IDictionary<TKey, (long Consumed, long Refunded)> totals, TKey key, long consumed, long refunded)
     {
         var (c, r) = totals.TryGetValue(key, out var sum) ? sum : (0, 0);
         totals[key] = (c + consumed, r + refunded);
