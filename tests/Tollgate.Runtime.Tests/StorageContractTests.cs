@@ -246,6 +246,36 @@ public sealed class StorageContractTests : IAsyncLifetime
         Assert.True(replaced.Version > current.Version);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task State_writes_reminder_changes_and_sweeps_made_at_once_each_take_effect_as_if_made_alone(StorageProviderKind provider)
+    {
+        var storage = await OpenAsync(provider);
+        var (states, reminders) = (storage.GrainStorage, storage.Reminders);
+        await states.WriteAsync(Key, "1", 0, [], [new("expired", "x", T0), new("kept", "y", T0.AddDays(1))]);
+        var claimed = await reminders.UpsertAsync(Grain, "claimed", T0, TimeSpan.FromMinutes(1));
+        await reminders.UpsertAsync(Grain, "removed", T0, TimeSpan.FromMinutes(1));
+
+        // On SQLite these share batch transactions; each must still answer for itself.
+        var writes = Enumerable.Range(0, 50).Select(i => states.WriteAsync(Key with { GrainKey = $"w{i}" }, $"{i}", 0)).ToList();
+        var upserts = Enumerable.Range(0, 20).Select(i => reminders.UpsertAsync(Grain with { Key = $"r{i}" }, "tick", T0.AddMinutes(i), TimeSpan.FromMinutes(1))).ToList();
+        var claims = Enumerable.Range(0, 10).Select(_ => reminders.TryAdvanceAsync(claimed, T0.AddMinutes(1))).ToList();
+        var removals = Enumerable.Range(0, 3).Select(_ => reminders.RemoveAsync(Grain, "removed")).ToList();
+        var sweep = states.RemoveExpiredEntriesAsync(T0.AddHours(1));
+        var conflict = Assert.ThrowsAsync<InconsistentStateException>(() => states.WriteAsync(Key, "stale", 0));
+
+        Assert.All(await Task.WhenAll(writes), version => Assert.Equal(1, version));
+        Assert.All(await Task.WhenAll(upserts), entry => Assert.Equal(1, entry.Version));
+        Assert.Single(await Task.WhenAll(claims), won => won);
+        Assert.Single(await Task.WhenAll(removals), removed => removed);
+        Assert.Equal(1, await sweep);
+        await conflict;
+
+        Assert.Equal(new StoredGrainState("49", 1), await states.ReadAsync(Key with { GrainKey = "w49" }));
+        Assert.Equal(new Dictionary<string, string> { ["kept"] = "y" }, await states.EntriesAsync(Key, "expired", "kept"));
+        Assert.Equal(T0.AddMinutes(1), Assert.Single(await reminders.ReadAsync(Grain)).NextDue);
+        Assert.Equal(20, (await reminders.ReadDueAsync(T0.AddHours(1), limit: 100)).Count(r => r.Name == "tick"));
+    }
+
     private static JournalRecord Audit(string scope, string name, int minute, string payload = "{}") =>
         new("audit", scope, name, T0.AddMinutes(minute), payload);
 

@@ -134,7 +134,9 @@ internal sealed class PostgreSqlStorage(StorageOptions options) : SqlStorage(opt
         ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
         """;
 
-    protected override async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
+    protected override Task CommitAsync(IReadOnlyList<PendingOperation> batch) => CommitWritesAsync(batch.Cast<PendingWrite>().ToList()); // statements run on their own
+
+    private async Task CommitWritesAsync(IReadOnlyList<PendingWrite> batch)
     {
         var records = batch.SelectMany((write, index) => write.Records.Select(record => (index, record))).ToList();
         var changesEntries = batch.Any(w => w.Entries.Count > 0 || w.Payload is null);

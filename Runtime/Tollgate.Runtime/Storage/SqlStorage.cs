@@ -171,28 +171,43 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records,
         IReadOnlyList<StateEntry> entries, CancellationToken cancellationToken = default) =>
-        _writer.Value.WriteAsync(key, payload, expectedVersion, records, entries);
+        EnqueueAsync(new PendingWrite(key, payload, expectedVersion, records, entries));
+
+    /// <summary>Hands the operation to the next batch transaction.</summary>
+    protected Task<long> EnqueueAsync(PendingOperation operation) => _writer.Value.EnqueueAsync(operation);
 
     /// <summary>
-    /// In a transaction of its own, beside the batches: on PostgreSQL it takes only the rows it
-    /// removes, and SQLite's writer waits for it as for any other writer.
+    /// Runs a statement that changes rows beside grain state (a reminder change, the sweep of
+    /// expired entries): here in a transaction of its own, where it takes only the rows it changes.
+    /// A database with a single writer hands it to the batch writer instead.
     /// </summary>
-    public async Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default)
+    protected virtual async Task<long> ExecuteWriteAsync(PendingStatement statement, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, _deleteExpiredEntries, by.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await ExecuteAsync(statement, connection, null, cancellationToken);
     }
+
+    protected async Task<long> ExecuteAsync(PendingStatement statement, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, statement.Sql, statement.Arguments);
+        return statement.ReturnsScalar
+            ? Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken))
+            : await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default) =>
+        (int)await ExecuteWriteAsync(new PendingStatement(_deleteExpiredEntries, [by.ToUnixTimeMilliseconds()], returnsScalar: false), cancellationToken);
 
     /// <summary>Each provider reads entries its own way: the planners differ in what they get right.</summary>
     public abstract Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(GrainStateKey key, IReadOnlyCollection<string> entryKeys, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Commits one batch in one transaction, setting <see cref="PendingWrite.Applied"/> on each
-    /// write. A version mismatch changes no row, so it fails only its own write; journal records
-    /// go in only with the writes that applied.
+    /// write (and <see cref="PendingStatement.Result"/> on each statement, where the provider hands
+    /// statements to the batch). A version mismatch changes no row, so it fails only its own write;
+    /// journal records go in only with the writes that applied.
     /// </summary>
-    protected abstract Task CommitAsync(IReadOnlyList<PendingWrite> batch);
+    protected abstract Task CommitAsync(IReadOnlyList<PendingOperation> batch);
 
     protected static object?[] WriteArguments(PendingWrite write, long modifiedAt) => write.ExpectedVersion == 0
         ? [write.Key.GrainType, write.Key.GrainKey, write.Key.StateName, write.Payload, modifiedAt]
@@ -202,18 +217,13 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
 
     public async Task<ReminderEntry> UpsertAsync(GrainId grain, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        var version = Convert.ToInt64(await ScalarAsync(connection, null, _upsertReminder, cancellationToken,
-            grain.Type, grain.Key, name, startAt.ToUnixTimeMilliseconds(), (long)period.TotalMilliseconds));
+        var version = await ExecuteWriteAsync(new PendingStatement(_upsertReminder,
+            [grain.Type, grain.Key, name, startAt.ToUnixTimeMilliseconds(), (long)period.TotalMilliseconds], returnsScalar: true), cancellationToken);
         return new ReminderEntry(grain, name, TruncateToMs(startAt), period, TruncateToMs(startAt), version);
     }
 
-    public async Task<bool> RemoveAsync(GrainId grain, string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, _deleteReminder, grain.Type, grain.Key, name);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public async Task<bool> RemoveAsync(GrainId grain, string name, CancellationToken cancellationToken = default) =>
+        await ExecuteWriteAsync(new PendingStatement(_deleteReminder, [grain.Type, grain.Key, name], returnsScalar: false), cancellationToken) > 0;
 
     public async Task<IReadOnlyList<ReminderEntry>> ReadAsync(GrainId grain, CancellationToken cancellationToken = default) =>
         await ReadRemindersAsync(_readReminders, cancellationToken, grain.Type, grain.Key);
@@ -221,13 +231,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     public async Task<IReadOnlyList<ReminderEntry>> ReadDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
         await ReadRemindersAsync(_readDueReminders, cancellationToken, now.ToUnixTimeMilliseconds(), (long)limit);
 
-    public async Task<bool> TryAdvanceAsync(ReminderEntry entry, DateTimeOffset nextDue, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, _advanceReminder,
-            entry.Grain.Type, entry.Grain.Key, entry.Name, nextDue.ToUnixTimeMilliseconds(), entry.Version);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public async Task<bool> TryAdvanceAsync(ReminderEntry entry, DateTimeOffset nextDue, CancellationToken cancellationToken = default) =>
+        await ExecuteWriteAsync(new PendingStatement(_advanceReminder,
+            [entry.Grain.Type, entry.Grain.Key, entry.Name, nextDue.ToUnixTimeMilliseconds(), entry.Version], returnsScalar: false), cancellationToken) == 1;
 
     private async Task<List<ReminderEntry>> ReadRemindersAsync(string sql, CancellationToken cancellationToken, params object?[] arguments)
     {

@@ -28,7 +28,7 @@ internal static class StorageMetrics
 
     private static readonly Histogram<int> CommitWrites = Meter.CreateHistogram<int>(
         "tollgate.storage.commit.writes", unit: "{write}",
-        description: "Grain writes carried by one committed batch.",
+        description: "Writes carried by one committed batch: grain states, and on SQLite reminder changes and sweeps too.",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
 
     /// <summary>Records one finished commit; <paramref name="failure"/> tags it with <c>error.type</c>, as OpenTelemetry does.</summary>

@@ -3,12 +3,32 @@ using System.Threading.Channels;
 
 namespace Tollgate.Runtime.Storage;
 
-/// <summary>A state write waiting for the transaction that will carry it.</summary>
-internal sealed class PendingWrite(
-    GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+/// <summary>Something waiting for the transaction that will carry it; completed once that transaction ends.</summary>
+internal abstract class PendingOperation
 {
     private readonly TaskCompletionSource<long> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public Task<long> Completion => _completion.Task;
+
+    /// <summary>The answer once the transaction committed.</summary>
+    protected abstract long Answer { get; }
+
+    /// <summary>Why this operation failed although its transaction committed, if it did.</summary>
+    protected virtual Exception? OwnFailure => null;
+
+    public void Complete(Exception? failure)
+    {
+        failure ??= OwnFailure;
+        if (failure is not null) _completion.TrySetException(failure);
+        else _completion.TrySetResult(Answer);
+    }
+}
+
+/// <summary>A state write: it applies only if the stored version is the expected one.</summary>
+internal sealed class PendingWrite(
+    GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    : PendingOperation
+{
     public GrainStateKey Key { get; } = key;
     public string? Payload { get; } = payload;
     public long ExpectedVersion { get; } = expectedVersion;
@@ -19,14 +39,27 @@ internal sealed class PendingWrite(
     /// <summary>Set while the batch runs: whether the row matched the expected version.</summary>
     public bool Applied { get; set; }
 
-    public Task<long> Completion => _completion.Task;
+    protected override long Answer => NewVersion;
 
-    public void Complete(Exception? failure)
-    {
-        if (failure is not null) _completion.TrySetException(failure);
-        else if (Applied) _completion.TrySetResult(NewVersion);
-        else _completion.TrySetException(StateConflict.For(Key, ExpectedVersion));
-    }
+    protected override Exception? OwnFailure => Applied ? null : StateConflict.For(Key, ExpectedVersion);
+}
+
+/// <summary>
+/// One other statement that must hold the database's write lock (a reminder change, the sweep of
+/// expired entries), carried by a batch on a database with a single writer.
+/// </summary>
+internal sealed class PendingStatement(string sql, object?[] arguments, bool returnsScalar) : PendingOperation
+{
+    public string Sql { get; } = sql;
+    public object?[] Arguments { get; } = arguments;
+
+    /// <summary>Whether the answer is the statement's first column (else the rows it changed).</summary>
+    public bool ReturnsScalar { get; } = returnsScalar;
+
+    /// <summary>Set while the batch runs.</summary>
+    public long Result { get; set; }
+
+    protected override long Answer => Result;
 }
 
 /// <summary>
@@ -36,13 +69,16 @@ internal sealed class PendingWrite(
 /// </summary>
 internal sealed class WriteBatcher : IAsyncDisposable
 {
-    private readonly Channel<PendingWrite> _queue;
-    private readonly Func<IReadOnlyList<PendingWrite>, Task> _commit;
+    private readonly Channel<PendingOperation> _queue;
+    private readonly Func<IReadOnlyList<PendingOperation>, Task> _commit;
     private readonly int _maxBatch;
     private readonly string _database;
     private readonly Task[] _writers;
 
-    /// <param name="commit">Runs one transaction, setting <see cref="PendingWrite.Applied"/> on each write.</param>
+    /// <param name="commit">
+    /// Runs one transaction, setting <see cref="PendingWrite.Applied"/> on each write and
+    /// <see cref="PendingStatement.Result"/> on each statement.
+    /// </param>
     /// <param name="blockingCommits">
     /// The commit does its I/O synchronously (Microsoft.Data.Sqlite does, even behind its async
     /// methods). Each writer then runs on a thread of its own, woken directly by the write that
@@ -50,29 +86,29 @@ internal sealed class WriteBatcher : IAsyncDisposable
     /// requests that wait for its commit, and would then block a pool thread in fsync.
     /// </param>
     /// <param name="name">Names the writer threads, as a debugger or <c>top -H</c> shows them, and tags the commit metrics.</param>
-    public WriteBatcher(Func<IReadOnlyList<PendingWrite>, Task> commit, int concurrency, int maxBatch, bool blockingCommits, string name)
+    public WriteBatcher(Func<IReadOnlyList<PendingOperation>, Task> commit, int concurrency, int maxBatch, bool blockingCommits, string name)
     {
         _commit = commit;
         _maxBatch = Math.Max(1, maxBatch);
         _database = name.ToLowerInvariant(); // Sqlite, PostgreSql: OpenTelemetry's sqlite, postgresql
         // Synchronous continuations only wake a blocked writer thread; an async writer's would run its commit on the caller.
-        _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = blockingCommits });
+        _queue = Channel.CreateUnbounded<PendingOperation>(new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = blockingCommits });
         _writers = Enumerable.Range(1, Math.Max(1, concurrency))
             .Select(number => blockingCommits ? StartWriterThread($"{name} writer {number}") : Task.Run(WriteLoopAsync))
             .ToArray();
     }
 
-    public Task<long> WriteAsync(GrainStateKey key, string? payload, long expectedVersion, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    /// <summary>Queues the operation for the next transaction; its task completes when that transaction ends.</summary>
+    public Task<long> EnqueueAsync(PendingOperation operation)
     {
-        var write = new PendingWrite(key, payload, expectedVersion, records, entries);
-        if (!_queue.Writer.TryWrite(write))
+        if (!_queue.Writer.TryWrite(operation))
             throw new SiloUnavailableException("Storage is shut down; the write was not made.");
-        return write.Completion;
+        return operation.Completion;
     }
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<PendingWrite>(_maxBatch);
+        var batch = new List<PendingOperation>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             await CommitNextAsync(batch).ConfigureAwait(false);
     }
@@ -84,7 +120,7 @@ internal sealed class WriteBatcher : IAsyncDisposable
         {
             try
             {
-                var batch = new List<PendingWrite>(_maxBatch);
+                var batch = new List<PendingOperation>(_maxBatch);
                 while (WaitToRead()) CommitNextAsync(batch).GetAwaiter().GetResult(); // completes synchronously: the I/O blocks
             }
             finally
@@ -103,7 +139,7 @@ internal sealed class WriteBatcher : IAsyncDisposable
     }
 
     /// <summary>Commits what is queued, up to a batch, and completes each write with the outcome.</summary>
-    private async Task CommitNextAsync(List<PendingWrite> batch)
+    private async Task CommitNextAsync(List<PendingOperation> batch)
     {
         batch.Clear();
         while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
