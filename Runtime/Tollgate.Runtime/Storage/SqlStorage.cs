@@ -15,13 +15,12 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
     private readonly string _upsertReminder, _deleteReminder, _readReminders, _readDueReminders, _advanceReminder;
     /// <summary>
     /// Statements with positional parameters: insert (1-5), update (1-6), journal row (1-5); for a
-    /// state's entries (state key 1-3): an upsert (entry key 4, payload 5, expiry 6), a removal (entry
-    /// key 4) and the removal of all (no more).
+    /// state's entries (state key 1-3): a removal (entry key 4) and the removal of all (no more).
+    /// Each provider stores entries its own way.
     /// </summary>
     protected string InsertStateSql { get; }
     protected string UpdateStateSql { get; }
     protected string InsertJournalSql { get; }
-    protected string UpsertEntrySql { get; }
     protected string DeleteEntrySql { get; }
     protected string ClearEntriesSql { get; }
     /// <summary>A state's entries (state key 1-3); each provider adds its condition on the entry keys.</summary>
@@ -38,10 +37,6 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         _readState = $"SELECT payload, version FROM grain_state WHERE {string.Format(stateKey, P(1), P(2), P(3))}";
         InsertStateSql = $"INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, 1, {P(5)}) ON CONFLICT DO NOTHING";
         UpdateStateSql = $"UPDATE grain_state SET payload = {P(4)}, version = version + 1, modified_at = {P(5)} WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND version = {P(6)}";
-        UpsertEntrySql = $"""
-            INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at) VALUES ({P(1)}, {P(2)}, {P(3)}, {P(4)}, {P(5)}, {P(6)})
-            ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
-            """;
         DeleteEntrySql = $"DELETE FROM grain_entries WHERE {string.Format(stateKey, P(1), P(2), P(3))} AND entry_key = {P(4)}";
         // On the expiry index alone: an index that began with the state's key would compete with the
         // primary key for lookups, and PostgreSQL's plan made on an empty table picked it, scanning all

@@ -27,6 +27,12 @@ internal sealed class SqliteStorage : SqlStorage
 
     public override string Name => "Sqlite";
 
+    /// <summary>Stores one entry of a state (state key 1-3, entry key 4, payload 5, expiry 6).</summary>
+    private const string UpsertEntrySql = """
+        INSERT INTO grain_entries (grain_type, grain_key, state_name, entry_key, payload, expires_at) VALUES (@p1, @p2, @p3, @p4, @p5, @p6)
+        ON CONFLICT (grain_type, grain_key, state_name, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
+        """;
+
     // SQLite has one writer; the batch loop owns this connection and its prepared statements.
     private SqliteConnection? _writer;
     private SqliteCommand? _insert, _update, _journal, _upsertEntry, _deleteEntry, _clearEntries;
