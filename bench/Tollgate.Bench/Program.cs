@@ -5,9 +5,8 @@ using Tollgate.Runtime.Storage;
 if (args is ["serve-baseline", var storageName, var connectionString, var url])
     return await Tollgate.Bench.Consume.BaselineServer.RunAsync(storageName, connectionString, url);
 
-var consumeSuite = args is ["consume", ..];
-var usageSuite = args is ["usage", ..];
-if (consumeSuite || usageSuite) args = args[1..];
+string? suite = args is ["consume" or "usage" or "writes-beside", ..] ? args[0] : null;
+if (suite is not null) args = args[1..];
 
 if (args is ["-h" or "--help"])
 {
@@ -27,11 +26,16 @@ catch (ArgumentException exception)
     return 2;
 }
 
-if (consumeSuite || usageSuite)
+if (suite is not null)
 {
     try
     {
-        return consumeSuite ? await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options) : await Tollgate.Bench.Reports.UsageReportBench.RunAsync(options);
+        return suite switch
+        {
+            "consume" => await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options),
+            "usage" => await Tollgate.Bench.Reports.UsageReportBench.RunAsync(options),
+            _ => await Tollgate.Bench.Storage.WritesBesideBench.RunAsync(options),
+        };
     }
     catch (BenchFailedException failure)
     {
