@@ -4,7 +4,8 @@ namespace Tollgate.Runtime.Storage;
 
 /// <summary>
 /// Removes expired state entries from storage, whichever grain kept them and whether or not it is
-/// still used, in short transactions of their own beside the grains' writes. The silo sweeps every
+/// still used, a bounded removal at a time (on SQLite carried by the batch writer, elsewhere in
+/// transactions of their own beside the grains' writes). The silo sweeps every
 /// <see cref="GrainRuntimeOptions.ExpiredEntrySweepInterval"/>; every silo does, and removing what
 /// another silo removed finds nothing.
 /// </summary>

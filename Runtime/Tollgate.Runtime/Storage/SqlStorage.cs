@@ -299,9 +299,9 @@ internal abstract class SqlStorage : IStorageProvider, IGrainStorage, IReminderT
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params object?[] arguments)
+    private async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, sql, arguments);
+        await using var command = Command(connection, transaction, sql);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 }
