@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Reports;
-using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Api;
 
@@ -39,7 +37,7 @@ public static class UsageApi
         if (format == "csv")
             return JournalExport.Csv(cancellation => usage.RecordsAsync(tenantId, from, to, quotaType, cancellation), "usage.csv", Columns, record =>
             {
-                var usage = Parse(record);
+                var usage = UsageTotals.Parse(record);
                 return [record.Sequence.ToString(CultureInfo.InvariantCulture), usage.At.ToString("O"), usage.QuotaType, usage.Kind,
                     usage.Amount.ToString(CultureInfo.InvariantCulture), usage.Actor.Type, usage.Actor.Id, usage.IdempotencyKey];
             });
@@ -50,6 +48,4 @@ public static class UsageApi
         return TypedResults.Ok(new UsageReport(groupBy,
             periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
     }
-
-    private static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
 }

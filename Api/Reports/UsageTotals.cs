@@ -29,7 +29,7 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
         string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType, CancellationToken cancellationToken)
     {
         var totals = new SortedDictionary<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>();
-        var usage = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
+        var usage = UsageIn(tenantId, from, to, quotaType);
         var firstDayTotal = await FirstDayTotalAsync(cancellationToken);
         await AddRecordsAsync(totals, usage with { Before = firstDayTotal }, cancellationToken);
         if (firstDayTotal is null) return totals; // no day totals yet: the records were all there is
@@ -67,7 +67,7 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
     public async IAsyncEnumerable<StoredJournalRecord> RecordsAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var usage = new JournalQuery(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
+        var usage = UsageIn(tenantId, from, to, quotaType);
         var firstDayTotal = await FirstDayTotalAsync(cancellationToken);
         if (firstDayTotal is not null && await ReadDaysAsync(tenantId, from, to, quotaType, cancellationToken) is { Count: > 0 } days)
             await foreach (var record in journal.ReadAllAsync(Within(usage, days.Values), cancellationToken))
@@ -75,6 +75,10 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
         await foreach (var record in journal.ReadAllAsync(usage with { Before = firstDayTotal }, cancellationToken))
             yield return record;
     }
+
+    /// <summary>The tenant's usage records in range, the whole journal over.</summary>
+    private static JournalQuery UsageIn(string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType) =>
+        new(Usage.Stream) { Scope = tenantId, Name = quotaType, From = from, To = to };
 
     /// <summary>A counter's records of a day lie after its open of that day and before its close, so these days' records lie within these bounds.</summary>
     private static JournalQuery Within(JournalQuery query, IEnumerable<CounterDay> days)
@@ -116,11 +120,14 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
     {
         await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
         {
-            var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageRecord)!;
+            var record = Parse(stored);
             var (consumed, refunded) = record.Kind == Usage.Refund ? (0L, record.Amount) : (record.Amount, 0L);
             Add(totals, (DayOf(record.At), record.QuotaType), consumed, refunded);
         }
     }
+
+    /// <summary>A record of the "usage" stream, as its counter wrote it.</summary>
+    public static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
 
     /// <summary>Adds to the totals under <paramref name="key"/>, starting from none.</summary>
     public static void Add<TKey>(IDictionary<TKey, (long Consumed, long Refunded)> totals, TKey key, long consumed, long refunded)
