@@ -11,7 +11,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
     public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     public const string Usage = """
-        usage: Tollgate.Bench [consume|usage|writes-beside] [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only memory|sqlite|postgres] [--rate N]
+        usage: Tollgate.Bench [consume|usage|writes-beside|reminders] [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only memory|sqlite|postgres] [--rate N]
 
           --seconds N       measured time per scenario, after a 1 s warm-up (default 5)
           --concurrency N   callers running at once, each awaiting its call before the next (default 64)

@@ -5,7 +5,7 @@ using Tollgate.Runtime.Storage;
 if (args is ["serve-baseline", var storageName, var connectionString, var url])
     return await Tollgate.Bench.Consume.BaselineServer.RunAsync(storageName, connectionString, url);
 
-string? suite = args is ["consume" or "usage" or "writes-beside", ..] ? args[0] : null;
+string? suite = args is ["consume" or "usage" or "writes-beside" or "reminders", ..] ? args[0] : null;
 if (suite is not null) args = args[1..];
 
 if (args is ["-h" or "--help"])
@@ -34,6 +34,7 @@ if (suite is not null)
         {
             "consume" => await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options),
             "usage" => await Tollgate.Bench.Reports.UsageReportBench.RunAsync(options),
+            "reminders" => await Tollgate.Bench.Storage.ReminderClaimsBench.RunAsync(options),
             _ => await Tollgate.Bench.Storage.WritesBesideBench.RunAsync(options),
         };
     }

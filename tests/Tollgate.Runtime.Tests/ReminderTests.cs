@@ -87,6 +87,32 @@ public sealed class ReminderTests : SiloTestBase
         Assert.Equal(Running(ticks), ticks.Select(t => t.DueTime));
     }
 
+    [Theory, MemberData(nameof(SharedDatabaseProviders))]
+    public async Task Hundreds_of_ticks_due_at_once_are_each_delivered_once_by_two_silos(StorageProviderKind provider)
+    {
+        // Stored before any silo polls, all due: the first polls find them together and claim them
+        // side by side, both silos racing for the same ones.
+        var storage = await NewStorageAsync(provider);
+        var keys = Enumerable.Range(0, 300).Select(i => $"due-together-{i}").ToList();
+        var dueAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds()); // as stored
+        await using var table = StorageProviders.Create(new StorageOptions { Provider = provider, ConnectionString = storage.ConnectionString });
+        await table.InitializeAsync(CancellationToken.None);
+        foreach (var key in keys) await table.Reminders.UpsertAsync(new GrainId("ticker", key), "tick", dueAt, TimeSpan.FromHours(1));
+
+        await StartSiloAsync(storage);
+        await StartSiloAsync(storage);
+        await Eventually(() => Task.FromResult(keys.All(key => Ticks.For(key).Count > 0)), "not every due tick was delivered");
+        await Task.Delay(TimeSpan.FromMilliseconds(200)); // ten more polls of each silo: nothing is delivered twice
+
+        Assert.All(keys, key =>
+        {
+            var tick = Assert.Single(Ticks.For(key));
+            Assert.Equal(dueAt, tick.DueTime);
+        });
+        // Every claim moved its reminder on to the next boundary, an hour after the one delivered.
+        Assert.Empty(await table.Reminders.ReadDueAsync(DateTimeOffset.UtcNow, 1_000));
+    }
+
     [Fact]
     public async Task A_period_below_the_minimum_is_refused()
     {

@@ -28,45 +28,32 @@ public static class UsageReportBench
     {
         var table = new TextTable(("storage", false), ("report", false), ("records in range", true), ("all records ms", true),
             ("day totals ms", true), ("speed-up", true));
-        PostgresServer? throwaway = null;
-        try
+        await BenchDatabases.ForEachAsync(options, async (storage, kind, server) =>
         {
-            foreach (var storage in new[] { BenchStorage.Sqlite, BenchStorage.Postgres }.Where(options.Includes))
+            await using var target = await StorageTarget.CreateAsync(kind, server);
+            await using var provider = StorageProviders.Create(new StorageOptions { Provider = kind, ConnectionString = target.ConnectionString }, target.Memory);
+            await provider.InitializeAsync(CancellationToken.None);
+            await FillAsync(provider.GrainStorage, storage);
+            var usage = new UsageTotals(provider.Journal, new NoHeldDays());
+            foreach (var report in Reports())
             {
-                PostgresServer? server = null;
-                if (storage == BenchStorage.Postgres)
-                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given)
-                        : throwaway ??= await PostgresServer.StartThrowawayAsync(durable: true);
-                var kind = storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql;
-                await using var target = await StorageTarget.CreateAsync(kind, server);
-                await using var provider = StorageProviders.Create(new StorageOptions { Provider = kind, ConnectionString = target.ConnectionString }, target.Memory);
-                await provider.InitializeAsync(CancellationToken.None);
-                await FillAsync(provider.GrainStorage, storage);
-                var usage = new UsageTotals(provider.Journal, new NoHeldDays());
-                foreach (var report in Reports())
-                {
-                    var (records, recordsMs) = await TimeAsync(() => SumRecordsAsync(provider.Journal, report));
-                    var (totals, totalsMs) = await TimeAsync(async () =>
-                        (await usage.ReadAsync(Tenant, report.From, report.To, report.QuotaType, CancellationToken.None)).ToList());
-                    if (!records.Totals.SequenceEqual(totals))
-                        throw new BenchFailedException($"{storage} {report.Name}: the day totals differ from the sum of the records.");
-                    table.Add(storage.ToString().ToLowerInvariant(), report.Name, records.Count.ToString("N0"), recordsMs.ToString("0.00"),
-                        totalsMs.ToString("0.00"), $"{recordsMs / totalsMs:0.0}x");
-                    ScenarioRunner.Progress($"  {report.Name}: {records.Count:N0} records, all records {recordsMs:0.00} ms, day totals {totalsMs:0.00} ms");
-                }
-                // The CSV export lists records, so it reads them either way; day totals only bound where.
-                var day = Day0.AddDays(5);
-                var walked = await TimeAsync(() => CountAsync(provider.Journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, From = day, To = day.AddDays(1) })));
-                var bounded = await TimeAsync(() => CountAsync(usage.RecordsAsync(Tenant, day, day.AddDays(1), null, CancellationToken.None)));
-                if (walked.Result != bounded.Result) throw new BenchFailedException($"{storage} export: {bounded.Result:N0} records listed, not {walked.Result:N0}.");
-                table.Add(storage.ToString().ToLowerInvariant(), "export of day 6 of 30", walked.Result.ToString("N0"), walked.Milliseconds.ToString("0.00"),
-                    bounded.Milliseconds.ToString("0.00"), $"{walked.Milliseconds / bounded.Milliseconds:0.0}x");
+                var (records, recordsMs) = await TimeAsync(() => SumRecordsAsync(provider.Journal, report));
+                var (totals, totalsMs) = await TimeAsync(async () =>
+                    (await usage.ReadAsync(Tenant, report.From, report.To, report.QuotaType, CancellationToken.None)).ToList());
+                if (!records.Totals.SequenceEqual(totals))
+                    throw new BenchFailedException($"{storage} {report.Name}: the day totals differ from the sum of the records.");
+                table.Add(storage.ToString().ToLowerInvariant(), report.Name, records.Count.ToString("N0"), recordsMs.ToString("0.00"),
+                    totalsMs.ToString("0.00"), $"{recordsMs / totalsMs:0.0}x");
+                ScenarioRunner.Progress($"  {report.Name}: {records.Count:N0} records, all records {recordsMs:0.00} ms, day totals {totalsMs:0.00} ms");
             }
-        }
-        finally
-        {
-            if (throwaway is not null) await throwaway.DisposeAsync();
-        }
+            // The CSV export lists records, so it reads them either way; day totals only bound where.
+            var day = Day0.AddDays(5);
+            var walked = await TimeAsync(() => CountAsync(provider.Journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, From = day, To = day.AddDays(1) })));
+            var bounded = await TimeAsync(() => CountAsync(usage.RecordsAsync(Tenant, day, day.AddDays(1), null, CancellationToken.None)));
+            if (walked.Result != bounded.Result) throw new BenchFailedException($"{storage} export: {bounded.Result:N0} records listed, not {walked.Result:N0}.");
+            table.Add(storage.ToString().ToLowerInvariant(), "export of day 6 of 30", walked.Result.ToString("N0"), walked.Milliseconds.ToString("0.00"),
+                bounded.Milliseconds.ToString("0.00"), $"{walked.Milliseconds / bounded.Milliseconds:0.0}x");
+        });
         Console.WriteLine();
         Console.Write(table);
         Console.WriteLine($"median of {Repeats} runs each; {Days} days of {RecordsPerDay:N0} usage records a day over {QuotaTypes} quota types, for the tenant and as many for a neighbour.");
