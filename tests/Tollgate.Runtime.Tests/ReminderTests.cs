@@ -95,9 +95,9 @@ public sealed class ReminderTests : SiloTestBase
         var storage = await NewStorageAsync(provider);
         var keys = Enumerable.Range(0, 300).Select(i => $"due-together-{i}").ToList();
         var dueAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds()); // as stored
-        await using var table = StorageProviders.Create(new StorageOptions { Provider = provider, ConnectionString = storage.ConnectionString });
-        await table.InitializeAsync(CancellationToken.None);
-        foreach (var key in keys) await table.Reminders.UpsertAsync(new GrainId("ticker", key), "tick", dueAt, TimeSpan.FromHours(1));
+        await using var tables = StorageProviders.Create(new StorageOptions { Provider = provider, ConnectionString = storage.ConnectionString });
+        await tables.InitializeAsync(CancellationToken.None);
+        foreach (var key in keys) await tables.Reminders.UpsertAsync(new GrainId("ticker", key), "tick", dueAt, TimeSpan.FromHours(1));
 
         await StartSiloAsync(storage);
         await StartSiloAsync(storage);
@@ -110,7 +110,7 @@ public sealed class ReminderTests : SiloTestBase
             Assert.Equal(dueAt, tick.DueTime);
         });
         // Every claim moved its reminder on to the next boundary, an hour after the one delivered.
-        Assert.Empty(await table.Reminders.ReadDueAsync(DateTimeOffset.UtcNow, 1_000));
+        Assert.Empty(await tables.Reminders.ReadDueAsync(DateTimeOffset.UtcNow, 1_000));
     }
 
     [Fact]
