@@ -28,7 +28,7 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
             .Where(entry => runtime.Types.FindClass(entry.Grain.Type) is not null) // else a grain type this silo does not host
             .Select(entry => (Entry: entry, Status: TickFor(entry, now)))
             .ToList();
-        var claimed = await ClaimAsync(table, due.Select(tick => (tick.Entry, tick.Status.DueTime + tick.Entry.Period * tick.Status.TicksCovered)).ToList(), logger, cancellationToken);
+        var claimed = await ClaimAsync(table, due.Select(tick => (tick.Entry, NextDue(tick.Entry, tick.Status))).ToList(), logger, cancellationToken);
         await Task.WhenAll(due.Where((_, index) => claimed[index]).Select(tick => DeliverAsync(tick.Entry, tick.Status)));
     }
 
@@ -67,6 +67,9 @@ internal sealed class ReminderService(GrainRuntime runtime, IReminderTable table
         var missed = entry.Period > TimeSpan.Zero ? (now - entry.NextDue).Ticks / entry.Period.Ticks : 0;
         return new TickStatus(entry.StartAt, entry.Period, now, entry.NextDue, Math.Max(0, missed));
     }
+
+    /// <summary>Where a delivered tick moves its reminder: the first boundary after every one the tick covers.</summary>
+    internal static DateTimeOffset NextDue(ReminderEntry entry, TickStatus status) => status.DueTime + entry.Period * status.TicksCovered;
 
     private async Task DeliverAsync(ReminderEntry entry, TickStatus status)
     {

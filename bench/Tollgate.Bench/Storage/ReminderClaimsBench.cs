@@ -64,11 +64,7 @@ public static class ReminderClaimsBench
             var now = DateTimeOffset.UtcNow;
             var due = await reminders.ReadDueAsync(now, PerPoll);
             if (due.Count == 0) break;
-            var ticks = due.Select(entry =>
-            {
-                var status = ReminderService.TickFor(entry, now);
-                return (entry, status.DueTime + entry.Period * status.TicksCovered);
-            }).ToList();
+            var ticks = due.Select(entry => (entry, ReminderService.NextDue(entry, ReminderService.TickFor(entry, now)))).ToList();
             if (sideBySide)
                 claimed += (await ReminderService.ClaimAsync(reminders, ticks, NullLogger.Instance, CancellationToken.None)).Count(won => won);
             else
