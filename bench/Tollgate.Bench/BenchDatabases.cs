@@ -19,8 +19,7 @@ public static class BenchDatabases
             {
                 PostgresServer? server = null;
                 if (storage == BenchStorage.Postgres)
-                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given)
-                        : throwaway ??= await PostgresServer.StartThrowawayAsync(durable: true);
+                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given) : throwaway ??= await StartThrowawayAsync();
                 await run(storage, storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql, server);
             }
         }
@@ -28,5 +27,11 @@ public static class BenchDatabases
         {
             if (throwaway is not null) await throwaway.DisposeAsync();
         }
+    }
+
+    private static async Task<PostgresServer> StartThrowawayAsync()
+    {
+        ScenarioRunner.Progress("starting a throwaway PostgreSQL server with fsync on...");
+        return await PostgresServer.StartThrowawayAsync(durable: true);
     }
 }

@@ -33,39 +33,21 @@ public static class ConsumeBench
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var rows = new List<Row>();
-        PostgresServer? throwaway = null;
         // The floor: an endpoint that parses the body and answers at once. Each half-load run is
         // repeated against it at the same rate, so the table shows what this machine, its HTTP
         // stack and the load generator cost before any counting or storage.
         await using var floorServer = await ServerProcess.StartAsync(
             url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url], new Dictionary<string, string>(), "baseline ready");
         var floor = new HttpLoad(floorServer.BaseAddress, options.Concurrency);
-        try
+        if (options.Includes(BenchStorage.Memory))
+            rows.AddRange(await RunTollgateAsync(options, floor, BenchStorage.Memory, StorageProviderKind.Memory, null)); // the ceiling: no storage
+        await BenchDatabases.ForEachAsync(options, async (storage, kind, server) =>
         {
-            if (options.Includes(BenchStorage.Memory))
-                rows.AddRange(await RunTollgateAsync(options, floor, BenchStorage.Memory, StorageProviderKind.Memory, null)); // the ceiling: no storage
-            foreach (var storage in new[] { BenchStorage.Sqlite, BenchStorage.Postgres }.Where(options.Includes))
-            {
-                PostgresServer? server = null;
-                if (storage == BenchStorage.Postgres)
-                    server = options.PostgresConnectionString is { } given ? PostgresServer.Connect(given) : throwaway ??= await StartPostgresAsync();
-                var kind = storage == BenchStorage.Sqlite ? StorageProviderKind.Sqlite : StorageProviderKind.PostgreSql;
-                rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
-                rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server));
-            }
-        }
-        finally
-        {
-            if (throwaway is not null) await throwaway.DisposeAsync();
-        }
+            rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
+            rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server));
+        });
         Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load");
         return 0;
-    }
-
-    private static async Task<PostgresServer> StartPostgresAsync()
-    {
-        ScenarioRunner.Progress("starting a throwaway PostgreSQL server with fsync on...");
-        return await PostgresServer.StartThrowawayAsync(durable: true);
     }
 
     private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
