@@ -8,8 +8,9 @@ using Tollgate.Runtime.Storage;
 namespace Tollgate.Runtime.Hosting;
 
 /// <summary>
-/// Starts the silo (schema, reminders, the expired-entry sweep) and stops it in order: no new reminder ticks or sweeps, queued calls
-/// finish, activations deactivate, pending state writes commit, then storage closes.
+/// Starts the silo (schema, reminders, the expired-entry sweep) and stops it in order: no new
+/// reminder ticks or sweeps, queued calls finish, activations deactivate, pending state writes
+/// commit, then storage closes.
 /// </summary>
 public sealed class SiloLifecycle(
     GrainRuntime runtime,
