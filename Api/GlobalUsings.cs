@@ -3,5 +3,6 @@ global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Http.HttpResults;
 global using Microsoft.AspNetCore.Routing;
 global using Microsoft.Extensions.DependencyInjection;
+global using Orleans;
 global using Tollgate.Grains.Identity;
-global using Tollgate.Runtime;
+global using Tollgate.Storage;

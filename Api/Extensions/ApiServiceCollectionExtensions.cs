@@ -69,6 +69,7 @@ public static class ApiServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        app.UseUndeliveredCallRetry();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

@@ -13,7 +13,7 @@ internal static class ConflictRetry
         for (var attempt = 1; ; attempt++)
         {
             try { return await call(); }
-            catch (InconsistentStateException) when (attempt < Attempts) { await Task.Delay(Random.Shared.Next(1, 5 * attempt)); }
+            catch (Orleans.Storage.InconsistentStateException) when (attempt < Attempts) { await Task.Delay(Random.Shared.Next(1, 5 * attempt)); }
         }
     }
 }

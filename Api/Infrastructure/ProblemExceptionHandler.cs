@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Tollgate.Api.Infrastructure;
 
@@ -48,6 +49,19 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             if (provider is Payments.StripeException { Code: { } stripeCode }) problem.Extensions["providerCode"] = stripeCode;
             if (provider is Payments.StripeException { Param: { } param }) problem.Extensions["providerParam"] = param;
             if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
+        }
+        else if (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+        {
+            // A silo died or is stopping: the call may be retried once the cluster has settled.
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "A silo is unavailable; retry shortly.",
+                Type = "https://tollgate.dev/problems/unavailable",
+                Extensions = { ["code"] = "unavailable" },
+            };
+            context.Response.Headers.RetryAfter = "1";
         }
         else
         {

@@ -18,8 +18,14 @@ namespace Tollgate.Api.Reports;
 /// </list>
 /// The CSV export's records are found the same way (<see cref="RecordsAsync"/>).
 /// </summary>
-public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
+/// <param name="heldDay">The day a counter (by key) holds, as stored: its quota counter grain's <c>GetDayUsage</c>.</param>
+public sealed class UsageTotals(IJournalReader journal, Func<string, Task<DayUsage?>> heldDay)
 {
+    public UsageTotals(IJournalReader journal, IGrainFactory grains)
+        : this(journal, key => grains.GetGrain<IQuotaCounterGrain>(key).GetDayUsage())
+    {
+    }
+
     private long _firstDayTotal; // its sequence, once there is one (sequences start at 1): it never changes after
 
     /// <summary>One counter's day as the day totals show it: its open, and its close if written (and the close's sequence).</summary>
@@ -40,7 +46,7 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
         bool IsWhole(DateOnly day) => day >= firstWhole && day < endWhole;
 
         var held = days.Where(d => IsWhole(d.Key.Day) && d.Value.Closed is null)
-            .Select(async d => (d.Key, Usage: await grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId, d.Key.QuotaType)).GetDayUsage()))
+            .Select(async d => (d.Key, Usage: await heldDay(QuotaCounterKey.For(tenantId, d.Key.QuotaType))))
             .ToList();
         foreach (var (key, dayUsage) in await Task.WhenAll(held))
         {
@@ -100,7 +106,7 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
         var days = new Dictionary<(DateOnly Day, string QuotaType), CounterDay>();
         await foreach (var stored in journal.ReadAllAsync(query, cancellationToken))
         {
-            var record = JsonSerializer.Deserialize(stored.Payload, QuotaJson.Default.UsageDayRecord)!;
+            var record = JsonSerializer.Deserialize(stored.Payload, UsageJson.Default.UsageDayRecord)!;
             var key = (record.Day, stored.Name);
             var day = days.GetValueOrDefault(key, new CounterDay(long.MaxValue, 0, null));
             days[key] = record.Kind == Usage.Opened ? day with { Opened = Math.Min(day.Opened, stored.Sequence) } : day with { Closing = stored.Sequence, Closed = record };
@@ -127,7 +133,7 @@ public sealed class UsageTotals(IJournalReader journal, IGrainFactory grains)
     }
 
     /// <summary>A record of the "usage" stream, as its counter wrote it.</summary>
-    public static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
+    public static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, UsageJson.Default.UsageRecord)!;
 
     /// <summary>Adds to the totals under <paramref name="key"/>, starting from none.</summary>
     public static void Add<TKey>(IDictionary<TKey, (long Consumed, long Refunded)> totals, TKey key, long consumed, long refunded)

@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
 /// <summary>Which tenant a payment provider's customer belongs to (key: "{provider}:{customerId}").</summary>
+[Alias("tollgate.IBillingCustomerGrain")]
 public interface IBillingCustomerGrain : IGrainWithStringKey
 {
     static string KeyFor(string provider, string customerId) => $"{provider}:{customerId}";

@@ -9,6 +9,7 @@ public enum ProviderSubscriptionStatus { Incomplete, IncompleteExpired, Trialing
 /// <summary>A subscription as the payment provider has it: the provider is the source of truth for paid plans.</summary>
 /// <param name="PriceId">The provider's price: the plan whose <c>stripePriceId</c> it is.</param>
 /// <param name="BillingAnchor">The day periods renew on; quota windows follow it.</param>
+[GenerateSerializer, Immutable, Alias("tollgate.ProviderSubscription")]
 public sealed record ProviderSubscription(
     string Provider, string Id, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
     DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, DateTimeOffset? TrialEnd, bool CancelAtPeriodEnd, DateTimeOffset BillingAnchor)
@@ -19,6 +20,7 @@ public sealed record ProviderSubscription(
 
 /// <summary>An invoice as the provider reported it; amounts in minor units.</summary>
 /// <param name="PeriodStart">The service period the invoice bills (for a renewal: the new period).</param>
+[GenerateSerializer, Immutable, Alias("tollgate.ProviderInvoice")]
 public sealed record ProviderInvoice(
     string Provider, string Id, string? Number, string CustomerId, string? SubscriptionId, string Status,
     long AmountDue, long AmountPaid, string Currency, DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd,
@@ -27,6 +29,7 @@ public sealed record ProviderInvoice(
 public enum PaymentOutcome { Succeeded, Failed, ActionRequired }
 
 /// <summary>A provider's webhook event: applied once per id; <see cref="Created"/> orders a subscription's states.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.ProviderEvent")]
 public sealed record ProviderEvent(string Id, string Type, DateTimeOffset Created);
 
 public enum ProviderEventOutcome { Applied, Duplicate, Stale }
@@ -34,6 +37,7 @@ public enum ProviderEventOutcome { Applied, Duplicate, Stale }
 /// <summary>The payment attempt recorded for an invoice event, in the tenant's "payments" journal stream.</summary>
 /// <param name="Id">The provider event that reported the attempt.</param>
 /// <param name="NextAttemptAt">For a failed attempt: when the provider will try again, if it will.</param>
+[GenerateSerializer, Immutable, Alias("tollgate.PaymentRecord")]
 public sealed record PaymentRecord(
     string Id, string Provider, string InvoiceId, string? SubscriptionId, PaymentOutcome Status, long Amount, string Currency,
     int AttemptCount, DateTimeOffset? NextAttemptAt, DateTimeOffset At);

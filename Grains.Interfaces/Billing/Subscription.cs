@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -11,8 +10,10 @@ public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled, Incomplete
 public enum SubscriptionSource { Default, Operator, SelfService, Provider }
 
 /// <summary>The payment provider's subscription behind a paid plan, as last reported.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.ProviderSubscriptionInfo")]
 public sealed record ProviderSubscriptionInfo(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId);
 
+[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionInfo")]
 public sealed record SubscriptionInfo(
     string TenantId, string? PlanId, int PlanVersion, SubscriptionStatus Status, SubscriptionSource Source,
     DateTimeOffset Anchor, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
@@ -22,10 +23,12 @@ public sealed record SubscriptionInfo(
 
 /// <summary>What a counter needs to decide consumes: its limit and how its window is anchored.</summary>
 /// <param name="Known">False when the catalog has no such quota type.</param>
+[GenerateSerializer, Immutable, Alias("tollgate.QuotaEntitlement")]
 public sealed record QuotaEntitlement(bool Known, long Limit, QuotaWindow Window, DateTimeOffset Anchor);
 
 public enum SubscriptionError { None, NotFound, Conflict, Invalid }
 
+[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionResult")]
 public sealed record SubscriptionResult(SubscriptionInfo? Value, SubscriptionError Error = SubscriptionError.None, string? Detail = null)
 {
     public static SubscriptionResult Fail(SubscriptionError error, string detail) => new(null, error, detail);
@@ -36,6 +39,7 @@ public sealed record SubscriptionResult(SubscriptionInfo? Value, SubscriptionErr
 /// end; every boundary passed meanwhile is applied once, from state, so late or repeated ticks
 /// change nothing more. It tells the tenant's quota counters when their limits change.
 /// </summary>
+[Alias("tollgate.ISubscriptionGrain")]
 public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
 {
     /// <summary>The subscription, after applying any boundary already passed; null when the tenant has none.</summary>
@@ -77,6 +81,7 @@ public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
 }
 
 /// <summary>The tenants on one plan, so a plan change can be applied to them at once.</summary>
+[Alias("tollgate.IPlanSubscribersGrain")]
 public interface IPlanSubscribersGrain : IGrainWithStringKey
 {
     Task Add(string tenantId);

@@ -1,7 +1,7 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
+[GenerateSerializer, Immutable, Alias("tollgate.ApiKeyIdentity")]
 public sealed record ApiKeyIdentity(string TenantId, string KeyId, IReadOnlyList<string> Scopes);
 
 public static class ApiKeyScopes
@@ -13,6 +13,7 @@ public static class ApiKeyScopes
 }
 
 /// <summary>One API key, addressed by the SHA-256 of the key itself: the key is never stored.</summary>
+[Alias("tollgate.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
     Task Issue(ApiKeyIdentity identity, DateTimeOffset? expiresAt);

@@ -1,15 +1,20 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
+[GenerateSerializer, Immutable, Alias("tollgate.Registration")]
 public sealed record Registration(string Email, string Password, string Name, string TenantName);
 
+[GenerateSerializer, Immutable, Alias("tollgate.RegisteredAccount")]
 public sealed record RegisteredAccount(UserProfile User, TenantInfo Tenant);
 
+[GenerateSerializer, Immutable, Alias("tollgate.LoginResult")]
 public abstract record LoginResult
 {
+    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Success")]
     public sealed record Success(string UserId) : LoginResult;
+    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Invalid")]
     public sealed record Invalid : LoginResult;
+    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.LockedOut")]
     public sealed record LockedOut(TimeSpan RetryAfter) : LoginResult;
 }
 
@@ -17,6 +22,7 @@ public abstract record LoginResult
 /// The account registered under one (normalized) email address: it makes registration of an
 /// email happen once, and throttles failed logins for it.
 /// </summary>
+[Alias("tollgate.IEmailAccountGrain")]
 public interface IEmailAccountGrain : IGrainWithStringKey
 {
     /// <summary>Null when the email is already registered.</summary>

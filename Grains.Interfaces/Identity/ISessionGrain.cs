@@ -1,8 +1,8 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
 /// <summary>A refresh token handed to a client: "{sessionId}.{secret}".</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.RefreshToken")]
 public sealed record RefreshToken(string SessionId, string Secret)
 {
     public override string ToString() => $"{SessionId}.{Secret}";
@@ -14,10 +14,13 @@ public sealed record RefreshToken(string SessionId, string Secret)
     }
 }
 
+[GenerateSerializer, Immutable, Alias("tollgate.RefreshResult")]
 public abstract record RefreshResult
 {
+    [GenerateSerializer, Immutable, Alias("tollgate.RefreshResult.Rotated")]
     public sealed record Rotated(string UserId, RefreshToken Token) : RefreshResult;
     /// <summary>Unknown, expired, revoked, or a spent token replayed (which revokes the whole session).</summary>
+    [GenerateSerializer, Immutable, Alias("tollgate.RefreshResult.Refused")]
     public sealed record Refused : RefreshResult;
 }
 
@@ -25,6 +28,7 @@ public abstract record RefreshResult
 /// One login: a family of refresh tokens, each replacing the one before. Reusing a spent token
 /// means it was stolen or leaked, so the whole family is revoked.
 /// </summary>
+[Alias("tollgate.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
 {
     Task<RefreshToken> Start(string userId, AuditActor actor);

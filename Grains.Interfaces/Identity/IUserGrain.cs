@@ -1,12 +1,14 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
+[GenerateSerializer, Immutable, Alias("tollgate.UserProfile")]
 public sealed record UserProfile(string Id, string Email, string Name, bool Disabled, bool IsOperator, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, TenantRole> Tenants);
 
+[GenerateSerializer, Immutable, Alias("tollgate.NewUser")]
 public sealed record NewUser(string Email, string Name, string Password, string TenantId);
 
 /// <summary>A person: profile, password, tenant memberships and login sessions.</summary>
+[Alias("tollgate.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the user as the owner of <see cref="NewUser.TenantId"/>. Idempotent for the same email.</summary>

@@ -1,21 +1,24 @@
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Quotas;
 
+[GenerateSerializer, Immutable, Alias("tollgate.QuotaStatus")]
 public sealed record QuotaStatus(string QuotaType, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
 
 public enum ConsumeOutcome { Allowed, Exceeded, UnknownQuotaType }
 
 /// <param name="Replayed">True when an earlier answer with the same idempotency key was returned.</param>
+[GenerateSerializer, Immutable, Alias("tollgate.ConsumeResult")]
 public sealed record ConsumeResult(ConsumeOutcome Outcome, QuotaStatus? Status, bool Replayed = false);
 
 public enum RefundOutcome { Refunded, UnknownConsume, AlreadyRefunded, WindowReset, UnknownQuotaType }
 
+[GenerateSerializer, Immutable, Alias("tollgate.RefundResult")]
 public sealed record RefundResult(RefundOutcome Outcome, long Refunded, QuotaStatus? Status);
 
 /// <summary>A counter's usage on one UTC day: what its consumes took and its refunds gave back.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.DayUsage")]
 public sealed record DayUsage(DateOnly Day, long Consumed, long Refunded);
 
 /// <summary>
@@ -23,6 +26,7 @@ public sealed record DayUsage(DateOnly Day, long Consumed, long Refunded);
 /// memory and acknowledged only once durable; consumes arriving while a write is in flight are
 /// decided meanwhile and share the next write (group commit).
 /// </summary>
+[Alias("tollgate.IQuotaCounterGrain")]
 public interface IQuotaCounterGrain : IGrainWithStringKey
 {
     Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor);

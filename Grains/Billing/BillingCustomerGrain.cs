@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -7,13 +6,14 @@ public sealed class BillingCustomerState
     public string? TenantId { get; set; }
 }
 
-[GrainType("billing-customer")]
-public sealed class BillingCustomerGrain([PersistentState("customer")] IPersistentState<BillingCustomerState> customer) : Grain, IBillingCustomerGrain
+[GrainType("billing-customer"), StateShownOnDashboard]
+public sealed class BillingCustomerGrain([PersistentState("customer", StorageNames.Default)] IPersistentState<BillingCustomerState> customer)
+    : TollgateGrain, IBillingCustomerGrain
 {
     public async Task Link(string tenantId)
     {
         if (customer.State.TenantId == tenantId) return;
-        if (customer.State.TenantId is { } other) throw new InvalidOperationException($"Customer {GrainId.Key} already belongs to tenant {other}.");
+        if (customer.State.TenantId is { } other) throw new InvalidOperationException($"Customer {this.GetPrimaryKeyString()} already belongs to tenant {other}.");
         customer.State.TenantId = tenantId;
         await customer.WriteStateAsync();
     }

@@ -1,5 +1,4 @@
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -10,9 +9,15 @@ public sealed class CatalogState
     public List<PlanInfo> Plans { get; set; } = [];
 }
 
-[GrainType("catalog")]
-public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> catalog) : Grain, ICatalogGrain
+[GrainType("catalog"), StateShownOnDashboard]
+public sealed class CatalogGrain(
+    [PersistentState("catalog", StorageNames.Default)] IPersistentState<Journaled<CatalogState>> store, IJournalWriter journal)
+    : JournaledGrain, ICatalogGrain
 {
+    private readonly JournaledState<CatalogState> catalog = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => catalog;
+
     private CatalogState State => catalog.State;
 
     public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList()));
@@ -22,7 +27,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         if (State.Apps.Any(a => a.Id == id)) return CatalogResult<AppInfo>.Fail(CatalogError.Conflict, $"App '{id}' already exists.", "id");
         var app = new AppInfo(id, name, TimeProvider.GetUtcNow());
         State.Apps.Add(app);
-        await catalog.WriteStateAsync([Audit.Record(actor, app.CreatedAt, null, "app.created", "app", id, after: app)]);
+        await catalog.WriteStateAsync([AuditJournal.Record(actor, app.CreatedAt, null, "app.created", "app", id, after: app)]);
         return new(app);
     }
 
@@ -33,7 +38,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         if (State.QuotaTypes.Any(q => q.Id == id)) return CatalogResult<QuotaTypeInfo>.Fail(CatalogError.Conflict, $"Quota type '{id}' already exists.", "key");
         var quotaType = new QuotaTypeInfo(id, appId, key, name, unit, window, TimeProvider.GetUtcNow());
         State.QuotaTypes.Add(quotaType);
-        await catalog.WriteStateAsync([Audit.Record(actor, quotaType.CreatedAt, null, "quota_type.created", "quotaType", id, after: quotaType)]);
+        await catalog.WriteStateAsync([AuditJournal.Record(actor, quotaType.CreatedAt, null, "quota_type.created", "quotaType", id, after: quotaType)]);
         return new(quotaType);
     }
 
@@ -43,7 +48,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
         var plan = ToPlan(id, definition, version: 1, archived: false);
         Store(plan);
-        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
+        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
         return new(plan);
     }
 
@@ -57,7 +62,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         var plan = ToPlan(id, definition, before.Version + 1, before.Archived);
         if (plan.IsDefault && plan.Archived) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "An archived plan cannot be the default.", "isDefault");
         Store(plan);
-        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.updated", "plan", id, before, plan)]);
+        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.updated", "plan", id, before, plan)]);
         return new(plan);
     }
 
@@ -69,7 +74,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         if (before.Archived) return new(before);
         var plan = before with { Archived = true, Version = before.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
         Store(plan);
-        await catalog.WriteStateAsync([Audit.Record(actor, plan.UpdatedAt, null, "plan.archived", "plan", id)]);
+        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.archived", "plan", id)]);
         return new(plan);
     }
 

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Billing;
 
@@ -39,17 +39,24 @@ public sealed class SubscriptionState
 public sealed record ProviderLink(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
     DateTimeOffset ReportedAt, int Rank);
 
-[GrainType("subscription")]
-public sealed class SubscriptionGrain([PersistentState("subscription")] IPersistentState<SubscriptionState> subscription) : Grain, ISubscriptionGrain
+[GrainType("subscription"), StateShownOnDashboard]
+public sealed class SubscriptionGrain(
+    [PersistentState("subscription", StorageNames.Default)] IPersistentState<Journaled<SubscriptionState>> store, IJournalWriter journal,
+    IOptions<SubscriptionOptions> options)
+    : JournaledGrain, ISubscriptionGrain
 {
+    private readonly JournaledState<SubscriptionState> subscription = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => subscription;
+
     private const string ReminderName = "period";
     private const int MaxRememberedEvents = 500;
     // The reminder is re-aimed at the next event after every tick; its own period is only a fallback.
-    private static readonly TimeSpan ReminderFallbackPeriod = TimeSpan.FromHours(1);
+    private readonly TimeSpan _reminderPeriod = options.Value.ReminderPeriod;
 
     private CatalogSnapshot? _catalog;
     private SubscriptionState State => subscription.State;
-    private string TenantId => GetPrimaryKeyString();
+    private string TenantId => this.GetPrimaryKeyString();
 
     public async Task<SubscriptionInfo?> Get()
     {
@@ -255,7 +262,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
             PaymentOutcome.Failed => "billing.payment_failed",
             _ => "billing.payment_action_required",
         };
-        records.Add(Audit.Record(actor, now, TenantId, action, "invoice", invoice.Id, changed ? Summary(before!) : null,
+        records.Add(AuditJournal.Record(actor, now, TenantId, action, "invoice", invoice.Id, changed ? Summary(before!) : null,
             new { invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId, subscription = changed ? Summary(Info()!) : null }));
         await subscription.WriteStateAsync(records);
         if (changed)
@@ -452,19 +459,20 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
         if (State.Source == SubscriptionSource.Provider)
         {
             if (State.GraceEndsAt is { } graceEnd && !State.Suspended)
-                await RegisterOrUpdateReminder(ReminderName, Max(graceEnd - TimeProvider.GetUtcNow(), TimeSpan.Zero), ReminderFallbackPeriod);
+                await this.RegisterOrUpdateReminder(ReminderName, DueIn(graceEnd), _reminderPeriod);
             else await UnregisterReminderIfAnyAsync();
             return;
         }
         var next = State.TrialEnd is { } trialEnd && trialEnd < State.PeriodEnd ? trialEnd : State.PeriodEnd;
-        await RegisterOrUpdateReminder(ReminderName, Max(next - TimeProvider.GetUtcNow(), TimeSpan.Zero), ReminderFallbackPeriod);
+        await this.RegisterOrUpdateReminder(ReminderName, DueIn(next), _reminderPeriod);
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    /// <summary>Until <paramref name="at"/>, but no longer than the reminder's period: the grain's clock may not be the reminders' clock.</summary>
+    private TimeSpan DueIn(DateTimeOffset at) => TimeSpan.FromTicks(Math.Clamp((at - TimeProvider.GetUtcNow()).Ticks, 0, _reminderPeriod.Ticks));
 
     private async Task UnregisterReminderIfAnyAsync()
     {
-        if (await GetReminder(ReminderName) is not null) await UnregisterReminder(ReminderName);
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
     private async Task RemoveFromPlanAsync(string? planId)
@@ -479,7 +487,7 @@ public sealed class SubscriptionGrain([PersistentState("subscription")] IPersist
     }
 
     private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null) =>
-        Audit.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
+        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
             before is null ? null : Summary(before), Info() is { } after ? Summary(after) : null);
 
     private static object Summary(SubscriptionInfo s) =>
@@ -501,8 +509,9 @@ public sealed class PlanSubscribersState
     public HashSet<string> Tenants { get; set; } = [];
 }
 
-[GrainType("plan-subscribers")]
-public sealed class PlanSubscribersGrain([PersistentState("tenants")] IPersistentState<PlanSubscribersState> subscribers) : Grain, IPlanSubscribersGrain
+[GrainType("plan-subscribers"), StateShownOnDashboard]
+public sealed class PlanSubscribersGrain([PersistentState("tenants", StorageNames.Default)] IPersistentState<PlanSubscribersState> subscribers)
+    : TollgateGrain, IPlanSubscribersGrain
 {
     public async Task Add(string tenantId)
     {

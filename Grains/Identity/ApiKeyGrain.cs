@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -14,7 +13,8 @@ public sealed class ApiKeyState
 
 /// <summary>Keyed by the key's hash. Last use is kept in memory and written at most once a minute.</summary>
 [GrainType("api-key")]
-public sealed class ApiKeyGrain([PersistentState("key")] IPersistentState<ApiKeyState> key) : Grain, IApiKeyGrain
+public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] IPersistentState<ApiKeyState> key)
+    : TollgateGrain, IApiKeyGrain
 {
     private static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
     private DateTimeOffset? _lastUsedInMemory;

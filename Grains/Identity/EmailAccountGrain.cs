@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -13,7 +12,8 @@ public sealed class EmailAccountState
 /// taken only once its user and tenant exist; a crash half-way leaves the email free to retry.
 /// </summary>
 [GrainType("email-account")]
-public sealed class EmailAccountGrain([PersistentState("account")] IPersistentState<EmailAccountState> account) : Grain, IEmailAccountGrain
+public sealed class EmailAccountGrain([PersistentState("account", StorageNames.Default)] IPersistentState<EmailAccountState> account)
+    : TollgateGrain, IEmailAccountGrain
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
@@ -24,8 +24,8 @@ public sealed class EmailAccountGrain([PersistentState("account")] IPersistentSt
         var userId = Secrets.NewId("usr");
         var tenantId = Secrets.NewId("ten");
         var self = actor with { Type = "user", Id = userId }; // the new user registers themself
-        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(GetPrimaryKeyString(), registration.Name, registration.Password, tenantId), self);
-        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, GetPrimaryKeyString(), self);
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(this.GetPrimaryKeyString(), registration.Name, registration.Password, tenantId), self);
+        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, this.GetPrimaryKeyString(), self);
         var directory = GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key);
         await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
         await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -9,8 +8,9 @@ public sealed class PlatformDirectoryState
     public List<DirectoryUser> Users { get; set; } = [];
 }
 
-[GrainType("platform-directory")]
-public sealed class PlatformDirectoryGrain([PersistentState("directory")] IPersistentState<PlatformDirectoryState> directory) : Grain, IPlatformDirectoryGrain
+[GrainType("platform-directory"), StateShownOnDashboard]
+public sealed class PlatformDirectoryGrain([PersistentState("directory", StorageNames.Default)] IPersistentState<PlatformDirectoryState> directory)
+    : TollgateGrain, IPlatformDirectoryGrain
 {
     public async Task AddTenant(DirectoryTenant tenant)
     {
@@ -45,7 +45,8 @@ public sealed class PlatformSecretState
 }
 
 [GrainType("platform-secret")]
-public sealed class PlatformSecretGrain([PersistentState("secret")] IPersistentState<PlatformSecretState> secret) : Grain, IPlatformSecretGrain
+public sealed class PlatformSecretGrain([PersistentState("secret", StorageNames.Default)] IPersistentState<PlatformSecretState> secret)
+    : TollgateGrain, IPlatformSecretGrain
 {
     public async Task<byte[]> GetOrCreate(int bytes)
     {

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -12,8 +11,14 @@ public sealed class SessionState
 }
 
 [GrainType("session")]
-public sealed class SessionGrain([PersistentState("session")] IPersistentState<SessionState> session) : Grain, ISessionGrain
+public sealed class SessionGrain(
+    [PersistentState("session", StorageNames.Default)] IPersistentState<Journaled<SessionState>> store, IJournalWriter journal)
+    : JournaledGrain, ISessionGrain
 {
+    private readonly JournaledState<SessionState> session = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => session;
+
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
     // Enough spent secrets to recognize a replay of any recent token of this login.
@@ -21,7 +26,7 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
 
     public async Task<RefreshToken> Start(string userId, AuditActor actor)
     {
-        if (session.RecordExists) throw new InvalidOperationException($"Session {GrainId.Key} already exists.");
+        if (session.RecordExists) throw new InvalidOperationException($"Session {this.GetPrimaryKeyString()} already exists.");
         session.State = new SessionState { UserId = userId, ExpiresAt = TimeProvider.GetUtcNow() + Lifetime };
         return await IssueAsync([SessionAudit(actor with { Type = "user", Id = userId }, "session.started")]);
     }
@@ -66,10 +71,10 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
         var secret = Secrets.RandomToken(32);
         session.State.SecretHash = Secrets.Hash(secret);
         await session.WriteStateAsync(audit);
-        return new RefreshToken(GrainId.Key, secret);
+        return new RefreshToken(this.GetPrimaryKeyString(), secret);
     }
 
     private JournalRecord SessionAudit(AuditActor actor, string action, string? reason = null) =>
-        Audit.Record(actor, TimeProvider.GetUtcNow(), null, action, "session", GrainId.Key,
+        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, action, "session", this.GetPrimaryKeyString(),
             after: new { userId = session.State.UserId, reason });
 }

@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -17,13 +16,19 @@ public sealed class TenantState
 public sealed record StoredApiKey(string Id, string Name, string Prefix, List<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Hash);
 
 [GrainType("tenant")]
-public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<TenantState> tenant) : Grain, ITenantGrain
+public sealed class TenantGrain(
+    [PersistentState("tenant", StorageNames.Default)] IPersistentState<Journaled<TenantState>> store, IJournalWriter journal)
+    : JournaledGrain, ITenantGrain
 {
+    private readonly JournaledState<TenantState> tenant = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => tenant;
+
     private TenantState State => tenant.State;
 
     public async Task<TenantInfo> Create(string name, string ownerId, string ownerEmail, AuditActor actor)
     {
-        if (tenant.RecordExists) throw new InvalidOperationException($"Tenant {GrainId.Key} already exists.");
+        if (tenant.RecordExists) throw new InvalidOperationException($"Tenant {this.GetPrimaryKeyString()} already exists.");
         var now = TimeProvider.GetUtcNow();
         tenant.State = new TenantState
         {
@@ -31,10 +36,10 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
             CreatedAt = now,
             Members = { [ownerId] = new TenantMember(ownerId, ownerEmail, TenantRole.Owner, now) },
         };
-        await tenant.WriteStateAsync([Audit.Record(actor, now, GrainId.Key, "tenant.created", "tenant", GrainId.Key,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, now, this.GetPrimaryKeyString(), "tenant.created", "tenant", this.GetPrimaryKeyString(),
             after: new { name, owner = ownerId })]);
         // Every new tenant starts on the default plan (when the catalog has one).
-        await GrainFactory.GetGrain<Billing.ISubscriptionGrain>(GrainId.Key).StartDefault(actor);
+        await GrainFactory.GetGrain<Billing.ISubscriptionGrain>(this.GetPrimaryKeyString()).StartDefault(actor);
         return Info();
     }
 
@@ -45,9 +50,9 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         EnsureExists();
         if (State.BillingCustomers.TryGetValue(provider, out var existing)) return existing; // the first one stays
         // The index first: once the tenant names the customer, webhooks about it must find the tenant.
-        await GrainFactory.GetGrain<Billing.IBillingCustomerGrain>(Billing.IBillingCustomerGrain.KeyFor(provider, customerId)).Link(GrainId.Key);
+        await GrainFactory.GetGrain<Billing.IBillingCustomerGrain>(Billing.IBillingCustomerGrain.KeyFor(provider, customerId)).Link(this.GetPrimaryKeyString());
         State.BillingCustomers[provider] = customerId;
-        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "billing.customer_created", "billing_customer", customerId,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "billing.customer_created", "billing_customer", customerId,
             after: new { provider, customerId })]);
         return customerId;
     }
@@ -55,7 +60,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
     public async Task RecordBillingSession(string provider, string kind, string? sessionId, string? planId, AuditActor actor)
     {
         EnsureExists();
-        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, $"billing.{kind}_created", kind, sessionId ?? kind,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), $"billing.{kind}_created", kind, sessionId ?? kind,
             after: new { provider, sessionId, planId })]);
     }
 
@@ -70,10 +75,10 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         var before = new { name = State.Name, settings = State.Settings };
         State.Name = name ?? State.Name;
         State.Settings = settings ?? State.Settings;
-        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "tenant.updated", "tenant", GrainId.Key,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "tenant.updated", "tenant", this.GetPrimaryKeyString(),
             before, after: new { name = State.Name, settings = State.Settings })]);
         if (name is not null && name != before.name)
-            await GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).RenameTenant(GrainId.Key, name);
+            await GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).RenameTenant(this.GetPrimaryKeyString(), name);
         return Info();
     }
 
@@ -89,7 +94,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         var member = new TenantMember(userId, email, role, TimeProvider.GetUtcNow());
         State.Members[userId] = member;
         await tenant.WriteStateAsync([MemberAudit(actor, "member.added", userId, before: null, after: member)]);
-        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(GrainId.Key, role);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), role);
         return new(member);
     }
 
@@ -105,7 +110,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         var changed = member with { Role = role };
         State.Members[userId] = changed;
         await tenant.WriteStateAsync([MemberAudit(actor, "member.role_changed", userId, member, changed)]);
-        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(GrainId.Key, role);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), role);
         return new(changed);
     }
 
@@ -119,7 +124,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
             return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "A tenant must keep at least one owner.");
         State.Members.Remove(userId);
         await tenant.WriteStateAsync([MemberAudit(actor, "member.removed", userId, member, after: null)]);
-        await GrainFactory.GetGrain<IUserGrain>(userId).LeaveTenant(GrainId.Key);
+        await GrainFactory.GetGrain<IUserGrain>(userId).LeaveTenant(this.GetPrimaryKeyString());
         return new(member);
     }
 
@@ -131,9 +136,9 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         var hash = Secrets.Hash(secret);
         var stored = new StoredApiKey(id, newKey.Name, secret[..10], [.. newKey.Scopes], TimeProvider.GetUtcNow(), newKey.ExpiresAt, hash);
         // The key grain exists before the tenant lists it, so a listed key always works.
-        await GrainFactory.GetGrain<IApiKeyGrain>(hash).Issue(new ApiKeyIdentity(GrainId.Key, id, stored.Scopes), newKey.ExpiresAt);
+        await GrainFactory.GetGrain<IApiKeyGrain>(hash).Issue(new ApiKeyIdentity(this.GetPrimaryKeyString(), id, stored.Scopes), newKey.ExpiresAt);
         State.ApiKeys[id] = stored;
-        await tenant.WriteStateAsync([Audit.Record(actor, stored.CreatedAt, GrainId.Key, "apikey.created", "apiKey", id,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, stored.CreatedAt, this.GetPrimaryKeyString(), "apikey.created", "apiKey", id,
             after: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes, expiresAt = stored.ExpiresAt })]);
         return new CreatedApiKey(ToInfo(stored, lastUsedAt: null), secret);
     }
@@ -151,7 +156,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
         // Refused from this moment: the key grain says no before the tenant forgets the key.
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Revoke();
         State.ApiKeys.Remove(keyId);
-        await tenant.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, "apikey.revoked", "apiKey", keyId,
+        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "apikey.revoked", "apiKey", keyId,
             before: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes })]);
         return true;
     }
@@ -159,7 +164,7 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
     private int OwnerCount() => State.Members.Values.Count(m => m.Role == TenantRole.Owner);
 
     private JournalRecord MemberAudit(AuditActor actor, string action, string userId, TenantMember? before, TenantMember? after) =>
-        Audit.Record(actor, TimeProvider.GetUtcNow(), GrainId.Key, action, "member", userId,
+        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), action, "member", userId,
             before is null ? null : new { role = before.Role.ToWire(), email = before.Email },
             after is null ? null : new { role = after.Role.ToWire(), email = after.Email });
 
@@ -168,8 +173,8 @@ public sealed class TenantGrain([PersistentState("tenant")] IPersistentState<Ten
 
     private void EnsureExists()
     {
-        if (!tenant.RecordExists) throw new KeyNotFoundException($"Tenant {GrainId.Key} does not exist.");
+        if (!tenant.RecordExists) throw new KeyNotFoundException($"Tenant {this.GetPrimaryKeyString()} does not exist.");
     }
 
-    private TenantInfo Info() => new(GrainId.Key, State.Name, State.Settings, State.CreatedAt);
+    private TenantInfo Info() => new(this.GetPrimaryKeyString(), State.Name, State.Settings, State.CreatedAt);
 }

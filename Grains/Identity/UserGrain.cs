@@ -1,4 +1,3 @@
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Identity;
 
@@ -15,8 +14,14 @@ public sealed class UserState
 }
 
 [GrainType("user")]
-public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> user) : Grain, IUserGrain
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Default)] IPersistentState<Journaled<UserState>> store, IJournalWriter journal)
+    : JournaledGrain, IUserGrain
 {
+    private readonly JournaledState<UserState> user = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => user;
+
     // Sessions are remembered so they can be revoked; the oldest are forgotten past this many.
     private const int MaxSessions = 200;
 
@@ -25,7 +30,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
     public async Task<UserProfile> Create(NewUser newUser, AuditActor actor)
     {
         if (user.RecordExists)
-            return State.Email == newUser.Email ? Profile() : throw new InvalidOperationException($"User {GrainId.Key} already exists.");
+            return State.Email == newUser.Email ? Profile() : throw new InvalidOperationException($"User {this.GetPrimaryKeyString()} already exists.");
         var now = TimeProvider.GetUtcNow();
         user.State = new UserState
         {
@@ -35,7 +40,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
             CreatedAt = now,
             Tenants = { [newUser.TenantId] = TenantRole.Owner },
         };
-        await user.WriteStateAsync([Audit.Record(actor, now, newUser.TenantId, "user.registered", "user", GrainId.Key,
+        await user.WriteStateAsync([AuditJournal.Record(actor, now, newUser.TenantId, "user.registered", "user", this.GetPrimaryKeyString(),
             after: new { email = newUser.Email, name = newUser.Name })]);
         return Profile();
     }
@@ -57,7 +62,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         EnsureExists();
         var before = State.Name;
         State.Name = name;
-        await user.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), null, "user.updated", "user", GrainId.Key,
+        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.updated", "user", this.GetPrimaryKeyString(),
             before: new { name = before }, after: new { name })]);
         return Profile();
     }
@@ -69,7 +74,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         State.PasswordHash = Secrets.HashPassword(newPassword);
         var sessions = State.Sessions.ToList();
         State.Sessions.Clear();
-        await user.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_changed", "user", GrainId.Key)]);
+        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_changed", "user", this.GetPrimaryKeyString())]);
         await RevokeAsync(sessions);
         return true;
     }
@@ -81,7 +86,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         State.Disabled = disabled;
         var sessions = disabled ? State.Sessions.ToList() : [];
         if (disabled) State.Sessions.Clear();
-        await user.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), null, disabled ? "user.disabled" : "user.enabled", "user", GrainId.Key,
+        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, disabled ? "user.disabled" : "user.enabled", "user", this.GetPrimaryKeyString(),
             before: new { disabled = !disabled }, after: new { disabled })]);
         await RevokeAsync(sessions);
         return Profile();
@@ -92,7 +97,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         EnsureExists();
         if (State.IsOperator) return;
         State.IsOperator = true;
-        await user.WriteStateAsync([Audit.Record(actor, TimeProvider.GetUtcNow(), null, "user.operator_granted", "user", GrainId.Key)]);
+        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.operator_granted", "user", this.GetPrimaryKeyString())]);
     }
 
     public async Task AddSession(string sessionId)
@@ -120,9 +125,9 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
 
     private void EnsureExists()
     {
-        if (!user.RecordExists) throw new KeyNotFoundException($"User {GrainId.Key} does not exist.");
+        if (!user.RecordExists) throw new KeyNotFoundException($"User {this.GetPrimaryKeyString()} does not exist.");
     }
 
     private UserProfile Profile() =>
-        new(GrainId.Key, State.Email, State.Name, State.Disabled, State.IsOperator, State.CreatedAt, new Dictionary<string, TenantRole>(State.Tenants));
+        new(this.GetPrimaryKeyString(), State.Email, State.Name, State.Disabled, State.IsOperator, State.CreatedAt, new Dictionary<string, TenantRole>(State.Tenants));
 }

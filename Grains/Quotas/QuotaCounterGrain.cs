@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
-using Tollgate.Runtime;
 
 namespace Tollgate.Grains.Quotas;
 
@@ -15,6 +14,9 @@ public sealed class QuotaCounterState
     public DateOnly Day { get; set; }
     public long DayConsumed { get; set; }
     public long DayRefunded { get; set; }
+
+    /// <summary>What a write stores: storage serializes it off the grain's turn, while the grain goes on changing its own.</summary>
+    public QuotaCounterState Snapshot() => (QuotaCounterState)MemberwiseClone();
 }
 
 /// <summary>
@@ -24,33 +26,15 @@ public sealed class QuotaCounterState
 /// </summary>
 public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
 
-/// <summary>A usage record as stored in the journal's "usage" stream.</summary>
-public sealed record UsageRecord(DateTimeOffset At, string Kind, string QuotaType, long Amount, AuditEntryActor Actor, string? IdempotencyKey);
-
-/// <summary>
-/// A counter's totals for one UTC day, in the journal's "usage-days" stream (name: the quota type,
-/// at: the day's start). The first record of a day on a counter goes with an "open" (totals 0); the
-/// counter keeps that day's totals in its state and writes them as a "close" with its first record
-/// of a later day. So a day opened and not closed is still its counter's current day.
-/// </summary>
-public sealed record UsageDayRecord(string Kind, DateOnly Day, long Consumed, long Refunded);
-
-public static class Usage
+[GrainType("quota-counter"), Reentrant, StateShownOnDashboard]
+public sealed class QuotaCounterGrain(
+    [PersistentState("counter", StorageNames.Default)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal)
+    : JournaledGrain, IQuotaCounterGrain
 {
-    public const string Stream = "usage";
-    public const string Consume = "consume";
-    public const string Refund = "refund";
+    private readonly JournaledState<QuotaCounterState> counter = new(store, journal);
 
-    public const string DaysStream = "usage-days";
-    public const string Opened = "open";
-    public const string Closed = "close";
+    private protected override IJournalOutboxOwner Journal => counter;
 
-    public static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-}
-
-[GrainType("quota-counter"), Reentrant]
-public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentState<QuotaCounterState> counter) : Grain, IQuotaCounterGrain
-{
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
 
@@ -91,10 +75,12 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private QuotaCounterState State => counter.State;
+    // The grain's own copy: each write stores a snapshot of it.
+    private QuotaCounterState? _state;
+    private QuotaCounterState State => _state ??= counter.State;
     private (string TenantId, string QuotaType)? _key; // parsed once: every consume names both
-    private string TenantId => (_key ??= QuotaCounterKey.Parse(GetPrimaryKeyString())).TenantId;
-    private string QuotaType => (_key ??= QuotaCounterKey.Parse(GetPrimaryKeyString())).QuotaType;
+    private string TenantId => (_key ??= QuotaCounterKey.Parse(this.GetPrimaryKeyString())).TenantId;
+    private string QuotaType => (_key ??= QuotaCounterKey.Parse(this.GetPrimaryKeyString())).QuotaType;
 
     public async Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor)
     {
@@ -295,7 +281,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
         (_unwritten, _unwrittenEntries) = (null, null);
         try
         {
-            await counter.WriteStateAsync(records, entries); // serializes the state now; later changes wait for the next batch
+            await counter.WriteSnapshotAsync(State.Snapshot(), records, entries); // later changes wait for the next batch
             (_durableThrough, _durableDay) = (through, day);
             _writing = null;
             batch.Committed.SetResult();
@@ -305,6 +291,7 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
             // Changes decided after this write began are in memory only: none may be written now.
             _broken = true;
             _writing = null;
+            DeactivateOnIdle();
             batch.Committed.SetException(exception);
             if (_pending is { } stranded)
             {
@@ -323,7 +310,8 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     private void ThrowIfBroken()
     {
         if (_broken)
-            throw new InconsistentStateException($"Quota counter {GetPrimaryKeyString()} is reloading after a failed write; retry.", null, null);
+            throw new Orleans.Storage.InconsistentStateException(
+                $"Quota counter {this.GetPrimaryKeyString()} is reloading after a failed write; retry.", null, (string?)null);
     }
 
     /// <summary>
@@ -346,9 +334,9 @@ public sealed class QuotaCounterGrain([PersistentState("counter")] IPersistentSt
     }
 
     private JournalRecord DayJournal(UsageDayRecord record) =>
-        new(Usage.DaysStream, TenantId, QuotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, QuotaJson.Default.UsageDayRecord));
+        new(Usage.DaysStream, TenantId, QuotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, UsageJson.Default.UsageDayRecord));
 
     private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
         new(Usage.Stream, TenantId, QuotaType, now,
-            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), QuotaJson.Default.UsageRecord));
+            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), UsageJson.Default.UsageRecord));
 }

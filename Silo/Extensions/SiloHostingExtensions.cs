@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
-using Tollgate.Grains;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Tollgate.Grains.Billing;
+using Tollgate.Silo.Health;
+using Tollgate.Silo.Hosting;
+using Tollgate.Storage;
 
 namespace Tollgate.Silo.Extensions;
 
 public static class SiloHostingExtensions
 {
-    /// <summary>The runtime on the configured storage, hosting Tollgate's grains, with quiet single-line logs.</summary>
+    /// <summary>An Orleans silo on the configured storage, hosting Tollgate's grains, with quiet single-line logs.</summary>
     public static WebApplicationBuilder AddTollgateSilo(this WebApplicationBuilder builder)
     {
         // Quiet by default wherever the silo is started from; appsettings, environment and
@@ -20,6 +23,8 @@ public static class SiloHostingExtensions
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
                 ["Logging:LogLevel:Tollgate"] = "Information",
+                // Orleans logs each grain placement through Polly at Information.
+                ["Logging:LogLevel:Polly"] = "Warning",
             },
         });
         builder.Logging.AddSimpleConsole(options =>
@@ -29,11 +34,39 @@ public static class SiloHostingExtensions
             options.UseUtcTimestamp = true;
             options.ColorBehavior = LoggerColorBehavior.Disabled;
         });
-        builder.Services.AddGrainRuntime(builder.Configuration).AddGrains(GrainsAssembly.Assembly);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
+        builder.Services.AddHostedService<SiloLifecycleLog>();
+        builder.Services.AddHostedService<Tollgate.Grains.Journal.OutboxRecovery>();
+        builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
 
-        // The host waits for the silo to drain: queued calls finish and pending writes commit.
-        var runtimeOptions = builder.Configuration.GetSection(GrainRuntimeOptions.SectionName).Get<GrainRuntimeOptions>() ?? new();
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = runtimeOptions.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();
+        var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new();
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (silo.ClusterId, silo.ServiceId));
+            if (storage.Provider == StorageProviderKind.Sqlite)
+            {
+                // One silo on one file: SQLite has no cluster membership to share.
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            }
+            else
+            {
+                orleans.ConfigureEndpoints(silo.AdvertisedAddress, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                orleans.UseAdoNetClustering(options => (options.Invariant, options.ConnectionString) = ("Npgsql", storage.ConnectionString));
+            }
+            orleans.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = silo.ProbeTimeout;
+                options.NumMissedProbesLimit = silo.NumMissedProbesLimit;
+            });
+            orleans.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = silo.ResponseTimeout);
+            orleans.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = silo.MinimumReminderPeriod);
+            // Plan features are free-form JSON: System.Text.Json carries them between grains.
+            orleans.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
+            orleans.UseTollgateStorage(storage);
+        });
         return builder;
     }
 }

@@ -1,4 +1,4 @@
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Bench;
@@ -31,7 +31,7 @@ public static class BenchDatabases
 
     private static async Task<PostgresServer> StartThrowawayAsync()
     {
-        ScenarioRunner.Progress("starting a throwaway PostgreSQL server with fsync on...");
+        Progress.Report("starting a throwaway PostgreSQL server with fsync on...");
         return await PostgresServer.StartThrowawayAsync(durable: true);
     }
 }

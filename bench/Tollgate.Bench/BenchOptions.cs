@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Tollgate.Bench;
 
-public enum BenchStorage { Memory, Sqlite, Postgres }
+public enum BenchStorage { Sqlite, Postgres }
 
 /// <summary>The command line: how long and how hard to run, and against which storage.</summary>
 public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? PostgresConnectionString, BenchStorage? Only, double? Rate = null)
@@ -11,13 +11,13 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
     public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     public const string Usage = """
-        usage: Tollgate.Bench [consume|usage|writes-beside|reminders] [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only memory|sqlite|postgres] [--rate N]
+        usage: Tollgate.Bench consume|usage [--seconds N] [--concurrency N] [--postgres "<connection string>"] [--only sqlite|postgres] [--rate N]
 
           --seconds N       measured time per scenario, after a 1 s warm-up (default 5)
           --concurrency N   callers running at once, each awaiting its call before the next (default 64)
           --postgres CONN   use this PostgreSQL server instead of starting a throwaway durable one;
                             the bench creates and drops one database per scenario on it
-          --only STORAGE    run only the memory, sqlite or postgres scenarios
+          --only STORAGE    run only the sqlite or postgres scenarios
           --rate N          consume suite: measure latency at N requests/s in every row, instead of
                             at half of each row's own peak (to compare two builds at one rate)
         """;
@@ -53,9 +53,8 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
 
     private static BenchStorage ParseStorage(string text) => text.ToLowerInvariant() switch
     {
-        "memory" => BenchStorage.Memory,
         "sqlite" => BenchStorage.Sqlite,
         "postgres" or "postgresql" => BenchStorage.Postgres,
-        _ => throw new ArgumentException($"--only must be memory, sqlite or postgres, not '{text}'."),
+        _ => throw new ArgumentException($"--only must be sqlite or postgres, not '{text}'."),
     };
 }

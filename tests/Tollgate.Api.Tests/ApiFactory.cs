@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Api.Tests;
@@ -21,7 +22,9 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // Settings, not app configuration: the silo reads its storage and cluster settings while
+        // Program builds the host, before app configuration added here would be applied.
+        var all = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = storage.Provider.ToString(),
             ["Storage:ConnectionString"] = storage.ConnectionString,
@@ -30,11 +33,18 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Tollgate"] = "Warning",
-            ["Runtime:ReminderPollInterval"] = "00:00:00.050",
-        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
+            // Every silo of a test run listens on ports of its own; silos on one database form one cluster.
+            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
+            ["Orleans:ClusterId"] = storage.Id,
+            ["Orleans:ServiceId"] = storage.Id,
+            // Subscriptions look at their boundaries every second, so a test that moves the clock sees them pass.
+            ["Orleans:MinimumReminderPeriod"] = "00:00:01",
+            ["Subscriptions:ReminderPeriod"] = "00:00:01",
+        };
+        foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton(storage.Memory);
             services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(Clock);
         });
     }
@@ -95,7 +105,7 @@ public abstract class ApiTestBase : IAsyncLifetime
     protected ApiFactory Api { get; private set; } = null!;
     protected StorageTarget Storage { get; private set; } = null!;
 
-    protected virtual Tollgate.Runtime.Storage.StorageProviderKind Provider => Tollgate.Runtime.Storage.StorageProviderKind.Memory;
+    protected virtual StorageProviderKind Provider => StorageProviderKind.Sqlite;
 
     /// <summary>Configuration added on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();

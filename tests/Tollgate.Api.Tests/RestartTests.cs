@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Api.Tests;
@@ -15,7 +15,7 @@ public sealed class RestartTests : ApiTestBase
 {
     protected override StorageProviderKind Provider => StorageProviderKind.Sqlite;
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Runtime:ExpiredEntrySweepInterval"] = "00:00:00.100" };
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Storage:ExpiredEntrySweepInterval"] = "00:00:00.100" };
 
     [Fact]
     public async Task Accounts_and_tokens_survive_a_silo_restart()
@@ -48,7 +48,7 @@ public sealed class RestartTests : ApiTestBase
         clock.Advance(TimeSpan.FromHours(25));
         var later = await ConsumeAsync(app, "job-2");
         // The silo's sweep removes the expired answer; none is kept in the counter's state row (which every consume rewrites).
-        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_type = 'quota-counter'")) is ["job-2"],
+        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")) is ["job-2"],
             "the expired answer was not removed from storage");
         await restarted.DisposeAsync();
 
@@ -56,7 +56,8 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(2, (await Json(refund)).GetProperty("refunded").GetInt64());
         Assert.Equal(2, (await Json(later)).GetProperty("used").GetInt64());
-        Assert.DoesNotContain(await QueryAsync("SELECT payload FROM grain_state WHERE grain_type = 'quota-counter'"), payload => payload.Contains("job-"));
+        Assert.DoesNotContain(await QueryAsync("SELECT CAST(PayloadBinary AS TEXT) FROM OrleansStorage WHERE GrainTypeString LIKE '%quota-counter%'"),
+            payload => payload.Contains("job-"));
     }
 
     [Fact]
@@ -117,9 +118,11 @@ public sealed class RestartTests : ApiTestBase
     private Task InsertUsageRecordAsync(string tenantId, DateTime at, long amount)
     {
         var record = new UsageRecord(new DateTimeOffset(at, TimeSpan.Zero), Usage.Consume, CatalogFixture.Messages, amount, new AuditEntryActor("api_key", "legacy"), null);
-        return ExecuteAsync("INSERT INTO journal (stream, scope, name, at, payload) VALUES ('usage', $scope, $name, $at, $payload)",
-            ("$scope", tenantId), ("$name", CatalogFixture.Messages), ("$at", record.At.ToUnixTimeMilliseconds()),
-            ("$payload", JsonSerializer.Serialize(record, QuotaJson.Default.UsageRecord)));
+        return ExecuteAsync("""
+            INSERT INTO journal (grain_id, grain_seq, stream, scope, name, at, payload) VALUES ('legacy', $seq, 'usage', $scope, $name, $at, $payload)
+            """,
+            ("$seq", record.At.ToUnixTimeMilliseconds()), ("$scope", tenantId), ("$name", CatalogFixture.Messages), ("$at", record.At.ToUnixTimeMilliseconds()),
+            ("$payload", JsonSerializer.Serialize(record, UsageJson.Default.UsageRecord)));
     }
 
     private static async Task ConsumeMessagesAsync(HttpClient app, long amount) =>
@@ -154,15 +157,16 @@ public sealed class RestartTests : ApiTestBase
         await using (var connection = new SqliteConnection(Storage.ConnectionString))
         {
             await connection.OpenAsync();
-            foreach (var table in new[] { "grain_state", "journal" })
+            foreach (var table in new[] { "OrleansStorage", "journal", "grain_entries" })
             {
                 await using var command = new SqliteCommand($"SELECT * FROM {table}", connection);
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
-                    for (var i = 0; i < reader.FieldCount; i++) stored.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i)).Append('|');
+                    for (var i = 0; i < reader.FieldCount; i++) stored.Append(Text(reader.IsDBNull(i) ? "" : reader.GetValue(i))).Append('|');
             }
         }
         var text = stored.ToString();
+        static string Text(object value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value.ToString()!; // state is JSON in a blob
 
         Assert.Contains("alice@example.com", text); // the scan does see the data
         Assert.DoesNotContain("plain-text-password", text);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using static Tollgate.Api.Tests.CatalogFixture;
 
 namespace Tollgate.Api.Tests;

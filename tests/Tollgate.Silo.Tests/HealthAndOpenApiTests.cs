@@ -1,14 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using Npgsql;
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 
 public sealed class HealthAndOpenApiTests
 {
-    public static TheoryData<StorageProviderKind> Providers => [StorageProviderKind.Memory, StorageProviderKind.Sqlite, StorageProviderKind.PostgreSql];
+    public static TheoryData<StorageProviderKind> Providers => [StorageProviderKind.Sqlite, StorageProviderKind.PostgreSql];
 
     [Theory, MemberData(nameof(Providers))]
     public async Task The_silo_is_live_and_ready_on_every_provider(StorageProviderKind provider)
@@ -23,8 +23,8 @@ public sealed class HealthAndOpenApiTests
         using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
         Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
         var check = Assert.Single(report.RootElement.GetProperty("checks").EnumerateArray());
-        Assert.Equal("storage", check.GetProperty("name").GetString());
-        Assert.Equal($"{provider} storage answers.", check.GetProperty("description").GetString());
+        Assert.Equal("silo", check.GetProperty("name").GetString());
+        Assert.Equal("Storage answers.", check.GetProperty("description").GetString());
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class HealthAndOpenApiTests
 
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Contains("PostgreSql storage does not answer.", await ready.Content.ReadAsStringAsync());
+        Assert.Contains("Storage does not answer.", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
     }
 
@@ -91,7 +91,7 @@ public sealed class HealthAndOpenApiTests
 
         public HttpClient Client { get; }
 
-        public static async Task<RunningSilo> StartAsync(StorageProviderKind provider = StorageProviderKind.Memory) =>
+        public static async Task<RunningSilo> StartAsync(StorageProviderKind provider = StorageProviderKind.Sqlite) =>
             new(await StorageTarget.CreateAsync(provider));
 
         public async ValueTask DisposeAsync()

@@ -1,18 +1,21 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 
-/// <summary>The real silo as its own process on SQLite in a temporary working directory, restartable on the same data.</summary>
-public sealed class SiloProcess : IDisposable
+/// <summary>
+/// The real silo as its own process in a temporary working directory, restartable on the same data:
+/// on SQLite there by default, or on whatever <paramref name="environment"/> configures.
+/// </summary>
+public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment = null) : IDisposable
 {
     public const string OperatorEmail = "ops@tollgate.test";
     public const string OperatorPassword = "operator-password";
 
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("tollgate-silo-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = FreePorts.Next();
+    private readonly int _siloPort = FreePorts.Next(), _gatewayPort = FreePorts.Next();
     private Process? _process;
 
     public StringBuilder Output { get; } = new();
@@ -32,6 +35,9 @@ public sealed class SiloProcess : IDisposable
         start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory; // appsettings.json lives beside the dll
         start.Environment["Admin__Email"] = OperatorEmail;
         start.Environment["Admin__Password"] = OperatorPassword;
+        start.Environment["Orleans__SiloPort"] = _siloPort.ToString();
+        start.Environment["Orleans__GatewayPort"] = _gatewayPort.ToString();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (Output) Output.AppendLine(e.Data); };
@@ -62,13 +68,6 @@ public sealed class SiloProcess : IDisposable
         using (Process.Start("kill", ["-TERM", Process.Id.ToString()])) { }
         using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Process.WaitForExitAsync(exited.Token);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 
@@ -13,7 +13,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task The_silo_starts_on_sqlite_under_data_logs_its_address_and_stops_cleanly_on_SIGTERM()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
 
         for (var run = 1; run <= 2; run++) // the second run starts on the first run's database
         {
@@ -44,6 +44,8 @@ public sealed class SiloProcessTests : IDisposable
             RedirectStandardError = true,
         };
         start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory; // appsettings.json lives beside the dll
+        start.Environment["Orleans__SiloPort"] = FreePorts.Next().ToString();
+        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString();
         var process = Process.Start(start)!;
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
@@ -62,13 +64,6 @@ public sealed class SiloProcessTests : IDisposable
             if (process.HasExited || DateTime.UtcNow > deadline) Assert.Fail($"The silo did not start:\n{output}");
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

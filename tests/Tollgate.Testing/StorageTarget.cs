@@ -1,10 +1,10 @@
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 
 namespace Tollgate.Testing;
 
 /// <summary>
 /// A fresh, empty database of one provider. The same target can back several silos in turn (a
-/// restart) or at once (two runtime instances on one PostgreSQL database).
+/// restart) or at once (a cluster of silos on one PostgreSQL database).
 /// </summary>
 public sealed class StorageTarget : IAsyncDisposable
 {
@@ -18,18 +18,16 @@ public sealed class StorageTarget : IAsyncDisposable
     }
 
     public StorageProviderKind Provider { get; }
-    public string ConnectionString { get; }
 
-    /// <summary>The in-memory provider's data, shared by every silo on this target.</summary>
-    public MemoryDatabase Memory { get; } = new();
+    /// <summary>Names the target's cluster: silos started on it, together or in turn, form one service.</summary>
+    public string Id { get; } = $"tollgate-test-{Guid.NewGuid():N}";
+    public string ConnectionString { get; }
 
     /// <param name="server">For PostgreSQL: the server to create the database on (default: the shared test server).</param>
     public static async Task<StorageTarget> CreateAsync(StorageProviderKind provider, PostgresServer? server = null)
     {
         switch (provider)
         {
-            case StorageProviderKind.Memory:
-                return new StorageTarget(provider, "");
             case StorageProviderKind.Sqlite:
                 // On disk, so synchronous=FULL really waits for fsync.
                 var directory = Path.Combine(Path.GetTempPath(), $"tollgate-sqlite-{Guid.NewGuid():N}");

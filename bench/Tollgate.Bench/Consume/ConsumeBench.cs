@@ -4,15 +4,15 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Bench.Consume;
 
 /// <summary>
-/// Consume throughput and latency through HTTP, Tollgate beside the baseline, on SQLite and
-/// PostgreSQL, for one hot counter and for 10,000 counters, and Tollgate's hot counter with a new
-/// idempotency key on every consume. For each: the peak (closed loop) and the latency at half that
+/// Consume throughput and latency through HTTP, on SQLite and PostgreSQL, for one hot counter and
+/// for 10,000 counters, and Tollgate's hot counter with a new idempotency key on every consume: the
+/// baseline, the last build on Tollgate's own runtime (pre-orleans) and this build (orleans), side by side. For each: the peak (closed loop) and the latency at half that
 /// rate, or at the one rate <c>--rate</c> gives (open loop).
 /// </summary>
 public static class ConsumeBench
@@ -39,12 +39,11 @@ public static class ConsumeBench
         await using var floorServer = await ServerProcess.StartAsync(
             url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url], new Dictionary<string, string>(), "baseline ready");
         var floor = new HttpLoad(floorServer.BaseAddress, options.Concurrency);
-        if (options.Includes(BenchStorage.Memory))
-            rows.AddRange(await RunTollgateAsync(options, floor, BenchStorage.Memory, StorageProviderKind.Memory, null)); // the ceiling: no storage
+        var builds = new[] { await SiloBuild.PreOrleansAsync(), SiloBuild.Current() };
         await BenchDatabases.ForEachAsync(options, async (storage, kind, server) =>
         {
             rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
-            rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server));
+            foreach (var build in builds) rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server, build));
         });
         Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load");
         return 0;
@@ -71,44 +70,35 @@ public static class ConsumeBench
         return rows;
     }
 
-    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind,
+        PostgresServer? server, SiloBuild build)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage.ToString().ToLowerInvariant();
-        var silo = Path.Combine(AppContext.BaseDirectory, "Tollgate.Silo.dll");
         var rows = new List<Row>();
         Tenant[] tenants;
-        await using (var process = await ServerProcess.StartAsync(url => [silo, "--urls", url], new Dictionary<string, string>
+        await using (var process = await build.StartAsync(database, new Dictionary<string, string>
         {
-            ["Storage__Provider"] = kind.ToString(),
-            ["Storage__ConnectionString"] = database.ConnectionString,
             ["Admin__Email"] = OperatorEmail,
             ["Admin__Password"] = OperatorPassword,
-            ["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory,
             ["Logging__LogLevel__Default"] = "Warning",
-        }, "Now listening on"))
+        }))
         {
-            ScenarioRunner.Progress($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on the {storageName} silo...");
+            Progress.Report($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on the {storageName} silo...");
             tenants = await SetUpAsync(process.BaseAddress);
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
             var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
             var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
-            rows.Add(Measure(options, floor, load, storageName, "tollgate", "1 hot counter", _ => hot));
-            rows.Add(Measure(options, floor, load, storageName, "tollgate", "10,000 counters", random => spread[random.Next(Counters)]));
+            rows.Add(Measure(options, floor, load, storageName, build.Name, "1 hot counter", _ => hot));
+            rows.Add(Measure(options, floor, load, storageName, build.Name, "10,000 counters", random => spread[random.Next(Counters)]));
             // Every answer is kept for a day: by the end of the run the counter holds about 100,000.
             var sent = 0L;
-            rows.Add(Measure(options, floor, load, storageName, "tollgate", "1 hot counter, keyed",
+            rows.Add(Measure(options, floor, load, storageName, build.Name, "1 hot counter, keyed",
                 _ => load.Post("/v1/quota/consume", bodies[1], tenants[0].ApiKey, $"key-{Interlocked.Increment(ref sent)}")));
         }
-        if (kind == StorageProviderKind.Memory) return rows; // nothing outlives the process: nothing to verify
         // After a graceful stop, a new silo reads what storage holds.
-        await using (var process = await ServerProcess.StartAsync(url => [silo, "--urls", url], new Dictionary<string, string>
-        {
-            ["Storage__Provider"] = kind.ToString(),
-            ["Storage__ConnectionString"] = database.ConnectionString,
-            ["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory,
-        }, "Now listening on"))
+        await using (var process = await build.StartAsync(database, new Dictionary<string, string>()))
         {
             using var client = new HttpClient { BaseAddress = process.BaseAddress };
             var token = await LoginAsync(client, tenants[0].Email, "bench-password");
@@ -123,18 +113,18 @@ public static class ConsumeBench
 
     private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, Func<Random, byte[]> request)
     {
-        ScenarioRunner.Progress($"running: {system} on {storage}, {scenario}: peak...");
+        Progress.Report($"running: {system} on {storage}, {scenario}: peak...");
         var peak = load.RunClosedLoop(request, WarmUp, options.Duration);
         ThrowOnFailures(peak, system, scenario);
         var rate = options.Rate ?? peak.CallsPerSecond / 2;
-        ScenarioRunner.Progress($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
+        Progress.Report($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
         var half = load.RunAtRate(request, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(half, system, scenario);
-        ScenarioRunner.Progress($"  at {rate:N0}/s p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
+        Progress.Report($"  at {rate:N0}/s p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
         var floorRequest = floor.Post("/consume", FloorBody);
         var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
-        ScenarioRunner.Progress($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
+        Progress.Report($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
         return new Row(storage, system, scenario, peak, half, atFloor, "");
     }
 
@@ -218,12 +208,13 @@ public static class ConsumeBench
     private static void Print(List<Row> rows, string latencyRun)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
+            ("vs pre-orleans", true),
             ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
         foreach (var row in rows)
         {
-            var baseline = rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == "baseline");
-            table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"),
-                baseline is null ? "-" : $"{row.Peak.CallsPerSecond / baseline.Peak.CallsPerSecond:0.00}x",
+            string Versus(string system) => rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == system)
+                is { } other && other != row ? $"{row.Peak.CallsPerSecond / other.Peak.CallsPerSecond:0.00}x" : "-";
+            table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"), Versus("baseline"), Versus(SiloBuild.PreOrleansName),
                 row.Peak.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Peak.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Half.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Half.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Floor.Latencies.QuantileMilliseconds(0.99).ToString("0.00"), row.Half.SendLateness!.QuantileMilliseconds(0.99).ToString("0.00"),

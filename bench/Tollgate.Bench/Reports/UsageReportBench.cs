@@ -4,8 +4,7 @@ using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Reports;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
-using Tollgate.Runtime;
-using Tollgate.Runtime.Storage;
+using Tollgate.Storage;
 using Tollgate.Testing;
 
 namespace Tollgate.Bench.Reports;
@@ -31,24 +30,25 @@ public static class UsageReportBench
         await BenchDatabases.ForEachAsync(options, async (storage, kind, server) =>
         {
             await using var target = await StorageTarget.CreateAsync(kind, server);
-            await using var provider = StorageProviders.Create(new StorageOptions { Provider = kind, ConnectionString = target.ConnectionString }, target.Memory);
-            await provider.InitializeAsync(CancellationToken.None);
-            await FillAsync(provider.GrainStorage, storage);
-            var usage = new UsageTotals(provider.Journal, new NoHeldDays());
+            await using var journal = await SqlJournal.OpenAsync(new StorageOptions { Provider = kind, ConnectionString = target.ConnectionString });
+            await FillAsync(journal, storage);
+            // Every counter in this history has closed its last day, so a report never asks one.
+            var usage = new UsageTotals(journal, key =>
+                throw new BenchFailedException($"The report asked counter {key} for a day it holds; the bench's history has none."));
             foreach (var report in Reports())
             {
-                var (records, recordsMs) = await TimeAsync(() => SumRecordsAsync(provider.Journal, report));
+                var (records, recordsMs) = await TimeAsync(() => SumRecordsAsync(journal, report));
                 var (totals, totalsMs) = await TimeAsync(async () =>
                     (await usage.ReadAsync(Tenant, report.From, report.To, report.QuotaType, CancellationToken.None)).ToList());
                 if (!records.Totals.SequenceEqual(totals))
                     throw new BenchFailedException($"{storage} {report.Name}: the day totals differ from the sum of the records.");
                 table.Add(storage.ToString().ToLowerInvariant(), report.Name, records.Count.ToString("N0"), recordsMs.ToString("0.00"),
                     totalsMs.ToString("0.00"), $"{recordsMs / totalsMs:0.0}x");
-                ScenarioRunner.Progress($"  {report.Name}: {records.Count:N0} records, all records {recordsMs:0.00} ms, day totals {totalsMs:0.00} ms");
+                Progress.Report($"  {report.Name}: {records.Count:N0} records, all records {recordsMs:0.00} ms, day totals {totalsMs:0.00} ms");
             }
             // The CSV export lists records, so it reads them either way; day totals only bound where.
             var day = Day0.AddDays(5);
-            var walked = await TimeAsync(() => CountAsync(provider.Journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, From = day, To = day.AddDays(1) })));
+            var walked = await TimeAsync(() => CountAsync(journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, From = day, To = day.AddDays(1) })));
             var bounded = await TimeAsync(() => CountAsync(usage.RecordsAsync(Tenant, day, day.AddDays(1), null, CancellationToken.None)));
             if (walked.Result != bounded.Result) throw new BenchFailedException($"{storage} export: {bounded.Result:N0} records listed, not {walked.Result:N0}.");
             table.Add(storage.ToString().ToLowerInvariant(), "export of day 6 of 30", walked.Result.ToString("N0"), walked.Milliseconds.ToString("0.00"),
@@ -74,12 +74,12 @@ public static class UsageReportBench
     /// totals their counters write: an open before a counter's first record of a day, the close of
     /// its previous day just before that, and (the counters having moved on) every last day closed.
     /// </summary>
-    private static async Task FillAsync(IGrainStorage storage, BenchStorage name)
+    private static async Task FillAsync(IJournalWriter journal, BenchStorage name)
     {
-        ScenarioRunner.Progress($"{name}: writing {Days * RecordsPerDay * 2:N0} usage records...");
-        var key = new GrainStateKey("bench-usage", "filler", "state");
-        var version = 0L;
-        var batch = new List<JournalRecord>(RecordsPerWrite);
+        Progress.Report($"{name}: writing {Days * RecordsPerDay * 2:N0} usage records...");
+        var sequence = 0L;
+        var batch = new List<SequencedRecord>(RecordsPerWrite);
+        void Add(JournalRecord record) => batch.Add(new SequencedRecord(++sequence, record));
         var counters = new Dictionary<(string Tenant, string QuotaType), UsageDayRecord>();
         var interval = TimeSpan.FromDays(1) / RecordsPerDay;
         var actor = new AuditEntryActor("apiKey", "key-1");
@@ -95,23 +95,23 @@ public static class UsageReportBench
                 var held = counters.GetValueOrDefault((tenant, quotaType));
                 if (held?.Day != day)
                 {
-                    if (held is not null) batch.Add(DayRecord(tenant, quotaType, held with { Kind = Usage.Closed }));
-                    batch.Add(DayRecord(tenant, quotaType, held = new UsageDayRecord(Usage.Opened, day, 0, 0)));
+                    if (held is not null) Add(DayRecord(tenant, quotaType, held with { Kind = Usage.Closed }));
+                    Add(DayRecord(tenant, quotaType, held = new UsageDayRecord(Usage.Opened, day, 0, 0)));
                 }
                 counters[(tenant, quotaType)] = kind == Usage.Refund ? held with { Refunded = held.Refunded + amount } : held with { Consumed = held.Consumed + amount };
-                batch.Add(new JournalRecord(Usage.Stream, tenant, quotaType, at,
-                    JsonSerializer.Serialize(new UsageRecord(at, kind, quotaType, amount, actor, null), QuotaJson.Default.UsageRecord)));
+                Add(new JournalRecord(Usage.Stream, tenant, quotaType, at,
+                    JsonSerializer.Serialize(new UsageRecord(at, kind, quotaType, amount, actor, null), UsageJson.Default.UsageRecord)));
             }
             if (batch.Count < RecordsPerWrite) continue;
-            version = await storage.WriteAsync(key, version.ToString(), version, batch, []);
+            await journal.WriteAsync("bench-usage/filler", batch, []);
             batch.Clear();
         }
-        batch.AddRange(counters.Select(c => DayRecord(c.Key.Tenant, c.Key.QuotaType, c.Value with { Kind = Usage.Closed })));
-        await storage.WriteAsync(key, version.ToString(), version, batch, []);
+        foreach (var (counter, day) in counters) Add(DayRecord(counter.Tenant, counter.QuotaType, day with { Kind = Usage.Closed }));
+        await journal.WriteAsync("bench-usage/filler", batch, []);
     }
 
     private static JournalRecord DayRecord(string tenant, string quotaType, UsageDayRecord record) =>
-        new(Usage.DaysStream, tenant, quotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, QuotaJson.Default.UsageDayRecord));
+        new(Usage.DaysStream, tenant, quotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, UsageJson.Default.UsageDayRecord));
 
     private sealed record Summary(int Count, List<KeyValuePair<(DateOnly Day, string QuotaType), (long Consumed, long Refunded)>> Totals);
 
@@ -122,7 +122,7 @@ public static class UsageReportBench
         var count = 0;
         await foreach (var record in journal.ReadAllAsync(new JournalQuery(Usage.Stream) { Scope = Tenant, Name = report.QuotaType, From = report.From, To = report.To }))
         {
-            var usage = JsonSerializer.Deserialize(record.Payload, QuotaJson.Default.UsageRecord)!;
+            var usage = JsonSerializer.Deserialize(record.Payload, UsageJson.Default.UsageRecord)!;
             var key = (DateOnly.FromDateTime(usage.At.UtcDateTime), usage.QuotaType);
             var (consumed, refunded) = totals.GetValueOrDefault(key);
             totals[key] = usage.Kind == Usage.Refund ? (consumed, refunded + usage.Amount) : (consumed + usage.Amount, refunded);
@@ -151,10 +151,4 @@ public static class UsageReportBench
         return (result, times.Order().ElementAt(times.Count / 2));
     }
 
-    /// <summary>Every counter in this history has closed its last day, so a report never asks one.</summary>
-    private sealed class NoHeldDays : IGrainFactory
-    {
-        public TGrain GetGrain<TGrain>(string key) where TGrain : IGrainWithStringKey =>
-            throw new BenchFailedException($"The report asked counter {key} for a day it holds; the bench's history has none.");
-    }
 }

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Tollgate.Storage.Hosting;
+using Tollgate.Storage.Reminders;
+using Tollgate.Storage.Schema;
+
+namespace Tollgate.Storage;
+
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>
+    /// Tollgate's database under the silo: its schema, migrated at start; Orleans' ADO.NET grain
+    /// storage (as JSON without type names); reminders (Orleans' ADO.NET table on PostgreSQL, Tollgate's
+    /// own on SQLite); the journal with its reader and writer; and the sweep of expired entries.
+    /// </summary>
+    public static ISiloBuilder UseTollgateStorage(this ISiloBuilder silo, StorageOptions options)
+    {
+        var database = SqlDatabase.Create(options);
+        silo.Services.AddSingleton(options).AddSingleton(database).AddSingleton<SchemaMigrator>()
+            .AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
+        silo.Services.AddSingleton(sp => new SqlJournal(sp.GetRequiredService<SqlDatabase>(), options))
+            .AddSingleton<IJournalWriter>(sp => sp.GetRequiredService<SqlJournal>())
+            .AddSingleton<IJournalReader>(sp => sp.GetRequiredService<SqlJournal>())
+            .AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqlJournal>());
+        silo.Services.AddHostedService<ExpiredEntrySweeper>();
+        silo.AddAdoNetGrainStorage(StorageNames.Default, storage =>
+        {
+            (storage.Invariant, storage.ConnectionString) = (database.Invariant, database.ConnectionString);
+            storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+        if (options.Provider == StorageProviderKind.PostgreSql)
+        {
+            silo.UseAdoNetReminderService(reminders => (reminders.Invariant, reminders.ConnectionString) = (database.Invariant, database.ConnectionString));
+        }
+        else
+        {
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable, SqliteReminderTable>();
+        }
+        return silo;
+    }
+}

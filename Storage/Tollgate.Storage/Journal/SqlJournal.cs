@@ -1,0 +1,174 @@
+using System.Data.Common;
+
+namespace Tollgate.Storage;
+
+/// <summary>
+/// The journal, entries and pending marks in Tollgate's tables. Records are inserted idempotently
+/// (unique on grain and sequence); concurrent writes are carried by shared transactions (<see cref="JournalBatcher"/>).
+/// Sequence numbers come from the database at insert; transactions committing concurrently may become
+/// visible slightly out of sequence order, which a newest-first listing tolerates.
+/// </summary>
+public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth, IAsyncDisposable
+{
+    /// <summary>The most expired entries one sweep removes: enough to keep up, few enough to keep its transaction short.</summary>
+    public const int MaxExpiredRemoved = 10_000;
+
+    private const string InsertRecordSql = """
+        INSERT INTO journal (grain_id, grain_seq, stream, scope, name, at, payload) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7)
+        ON CONFLICT (grain_id, grain_seq) DO NOTHING
+        """;
+    private const string UpsertEntrySql = """
+        INSERT INTO grain_entries (grain_id, entry_key, payload, expires_at) VALUES (@p1, @p2, @p3, @p4)
+        ON CONFLICT (grain_id, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
+        """;
+    private const string DeleteEntrySql = "DELETE FROM grain_entries WHERE grain_id = @p1 AND entry_key = @p2";
+    private const string UnmarkSql = "DELETE FROM journal_pending WHERE grain_id = @p1";
+    private const string MarkSql = "INSERT INTO journal_pending (grain_id, marked_at) VALUES (@p1, @p2) ON CONFLICT (grain_id) DO NOTHING";
+
+    private readonly SqlDatabase _database;
+    private readonly JournalBatcher _batcher;
+    private readonly bool _ownsDatabase;
+
+    internal SqlJournal(SqlDatabase database, StorageOptions options) : this(database, options, ownsDatabase: false)
+    {
+    }
+
+    private SqlJournal(SqlDatabase database, StorageOptions options, bool ownsDatabase)
+    {
+        (_database, _ownsDatabase) = (database, ownsDatabase);
+        var concurrency = options.Provider == StorageProviderKind.Sqlite ? 1 : options.WriteConcurrency; // SQLite has one writer
+        _batcher = new JournalBatcher(CommitAsync, concurrency, options.MaxWriteBatch);
+    }
+
+    /// <summary>The journal outside a silo (tools, benchmarks): the schema is migrated first.</summary>
+    public static async Task<SqlJournal> OpenAsync(StorageOptions options)
+    {
+        var database = SqlDatabase.Create(options);
+        await new Schema.SchemaMigrator(database, Microsoft.Extensions.Logging.Abstractions.NullLogger<Schema.SchemaMigrator>.Instance)
+            .MigrateAsync(CancellationToken.None);
+        return new SqlJournal(database, options, ownsDatabase: true);
+    }
+
+    public Task MarkPendingAsync(string grainId, CancellationToken cancellationToken = default) =>
+        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: true, [], []));
+
+    public Task WriteAsync(string grainId, IReadOnlyList<SequencedRecord> records, IReadOnlyList<StateEntry> entries,
+        CancellationToken cancellationToken = default) =>
+        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: false, records, entries));
+
+    /// <summary>One transaction for a batch of writes from any grains: a batch costs its rows and one commit.</summary>
+    private async Task CommitAsync(IReadOnlyList<JournalWrite> batch)
+    {
+        await using var connection = await _database.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var write in batch)
+        {
+            if (write.Mark)
+            {
+                await ExecuteAsync(connection, transaction, MarkSql, write.GrainId, now);
+                continue;
+            }
+            foreach (var (sequence, record) in write.Records)
+                await ExecuteAsync(connection, transaction, InsertRecordSql,
+                    write.GrainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload);
+            foreach (var entry in write.Entries)
+            {
+                if (entry.Payload is null) await ExecuteAsync(connection, transaction, DeleteEntrySql, write.GrainId, entry.Key);
+                else await ExecuteAsync(connection, transaction, UpsertEntrySql, write.GrainId, entry.Key, entry.Payload, entry.ExpiresAt.ToUnixTimeMilliseconds());
+            }
+            await ExecuteAsync(connection, transaction, UnmarkSql, write.GrainId);
+        }
+        await transaction.CommitAsync();
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(string grainId, IReadOnlyCollection<string> entryKeys,
+        CancellationToken cancellationToken = default)
+    {
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (entryKeys.Count == 0) return entries;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // One statement per key: equality on the whole primary key, a plan no database gets wrong.
+        foreach (var key in entryKeys)
+        {
+            await using var command = SqlDatabase.Command(connection, null, "SELECT payload FROM grain_entries WHERE grain_id = @p1 AND entry_key = @p2", grainId, key);
+            if (await command.ExecuteScalarAsync(cancellationToken) is string payload) entries[key] = payload;
+        }
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<string>> ReadPendingAsync(DateTimeOffset markedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = SqlDatabase.Command(connection, null,
+            "SELECT grain_id FROM journal_pending WHERE marked_at < @p1 ORDER BY marked_at LIMIT @p2", markedBefore.ToUnixTimeMilliseconds(), (long)limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var grains = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) grains.Add(reader.GetString(0));
+        return grains;
+    }
+
+    public async Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // On the expiry index alone, with both bounds, so the plan cannot scan the whole table.
+        await using var command = SqlDatabase.Command(connection, null, $"""
+            DELETE FROM grain_entries WHERE (grain_id, entry_key) IN (
+                SELECT grain_id, entry_key FROM grain_entries WHERE expires_at BETWEEN 0 AND @p1 ORDER BY expires_at LIMIT {MaxExpiredRemoved})
+            """, by.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredJournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default)
+    {
+        var conditions = new List<string>();
+        var arguments = new List<object?>();
+        void Where(string column, string comparison, object value)
+        {
+            arguments.Add(value);
+            conditions.Add($"{column} {comparison} @p{arguments.Count}");
+        }
+        Where("stream", "=", query.Stream);
+        if (query.Scope is not null) Where("scope", "=", query.Scope);
+        if (query.Name is not null) Where("name", "=", query.Name);
+        if (query.From is { } from) Where("at", ">=", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Where("at", "<", to.ToUnixTimeMilliseconds());
+        if (query.Before is { } before) Where("seq", "<", before);
+        if (query.After is { } after) Where("seq", ">", after);
+        arguments.Add((long)query.Limit);
+        var sql = $"""
+            SELECT seq, stream, scope, name, at, payload FROM journal WHERE {string.Join(" AND ", conditions)}
+            ORDER BY seq {(query.OldestFirst ? "ASC" : "DESC")} LIMIT @p{arguments.Count}
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = SqlDatabase.Command(connection, null, sql, [.. arguments]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<StoredJournalRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+            records.Add(new StoredJournalRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
+        return records;
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = SqlDatabase.Command(connection, null, "SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, params object?[] arguments)
+    {
+        await using var command = SqlDatabase.Command(connection, transaction, sql, arguments);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync();
+        if (_ownsDatabase) await _database.DisposeAsync();
+    }
+}
+
+/// <summary>One grain's part of a journal transaction: a pending mark, or records and entries that unmark it.</summary>
+internal sealed record JournalWrite(string GrainId, bool Mark, IReadOnlyList<SequencedRecord> Records, IReadOnlyList<StateEntry> Entries);

@@ -1,0 +1,44 @@
+namespace Tollgate.Storage.Schema;
+
+/// <summary>
+/// Tollgate's SQLite schema: Orleans' grain state table (its statements are in
+/// <see cref="SqliteQueries"/>), the reminder table of <see cref="Reminders.SqliteReminderTable"/>,
+/// and Tollgate's own journal tables. One silo uses it: SQLite has no cluster membership.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Migrations in order; each runs once, in the migration transaction.</summary>
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE OrleansQuery (QueryKey TEXT PRIMARY KEY, QueryText TEXT NOT NULL);
+
+        CREATE TABLE OrleansStorage (
+            GrainIdHash INTEGER NOT NULL, GrainIdN0 INTEGER NOT NULL, GrainIdN1 INTEGER NOT NULL,
+            GrainTypeHash INTEGER NOT NULL, GrainTypeString TEXT NOT NULL, GrainIdExtensionString TEXT NULL,
+            ServiceId TEXT NOT NULL, PayloadBinary BLOB NULL, ModifiedOn TEXT NOT NULL, Version INTEGER NULL);
+        CREATE UNIQUE INDEX orleans_storage_key ON OrleansStorage
+            (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, coalesce(GrainIdExtensionString, ''));
+
+        CREATE TABLE reminders (
+            service_id TEXT NOT NULL, grain_id TEXT NOT NULL, reminder_name TEXT NOT NULL,
+            start_at INTEGER NOT NULL, period_ms INTEGER NOT NULL, grain_hash INTEGER NOT NULL, version INTEGER NOT NULL,
+            PRIMARY KEY (service_id, grain_id, reminder_name));
+        CREATE INDEX reminders_hash ON reminders (service_id, grain_hash);
+
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, grain_id TEXT NOT NULL, grain_seq INTEGER NOT NULL,
+            stream TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL,
+            UNIQUE (grain_id, grain_seq));
+        CREATE INDEX journal_stream_seq ON journal (stream, seq);
+        CREATE INDEX journal_stream_scope_seq ON journal (stream, scope, seq);
+
+        CREATE TABLE grain_entries (
+            grain_id TEXT NOT NULL, entry_key TEXT NOT NULL, payload TEXT NOT NULL, expires_at INTEGER NOT NULL,
+            PRIMARY KEY (grain_id, entry_key)) WITHOUT ROWID;
+        CREATE INDEX grain_entries_expiry ON grain_entries (expires_at);
+
+        CREATE TABLE journal_pending (grain_id TEXT PRIMARY KEY, marked_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+    ];
+}

@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Tollgate.Storage.Schema;
+
+namespace Tollgate.Storage;
+
+/// <summary>
+/// One database behind a silo: how to open connections to it and its schema. The statements that
+/// run on it are shared where both databases speak the same SQL; times are Unix milliseconds.
+/// </summary>
+internal abstract class SqlDatabase : IAsyncDisposable
+{
+    public static SqlDatabase Create(StorageOptions options) => options.Provider switch
+    {
+        StorageProviderKind.PostgreSql => new PostgreSqlDatabase(options.ConnectionString),
+        _ => new SqliteDatabase(options.ConnectionString),
+    };
+
+    /// <summary>The ADO.NET invariant Orleans' providers load the database's driver by.</summary>
+    public abstract string Invariant { get; }
+
+    /// <summary>The connection string Orleans' providers use.</summary>
+    public abstract string ConnectionString { get; }
+
+    public abstract string[] Migrations { get; }
+
+    public abstract IReadOnlyDictionary<string, string> OrleansQueries { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins the migration transaction, holding what keeps two silos from migrating at once.</summary>
+    public abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>A command with positional parameters written @p1, @p2, ... (both drivers bind those by name).</summary>
+    public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params object?[] arguments)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i + 1}";
+            parameter.Value = arguments[i] ?? DBNull.Value;
+            if (arguments[i] is null) parameter.DbType = System.Data.DbType.String;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+internal sealed class PostgreSqlDatabase(string connectionString) : SqlDatabase
+{
+    // Any fixed number: every silo takes the same advisory lock while it migrates.
+    private const long MigrationLockId = 0x746F6C6C67617465;
+
+    private readonly NpgsqlDataSource _dataSource = CreateDataSource(connectionString);
+
+    // Nothing here changes session state (the migration lock is transaction-scoped), so a connection
+    // going back to the pool needs no reset statements before its next command.
+    private static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 32 }.ConnectionString);
+
+    public override string Invariant => "Npgsql";
+    public override string ConnectionString => connectionString;
+    public override string[] Migrations => PostgreSqlSchema.Migrations;
+    public override IReadOnlyDictionary<string, string> OrleansQueries => PostgreSqlQueries.All;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockId})");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
+
+internal sealed class SqliteDatabase : SqlDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
+        _connectionString = builder.ToString();
+        if (builder.Mode != SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory)
+            Directory.CreateDirectory(directory);
+    }
+
+    public override string Invariant => "System.Data.SQLite"; // Orleans' name for SQLite; it loads Microsoft.Data.Sqlite
+    public override string ConnectionString => _connectionString;
+    public override string[] Migrations => SqliteSchema.Migrations;
+    public override IReadOnlyDictionary<string, string> OrleansQueries => SqliteQueries.All;
+
+    /// <summary>
+    /// Waits for a locked database with SQLite's own busy handler: without it Microsoft.Data.Sqlite
+    /// sleeps 150 ms before retrying. WAL, so readers never wait for the writer; a commit is on disk
+    /// before it returns (synchronous=FULL).
+    /// </summary>
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: false));
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tollgate.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Silo.Tests;
+
+/// <summary>
+/// Three silo processes on one PostgreSQL database form one cluster: each serves the API, and one
+/// counter has one activation whichever silo a request reaches. One silo is killed with SIGKILL
+/// mid-stream; the survivors take over its grains. Every acknowledged consume is stored, none goes
+/// over the limit, and retrying the unanswered ones with their idempotency keys applies each once.
+/// </summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private const long Limit = 1_500;
+    private StorageTarget _database = null!;
+    private readonly List<SiloProcess> _silos = [];
+
+    public async Task InitializeAsync()
+    {
+        _database = await StorageTarget.CreateAsync(StorageProviderKind.PostgreSql);
+        var cluster = new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "PostgreSql",
+            ["Storage__ConnectionString"] = _database.ConnectionString,
+            ["Orleans__ClusterId"] = _database.Id,
+            ["Orleans__ServiceId"] = _database.Id,
+        };
+        for (var i = 0; i < 3; i++) _silos.Add(new SiloProcess(cluster));
+        // One after another: the first creates the schema and the operator, the others join it.
+        foreach (var silo in _silos) await silo.StartAsync();
+    }
+
+    [Fact]
+    public async Task Three_silos_serve_one_counter_and_survive_a_kill_9_with_nothing_lost_or_applied_twice()
+    {
+        var key = await SetUpAsync(new HttpClient { BaseAddress = _silos[0].BaseAddress });
+        var apps = _silos.Select(silo =>
+        {
+            var app = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            app.DefaultRequestHeaders.Add("X-Api-Key", key);
+            return app;
+        }).ToArray();
+
+        // Every key's first answer: 200 (deducted), 402 (refused), or unknown (no answer, or 503).
+        var answers = new ConcurrentDictionary<string, HttpStatusCode?>();
+        var killed = _silos[1];
+        var live = apps;
+        using var stop = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, 12).Select(sender => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var idempotencyKey = $"s{sender}-{i}";
+                var targets = live; // after the kill, only the survivors are sent to
+                var app = targets[(sender + i) % targets.Length];
+                try
+                {
+                    var response = await ConsumeAsync(app, idempotencyKey);
+                    answers[idempotencyKey] = response.StatusCode;
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable) Assert.True(response.Headers.RetryAfter is not null);
+                    else Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PaymentRequired });
+                }
+                catch (HttpRequestException)
+                {
+                    answers[idempotencyKey] = null; // the silo it was sent to died
+                }
+            }
+        })).ToList();
+
+        await WaitForAsync(() => Count(answers, HttpStatusCode.OK) >= 300, "consumes were not acknowledged before the kill");
+        live = [apps[0], apps[2]];
+        killed.Kill();
+        // The survivors go on answering: after the dead silo is declared dead, its counter activates on one of them.
+        var acknowledgedAtKill = Count(answers, HttpStatusCode.OK);
+        await WaitForAsync(() => Count(answers, HttpStatusCode.OK) >= acknowledgedAtKill + 300 || Count(answers, HttpStatusCode.PaymentRequired) > 0,
+            "the survivors did not take over the counter");
+        await WaitForAsync(() => Count(answers, HttpStatusCode.PaymentRequired) > 50, "the limit was never reached");
+        stop.Cancel();
+        await Task.WhenAll(senders);
+
+        var survivor = apps[0];
+        var unknown = answers.Where(a => a.Value is not (HttpStatusCode.OK or HttpStatusCode.PaymentRequired)).Select(a => a.Key).ToList();
+        foreach (var idempotencyKey in unknown)
+        {
+            var retried = await ConsumeAsync(survivor, idempotencyKey);
+            Assert.Contains(retried.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PaymentRequired });
+            answers[idempotencyKey] = retried.StatusCode;
+        }
+        // A replay answers as the first time did, from any survivor.
+        foreach (var (idempotencyKey, status) in answers.Take(100))
+            Assert.Equal(status, (await ConsumeAsync(apps[2], idempotencyKey)).StatusCode);
+
+        var used = await UsedAsync(survivor);
+        Assert.Equal(Limit, used);
+        Assert.Equal(Limit, Count(answers, HttpStatusCode.OK));
+    }
+
+    private static int Count(ConcurrentDictionary<string, HttpStatusCode?> answers, HttpStatusCode status) => answers.Values.Count(v => v == status);
+
+    private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType = "chat/messages", amount = 1 }) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return app.SendAsync(request);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail(failure);
+            await Task.Delay(50);
+        }
+    }
+
+    private string _tenantId = "";
+    private const string Email = "cluster@example.com", Password = "cluster-password";
+
+    private async Task<string> SetUpAsync(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, SiloProcess.OperatorEmail, SiloProcess.OperatorPassword));
+        await Created(client.PostAsJsonAsync("/v1/admin/apps", new { id = "chat", name = "Chat" }));
+        await Created(client.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "messages", name = "Messages", unit = "message", window = "lifetime" }));
+        await Created(client.PostAsJsonAsync("/v1/admin/plans", new
+        {
+            id = "free", name = "Free", priceMinor = 0, currency = "USD", interval = "month", isDefault = true,
+            quotas = new Dictionary<string, long> { ["chat/messages"] = Limit },
+        }));
+        client.DefaultRequestHeaders.Authorization = null;
+        var registered = await Created(client.PostAsJsonAsync("/v1/auth/register", new { email = Email, password = Password }));
+        _tenantId = registered.GetProperty("tenant").GetProperty("id").GetString()!;
+        client.DefaultRequestHeaders.Authorization = new("Bearer", registered.GetProperty("accessToken").GetString());
+        var key = await Created(client.PostAsJsonAsync($"/v1/tenants/{_tenantId}/api-keys", new { name = "app", scopes = new[] { "quota:consume" } }));
+        return key.GetProperty("key").GetString()!;
+    }
+
+    private async Task<long> UsedAsync(HttpClient app)
+    {
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, Email, Password));
+        var quotas = JsonDocument.Parse(await client.GetStringAsync($"/v1/tenants/{_tenantId}/quotas")).RootElement;
+        return quotas.EnumerateArray().Single().GetProperty("used").GetInt64();
+    }
+
+    private static async Task<string> TokenAsync(HttpClient client, string email, string password)
+    {
+        var response = await client.PostAsJsonAsync("/v1/auth/login", new { email, password });
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task<JsonElement> Created(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos) silo.Dispose();
+        await _database.DisposeAsync();
+    }
+}
