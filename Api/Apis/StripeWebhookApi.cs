@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
-using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Options;
+using Stripe;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
 using Tollgate.Grains;
@@ -34,40 +35,32 @@ public static class StripeWebhookApi
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var body = buffer.ToArray();
-        var verdict = StripeSignature.Verify(body, http.Request.Headers["Stripe-Signature"], secret, time.GetUtcNow(), options.Value.WebhookTolerance);
-        if (verdict != StripeSignature.Result.Valid)
+        // Signed as bytes; a body that is not UTF-8 decodes to other bytes and fails the check.
+        var body = Encoding.UTF8.GetString(buffer.ToArray());
+        var signatureError = StripeEvents.SignatureError(
+            body, http.Request.Headers["Stripe-Signature"], secret, time.GetUtcNow(), options.Value.WebhookTolerance);
+        if (signatureError is not null)
         {
-            logger.LogWarning("Stripe webhook refused: signature {Verdict}", verdict);
-            return Problems.Create(StatusCodes.Status400BadRequest, "invalid_signature", "Invalid signature", verdict switch
-            {
-                StripeSignature.Result.Missing => "The Stripe-Signature header is missing.",
-                StripeSignature.Result.Malformed => "The Stripe-Signature header has no timestamp or no v1 signature.",
-                StripeSignature.Result.Expired => "The signature's timestamp is outside the tolerance.",
-                _ => "No v1 signature matches the body.",
-            });
+            logger.LogWarning("Stripe webhook refused: {Reason}", signatureError);
+            return Problems.Create(StatusCodes.Status400BadRequest, "invalid_signature", "Invalid signature", signatureError);
         }
 
-        JsonElement root;
+        Event stripeEvent;
         try
         {
-            root = JsonDocument.Parse(body).RootElement;
+            stripeEvent = StripeEvents.Parse(body);
         }
-        catch (JsonException exception)
+        catch (FormatException exception)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", $"The event is not valid JSON: {exception.Message}");
+            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", exception.Message);
         }
-        if (root.ValueKind != JsonValueKind.Object || StripeObjects.Text(root, "id") is not { } id || StripeObjects.Text(root, "type") is not { } type
-            || StripeObjects.Time(root, "created") is not { } created
-            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("object", out var stripeObject) || stripeObject.ValueKind != JsonValueKind.Object)
-            return Problems.Create(StatusCodes.Status400BadRequest, "malformed_request", "Bad request", "The event needs id, type, created and data.object.");
+        var (id, type) = (stripeEvent.Id, stripeEvent.Type);
 
-        var providerEvent = new ProviderEvent(id, type, created);
+        var providerEvent = new ProviderEvent(id, type, new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero));
         var actor = new AuditActor("webhook", $"stripe:{id}", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
         try
         {
-            var outcome = await ApplyAsync(providerEvent, stripeObject, grains, provider, actor, http.RequestAborted);
+            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, grains, provider, actor, http.RequestAborted);
             logger.LogInformation("Stripe event {EventId} ({Type}): {Outcome}", id, type, outcome.Outcome + (outcome.Reason is null ? "" : $" ({outcome.Reason})"));
             return TypedResults.Ok(outcome);
         }
@@ -78,29 +71,33 @@ public static class StripeWebhookApi
         }
     }
 
-    private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, JsonElement stripeObject, IGrainFactory grains,
+    private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, IHasObject? stripeObject, IGrainFactory grains,
         IPaymentProvider provider, AuditActor actor, CancellationToken cancellationToken)
     {
         switch (providerEvent.Type)
         {
             case "checkout.session.completed":
-                if (StripeObjects.Text(stripeObject, "mode") != "subscription" || StripeObjects.Expandable(stripeObject, "subscription") is not { } subscriptionId)
+                var session = Expect<Stripe.Checkout.Session>(stripeObject, "checkout.session");
+                if (session.Mode != "subscription" || session.SubscriptionId is not { Length: > 0 } subscriptionId)
                     return new(true, "ignored", "not a subscription checkout");
-                if (await TenantAsync(grains, stripeObject, StripeObjects.Expandable(stripeObject, "customer")) is not { } checkoutTenant)
+                if (await TenantAsync(grains, StripeObjects.TenantId(session), session.CustomerId) is not { } checkoutTenant)
                     return new(true, "ignored", "unknown tenant");
                 // The session names the subscription but does not carry it: Stripe's current state of it is applied.
                 var current = await provider.GetSubscriptionAsync(subscriptionId, cancellationToken);
                 return Outcome(await grains.GetGrain<ISubscriptionGrain>(checkoutTenant).ApplyProviderSubscription(providerEvent, current, actor));
 
             case "customer.subscription.created" or "customer.subscription.updated" or "customer.subscription.deleted":
-                var subscription = StripeObjects.Subscription(stripeObject);
-                if (await TenantAsync(grains, stripeObject, subscription.CustomerId) is not { } subscriptionTenant)
+                var stripeSubscription = Expect<Subscription>(stripeObject, "subscription");
+                var subscription = StripeObjects.Subscription(stripeSubscription);
+                var subscriptionTenant = await TenantAsync(grains, StripeObjects.TenantId(stripeSubscription), subscription.CustomerId);
+                if (subscriptionTenant is null)
                     return new(true, "ignored", "unknown tenant");
                 return Outcome(await grains.GetGrain<ISubscriptionGrain>(subscriptionTenant).ApplyProviderSubscription(providerEvent, subscription, actor));
 
             case "invoice.paid" or "invoice.payment_failed" or "invoice.payment_action_required":
-                var invoice = StripeObjects.Invoice(stripeObject);
-                if (await TenantAsync(grains, stripeObject, invoice.CustomerId) is not { } invoiceTenant)
+                var stripeInvoice = Expect<Invoice>(stripeObject, "invoice");
+                var invoice = StripeObjects.Invoice(stripeInvoice);
+                if (await TenantAsync(grains, StripeObjects.TenantId(stripeInvoice), invoice.CustomerId) is not { } invoiceTenant)
                     return new(true, "ignored", "unknown tenant");
                 var payment = providerEvent.Type switch
                 {
@@ -115,10 +112,13 @@ public static class StripeWebhookApi
         }
     }
 
+    /// <summary>The event's <c>data.object</c> as the type its event type promises.</summary>
+    private static T Expect<T>(IHasObject? stripeObject, string objectType) where T : class =>
+        stripeObject as T ?? throw new FormatException($"The event's data.object is not a {objectType}.");
+
     /// <summary>The tenant named in the object's metadata, else the tenant whose customer it is; null when neither exists.</summary>
-    private static async Task<string?> TenantAsync(IGrainFactory grains, JsonElement stripeObject, string? customerId)
+    private static async Task<string?> TenantAsync(IGrainFactory grains, string? tenantId, string? customerId)
     {
-        var tenantId = StripeObjects.TenantId(stripeObject);
         if (tenantId is null && customerId is not null)
             tenantId = await grains.GetGrain<IBillingCustomerGrain>(IBillingCustomerGrain.KeyFor(StripeObjects.Provider, customerId)).GetTenant();
         return tenantId is not null && await grains.GetGrain<ITenantGrain>(tenantId).Get() is not null ? tenantId : null;

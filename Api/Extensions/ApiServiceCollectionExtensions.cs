@@ -57,9 +57,8 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder().AddTollgatePolicies();
 
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
-        // No handler-level retry: StripeClient retries itself, under one idempotency key.
-        services.AddHttpClient<StripeClient>(client => client.Timeout = TimeSpan.FromSeconds(30));
-        services.AddTransient<IPaymentProvider, StripePaymentProvider>(); // transient like the typed client it holds
+        // No handler-level retry: Stripe.net retries itself, under one idempotency key.
+        services.AddHttpClient<IPaymentProvider, StripePaymentProvider>(client => client.Timeout = TimeSpan.FromSeconds(30));
         return services;
     }
 

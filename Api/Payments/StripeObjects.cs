@@ -1,65 +1,52 @@
-using System.Text.Json;
+using Stripe;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api.Payments;
 
 /// <summary>
-/// Reads the Stripe objects Tollgate uses (API version <see cref="StripeOptions.ApiVersion"/>):
-/// a subscription's period lives on its items, an invoice names its subscription under
-/// <c>parent.subscription_details</c>, an expandable field is an id or an object with one.
-/// A missing required field throws <see cref="FormatException"/>.
+/// Turns Stripe.net's objects into Tollgate's records. The fields read have kept their shape since
+/// API version 2025-03-31.basil: a subscription's period lives on its items, an invoice names its
+/// subscription under <c>parent.subscription_details</c>. Stripe.net leaves a missing timestamp at
+/// its default, so a missing required field throws <see cref="FormatException"/> here.
 /// </summary>
 public static class StripeObjects
 {
     public const string Provider = "stripe";
 
-    public static ProviderSubscription Subscription(JsonElement subscription)
+    public static ProviderSubscription Subscription(Subscription subscription)
     {
-        var item = FirstItem(subscription);
-        var periodStart = Time(item, "current_period_start") ?? throw Missing("items.data[0].current_period_start");
+        var item = subscription.Items?.Data is [var first, ..] ? first : throw Missing("items.data[0]");
+        var periodStart = Time(item.CurrentPeriodStart) ?? throw Missing("items.data[0].current_period_start");
         return new ProviderSubscription(
-            Provider, Id(subscription), Expandable(subscription, "customer") ?? throw Missing("customer"),
-            Status(Text(subscription, "status") ?? throw Missing("status")),
-            item.TryGetProperty("price", out var price) && price.ValueKind == JsonValueKind.Object ? Text(price, "id") : null,
-            periodStart, Time(item, "current_period_end") ?? throw Missing("items.data[0].current_period_end"),
-            Time(subscription, "trial_end"), Bool(subscription, "cancel_at_period_end"),
-            Time(subscription, "billing_cycle_anchor") ?? periodStart);
+            Provider, Required(subscription.Id, "id"), Required(subscription.CustomerId, "customer"),
+            Status(Required(subscription.Status, "status")), item.Price?.Id,
+            periodStart, Time(item.CurrentPeriodEnd) ?? throw Missing("items.data[0].current_period_end"),
+            subscription.TrialEnd is { } trialEnd ? Time(trialEnd) : null, subscription.CancelAtPeriodEnd,
+            Time(subscription.BillingCycleAnchor) ?? periodStart);
     }
 
-    public static ProviderInvoice Invoice(JsonElement invoice)
+    public static ProviderInvoice Invoice(Invoice invoice)
     {
-        var line = invoice.TryGetProperty("lines", out var lines) && lines.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
-            ? data[0] : default;
-        var period = line.ValueKind == JsonValueKind.Object && line.TryGetProperty("period", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        // The first line's period is the service period billed; an invoice without lines falls back to its own.
+        var period = invoice.Lines?.Data is [{ Period: { } linePeriod }, ..] ? linePeriod : null;
         return new ProviderInvoice(
-            Provider, Id(invoice), Text(invoice, "number"), Expandable(invoice, "customer") ?? throw Missing("customer"), InvoiceSubscription(invoice),
-            Text(invoice, "status") ?? "unknown", Long(invoice, "amount_due"), Long(invoice, "amount_paid"),
-            Text(invoice, "currency")?.ToUpperInvariant() ?? throw Missing("currency"),
-            period.ValueKind == JsonValueKind.Object ? Time(period, "start") : Time(invoice, "period_start"),
-            period.ValueKind == JsonValueKind.Object ? Time(period, "end") : Time(invoice, "period_end"),
-            Text(invoice, "hosted_invoice_url"), Text(invoice, "invoice_pdf"), Text(invoice, "billing_reason"),
-            (int)Long(invoice, "attempt_count"), Time(invoice, "next_payment_attempt"),
-            Time(invoice, "created") ?? throw Missing("created"));
+            Provider, Required(invoice.Id, "id"), invoice.Number, Required(invoice.CustomerId, "customer"),
+            invoice.Parent?.SubscriptionDetails?.SubscriptionId, invoice.Status ?? "unknown", invoice.AmountDue, invoice.AmountPaid,
+            Required(invoice.Currency, "currency").ToUpperInvariant(),
+            Time(period?.Start ?? invoice.PeriodStart), Time(period?.End ?? invoice.PeriodEnd),
+            invoice.HostedInvoiceUrl, invoice.InvoicePdf, invoice.BillingReason, (int)invoice.AttemptCount,
+            invoice.NextPaymentAttempt is { } next ? Time(next) : null, Time(invoice.Created) ?? throw Missing("created"));
     }
 
-    /// <summary>The tenant id Tollgate put in the object's metadata (for an invoice: its subscription's).</summary>
-    public static string? TenantId(JsonElement stripeObject)
-    {
-        if (Metadata(stripeObject) is { } own) return own;
-        if (Text(stripeObject, "client_reference_id") is { Length: > 0 } reference) return reference;
-        return SubscriptionDetails(stripeObject) is { } details ? Metadata(details) : null;
-    }
+    /// <summary>The tenant id Tollgate put in a Checkout Session's metadata, or its client reference.</summary>
+    public static string? TenantId(Stripe.Checkout.Session session) =>
+        TenantId(session.Metadata) ?? (session.ClientReferenceId is { Length: > 0 } reference ? reference : null);
 
-    /// <summary>The subscription an invoice bills, if it bills one.</summary>
-    public static string? InvoiceSubscription(JsonElement invoice) =>
-        SubscriptionDetails(invoice) is { } details ? Expandable(details, "subscription")
-            : Expandable(invoice, "subscription"); // older API versions
+    public static string? TenantId(Subscription subscription) => TenantId(subscription.Metadata);
 
-    /// <summary>An invoice's <c>parent.subscription_details</c>, when it bills a subscription.</summary>
-    private static JsonElement? SubscriptionDetails(JsonElement invoice) =>
-        invoice.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.Object
-            && parent.TryGetProperty("subscription_details", out var details) && details.ValueKind == JsonValueKind.Object
-            ? details : null;
+    /// <summary>The invoice's own metadata, else that of the subscription it bills.</summary>
+    public static string? TenantId(Invoice invoice) =>
+        TenantId(invoice.Metadata) ?? TenantId(invoice.Parent?.SubscriptionDetails?.Metadata);
 
     public static ProviderSubscriptionStatus Status(string status) => status switch
     {
@@ -74,36 +61,14 @@ public static class StripeObjects
         _ => throw new FormatException($"Unknown Stripe subscription status '{status}'."),
     };
 
-    public static string Id(JsonElement stripeObject) => Text(stripeObject, "id") ?? throw Missing("id");
+    /// <summary>A Stripe timestamp, or null where Stripe.net left the field at its default (absent).</summary>
+    public static DateTimeOffset? Time(DateTime time) =>
+        time == default ? null : new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
-    /// <summary>An expandable field: its id whether Stripe sent the id or the whole object.</summary>
-    public static string? Expandable(JsonElement stripeObject, string name) =>
-        stripeObject.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Object => Text(value, "id"),
-            _ => null,
-        } : null;
+    private static string? TenantId(Dictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue("tenantId", out var tenantId) && tenantId is { Length: > 0 } ? tenantId : null;
 
-    public static string? Text(JsonElement stripeObject, string name) =>
-        stripeObject.ValueKind == JsonValueKind.Object && stripeObject.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    public static DateTimeOffset? Time(JsonElement stripeObject, string name) =>
-        stripeObject.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeSeconds(value.GetInt64()) : null;
-
-    private static long Long(JsonElement stripeObject, string name) =>
-        stripeObject.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
-
-    private static bool Bool(JsonElement stripeObject, string name) =>
-        stripeObject.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
-
-    private static string? Metadata(JsonElement stripeObject) =>
-        stripeObject.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            && Text(metadata, "tenantId") is { Length: > 0 } tenantId ? tenantId : null;
-
-    private static JsonElement FirstItem(JsonElement subscription) =>
-        subscription.TryGetProperty("items", out var items) && items.TryGetProperty("data", out var data)
-            && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0 ? data[0] : throw Missing("items.data[0]");
+    private static string Required(string? value, string field) => value is { Length: > 0 } ? value : throw Missing(field);
 
     private static FormatException Missing(string field) => new($"The Stripe object has no '{field}'.");
 }
