@@ -2,8 +2,9 @@ namespace Tollgate.Grains.Journal;
 
 /// <summary>
 /// A grain whose changes write journal records (audit, usage, billing) through an outbox in its
-/// state. An outbox a crash left behind is copied when the grain activates, or when the silo's
-/// recovery wakes it.
+/// state. An outbox a crash left behind is copied when the silo's recovery wakes the grain, or with
+/// the grain's next write. Activating copies nothing: a stored outbox is usually copied already (the
+/// copy empties it in memory only), and an unreachable journal must not keep the grain from serving.
 /// </summary>
 public abstract class JournaledGrain : TollgateGrain, IJournaledGrain
 {
@@ -13,7 +14,7 @@ public abstract class JournaledGrain : TollgateGrain, IJournaledGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Journal.Bind(this.GetGrainId());
-        return Journal.FlushAsync();
+        return Task.CompletedTask;
     }
 
     public Task FlushJournal() => Journal.FlushAsync();

@@ -11,6 +11,7 @@ public sealed class JournaledState<TState> : IJournalOutboxOwner where TState : 
     private readonly IPersistentState<Journaled<TState>> _store;
     private readonly IJournalWriter _journal;
     private string? _grainId;
+    private Task? _flushing;
 
     public JournaledState(IPersistentState<Journaled<TState>> store, IJournalWriter journal) => (_store, _journal) = (store, journal);
 
@@ -32,27 +33,32 @@ public sealed class JournaledState<TState> : IJournalOutboxOwner where TState : 
     public Task WriteStateAsync(IReadOnlyList<JournalRecord> records) => WriteStateAsync(records, []);
 
     /// <summary>Stores the state with the records and entries, then copies them into the journal.</summary>
-    public async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
-    {
-        var outbox = _store.State.Outbox;
-        foreach (var record in records) outbox.Records.Add(new SequencedRecord(++outbox.LastSequence, record));
-        outbox.Entries.AddRange(entries);
-        if (!outbox.IsEmpty) await _journal.MarkPendingAsync(Owner);
-        await _store.WriteStateAsync();
-        await FlushAsync();
-    }
+    public Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries) =>
+        CommitAsync(_store.State, records, entries);
 
     /// <summary>
     /// Writes a snapshot of the state (a reentrant grain keeps changing its own copy while storage
     /// serializes this one off the grain's thread) with the records and entries, then copies them.
     /// </summary>
-    public async Task WriteSnapshotAsync(TState snapshot, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    public Task WriteSnapshotAsync(TState snapshot, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
-        var outbox = new JournalOutbox { LastSequence = _store.State.Outbox.LastSequence };
+        // Records a failed copy left in the outbox stay in it: they are committed, and still to be copied.
+        var outbox = new JournalOutbox
+        {
+            LastSequence = _store.State.Outbox.LastSequence,
+            Records = [.. _store.State.Outbox.Records],
+            Entries = [.. _store.State.Outbox.Entries],
+        };
+        return CommitAsync(new Journaled<TState> { Data = snapshot, Outbox = outbox }, records, entries);
+    }
+
+    private async Task CommitAsync(Journaled<TState> stored, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
+    {
+        var outbox = stored.Outbox;
         foreach (var record in records) outbox.Records.Add(new SequencedRecord(++outbox.LastSequence, record));
         outbox.Entries.AddRange(entries);
         if (!outbox.IsEmpty) await _journal.MarkPendingAsync(Owner);
-        _store.State = new Journaled<TState> { Data = snapshot, Outbox = outbox };
+        _store.State = stored;
         await _store.WriteStateAsync();
         await FlushAsync();
     }
@@ -61,13 +67,25 @@ public sealed class JournaledState<TState> : IJournalOutboxOwner where TState : 
     public Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(IReadOnlyCollection<string> keys) =>
         _journal.ReadEntriesAsync(Owner, keys);
 
-    /// <summary>Copies the outbox into the journal (skipping what is there already) and empties it in memory.</summary>
+    /// <summary>
+    /// Copies the outbox into the journal (skipping what is there already) and empties it in memory.
+    /// One copy at a time: the silo's recovery may ask a reentrant grain while its own copy runs.
+    /// </summary>
     public async Task FlushAsync()
     {
+        while (_flushing is { } running) await Task.WhenAny(running); // its failure is its caller's; this copy goes on
         var outbox = _store.State.Outbox;
         if (outbox.IsEmpty) return;
         var (records, entries) = (outbox.Records.ToList(), outbox.Entries.ToList());
-        await _journal.WriteAsync(Owner, records, entries);
+        _flushing = _journal.WriteAsync(Owner, records, entries);
+        try
+        {
+            await _flushing;
+        }
+        finally
+        {
+            _flushing = null;
+        }
         // The next write stores the emptied outbox; until then a reactivation copies it again, harmlessly.
         outbox.Records.RemoveRange(0, records.Count);
         outbox.Entries.RemoveRange(0, entries.Count);

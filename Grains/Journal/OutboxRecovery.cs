@@ -6,22 +6,22 @@ namespace Tollgate.Grains.Journal;
 /// <summary>
 /// Finds grains that committed a change but crashed (or lost their silo) before copying its records
 /// into the journal, and wakes each so it copies its outbox. A grain's mark normally lives for the
-/// milliseconds between its two steps; one older than <see cref="Settle"/> was left behind.
+/// milliseconds between its two steps; one older than the recovery interval was left behind. It runs
+/// at start (after a crash, the restarted silo copies what it left) and then every interval.
 /// </summary>
 public sealed class OutboxRecovery(IJournalWriter journal, IGrainFactory grains, StorageOptions options, ILogger<OutboxRecovery> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
     private const int Batch = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.OutboxRecoveryInterval);
-        while (await WaitAsync(timer, stoppingToken))
+        do
         {
             try
             {
-                var pending = await journal.ReadPendingAsync(DateTimeOffset.UtcNow - Settle, Batch, stoppingToken);
+                var pending = await journal.ReadPendingAsync(DateTimeOffset.UtcNow - options.OutboxRecoveryInterval, Batch, stoppingToken);
                 foreach (var grainId in pending) await grains.GetGrain<IJournaledGrain>(GrainId.Parse(grainId)).FlushJournal();
                 if (pending.Count > 0) logger.LogInformation("Copied the journal outboxes of {Grains} grains left pending", pending.Count);
             }
@@ -30,6 +30,7 @@ public sealed class OutboxRecovery(IJournalWriter journal, IGrainFactory grains,
                 logger.LogWarning(exception, "Recovering journal outboxes failed; trying again in {Interval}", options.OutboxRecoveryInterval);
             }
         }
+        while (await WaitAsync(timer, stoppingToken));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Tollgate.Grains.Billing;
+using Tollgate.Grains.Journal;
 using Tollgate.Silo.Health;
 using Tollgate.Silo.Hosting;
 using Tollgate.Storage;
@@ -37,7 +38,6 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddHostedService<SiloLifecycleLog>();
-        builder.Services.AddHostedService<Tollgate.Grains.Journal.OutboxRecovery>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
 
@@ -67,6 +67,8 @@ public static class SiloHostingExtensions
             orleans.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
             orleans.UseTollgateStorage(storage);
         });
+        // After the silo's own hosted service: it wakes grains, so the silo must have started.
+        builder.Services.AddHostedService<OutboxRecovery>();
         return builder;
     }
 }

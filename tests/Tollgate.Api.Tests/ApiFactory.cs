@@ -13,7 +13,10 @@ using Tollgate.Testing;
 namespace Tollgate.Api.Tests;
 
 /// <summary>The real silo (Program) in the ASP.NET test host, with an operator account and a shiftable clock.</summary>
-public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <param name="services">Replaces services the silo would use (a faulty journal, say).</param>
+public sealed class ApiFactory(
+    StorageTarget storage, OffsetTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string OperatorEmail = "ops@tollgate.test";
     public const string OperatorPassword = "operator-password";
@@ -43,9 +46,10 @@ public sealed class ApiFactory(StorageTarget storage, OffsetTimeProvider? clock 
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
         };
         foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(collection =>
         {
-            services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(Clock);
+            collection.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(collection);
         });
     }
 
@@ -116,9 +120,9 @@ public abstract class ApiTestBase : IAsyncLifetime
         Api = await StartAsync();
     }
 
-    protected async Task<ApiFactory> StartAsync(OffsetTimeProvider? clock = null)
+    protected async Task<ApiFactory> StartAsync(OffsetTimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
-        var api = new ApiFactory(Storage, clock, Settings);
+        var api = new ApiFactory(Storage, clock, Settings, services);
         _cleanup.Insert(0, api);
         api.CreateClient().Dispose(); // starts the host
         return await Task.FromResult(api);
