@@ -6,9 +6,10 @@ namespace Tollgate.Storage;
 
 /// <summary>
 /// Grain state as plain JSON, with no assembly-qualified type names in it: renaming or moving a
-/// state class leaves its stored rows readable. Enums are written by name.
+/// state class leaves its stored rows readable. Enums are written by name. Named apart from
+/// Orleans.Storage.JsonGrainStorageSerializer so code using both namespaces compiles.
 /// </summary>
-public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
+public sealed class PlainJsonGrainStorageSerializer : IGrainStorageSerializer
 {
     internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -26,7 +26,7 @@ public static class StorageSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(StorageNames.Default, storage =>
         {
             (storage.Invariant, storage.ConnectionString) = (database.Invariant, database.ConnectionString);
-            storage.GrainStorageSerializer = new JsonGrainStorageSerializer();
+            storage.GrainStorageSerializer = new PlainJsonGrainStorageSerializer();
         });
         if (options.Provider == StorageProviderKind.PostgreSql)
         {
