@@ -1,14 +1,16 @@
+using System.Data.Common;
 using System.Threading.Channels;
 
 namespace Tollgate.Storage;
 
 /// <summary>
 /// Group commit for journal writes: writes that arrive while a transaction is in flight are carried
-/// together by the next one. Each write completes once the transaction carrying it has committed.
+/// together by the next one. Each write completes once the transaction carrying it has committed; a
+/// write the database refuses fails alone (<see cref="CommitEachAloneAsync"/>).
 /// </summary>
 internal sealed class JournalBatcher : IAsyncDisposable
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly Channel<Pending> _queue;
     private readonly Func<IReadOnlyList<JournalWrite>, Task> _commit;
     private readonly int _maxBatch;
     private readonly Task[] _writers;
@@ -16,10 +18,21 @@ internal sealed class JournalBatcher : IAsyncDisposable
     private sealed record Pending(JournalWrite Write, TaskCompletionSource Committed);
 
     /// <param name="concurrency">How many transactions may be in flight at once.</param>
-    public JournalBatcher(Func<IReadOnlyList<JournalWrite>, Task> commit, int concurrency, int maxBatch)
+    /// <param name="blockingCommits">
+    /// The commit does its I/O synchronously (Microsoft.Data.Sqlite does, behind its async methods).
+    /// Each writer then runs on a thread of its own, woken directly by the write that arrives: a
+    /// pool task would first wait in the thread pool's queue behind the callers that wait for its
+    /// commit, then hold a pool thread while SQLite waits for its lock or for fsync.
+    /// </param>
+    public JournalBatcher(Func<IReadOnlyList<JournalWrite>, Task> commit, int concurrency, int maxBatch, bool blockingCommits)
     {
-        (_commit, _maxBatch) = (commit, maxBatch);
-        _writers = Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(WriteAsync)).ToArray();
+        (_commit, _maxBatch) = (commit, Math.Max(1, maxBatch));
+        // A synchronous continuation only signals a writer thread blocked on the channel; an async
+        // writer's continuation would run its whole commit on the caller that queued the write.
+        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { AllowSynchronousContinuations = blockingCommits });
+        _writers = Enumerable.Range(1, Math.Max(1, concurrency))
+            .Select(number => blockingCommits ? StartWriterThread($"Tollgate journal writer {number}") : Task.Run(WriteLoopAsync))
+            .ToArray();
     }
 
     public Task EnqueueAsync(JournalWrite write)
@@ -29,25 +42,84 @@ internal sealed class JournalBatcher : IAsyncDisposable
         return pending.Committed.Task;
     }
 
-    private async Task WriteAsync()
+    private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await _queue.Reader.WaitToReadAsync()) await CommitNextAsync(batch);
+    }
+
+    private Task StartWriterThread(string name)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            if (batch.Count == 0) continue;
             try
             {
-                await _commit(batch.ConvertAll(pending => pending.Write));
-                foreach (var pending in batch) pending.Committed.SetResult();
+                var batch = new List<Pending>(_maxBatch);
+                // The commit blocks in its I/O, so waiting for it here costs this thread only.
+                while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) CommitNextAsync(batch).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                stopped.SetResult();
+            }
+        }) { IsBackground = true, Name = name };
+        thread.UnsafeStart(); // it serves every caller, so it carries none's execution context
+        return stopped.Task;
+    }
+
+    private async Task CommitNextAsync(List<Pending> batch)
+    {
+        batch.Clear();
+        while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+        if (batch.Count == 0) return;
+        try
+        {
+            await _commit(batch.ConvertAll(pending => pending.Write));
+            foreach (var pending in batch) pending.Committed.SetResult();
+        }
+        catch (Exception exception) when (batch.Count > 1 && MayBeTheWrites(exception))
+        {
+            await CommitEachAloneAsync(batch);
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch) pending.Committed.SetException(exception);
+        }
+    }
+
+    /// <summary>
+    /// One write the database refused (a constraint, a value it cannot take) rolled back the whole
+    /// shared transaction: each write is tried again in a transaction of its own, so only the refused
+    /// one fails. Trying again is safe because a write is idempotent. Once one fails because of the
+    /// database, the rest fail with it rather than each waiting out its own connection timeout.
+    /// </summary>
+    private async Task CommitEachAloneAsync(List<Pending> batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                await _commit([batch[i].Write]);
+                batch[i].Committed.SetResult();
+            }
+            catch (Exception exception) when (MayBeTheWrites(exception))
+            {
+                batch[i].Committed.SetException(exception);
             }
             catch (Exception exception)
             {
-                foreach (var pending in batch) pending.Committed.SetException(exception);
+                foreach (var pending in batch.Skip(i)) pending.Committed.SetException(exception);
+                return;
             }
         }
     }
+
+    /// <summary>
+    /// Whether a failure may be a write's own. A transient one (a lost connection, a timeout, a busy
+    /// database) is the database's: trying each write alone would only meet it again, once per write.
+    /// </summary>
+    private static bool MayBeTheWrites(Exception exception) => exception is not DbException { IsTransient: true };
 
     /// <summary>Takes no new writes and waits for those queued to commit.</summary>
     public async ValueTask DisposeAsync()

@@ -36,8 +36,10 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     private SqlJournal(SqlDatabase database, StorageOptions options, bool ownsDatabase)
     {
         (_database, _ownsDatabase) = (database, ownsDatabase);
-        var concurrency = options.Provider == StorageProviderKind.Sqlite ? 1 : options.WriteConcurrency; // SQLite has one writer
-        _batcher = new JournalBatcher(CommitAsync, concurrency, options.MaxWriteBatch);
+        // SQLite has one writer, and Microsoft.Data.Sqlite blocks in its I/O; Npgsql's I/O is asynchronous.
+        _batcher = options.Provider == StorageProviderKind.Sqlite
+            ? new JournalBatcher(CommitAsync, concurrency: 1, options.MaxWriteBatch, blockingCommits: true)
+            : new JournalBatcher(CommitAsync, options.WriteConcurrency, options.MaxWriteBatch, blockingCommits: false);
     }
 
     /// <summary>The journal outside a silo (tools, benchmarks): the schema is migrated first.</summary>
