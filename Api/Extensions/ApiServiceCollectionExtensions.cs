@@ -16,7 +16,7 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// Problem details for every error, the OpenAPI document, authentication by access token or API key
-    /// (the JSON API) or by the page cookie (pages only).
+    /// (the JSON API) or by the page cookie (pages only), and metrics.
     /// </summary>
     public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -63,6 +63,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder().AddTollgatePolicies();
         services.AddSingleton<IAuthorizationHandler, PlatformOperatorHandler>();
         services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
+        services.AddTollgateMetrics(configuration);
 
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: StripeClient retries itself, under one idempotency key.
@@ -71,7 +72,7 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Errors become RFC 9457 problem responses; then every API area and the pages are mapped.</summary>
+    /// <summary>Errors become RFC 9457 problem responses; then every API area, the pages and <c>/metrics</c> are mapped.</summary>
     public static WebApplication UseTollgateApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -95,6 +96,7 @@ public static class ApiServiceCollectionExtensions
         app.MapStripeWebhookApi();
         app.MapSignInApi();
         app.MapOpsApi();
+        app.MapMetricsApi();
         return app;
     }
 }
