@@ -43,19 +43,14 @@ public static class AuthApi
             tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn));
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, Sessions sessions)
     {
         var inputs = new Inputs();
         if (string.IsNullOrWhiteSpace(request.Email)) inputs.Fail("email", "Email is required.");
         if (string.IsNullOrEmpty(request.Password)) inputs.Fail("password", "Password is required.");
         if (!inputs.IsValid) return inputs.Problem();
 
-        // Any text may be tried as an email; one that is not an address simply has no account.
-        var email = request.Email!.Trim().ToLowerInvariant();
-        var result = email.Length <= 254 && !Inputs.HasForbiddenCharacters(email)
-            ? await grains.GetGrain<IEmailAccountGrain>(email).Login(request.Password!)
-            : new LoginResult.Invalid();
-        switch (result)
+        switch (await sessions.CheckPasswordAsync(request.Email!, request.Password!))
         {
             case LoginResult.Success success:
                 return TypedResults.Ok(await sessions.StartAsync(success.UserId, http.Actor()));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.Telemetry;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Quotas;
 
@@ -32,16 +33,35 @@ public static class QuotaApi
     private static async Task<IResult> ConsumeAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
-        if (problem is not null) return problem;
+        if (problem is not null)
+        {
+            QuotaMetrics.Consumed(problem.StatusCode == StatusCodes.Status400BadRequest
+                ? QuotaMetrics.Outcome.Invalid
+                : QuotaMetrics.Outcome.Refused);
+            return problem;
+        }
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
         var key = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader]);
-        if (!inputs.IsValid) return inputs.Problem();
+        if (!inputs.IsValid)
+        {
+            QuotaMetrics.Consumed(QuotaMetrics.Outcome.Invalid);
+            return inputs.Problem();
+        }
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
         var result = await ConflictRetry.RunAsync(() => counter.Consume(amount, key, http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        QuotaMetrics.Consumed(MetricOutcome(result));
         return Answer(http, result, quotaType!);
     }
+
+    private static string MetricOutcome(ConsumeResult result) => result switch
+    {
+        { Replayed: true } => QuotaMetrics.Outcome.Replayed,
+        { Outcome: ConsumeOutcome.Allowed } => QuotaMetrics.Outcome.Allowed,
+        { Outcome: ConsumeOutcome.Exceeded } => QuotaMetrics.Outcome.Exceeded,
+        _ => QuotaMetrics.Outcome.UnknownQuotaType,
+    };
 
     private static async Task<IResult> CheckAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {

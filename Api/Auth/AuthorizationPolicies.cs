@@ -12,9 +12,19 @@ public static class AuthorizationPolicies
     /// <summary>A person or an app (API key); tenant routes then check the tenant itself.</summary>
     public const string Caller = "caller";
 
+    /// <summary>
+    /// Pages for the platform operator (<c>/ops</c>, the dashboard): signed in by the page cookie only.
+    /// Without a live cookie the browser is sent to <c>/signin?returnUrl=...</c>; anyone else signed in gets 403.
+    /// </summary>
+    public const string PlatformOperatorPage = "PlatformOperatorPage";
+
     public static AuthorizationBuilder AddTollgatePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(User, policy => policy.RequireAuthenticatedUser().RequireClaim(JwtRegisteredClaimNames.Sub))
-        .AddPolicy(Caller, policy => policy.RequireAuthenticatedUser());
+        .AddPolicy(Caller, policy => policy.RequireAuthenticatedUser())
+        .AddPolicy(PlatformOperatorPage, policy => policy
+            .AddAuthenticationSchemes(PageCookie.SchemeName)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new PlatformOperatorRequirement()));
 
     /// <summary>Lets only platform operators through, checked against the user grain on every call.</summary>
     public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group) =>

@@ -2,20 +2,50 @@ namespace Tollgate.Api.Auth;
 
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
-/// <summary>Starts logins and turns session tokens into token pairs.</summary>
+/// <summary>
+/// Checks credentials and starts logins, for the JSON API (token pairs) and the pages (a cookie),
+/// so both share the email account's password check and its lockout.
+/// </summary>
 public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
 {
-    public async Task<TokenPair> StartAsync(string userId, AuditActor actor)
+    /// <summary>Checks an email and password; failures count towards the email's lockout, whether it has an account or not.</summary>
+    public Task<LoginResult> CheckPasswordAsync(string email, string password)
+    {
+        // Any text may be tried as an email; one that is not an address simply has no account.
+        var normalized = email.Trim().ToLowerInvariant();
+        return normalized.Length <= 254 && !Infrastructure.Inputs.HasForbiddenCharacters(normalized)
+            ? grains.GetGrain<IEmailAccountGrain>(normalized).Login(password)
+            : Task.FromResult<LoginResult>(new LoginResult.Invalid());
+    }
+
+    /// <summary>Starts a session for a signed-in user; its refresh token names the session.</summary>
+    public async Task<RefreshToken> OpenAsync(string userId, AuditActor actor)
     {
         var sessionId = Secrets.NewId("ses");
         var refresh = await grains.GetGrain<ISessionGrain>(sessionId).Start(userId, actor);
         await grains.GetGrain<IUserGrain>(userId).AddSession(sessionId);
-        return Pair(userId, refresh);
+        return refresh;
     }
+
+    public async Task<TokenPair> StartAsync(string userId, AuditActor actor) => Pair(userId, await OpenAsync(userId, actor));
 
     public TokenPair Pair(string userId, RefreshToken refresh)
     {
         var (token, expiresIn) = accessTokens.Issue(userId, refresh.SessionId);
         return new TokenPair(token, refresh.ToString(), expiresIn);
     }
+
+    /// <summary>
+    /// The user a session belongs to while both are live: the session not revoked or expired, the
+    /// user existing and enabled. Null otherwise.
+    /// </summary>
+    public async Task<UserProfile?> LiveUserAsync(string userId, string sessionId)
+    {
+        if (await grains.GetGrain<ISessionGrain>(sessionId).GetLiveUserId() != userId) return null;
+        return await ActiveUserAsync(grains, userId);
+    }
+
+    /// <summary>Disabled or deleted users lose access at once, whatever their credential says.</summary>
+    public static async Task<UserProfile?> ActiveUserAsync(IGrainFactory grains, string userId) =>
+        await grains.GetGrain<IUserGrain>(userId).GetProfile() is { Disabled: false } profile ? profile : null;
 }

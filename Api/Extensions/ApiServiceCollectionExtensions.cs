@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,10 @@ namespace Tollgate.Api.Extensions;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>Problem details for every error, the OpenAPI document, and authentication by access token or API key.</summary>
+    /// <summary>
+    /// Problem details for every error, the OpenAPI document, authentication by access token or API key
+    /// (the JSON API) or by the page cookie (pages only), and metrics.
+    /// </summary>
     public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
@@ -43,18 +47,23 @@ public static class ApiServiceCollectionExtensions
                     OnTokenValidated = async context =>
                     {
                         var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                        var profile = await grains.GetGrain<IUserGrain>(context.Principal!.UserId()!).GetProfile();
-                        if (profile is null || profile.Disabled) context.Fail("The user is disabled.");
+                        var user = await Sessions.ActiveUserAsync(grains, context.Principal!.UserId()!);
+                        if (user is null) context.Fail("The user is disabled.");
                     },
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, options =>
                 options.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
                     ? null
-                    : JwtBearerDefaults.AuthenticationScheme);
+                    : JwtBearerDefaults.AuthenticationScheme)
+            // Never a default: only page endpoints name it, through AuthorizationPolicies.PlatformOperatorPage.
+            .AddPageCookie();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokens>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters());
         services.AddAuthorizationBuilder().AddTollgatePolicies();
+        services.AddSingleton<IAuthorizationHandler, PlatformOperatorHandler>();
+        services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
+        services.AddTollgateMetrics(configuration);
 
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
@@ -62,7 +71,7 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Errors become RFC 9457 problem responses; then every API area is mapped.</summary>
+    /// <summary>Errors become RFC 9457 problem responses; then every API area, the pages and <c>/metrics</c> are mapped.</summary>
     public static WebApplication UseTollgateApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -85,6 +94,9 @@ public static class ApiServiceCollectionExtensions
         app.MapUsageApi();
         app.MapBillingApi();
         app.MapStripeWebhookApi();
+        app.MapSignInApi();
+        app.MapOpsApi();
+        app.MapMetricsApi();
         return app;
     }
 }

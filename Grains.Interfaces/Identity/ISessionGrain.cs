@@ -40,4 +40,7 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<bool> Logout(string secret, AuditActor actor);
 
     Task Revoke();
+
+    /// <summary>The session's user while the session is live; null once it is revoked, expired or unknown.</summary>
+    Task<string?> GetLiveUserId();
 }

@@ -56,6 +56,11 @@ public sealed class SessionGrain(
         return true;
     }
 
+    public Task<string?> GetLiveUserId() =>
+        Task.FromResult<string?>(session.RecordExists && !session.State.Revoked && session.State.ExpiresAt > TimeProvider.GetUtcNow()
+            ? session.State.UserId
+            : null);
+
     // Revoked together with a change audited by the caller (password change, disabled user).
     public Task Revoke() => RevokeAsync(null);
 

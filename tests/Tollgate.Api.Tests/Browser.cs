@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Tollgate.Api.Tests;
+
+/// <summary>A client that keeps cookies and does not follow redirects, posting forms the way a browser does.</summary>
+public sealed partial class Browser(ApiFactory api, Uri? baseAddress = null)
+{
+    public HttpClient Client { get; } = api.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = baseAddress ?? new Uri("http://localhost"),
+    });
+
+    public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(path);
+
+    /// <summary>
+    /// Loads <paramref name="page"/> and posts its form's antiforgery token with <paramref name="fields"/> to <paramref name="action"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string page, string action, params (string Name, string Value)[] fields)
+    {
+        var token = await TokenAsync(page);
+        return await PostFormAsync(action, [("__RequestVerificationToken", token), .. fields]);
+    }
+
+    public Task<HttpResponseMessage> PostFormAsync(string action, params (string Name, string Value)[] fields) =>
+        Client.PostAsync(action, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))));
+
+    public Task<HttpResponseMessage> SignInAsync(string email, string password, string? returnUrl = null) =>
+        SubmitAsync("/signin", "/signin",
+            [("email", email), ("password", password), .. returnUrl is null ? [] : new[] { ("returnUrl", returnUrl) }]);
+
+    public async Task<string> TokenAsync(string page)
+    {
+        var html = await (await Client.GetAsync(page)).Content.ReadAsStringAsync();
+        var match = TokenField().Match(html);
+        Assert.True(match.Success, $"{page} has no antiforgery token: {html}");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>The page cookie a response set, as "name=value", or null.</summary>
+    public static string? PageCookie(HttpResponseMessage response) =>
+        SetCookies(response).FirstOrDefault(c => c.StartsWith("tollgate.pages=", StringComparison.Ordinal) && c.Split(';')[0].Length > 15)
+            ?.Split(';')[0];
+
+    public static IEnumerable<string> SetCookies(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}
