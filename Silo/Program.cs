@@ -1,4 +1,5 @@
 using Tollgate.Api.Extensions;
+using Tollgate.Silo.Dashboard;
 using Tollgate.Silo.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ builder.Services.AddTollgateApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseTollgateApi();
+app.MapTollgateDashboard();
 app.Run();
 
 public partial class Program;

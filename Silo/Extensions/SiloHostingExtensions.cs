@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Journal;
@@ -66,6 +67,7 @@ public static class SiloHostingExtensions
             // Plan features are free-form JSON: System.Text.Json carries them between grains.
             orleans.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
             orleans.UseTollgateStorage(storage);
+            orleans.AddDashboard();
         });
         // After the silo's own hosted service: it wakes grains, so the silo must have started.
         builder.Services.AddHostedService<OutboxRecovery>();
