@@ -102,7 +102,7 @@ public sealed class SubscriptionGrain(
             return new(Info());
         }
         var current = (await CatalogAsync()).Plan(State.PlanId);
-        if (current is not null && IsDowngrade(current, plan))
+        if (current is not null && PlanChange.IsDowngrade(current, plan))
         {
             var before = Info();
             State.PendingPlanId = planId;
@@ -152,7 +152,7 @@ public sealed class SubscriptionGrain(
     {
         await CatchUpAsync();
         if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
-        var rank = Rank(reported.Status);
+        var rank = ProviderStatusRules.Rank(reported.Status);
         var current = State.Provider?.SubscriptionId == reported.Id ? State.Provider : null;
         var stale = State.EndedProviderSubscriptions.Contains(reported.Id)
             || current is not null && (providerEvent.Created, rank).CompareTo((current.ReportedAt, current.Rank)) < 0
@@ -200,18 +200,10 @@ public sealed class SubscriptionGrain(
         State.TrialEnd = reported.Status == ProviderSubscriptionStatus.Trialing ? reported.TrialEnd : null;
         State.CancelAtPeriodEnd = reported.CancelAtPeriodEnd;
         State.PendingPlanId = null;
-        State.Status = reported.Status switch
-        {
-            ProviderSubscriptionStatus.Trialing => SubscriptionStatus.Trialing,
-            ProviderSubscriptionStatus.Active => SubscriptionStatus.Active,
-            ProviderSubscriptionStatus.Incomplete => SubscriptionStatus.Incomplete,
-            _ => SubscriptionStatus.PastDue, // past_due, unpaid, paused
-        };
+        State.Status = ProviderStatusRules.ToSubscriptionStatus(reported.Status);
         if (reported.Status == ProviderSubscriptionStatus.PastDue) State.GraceEndsAt ??= providerEvent.Created.AddDays(plan.GraceDays);
         else State.GraceEndsAt = null;
-        // Unpaid and paused have no grace left; neither has a subscription whose first payment failed.
-        State.Suspended = reported.Status is ProviderSubscriptionStatus.Unpaid or ProviderSubscriptionStatus.Paused or ProviderSubscriptionStatus.Incomplete
-            || State.GraceEndsAt <= TimeProvider.GetUtcNow();
+        State.Suspended = ProviderStatusRules.SuspendsAtOnce(reported.Status) || State.GraceEndsAt <= TimeProvider.GetUtcNow();
         await subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
@@ -284,14 +276,6 @@ public sealed class SubscriptionGrain(
         State.AppliedEvents.Add(eventId);
         if (State.AppliedEvents.Count > MaxRememberedEvents) State.AppliedEvents.RemoveRange(0, State.AppliedEvents.Count - MaxRememberedEvents);
     }
-
-    /// <summary>Orders states reported in the same second: ended beats live beats not yet paid.</summary>
-    private static int Rank(ProviderSubscriptionStatus status) => status switch
-    {
-        ProviderSubscriptionStatus.Incomplete => 0,
-        ProviderSubscriptionStatus.Canceled or ProviderSubscriptionStatus.IncompleteExpired => 2,
-        _ => 1,
-    };
 
     public async Task RefreshPlan()
     {
@@ -432,13 +416,6 @@ public sealed class SubscriptionGrain(
         State.Quotas = new Dictionary<string, long>(plan.Quotas);
         State.Features = new Dictionary<string, JsonElement>(plan.Features);
         if (State.Status is SubscriptionStatus.Canceled) State.Status = SubscriptionStatus.Active;
-    }
-
-    /// <summary>A change is a downgrade when it costs less per month or lowers or drops any limit.</summary>
-    private static bool IsDowngrade(PlanInfo from, PlanInfo to)
-    {
-        static decimal Monthly(PlanInfo p) => p.Interval == BillingInterval.Year ? p.PriceMinor / 12m : p.PriceMinor;
-        return Monthly(to) < Monthly(from) || from.Quotas.Any(q => !to.Quotas.TryGetValue(q.Key, out var limit) || limit < q.Value);
     }
 
     private async Task NotifyCountersAsync()
