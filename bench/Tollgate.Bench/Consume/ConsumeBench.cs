@@ -44,6 +44,7 @@ public static class ConsumeBench
         {
             rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
             foreach (var build in builds) rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server, build));
+            if (kind == StorageProviderKind.PostgreSql) rows.Add(await RunClusterAsync(options, floor, server, builds[^1]));
         });
         Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load");
         return 0;
@@ -109,6 +110,30 @@ public static class ConsumeBench
             rows[2] = rows[2] with { Verified = Verify(Used("bench/q1"), rows[2]) };
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Three silos of one cluster on one PostgreSQL database, the load spread over their three HTTP
+    /// ports: 10,000 counters, each active on one silo, so most requests hop to another silo.
+    /// </summary>
+    private static async Task<Row> RunClusterAsync(BenchOptions options, HttpLoad floor, PostgresServer? server, SiloBuild build)
+    {
+        await using var database = await StorageTarget.CreateAsync(StorageProviderKind.PostgreSql, server);
+        var settings = new Dictionary<string, string>
+        {
+            ["Admin__Email"] = OperatorEmail,
+            ["Admin__Password"] = OperatorPassword,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var first = await build.StartAsync(database, settings);
+        await using var second = await build.StartAsync(database, settings);
+        await using var third = await build.StartAsync(database, settings);
+        Progress.Report($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on a cluster of three silos...");
+        var tenants = await SetUpAsync(first.BaseAddress);
+        var load = new HttpLoad([first.BaseAddress, second.BaseAddress, third.BaseAddress], options.Concurrency);
+        var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
+        var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
+        return Measure(options, floor, load, "postgres", $"{build.Name}, 3 silos", "10,000 counters", random => spread[random.Next(Counters)]);
     }
 
     private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, Func<Random, byte[]> request)

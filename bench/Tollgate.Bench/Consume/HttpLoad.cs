@@ -7,15 +7,24 @@ namespace Tollgate.Bench.Consume;
 
 /// <summary>
 /// HTTP load on a fixed set of keep-alive connections, one thread each, with requests serialized
-/// up front; any answer but 200 counts as a failure.
+/// up front; any answer but 200 counts as a failure. With several servers (silos of one cluster),
+/// the connections are spread over them in turn.
 /// </summary>
-public sealed class HttpLoad(Uri server, int connections)
+public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
 {
     private const int ThreadStackSize = 256 * 1024;
-    private readonly IPEndPoint _endPoint = new(IPAddress.Parse(server.Host), server.Port);
+    private readonly IPEndPoint[] _endPoints = servers.Select(server => new IPEndPoint(IPAddress.Parse(server.Host), server.Port)).ToArray();
+    private readonly Uri _host = servers[0]; // the Host header requests carry; every silo answers to any
+
+    public HttpLoad(Uri server, int connections) : this([server], connections)
+    {
+    }
+
+    /// <summary>The server the i-th connection talks to.</summary>
+    private IPEndPoint EndPoint(int connection) => _endPoints[connection % _endPoints.Length];
 
     /// <summary>A POST with a JSON body, serialized once: the generator sends the same bytes every time.</summary>
-    public byte[] Post(string path, byte[] json, string? apiKey = null, string? idempotencyKey = null) => HttpConnection.Post(server, path, json, apiKey, idempotencyKey);
+    public byte[] Post(string path, byte[] json, string? apiKey = null, string? idempotencyKey = null) => HttpConnection.Post(_host, path, json, apiKey, idempotencyKey);
 
     /// <summary>
     /// Closed loop: each connection sends its next request as soon as the previous one is answered,
@@ -29,11 +38,12 @@ public sealed class HttpLoad(Uri server, int connections)
         var threads = tallies.Select((tally, seed) => new Thread(() =>
         {
             var random = new Random(seed);
-            var connection = tally.Connect(_endPoint);
+            var endPoint = EndPoint(seed);
+            var connection = tally.Connect(endPoint);
             while (connection is not null)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var answered = tally.Exchange(ref connection, _endPoint, request(random), sent, measureFrom);
+                var answered = tally.Exchange(ref connection, endPoint, request(random), sent, measureFrom);
                 // A request counts towards throughput when its answer arrives inside the window.
                 if (answered >= measureUntil) break;
             }
@@ -67,7 +77,7 @@ public sealed class HttpLoad(Uri server, int connections)
         var interval = Stopwatch.Frequency / perSecond;
         var lateness = new LatencyHistogram();
         var run = new OpenLoop(measureFrom);
-        var workers = Enumerable.Range(0, connections).Select(_ => new OpenLoop.Connection(run, _endPoint)).ToArray();
+        var workers = Enumerable.Range(0, connections).Select(i => new OpenLoop.Connection(run, EndPoint(i))).ToArray();
         var threads = workers.Select(worker => new Thread(worker.ReceiveLoop, ThreadStackSize) { IsBackground = true, Name = "open-loop connection" }).ToList();
         threads.ForEach(thread => thread.Start());
 
