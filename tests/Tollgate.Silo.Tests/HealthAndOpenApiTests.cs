@@ -31,7 +31,7 @@ public sealed class HealthAndOpenApiTests
     public async Task Readiness_fails_with_503_when_the_database_goes_away()
     {
         await using var storage = await StorageTarget.CreateAsync(StorageProviderKind.PostgreSql);
-        await using var silo = new SiloFactory(storage);
+        var silo = new SiloFactory(storage);
         using var client = silo.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
@@ -48,6 +48,9 @@ public sealed class HealthAndOpenApiTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("Storage does not answer.", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        // Without its membership table the silo cannot leave the cluster in order: its stop gives up.
+        try { await silo.DisposeAsync(); }
+        catch (OperationCanceledException) { }
     }
 
     [Fact]
