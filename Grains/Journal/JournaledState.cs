@@ -5,15 +5,24 @@ namespace Tollgate.Grains.Journal;
 /// carries in one row; then the records are copied into the journal's tables, before the caller gets
 /// its answer. The grain is marked pending before the write, and the copy unmarks it, so the silo's
 /// recovery finds a grain that crashed between the two steps and wakes it to copy its outbox.
+/// On a storage that journals with the state (<see cref="GroupCommitGrainStorage"/>) the write itself
+/// commits the records, so there is neither a mark nor a copy.
 /// </summary>
 public sealed class JournaledState<TState> : IJournalOutboxOwner where TState : class, new()
 {
     private readonly IPersistentState<Journaled<TState>> _store;
     private readonly IJournalWriter _journal;
+    private readonly bool _journalsWithState;
     private string? _grainId;
     private Task? _flushing;
 
-    public JournaledState(IPersistentState<Journaled<TState>> store, IJournalWriter journal) => (_store, _journal) = (store, journal);
+    /// <param name="journalsWithState">
+    /// The store commits the outbox with the state (it takes it, as <see cref="IJournalCarrier"/>): the
+    /// grain is then never marked pending and copies nothing after a write. It must match the storage
+    /// named in the grain's <c>[PersistentState]</c>: on another storage the records would never be copied.
+    /// </param>
+    public JournaledState(IPersistentState<Journaled<TState>> store, IJournalWriter journal, bool journalsWithState = false) =>
+        (_store, _journal, _journalsWithState) = (store, journal, journalsWithState);
 
     /// <summary>The grain whose records these are, as the journal names it; set when the grain activates.</summary>
     private string Owner => _grainId ?? throw new InvalidOperationException("The journaled state's grain has not activated.");
@@ -57,6 +66,12 @@ public sealed class JournaledState<TState> : IJournalOutboxOwner where TState : 
         var outbox = stored.Outbox;
         foreach (var record in records) outbox.Records.Add(new SequencedRecord(++outbox.LastSequence, record));
         outbox.Entries.AddRange(entries);
+        if (_journalsWithState)
+        {
+            _store.State = stored;
+            await _store.WriteStateAsync();
+            return;
+        }
         if (!outbox.IsEmpty) await _journal.MarkPendingAsync(Owner);
         _store.State = stored;
         await _store.WriteStateAsync();

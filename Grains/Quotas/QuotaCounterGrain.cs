@@ -28,10 +28,11 @@ public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, 
 
 [GrainType("quota-counter"), Reentrant, StateShownOnDashboard]
 public sealed class QuotaCounterGrain(
-    [PersistentState("counter", StorageNames.Default)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal)
+    [PersistentState("counter", StorageNames.Counters)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal)
     : JournaledGrain, IQuotaCounterGrain
 {
-    private readonly JournaledState<QuotaCounterState> counter = new(store, journal);
+    // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
+    private readonly JournaledState<QuotaCounterState> counter = new(store, journal, journalsWithState: true);
 
     private protected override IJournalOutboxOwner Journal => counter;
 

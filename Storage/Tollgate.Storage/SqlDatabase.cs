@@ -45,17 +45,19 @@ internal abstract class SqlDatabase : IAsyncDisposable
     /// <summary>
     /// Runs the statements in order in the transaction: in one round trip where the driver batches
     /// (Npgsql), one by one where it does not (Microsoft.Data.Sqlite, in process, has no round trips to save).
+    /// Returns the rows each statement changed, for the callers whose statements are conditional.
     /// </summary>
-    public static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements)
+    public static async Task<int[]> ExecuteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements)
     {
+        var changed = new int[statements.Count];
         if (!connection.CanCreateBatch)
         {
-            foreach (var statement in statements)
+            for (var i = 0; i < statements.Count; i++)
             {
-                await using var command = Command(connection, transaction, statement.Sql, statement.Arguments);
-                await command.ExecuteNonQueryAsync();
+                await using var command = Command(connection, transaction, statements[i].Sql, statements[i].Arguments);
+                changed[i] = await command.ExecuteNonQueryAsync();
             }
-            return;
+            return changed;
         }
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
@@ -67,6 +69,8 @@ internal abstract class SqlDatabase : IAsyncDisposable
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync();
+        for (var i = 0; i < statements.Count; i++) changed[i] = batch.BatchCommands[i].RecordsAffected;
+        return changed;
     }
 
     private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, object?[] arguments)

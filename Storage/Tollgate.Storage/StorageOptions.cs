@@ -28,4 +28,10 @@ public sealed class StorageOptions
 public static class StorageNames
 {
     public const string Default = "tollgate";
+
+    /// <summary>
+    /// Hot grains' state (quota counters), in Tollgate's own <see cref="GroupCommitGrainStorage"/>: each write
+    /// commits with its journal records in a transaction shared with other grains' writes.
+    /// </summary>
+    public const string Counters = "counters";
 }

@@ -56,8 +56,9 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(2, (await Json(refund)).GetProperty("refunded").GetInt64());
         Assert.Equal(2, (await Json(later)).GetProperty("used").GetInt64());
-        Assert.DoesNotContain(await QueryAsync("SELECT CAST(PayloadBinary AS TEXT) FROM OrleansStorage WHERE GrainTypeString LIKE '%quota-counter%'"),
-            payload => payload.Contains("job-"));
+        var counterRows = await QueryAsync("SELECT payload FROM grain_state WHERE grain_id LIKE 'quota-counter/%'");
+        Assert.NotEmpty(counterRows);
+        Assert.DoesNotContain(counterRows, payload => payload.Contains("job-"));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class RestartTests : ApiTestBase
         await using (var connection = new SqliteConnection(Storage.ConnectionString))
         {
             await connection.OpenAsync();
-            foreach (var table in new[] { "OrleansStorage", "journal", "grain_entries" })
+            foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries" })
             {
                 await using var command = new SqliteCommand($"SELECT * FROM {table}", connection);
                 await using var reader = await command.ExecuteReaderAsync();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
 using Tollgate.Storage.Hosting;
 using Tollgate.Storage.Reminders;
 using Tollgate.Storage.Schema;
@@ -10,7 +11,7 @@ public static class StorageSiloBuilderExtensions
 {
     /// <summary>
     /// Tollgate's database under the silo: its schema, migrated at start; Orleans' ADO.NET grain
-    /// storage (as JSON without type names); reminders (Orleans' ADO.NET table on PostgreSQL, Tollgate's
+    /// storage (as JSON without type names); Tollgate's group-commit storage for hot grains; reminders (Orleans' ADO.NET table on PostgreSQL, Tollgate's
     /// own on SQLite); the journal with its reader and writer; and the sweep of expired entries.
     /// </summary>
     public static ISiloBuilder UseTollgateStorage(this ISiloBuilder silo, StorageOptions options)
@@ -28,6 +29,9 @@ public static class StorageSiloBuilderExtensions
             (storage.Invariant, storage.ConnectionString) = (database.Invariant, database.ConnectionString);
             storage.GrainStorageSerializer = new PlainJsonGrainStorageSerializer();
         });
+        // Orleans finds a named storage as a keyed IGrainStorage service; this registers it so.
+        silo.Services.AddGrainStorage(StorageNames.Counters,
+            (sp, _) => new GroupCommitGrainStorage(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<SqlJournal>()));
         if (options.Provider == StorageProviderKind.PostgreSql)
         {
             silo.UseAdoNetReminderService(reminders => (reminders.Invariant, reminders.ConnectionString) = (database.Invariant, database.ConnectionString));

@@ -5,18 +5,20 @@ namespace Tollgate.Storage;
 
 /// <summary>
 /// Group commit for journal writes: writes that arrive while a transaction is in flight are carried
-/// together by the next one. Each write completes once the transaction carrying it has committed; a
-/// write the database refuses fails alone (<see cref="CommitEachAloneAsync"/>).
+/// together by the next one. Each write completes once the transaction carrying it has committed, with
+/// whether its state write's version check held (a write that lost it stored nothing); a write the
+/// database refuses fails alone (<see cref="CommitEachAloneAsync"/>).
 /// </summary>
 internal sealed class JournalBatcher : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue;
-    private readonly Func<IReadOnlyList<JournalWrite>, Task> _commit;
+    private readonly Func<IReadOnlyList<JournalWrite>, Task<bool[]>> _commit;
     private readonly int _maxBatch;
     private readonly Task[] _writers;
 
-    private sealed record Pending(JournalWrite Write, TaskCompletionSource Committed);
+    private sealed record Pending(JournalWrite Write, TaskCompletionSource<bool> Committed);
 
+    /// <param name="commit">Commits the writes in one transaction; returns, for each, whether its version check held.</param>
     /// <param name="concurrency">How many transactions may be in flight at once.</param>
     /// <param name="blockingCommits">
     /// The commit does its I/O synchronously (Microsoft.Data.Sqlite does, behind its async methods).
@@ -24,7 +26,7 @@ internal sealed class JournalBatcher : IAsyncDisposable
     /// pool task would first wait in the thread pool's queue behind the callers that wait for its
     /// commit, then hold a pool thread while SQLite waits for its lock or for fsync.
     /// </param>
-    public JournalBatcher(Func<IReadOnlyList<JournalWrite>, Task> commit, int concurrency, int maxBatch, bool blockingCommits)
+    public JournalBatcher(Func<IReadOnlyList<JournalWrite>, Task<bool[]>> commit, int concurrency, int maxBatch, bool blockingCommits)
     {
         (_commit, _maxBatch) = (commit, Math.Max(1, maxBatch));
         // A synchronous continuation only signals a writer thread blocked on the channel; an async
@@ -35,9 +37,10 @@ internal sealed class JournalBatcher : IAsyncDisposable
             .ToArray();
     }
 
-    public Task EnqueueAsync(JournalWrite write)
+    /// <summary>Completes once the write has committed: false when its state write lost its version check.</summary>
+    public Task<bool> EnqueueAsync(JournalWrite write)
     {
-        var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(write, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(JournalBatcher), "The journal is closed.");
         return pending.Committed.Task;
     }
@@ -75,8 +78,8 @@ internal sealed class JournalBatcher : IAsyncDisposable
         if (batch.Count == 0) return;
         try
         {
-            await _commit(batch.ConvertAll(pending => pending.Write));
-            foreach (var pending in batch) pending.Committed.SetResult();
+            var applied = await _commit(batch.ConvertAll(pending => pending.Write));
+            for (var i = 0; i < batch.Count; i++) batch[i].Committed.SetResult(applied[i]);
         }
         catch (Exception exception) when (batch.Count > 1 && MayBeTheWrites(exception))
         {
@@ -100,8 +103,8 @@ internal sealed class JournalBatcher : IAsyncDisposable
         {
             try
             {
-                await _commit([batch[i].Write]);
-                batch[i].Committed.SetResult();
+                var applied = await _commit([batch[i].Write]);
+                batch[i].Committed.SetResult(applied[0]);
             }
             catch (Exception exception) when (MayBeTheWrites(exception))
             {

@@ -1,8 +1,9 @@
 namespace Tollgate.Storage;
 
 /// <summary>
-/// The journal, entries and pending marks in Tollgate's tables. Records are inserted idempotently
-/// (unique on grain and sequence); concurrent writes are carried by shared transactions (<see cref="JournalBatcher"/>).
+/// The journal, entries and pending marks in Tollgate's tables, and the states of <see cref="GroupCommitGrainStorage"/>.
+/// Records are inserted idempotently (unique on grain and sequence); concurrent writes are carried by
+/// shared transactions (<see cref="JournalBatcher"/>).
 /// Sequence numbers come from the database at insert; transactions committing concurrently may become
 /// visible slightly out of sequence order, which a newest-first listing tolerates.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     private readonly SqlDatabase _database;
     private readonly JournalBatcher _batcher;
     private readonly bool _ownsDatabase;
+    private readonly string _system; // db.system.name, for the commit metrics
 
     internal SqlJournal(SqlDatabase database, StorageOptions options) : this(database, options, ownsDatabase: false)
     {
@@ -34,6 +36,7 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     private SqlJournal(SqlDatabase database, StorageOptions options, bool ownsDatabase)
     {
         (_database, _ownsDatabase) = (database, ownsDatabase);
+        _system = options.Provider == StorageProviderKind.Sqlite ? "sqlite" : "postgresql";
         // SQLite has one writer, and Microsoft.Data.Sqlite blocks in its I/O; Npgsql's I/O is asynchronous.
         _batcher = options.Provider == StorageProviderKind.Sqlite
             ? new JournalBatcher(CommitAsync, concurrency: 1, options.MaxWriteBatch, blockingCommits: true)
@@ -57,15 +60,35 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
         _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: false, records, entries));
 
     /// <summary>
+    /// Writes a grain's state with the records and entries it carries, in a transaction shared with
+    /// other writes; false when its etag check failed, and then none of it is stored.
+    /// </summary>
+    internal Task<bool> WriteStateAsync(string grainId, StateWrite state, IReadOnlyList<SequencedRecord> records,
+        IReadOnlyList<StateEntry> entries) =>
+        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: false, records, entries, state));
+
+    /// <summary>
     /// One transaction for a batch of writes from any grains: a batch costs its rows and one commit,
     /// and on PostgreSQL two round trips (its statements, then the commit).
     /// </summary>
-    private async Task CommitAsync(IReadOnlyList<JournalWrite> batch)
+    private async Task<bool[]> CommitAsync(IReadOnlyList<JournalWrite> batch)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var statements = new List<Statement>();
-        foreach (var write in batch)
+        var checks = new int[batch.Count]; // each state write's own statement, whose changed rows say whether its check held
+        for (var i = 0; i < batch.Count; i++)
         {
+            var write = batch[i];
+            checks[i] = -1;
+            if (write.State is { } state)
+            {
+                // No pending mark to remove: the records commit with the state, never after it.
+                checks[i] = statements.Count;
+                statements.Add(state.Statement(write.GrainId));
+                foreach (var record in write.Records) statements.Add(state.InsertRecord(write.GrainId, record));
+                foreach (var entry in write.Entries) statements.Add(state.WriteEntry(write.GrainId, entry));
+                continue;
+            }
             if (write.Mark)
             {
                 statements.Add(new Statement(MarkSql, [write.GrainId, now]));
@@ -82,10 +105,21 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
             }
             statements.Add(new Statement(UnmarkSql, [write.GrainId]));
         }
-        await using var connection = await _database.OpenAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync();
-        await SqlDatabase.ExecuteAsync(connection, transaction, statements);
-        await transaction.CommitAsync();
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync();
+            var changed = await SqlDatabase.ExecuteAsync(connection, transaction, statements);
+            await transaction.CommitAsync();
+            StorageMetrics.Committed(_system, startedAt, batch.Count, failure: null);
+            return Array.ConvertAll(checks, check => check < 0 || changed[check] == 1);
+        }
+        catch (Exception exception)
+        {
+            StorageMetrics.Committed(_system, startedAt, batch.Count, exception);
+            throw;
+        }
     }
 
     public async Task<IReadOnlyDictionary<string, string>> ReadEntriesAsync(string grainId, IReadOnlyCollection<string> entryKeys,
@@ -170,5 +204,9 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     }
 }
 
-/// <summary>One grain's part of a journal transaction: a pending mark, or records and entries that unmark it.</summary>
-internal sealed record JournalWrite(string GrainId, bool Mark, IReadOnlyList<SequencedRecord> Records, IReadOnlyList<StateEntry> Entries);
+/// <summary>
+/// One grain's part of a journal transaction: a pending mark, records and entries that unmark it, or
+/// a state write with the records and entries it carries (<see cref="StateWrite"/>).
+/// </summary>
+internal sealed record JournalWrite(
+    string GrainId, bool Mark, IReadOnlyList<SequencedRecord> Records, IReadOnlyList<StateEntry> Entries, StateWrite? State = null);

@@ -50,5 +50,11 @@ internal static class PostgreSqlSchema
 
         CREATE TABLE journal_pending (grain_id text PRIMARY KEY, marked_at bigint NOT NULL);
         """,
+        // GroupCommitGrainStorage's states; a null payload is a cleared state, its etag kept for the next write's check.
+        """
+        CREATE TABLE grain_state (
+            grain_id text NOT NULL, state_name text NOT NULL, payload text NULL, etag bigint NOT NULL,
+            PRIMARY KEY (grain_id, state_name));
+        """,
     ];
 }

@@ -40,5 +40,11 @@ internal static class SqliteSchema
 
         CREATE TABLE journal_pending (grain_id TEXT PRIMARY KEY, marked_at INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        // GroupCommitGrainStorage's states; a null payload is a cleared state, its etag kept for the next write's check.
+        """
+        CREATE TABLE grain_state (
+            grain_id TEXT NOT NULL, state_name TEXT NOT NULL, payload TEXT NULL, etag INTEGER NOT NULL,
+            PRIMARY KEY (grain_id, state_name)) WITHOUT ROWID;
+        """,
     ];
 }
