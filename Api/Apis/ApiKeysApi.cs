@@ -18,7 +18,7 @@ public static class ApiKeysApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, TimeProvider time)
+    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);

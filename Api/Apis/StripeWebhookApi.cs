@@ -27,7 +27,7 @@ public static class StripeWebhookApi
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<StripeOptions> options, IGrainFactory grains,
-        IPaymentProvider provider, TimeProvider time, ILoggerFactory loggers)
+        IPaymentProvider provider, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhookApi));
         if (options.Value.WebhookSecret is not { Length: > 0 } secret)

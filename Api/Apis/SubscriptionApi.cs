@@ -39,7 +39,8 @@ public static class SubscriptionApi
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
     }
 
-    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider, TimeProvider time)
+    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains,
+        IPaymentProvider provider, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         if (request.AtPeriodEnd is null) return Problems.Field("atPeriodEnd", "atPeriodEnd is required: true to cancel at the period end, false for now.");
         var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
@@ -53,7 +54,8 @@ public static class SubscriptionApi
         return ToResult(await subscription.Cancel(request.AtPeriodEnd.Value, http.Actor()));
     }
 
-    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider, TimeProvider time)
+    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
         if (await PaidThroughAsync(subscription) is { } paid && (await subscription.Get())!.CancelAtPeriodEnd)

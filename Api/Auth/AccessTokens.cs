@@ -12,7 +12,7 @@ namespace Tollgate.Api.Auth;
 /// <c>Auth:SigningKey</c> or, when unset, one generated once and kept by the platform so tokens
 /// survive restarts. It is loaded when the silo starts, before requests are served.
 /// </summary>
-public sealed class AccessTokens(IOptions<AuthOptions> options, IGrainFactory grains, TimeProvider timeProvider) : IHostedService
+public sealed class AccessTokens(IOptions<AuthOptions> options, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider timeProvider) : IHostedService
 {
     public const string Issuer = "tollgate";
     public const string Audience = "tollgate";

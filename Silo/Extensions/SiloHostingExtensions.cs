@@ -36,7 +36,6 @@ public static class SiloHostingExtensions
             options.UseUtcTimestamp = true;
             options.ColorBehavior = LoggerColorBehavior.Disabled;
         });
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));

@@ -48,7 +48,7 @@ public sealed class ApiFactory(
         foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
         builder.ConfigureTestServices(collection =>
         {
-            collection.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(Clock);
+            collection.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock); // Tollgate's clock; Orleans keeps its own
             services?.Invoke(collection);
         });
     }

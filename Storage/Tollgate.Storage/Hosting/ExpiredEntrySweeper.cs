@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,7 @@ namespace Tollgate.Storage.Hosting;
 /// Removes expired entries (idempotency answers) from storage every interval, whether or not their
 /// grain is used again, in short transactions of their own. A failure is logged and tried next time.
 /// </summary>
-internal sealed class ExpiredEntrySweeper(IJournalWriter journal, StorageOptions options, TimeProvider time, ILogger<ExpiredEntrySweeper> logger)
+internal sealed class ExpiredEntrySweeper(IJournalWriter journal, StorageOptions options, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<ExpiredEntrySweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Tollgate.Storage.Hosting;
@@ -23,6 +24,7 @@ public static class StorageSiloBuilderExtensions
             .AddSingleton<IJournalWriter>(sp => sp.GetRequiredService<SqlJournal>())
             .AddSingleton<IJournalReader>(sp => sp.GetRequiredService<SqlJournal>())
             .AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqlJournal>());
+        silo.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         silo.Services.AddHostedService<ExpiredEntrySweeper>();
         silo.AddAdoNetGrainStorage(StorageNames.Default, storage =>
         {
