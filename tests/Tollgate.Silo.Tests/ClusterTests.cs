@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Tollgate.Storage;
 using Tollgate.Testing;
 
@@ -37,13 +35,8 @@ public sealed class ClusterTests : IAsyncLifetime
     [Fact]
     public async Task Three_silos_serve_one_counter_and_survive_a_kill_9_with_nothing_lost_or_applied_twice()
     {
-        var key = await SetUpAsync(new HttpClient { BaseAddress = _silos[0].BaseAddress });
-        var apps = _silos.Select(silo =>
-        {
-            var app = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            app.DefaultRequestHeaders.Add("X-Api-Key", key);
-            return app;
-        }).ToArray();
+        var tenant = await QuotaTenant.CreateAsync(_silos[0].BaseAddress, "cluster@example.com", "cluster-password", Limit);
+        var apps = _silos.Select(silo => tenant.App(silo.BaseAddress)).ToArray();
 
         // Every key's first answer: 200 (deducted), 402 (refused), or unknown (no answer, or 503).
         var answers = new ConcurrentDictionary<string, HttpStatusCode?>();
@@ -59,7 +52,7 @@ public sealed class ClusterTests : IAsyncLifetime
                 var app = targets[(sender + i) % targets.Length];
                 try
                 {
-                    var response = await ConsumeAsync(app, idempotencyKey);
+                    var response = await QuotaTenant.ConsumeAsync(app, idempotencyKey);
                     answers[idempotencyKey] = response.StatusCode;
                     if (response.StatusCode == HttpStatusCode.ServiceUnavailable) Assert.True(response.Headers.RetryAfter is not null);
                     else Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PaymentRequired });
@@ -86,27 +79,20 @@ public sealed class ClusterTests : IAsyncLifetime
         var unknown = answers.Where(a => a.Value is not (HttpStatusCode.OK or HttpStatusCode.PaymentRequired)).Select(a => a.Key).ToList();
         foreach (var idempotencyKey in unknown)
         {
-            var retried = await ConsumeAsync(survivor, idempotencyKey);
+            var retried = await QuotaTenant.ConsumeAsync(survivor, idempotencyKey);
             Assert.Contains(retried.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PaymentRequired });
             answers[idempotencyKey] = retried.StatusCode;
         }
         // A replay answers as the first time did, from any survivor.
         foreach (var (idempotencyKey, status) in answers.Take(100))
-            Assert.Equal(status, (await ConsumeAsync(apps[2], idempotencyKey)).StatusCode);
+            Assert.Equal(status, (await QuotaTenant.ConsumeAsync(apps[2], idempotencyKey)).StatusCode);
 
-        var used = await UsedAsync(survivor);
+        var used = await tenant.UsedAsync(survivor.BaseAddress!);
         Assert.Equal(Limit, used);
         Assert.Equal(Limit, Count(answers, HttpStatusCode.OK));
     }
 
     private static int Count(ConcurrentDictionary<string, HttpStatusCode?> answers, HttpStatusCode status) => answers.Values.Count(v => v == status);
-
-    private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string idempotencyKey)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType = "chat/messages", amount = 1 }) };
-        request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return app.SendAsync(request);
-    }
 
     private static async Task WaitForAsync(Func<bool> condition, string failure)
     {
@@ -116,49 +102,6 @@ public sealed class ClusterTests : IAsyncLifetime
             if (DateTime.UtcNow > deadline) Assert.Fail(failure);
             await Task.Delay(50);
         }
-    }
-
-    private string _tenantId = "";
-    private const string Email = "cluster@example.com", Password = "cluster-password";
-
-    private async Task<string> SetUpAsync(HttpClient client)
-    {
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, SiloProcess.OperatorEmail, SiloProcess.OperatorPassword));
-        await Created(client.PostAsJsonAsync("/v1/admin/apps", new { id = "chat", name = "Chat" }));
-        await Created(client.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "messages", name = "Messages", unit = "message", window = "lifetime" }));
-        await Created(client.PostAsJsonAsync("/v1/admin/plans", new
-        {
-            id = "free", name = "Free", priceMinor = 0, currency = "USD", interval = "month", isDefault = true,
-            quotas = new Dictionary<string, long> { ["chat/messages"] = Limit },
-        }));
-        client.DefaultRequestHeaders.Authorization = null;
-        var registered = await Created(client.PostAsJsonAsync("/v1/auth/register", new { email = Email, password = Password }));
-        _tenantId = registered.GetProperty("tenant").GetProperty("id").GetString()!;
-        client.DefaultRequestHeaders.Authorization = new("Bearer", registered.GetProperty("accessToken").GetString());
-        var key = await Created(client.PostAsJsonAsync($"/v1/tenants/{_tenantId}/api-keys", new { name = "app", scopes = new[] { "quota:consume" } }));
-        return key.GetProperty("key").GetString()!;
-    }
-
-    private async Task<long> UsedAsync(HttpClient app)
-    {
-        using var client = new HttpClient { BaseAddress = app.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, Email, Password));
-        var quotas = JsonDocument.Parse(await client.GetStringAsync($"/v1/tenants/{_tenantId}/quotas")).RootElement;
-        return quotas.EnumerateArray().Single().GetProperty("used").GetInt64();
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string email, string password)
-    {
-        var response = await client.PostAsJsonAsync("/v1/auth/login", new { email, password });
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task<JsonElement> Created(Task<HttpResponseMessage> call)
-    {
-        var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     public async Task DisposeAsync()
