@@ -27,6 +27,9 @@ internal abstract class SqlDatabase : IAsyncDisposable
 
     public abstract IReadOnlyDictionary<string, string> OrleansQueries { get; }
 
+    /// <summary>Counts the tables named @p1 (0 or 1).</summary>
+    public abstract string TableExistsSql { get; }
+
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Begins the migration transaction, holding what keeps two silos from migrating at once.</summary>
@@ -104,6 +107,8 @@ internal sealed class PostgreSqlDatabase(string connectionString) : SqlDatabase
     public override string ConnectionString => connectionString;
     public override string[] Migrations => PostgreSqlSchema.Migrations;
     public override IReadOnlyDictionary<string, string> OrleansQueries => PostgreSqlQueries.All;
+    public override string TableExistsSql =>
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @p1";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -136,20 +141,27 @@ internal sealed class SqliteDatabase : SqlDatabase
     public override string ConnectionString => _connectionString;
     public override string[] Migrations => SqliteSchema.Migrations;
     public override IReadOnlyDictionary<string, string> OrleansQueries => SqliteQueries.All;
+    public override string TableExistsSql => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @p1";
 
     /// <summary>
     /// Waits for a locked database with SQLite's own busy handler: without it Microsoft.Data.Sqlite
-    /// sleeps 150 ms before retrying. WAL, so readers never wait for the writer; a commit is on disk
-    /// before it returns (synchronous=FULL).
+    /// sleeps 150 ms before retrying. A commit is on disk before it returns (synchronous=FULL). WAL,
+    /// so readers never wait for the writer: set once, since the file keeps it, and asking again on
+    /// every open (every state read) takes the database's lock.
     /// </summary>
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        var pragmas = _inWal ? "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;"
+            : "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+        await using var command = Command(connection, null, pragmas);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _inWal = true;
         return connection;
     }
+
+    private volatile bool _inWal;
 
     public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: false));
