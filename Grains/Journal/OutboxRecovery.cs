@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tollgate.Storage.Hosting;
 
 namespace Tollgate.Grains.Journal;
 
@@ -10,32 +10,16 @@ namespace Tollgate.Grains.Journal;
 /// at start (after a crash, the restarted silo copies what it left) and then every interval.
 /// </summary>
 public sealed class OutboxRecovery(IJournalWriter journal, IGrainFactory grains, StorageOptions options, ILogger<OutboxRecovery> logger)
-    : BackgroundService
+    : PeriodicService(options.OutboxRecoveryInterval, logger)
 {
     private const int Batch = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.OutboxRecoveryInterval);
-        do
-        {
-            try
-            {
-                var pending = await journal.ReadPendingAsync(DateTimeOffset.UtcNow - options.OutboxRecoveryInterval, Batch, stoppingToken);
-                foreach (var grainId in pending) await grains.GetGrain<IJournaledGrain>(GrainId.Parse(grainId)).FlushJournal();
-                if (pending.Count > 0) logger.LogInformation("Copied the journal outboxes of {Grains} grains left pending", pending.Count);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(exception, "Recovering journal outboxes failed; trying again in {Interval}", options.OutboxRecoveryInterval);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override string Work => "Recovering journal outboxes";
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        try { return await timer.WaitForNextTickAsync(stoppingToken); }
-        catch (OperationCanceledException) { return false; }
+        var pending = await journal.ReadPendingAsync(DateTimeOffset.UtcNow - options.OutboxRecoveryInterval, Batch, stoppingToken);
+        foreach (var grainId in pending) await grains.GetGrain<IJournaledGrain>(GrainId.Parse(grainId)).FlushJournal();
+        if (pending.Count > 0) logger.LogInformation("Copied the journal outboxes of {Grains} grains left pending", pending.Count);
     }
 }
