@@ -15,6 +15,9 @@ internal sealed class JournalBatcher : IAsyncDisposable
     private readonly Func<IReadOnlyList<JournalWrite>, Task<bool[]>> _commit;
     private readonly int _maxBatch;
     private readonly Task[] _writers;
+    // Wakes the writer threads (blocking commits only). Not a Task.Wait on the channel: that spins
+    // before it blocks, and on a loaded machine the spinning takes the cores the callers need.
+    private readonly ManualResetEventSlim? _arrived;
 
     private sealed record Pending(JournalWrite Write, TaskCompletionSource<bool> Committed);
 
@@ -32,6 +35,7 @@ internal sealed class JournalBatcher : IAsyncDisposable
         // A synchronous continuation only signals a writer thread blocked on the channel; an async
         // writer's continuation would run its whole commit on the caller that queued the write.
         _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { AllowSynchronousContinuations = blockingCommits });
+        if (blockingCommits) _arrived = new ManualResetEventSlim(initialState: false, spinCount: 0);
         _writers = Enumerable.Range(1, Math.Max(1, concurrency))
             .Select(number => blockingCommits ? StartWriterThread($"Tollgate journal writer {number}") : Task.Run(WriteLoopAsync))
             .ToArray();
@@ -42,6 +46,7 @@ internal sealed class JournalBatcher : IAsyncDisposable
     {
         var pending = new Pending(write, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(JournalBatcher), "The journal is closed.");
+        _arrived?.Set();
         return pending.Committed.Task;
     }
 
@@ -59,8 +64,20 @@ internal sealed class JournalBatcher : IAsyncDisposable
             try
             {
                 var batch = new List<Pending>(_maxBatch);
-                // The commit blocks in its I/O, so waiting for it here costs this thread only.
-                while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) CommitNextAsync(batch).GetAwaiter().GetResult();
+                var arrived = _arrived!;
+                while (true)
+                {
+                    // Reset before looking: a write queued after the look sets it again, so none is missed.
+                    arrived.Reset();
+                    if (_queue.Reader.TryPeek(out _))
+                    {
+                        // The commit blocks in its I/O, so waiting for it here costs this thread only.
+                        CommitNextAsync(batch).GetAwaiter().GetResult();
+                        continue;
+                    }
+                    if (_queue.Reader.Completion.IsCompleted) break;
+                    arrived.Wait();
+                }
             }
             finally
             {
@@ -128,6 +145,8 @@ internal sealed class JournalBatcher : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        _arrived?.Set();
         await Task.WhenAll(_writers);
+        _arrived?.Dispose();
     }
 }

@@ -26,7 +26,10 @@ public static class ConsumeBench
     // The 10,000 counters are activated beforehand (ActivateAsync); the warm-up lets the JIT and pools settle.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(6);
 
-    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, LoadResult Half, LoadResult Floor, string Verified);
+    // CpuPerCall: microseconds of the servers' own CPU time per consume answered at peak (the load generator's not counted).
+    // CallsPerCommit: consumes answered per storage transaction at peak, from the silo's /metrics (how well group commit shares them).
+    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, double CpuPerCall, double? CallsPerCommit,
+        LoadResult Half, LoadResult Floor, string Verified);
 
     private static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
 
@@ -63,8 +66,8 @@ public static class ConsumeBench
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
             var hot = load.Post("/consume", Json(new { counter = "c0", amount = 1 }));
             var spread = Enumerable.Range(1, Counters).Select(i => load.Post("/consume", Json(new { counter = $"c{i}", amount = 1 }))).ToArray();
-            rows.Add(Measure(options, floor, load, storageName, "baseline", "1 hot counter", _ => hot));
-            rows.Add(Measure(options, floor, load, storageName, "baseline", "10,000 counters", random => spread[random.Next(Counters)]));
+            rows.Add(Measure(options, floor, load, [process], storageName, "baseline", "1 hot counter", _ => hot));
+            rows.Add(Measure(options, floor, load, [process], storageName, "baseline", "10,000 counters", random => spread[random.Next(Counters)]));
         }
         var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
         rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
@@ -91,12 +94,12 @@ public static class ConsumeBench
             var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
             var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
-            rows.Add(Measure(options, floor, load, storageName, build.Name, "1 hot counter", _ => hot));
+            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "1 hot counter", _ => hot));
             await ActivateAsync([process.BaseAddress], tenants);
-            rows.Add(Measure(options, floor, load, storageName, build.Name, "10,000 counters", random => spread[random.Next(Counters)]));
+            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "10,000 counters", random => spread[random.Next(Counters)]));
             // Every answer is kept for a day: by the end of the run the counter holds about 100,000.
             var sent = 0L;
-            rows.Add(Measure(options, floor, load, storageName, build.Name, "1 hot counter, keyed",
+            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "1 hot counter, keyed",
                 _ => load.Post("/v1/quota/consume", bodies[1], tenants[0].ApiKey, $"key-{Interlocked.Increment(ref sent)}")));
         }
         // After a graceful stop, a new silo reads what storage holds.
@@ -135,7 +138,7 @@ public static class ConsumeBench
         var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
         var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
         await ActivateAsync([first.BaseAddress, second.BaseAddress, third.BaseAddress], tenants);
-        return Measure(options, floor, load, "postgres", $"{build.Name}, 3 silos", "10,000 counters", random => spread[random.Next(Counters)]);
+        return Measure(options, floor, load, [first, second, third], "postgres", $"{build.Name}, 3 silos", "10,000 counters", random => spread[random.Next(Counters)]);
     }
 
     /// <summary>
@@ -174,10 +177,16 @@ public static class ConsumeBench
         }
     }
 
-    private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, string storage, string system, string scenario, Func<Random, byte[]> request)
+    private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage,
+        string system, string scenario, Func<Random, byte[]> request)
     {
         Progress.Report($"running: {system} on {storage}, {scenario}: peak...");
+        TimeSpan ProcessorTime() => servers.Aggregate(TimeSpan.Zero, (sum, server) => sum + server.ProcessorTime);
+        var atMeasureStart = Task.Delay(WarmUp).ContinueWith(_ => (ProcessorTime(), StorageCommits(servers)), TaskScheduler.Default);
         var peak = load.RunClosedLoop(request, WarmUp, options.Duration);
+        var (cpuAtStart, commitsAtStart) = atMeasureStart.GetAwaiter().GetResult();
+        var cpuPerCall = (ProcessorTime() - cpuAtStart).TotalMicroseconds / Math.Max(1, peak.Latencies.Count);
+        var callsPerCommit = StorageCommits(servers) - commitsAtStart is > 0 and var commits ? peak.Latencies.Count / commits : (double?)null;
         ThrowOnFailures(peak, system, scenario);
         var rate = options.Rate ?? peak.CallsPerSecond / 2;
         Progress.Report($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
@@ -188,7 +197,24 @@ public static class ConsumeBench
         var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
         Progress.Report($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
-        return new Row(storage, system, scenario, peak, half, atFloor, "");
+        return new Row(storage, system, scenario, peak, cpuPerCall, callsPerCommit, half, atFloor, "");
+    }
+
+    /// <summary>The storage transactions the servers have committed so far, from their <c>/metrics</c>; 0 for servers without it.</summary>
+    private static double StorageCommits(IReadOnlyList<ServerProcess> servers)
+    {
+        const string Series = "tollgate_storage_commit_duration_seconds_count";
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var commits = 0d;
+        foreach (var server in servers)
+        {
+            using var response = client.GetAsync(new Uri(server.BaseAddress, "/metrics")).GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode) continue;
+            foreach (var line in response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Split('\n'))
+                if (line.StartsWith(Series, StringComparison.Ordinal)) // name{labels} value [timestamp]
+                    commits += double.Parse(line[(line.IndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return commits;
     }
 
     private static void ThrowOnFailures(LoadResult result, string system, string scenario)
@@ -271,13 +297,14 @@ public static class ConsumeBench
     private static void Print(List<Row> rows, string latencyRun)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
-            ("vs pre-orleans", true),
+            ("vs pre-orleans", true), ("cpu us/call", true), ("calls/commit", true),
             ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
         foreach (var row in rows)
         {
             string Versus(string system) => rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == system)
                 is { } other && other != row ? $"{row.Peak.CallsPerSecond / other.Peak.CallsPerSecond:0.00}x" : "-";
             table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"), Versus("baseline"), Versus(SiloBuild.PreOrleansName),
+                row.CpuPerCall.ToString("N0"), row.CallsPerCommit?.ToString("N1") ?? "-",
                 row.Peak.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Peak.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Half.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Half.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
                 row.Floor.Latencies.QuantileMilliseconds(0.99).ToString("0.00"), row.Half.SendLateness!.QuantileMilliseconds(0.99).ToString("0.00"),

@@ -26,6 +26,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The CPU time the server's process has used so far, user and kernel.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(Func<string, string[]> command, IReadOnlyDictionary<string, string> environment, string readyLine)
     {
         var port = FreePort();
