@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
 using Tollgate.Grains;
 using Tollgate.Grains.Billing;
@@ -21,7 +22,7 @@ public static class StripeWebhookApi
 {
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/webhooks/stripe", ReceiveAsync).WithTags("Webhooks").AllowAnonymous()
+        app.MapPost("/v1/webhooks/stripe", ReceiveAsync).WithTags("Webhooks").AllowAnonymous().WithMetadata(new SecuritySchemes.SignedByStripe())
             .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

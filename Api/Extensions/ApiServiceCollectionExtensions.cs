@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
 using Tollgate.Api.Reports;
 
@@ -22,7 +23,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddTollgateOpenApi(configuration);
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // so bad JSON gets a problem saying what is wrong
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes);
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

@@ -14,7 +14,7 @@ public static class DashboardEndpoints
     public static WebApplication MapTollgateDashboard(this WebApplication app)
     {
         app.UseDashboardStateGuard(Path);
-        app.MapOrleansDashboard(routePrefix: Path).RequireAuthorization(AuthorizationPolicies.PlatformOperatorPage);
+        app.MapOrleansDashboard(routePrefix: Path).RequireAuthorization(AuthorizationPolicies.PlatformOperatorPage).ExcludeFromDescription();
         return app;
     }
 }

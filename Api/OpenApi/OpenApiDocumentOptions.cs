@@ -1,0 +1,13 @@
+namespace Tollgate.Api.OpenApi;
+
+/// <summary>Bound from the <c>OpenApi</c> section.</summary>
+public sealed class OpenApiDocumentOptions
+{
+    public const string SectionName = "OpenApi";
+
+    /// <summary>
+    /// The address clients reach Tollgate at (<c>https://billing.example.com</c>), listed as the document's
+    /// server. Unset, the document names the relative server <c>/</c>: wherever it was fetched from.
+    /// </summary>
+    public string? ServerUrl { get; set; }
+}
