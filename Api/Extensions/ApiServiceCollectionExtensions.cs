@@ -25,7 +25,13 @@ public static class ApiServiceCollectionExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // so bad JSON gets a problem saying what is wrong
-        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes);
+        services.Configure<KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
+            options.AddServerHeader = false; // no need to tell the world what serves it
+        });
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName));
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -83,6 +89,8 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Errors become RFC 9457 problem responses; then every API area, the pages and <c>/metrics</c> are mapped.</summary>
     public static WebApplication UseTollgateApi(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // only from ForwardedHeaders:KnownProxies/KnownNetworks
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
