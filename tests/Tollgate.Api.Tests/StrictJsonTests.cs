@@ -11,7 +11,7 @@ public sealed class StrictJsonTests : ApiTestBase
     {
         { """{"email":"a@example.com","password":"long-enough","email":"b@example.com"}""", "email" },
         { """{"email":"a@example.com","password":"long-enough","isOperator":true}""", "isOperator" },
-        { """{"email":"a@example.com","password":"long-enough","name":{"first":"A","first":"B"}}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough","tenantName":"A","tenantName":"B"}""", "tenantName" },
     };
 
     [Theory, MemberData(nameof(BadRegistrations))]
