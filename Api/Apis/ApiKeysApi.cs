@@ -25,11 +25,11 @@ public static class ApiKeysApi
         if (request.Scopes is not { Count: > 0 }) inputs.Fail("scopes", "At least one scope is required.");
         else if (request.Scopes.FirstOrDefault(s => !ApiKeyScopes.All.Contains(s)) is { } unknown)
             inputs.Fail("scopes", $"Unknown scope '{unknown}'; known scopes are {string.Join(", ", ApiKeyScopes.All)}.");
-        if (request.ExpiresAt <= time.GetUtcNow()) inputs.Fail("expiresAt", "Expiry must be in the future.");
+        var expiresAt = inputs.Expiry("expiresAt", request.ExpiresAt, time.GetUtcNow());
         if (!inputs.IsValid) return inputs.Problem();
 
         var created = await grains.GetGrain<ITenantGrain>(tenantId)
-            .CreateApiKey(new NewApiKey(name!, request.Scopes!.Distinct().ToList(), request.ExpiresAt), http.Actor());
+            .CreateApiKey(new NewApiKey(name!, request.Scopes!.Distinct().ToList(), expiresAt), http.Actor());
         var key = created.Info;
         return TypedResults.Created($"/v1/tenants/{tenantId}/api-keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, created.Key));

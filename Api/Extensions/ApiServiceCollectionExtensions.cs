@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -21,12 +22,26 @@ public static class ApiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTollgateApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusProblems.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddTollgateOpenApi(configuration);
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // so bad JSON gets a problem saying what is wrong
-        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes);
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.Configure<KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
+            options.AddServerHeader = false; // no need to tell the world what serves it
+        });
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName));
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // Request bodies are read strictly: a repeated or unknown field, or a number sent as a string, is a 400 naming it.
+            // These settings only affect reading, so responses are written as before.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
 
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
@@ -75,6 +90,8 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Errors become RFC 9457 problem responses; then every API area, the pages and <c>/metrics</c> are mapped.</summary>
     public static WebApplication UseTollgateApi(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // only from ForwardedHeaders:KnownProxies/KnownNetworks
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();

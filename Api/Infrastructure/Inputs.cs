@@ -59,13 +59,37 @@ public sealed class Inputs
         return null;
     }
 
-    /// <summary>An optional ISO 8601 time from a query string.</summary>
+    /// <summary>
+    /// Times Tollgate takes, from 1970 up to (not including) the year 3000: day and period arithmetic
+    /// on times near the ends of <see cref="DateTimeOffset"/>'s range would overflow.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestTime = DateTimeOffset.UnixEpoch;
+    public static readonly DateTimeOffset LatestTime = new(3000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An optional ISO 8601 time from a query string, within <see cref="EarliestTime"/> and <see cref="LatestTime"/>.</summary>
     public DateTimeOffset? Time(string field, string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
-        Fail(field, $"{field} must be an ISO 8601 time such as 2026-01-31T00:00:00Z.");
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            Fail(field, $"{field} must be an ISO 8601 time such as 2026-01-31T00:00:00Z.");
+        else if (InRange(field, time)) return time;
         return null;
+    }
+
+    /// <summary>An optional expiry: later than <paramref name="now"/> and before <see cref="LatestTime"/>.</summary>
+    public DateTimeOffset? Expiry(string field, DateTimeOffset? value, DateTimeOffset now)
+    {
+        if (value is not { } expiry) return null;
+        if (expiry <= now) Fail(field, "Expiry must be in the future.");
+        else if (InRange(field, expiry)) return expiry;
+        return null;
+    }
+
+    private bool InRange(string field, DateTimeOffset time)
+    {
+        if (time >= EarliestTime && time < LatestTime) return true;
+        Fail(field, $"{field} must be from {EarliestTime:yyyy-MM-dd} up to {LatestTime:yyyy-MM-dd}.");
+        return false;
     }
 
     /// <summary>Control, format (zero-width, bidi overrides), private-use characters and unpaired surrogates.</summary>

@@ -21,22 +21,57 @@ public static class JournalExport
         }
     }
 
-    /// <summary>A CSV download of the records read as the response is written, one row each.</summary>
+    /// <summary>
+    /// A CSV download, one row a record. The file is built in memory up to <see cref="BufferBytes"/>
+    /// before anything is sent, so a read that fails answers a problem, not a 200 with part of a file;
+    /// such a file goes out with its Content-Length. A larger one is then streamed, and a failure past
+    /// that point breaks the connection (no final chunk), so no client can take the part for the whole.
+    /// </summary>
     public static IResult Csv(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
         Func<StoredJournalRecord, IEnumerable<string?>> row) => new CsvResult(records, fileName, columns, row);
+
+    public const int BufferBytes = 8 * 1024 * 1024;
 
     private sealed class CsvResult(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
         Func<StoredJournalRecord, IEnumerable<string?>> row) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
+            var buffer = new MemoryStream();
+            var writer = Writer(buffer);
+            var streaming = false;
+            await writer.WriteLineAsync(string.Join(',', columns));
+            try
+            {
+                await foreach (var record in records(http.RequestAborted))
+                {
+                    await writer.WriteLineAsync(string.Join(',', row(record).Select(Cell)));
+                    if (streaming || buffer.Length < BufferBytes) continue;
+                    await writer.FlushAsync();
+                    await SendAsync(http, buffer, length: null);
+                    writer = Writer(http.Response.Body);
+                    streaming = true;
+                }
+                await writer.FlushAsync();
+            }
+            catch when (streaming)
+            {
+                http.Abort();
+                throw;
+            }
+            if (!streaming) await SendAsync(http, buffer, buffer.Length);
+        }
+
+        private async Task SendAsync(HttpContext http, MemoryStream buffer, long? length)
+        {
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
-            await writer.WriteLineAsync(string.Join(',', columns));
-            await foreach (var record in records(http.RequestAborted))
-                await writer.WriteLineAsync(string.Join(',', row(record).Select(Cell)));
+            http.Response.ContentLength = length;
+            buffer.Position = 0;
+            await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
+
+        private static StreamWriter Writer(Stream stream) => new(stream, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
 
         // Quotes every cell, and defuses text a spreadsheet would run as a formula.
         private static string Cell(string? value)

@@ -17,17 +17,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
-            var detail = bad.InnerException is JsonException json
-                ? $"The request body is not valid JSON for this endpoint: {json.Message}"
-                : bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is larger than 1 MB." : bad.Message;
-            problem = new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request",
-                Detail = detail,
-                Type = $"https://tollgate.dev/problems/{(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "malformed_request")}",
-                Extensions = { ["code"] = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "malformed_request" },
-            };
+            // The framework's message names parameters and .NET types: the status says enough, and a JSON fault names its field.
+            problem = bad.InnerException is JsonException json ? JsonBodyProblem.For(json) : StatusProblems.For(bad.StatusCode);
         }
         else if (exception is Payments.PaymentProviderException provider)
         {

@@ -133,8 +133,34 @@ internal sealed class SqliteDatabase : SqlDatabase
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
         _connectionString = builder.ToString();
-        if (builder.Mode != SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory)
+        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } and not ":memory:") CreateOwnerOnly(Path.GetFullPath(builder.DataSource));
+    }
+
+    /// <summary>
+    /// The database holds password hashes and tenants' data: a directory it creates is 0700 and the file
+    /// 0600 (made so before SQLite creates it with the umask's mode). SQLite gives its -wal and -shm
+    /// files the database file's mode, so they are owner-only too. An existing file is narrowed to 0600.
+    /// </summary>
+    private static void CreateOwnerOnly(string file)
+    {
+        if (Path.GetDirectoryName(file) is not { } directory) return;
+        if (OperatingSystem.IsWindows())
+        {
             Directory.CreateDirectory(directory);
+            return;
+        }
+        if (!Directory.Exists(directory)) Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (File.Exists(file))
+        {
+            if (File.GetUnixFileMode(file) != ownerOnly) File.SetUnixFileMode(file, ownerOnly);
+            return;
+        }
+        try
+        {
+            using var created = new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly });
+        }
+        catch (IOException) when (File.Exists(file)) { } // another opener made it first
     }
 
     public override string Invariant => "System.Data.SQLite"; // Orleans' name for SQLite; it loads Microsoft.Data.Sqlite
