@@ -32,7 +32,7 @@ public static class QuotaApi
 
     private static async Task<IResult> ConsumeAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null)
         {
             QuotaMetrics.Consumed(problem.StatusCode == StatusCodes.Status400BadRequest
@@ -65,7 +65,7 @@ public static class QuotaApi
 
     private static async Task<IResult> CheckAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.Read, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
@@ -76,7 +76,7 @@ public static class QuotaApi
 
     private static async Task<IResult> RefundAsync(RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
@@ -111,8 +111,12 @@ public static class QuotaApi
         return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
     }
 
-    /// <summary>The tenant the quota belongs to: an API key's own (with a scope it has), or a member's named tenant.</summary>
-    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(HttpContext http, TenantGuard guard, string? tenantId, params string[] scopes)
+    /// <summary>
+    /// The tenant the quota belongs to: an API key's own (with one of <paramref name="scopes"/>), or the
+    /// tenant a user token names, whose role must allow <paramref name="permission"/>.
+    /// </summary>
+    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(
+        HttpContext http, TenantGuard guard, string? tenantId, TenantPermission permission, params string[] scopes)
     {
         if (http.User.ApiKeyTenant() is { } keyTenant)
         {
@@ -122,7 +126,7 @@ public static class QuotaApi
                 : (null, Problems.Forbidden($"This API key lacks the scope {string.Join(" or ", scopes)}."));
         }
         if (string.IsNullOrWhiteSpace(tenantId)) return (null, Problems.Field("tenantId", "tenantId is required when calling with a user token."));
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        var access = await guard.AuthorizeAsync(http.User, tenantId, permission);
         return access.Denied ? (null, access.Problem) : (tenantId, null);
     }
 

@@ -200,6 +200,37 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Only_owners_admins_and_keys_with_the_consume_scope_deduct_and_refund_members_and_billing_only_check()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var byRole = new Dictionary<string, HttpClient> { ["owner"] = Api.As(owner.AccessToken) };
+        foreach (var role in new[] { "admin", "billing", "member" })
+        {
+            var account = await Api.RegisterAsync($"{role}-{Guid.NewGuid():N}@example.com");
+            Assert.Equal(HttpStatusCode.Created, (await byRole["owner"].PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = account.Email, role })).StatusCode);
+            byRole[role] = Api.As(account.AccessToken);
+        }
+        await ConsumeAsync(app, Messages, 10, "job-1");
+
+        foreach (var role in new[] { "billing", "member" })
+        {
+            var client = byRole[role];
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/quota/check", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }),
+                HttpStatusCode.Forbidden, "forbidden");
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, idempotencyKey = "job-1", tenantId = owner.TenantId }),
+                HttpStatusCode.Forbidden, "forbidden");
+        }
+        Assert.Equal(10, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        foreach (var role in new[] { "owner", "admin" })
+            Assert.Equal(HttpStatusCode.OK, (await byRole[role].PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await byRole["admin"].PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 10, idempotencyKey = "job-1", tenantId = owner.TenantId })).StatusCode);
+        Assert.Equal(2, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
     public async Task The_tenant_lists_every_quota_and_usage_is_reported_by_day_and_exported()
     {
         var (owner, key) = await TenantWithKeyAsync();
