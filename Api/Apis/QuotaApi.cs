@@ -58,7 +58,7 @@ public static class QuotaApi
         QuotaMetrics.Consumed(MetricOutcome(result));
         return result.Outcome switch
         {
-            ConsumeOutcome.KeyReused => KeyReused(),
+            ConsumeOutcome.KeyReused => Problems.IdempotencyKeyReused(),
             ConsumeOutcome.TotalOverflow => TotalOverflow(quotaType!),
             ConsumeOutcome.Allowed when result.Status is { } status => Allowed(http, status, result.ConsumeId!),
             _ => Answer(http, result, quotaType!),
@@ -114,7 +114,7 @@ public static class QuotaApi
             RefundOutcome.ExceedsConsume => Problems.Create(StatusCodes.Status409Conflict, "refund_exceeds_consume", "Conflict",
                 $"This consume has {result.Refundable} left to give back; nothing was refunded.",
                 new Dictionary<string, object?> { ["refundable"] = result.Refundable }),
-            RefundOutcome.KeyReused => KeyReused(),
+            RefundOutcome.KeyReused => Problems.IdempotencyKeyReused(),
             RefundOutcome.TotalOverflow => TotalOverflow(quotaType!),
             _ => Problems.Conflict("window_reset", "The quota window of this consume has ended; there is nothing to give back."),
         };
@@ -167,11 +167,6 @@ public static class QuotaApi
         inputs.Fail(field, "An idempotency key must be at most 255 printable characters.");
         return null;
     }
-
-    /// <summary>422, as Stripe answers a key reused with other parameters: the key is bound to its first request.</summary>
-    public static ProblemHttpResult KeyReused() =>
-        Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
-            "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.");
 
     private static ProblemHttpResult TotalOverflow(string quotaType) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "total_overflow", "Total out of range",
