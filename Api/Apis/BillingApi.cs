@@ -23,6 +23,8 @@ public sealed record PaymentResponse(
 /// <summary>Paying: Stripe Checkout and the billing portal, and the tenant's invoices and payments.</summary>
 public static class BillingApi
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     // A tenant's billing history is read whole: tens of records a year.
     private const int MaxRecords = 10_000;
 
@@ -43,6 +45,16 @@ public static class BillingApi
         var successUrl = WebUrl(inputs, "successUrl", request.SuccessUrl);
         var cancelUrl = WebUrl(inputs, "cancelUrl", request.CancelUrl);
         if (!inputs.IsValid) return inputs.Problem();
+        // A client's Idempotency-Key makes its retries return the same session; without one, each call is a new session.
+        var clientKey = http.Request.Headers[QuotaApi.IdempotencyHeader].ToString() is { Length: > 0 and <= 200 } k ? k : null;
+        var kept = clientKey is null ? null : grains.GetGrain<IIdempotencyKeyGrain>(IIdempotencyKeyGrain.KeyFor("checkout", tenantId, clientKey));
+        var fingerprint = JsonSerializer.Serialize(new CheckoutRequestBody(request.PlanId, successUrl!.AbsoluteUri, cancelUrl!.AbsoluteUri));
+        if (kept is not null && await kept.Get() is { } first)
+        {
+            if (first.Fingerprint != fingerprint) return Problems.IdempotencyKeyReused();
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Created((string?)null, JsonSerializer.Deserialize<CheckoutResponse>(first.Answer, Web)!);
+        }
 
         var plan = (await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get()).Plan(request.PlanId!);
         if (plan is null || plan.Archived) return Problems.NotFound($"Plan '{request.PlanId}'");
@@ -52,12 +64,13 @@ public static class BillingApi
             return Problems.Conflict("already_subscribed", $"The tenant already pays through {paid.Provider} (subscription {paid.SubscriptionId}): change plans in the billing portal.");
 
         var customerId = await BillingCustomers.EnsureAsync(grains, provider, tenantId, http.Actor(), http.RequestAborted);
-        // A client's Idempotency-Key makes its retries return the same session; without one, each call is a new session.
-        var key = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } clientKey
-            ? $"tollgate-checkout-{tenantId}-{clientKey}" : $"tollgate-checkout-{Guid.NewGuid():N}";
+        var key = clientKey is not null ? $"tollgate-checkout-{tenantId}-{clientKey}" : $"tollgate-checkout-{Guid.NewGuid():N}";
         var session = await provider.CreateCheckoutSessionAsync(new CheckoutRequest(tenantId, customerId, plan.StripePriceId, plan.TrialDays, successUrl!, cancelUrl!), key, http.RequestAborted);
         await grains.GetGrain<ITenantGrain>(tenantId).RecordBillingSession(provider.Name, "checkout", session.Id, plan.Id, http.Actor());
-        return TypedResults.Created((string?)null, new CheckoutResponse(session.Id, session.Url.AbsoluteUri));
+        var response = new CheckoutResponse(session.Id, session.Url.AbsoluteUri);
+        // The key is bound to this request from now on: the same request replays this answer, another is refused.
+        if (kept is not null) await kept.Keep(fingerprint, JsonSerializer.Serialize(response, Web));
+        return TypedResults.Created((string?)null, response);
     }
 
     private static async Task<IResult> PortalAsync(string tenantId, BillingPortalRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)

@@ -8,8 +8,10 @@ using Tollgate.Grains.Quotas;
 namespace Tollgate.Api;
 
 public sealed record QuotaRequest(string? QuotaType, long? Amount, string? TenantId);
-public sealed record RefundRequest(string? QuotaType, long? Amount, string? IdempotencyKey, string? TenantId);
+/// <summary>Names the consume to refund by <paramref name="ConsumeId"/> or by the <paramref name="IdempotencyKey"/> it was made with.</summary>
+public sealed record RefundRequest(string? QuotaType, long? Amount, string? ConsumeId, string? IdempotencyKey, string? TenantId);
 public sealed record QuotaAnswer(bool Allowed, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
+public sealed record ConsumeAnswer(bool Allowed, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt, string ConsumeId);
 public sealed record RefundAnswer(long Refunded, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
 
 /// <summary>
@@ -23,16 +25,18 @@ public static class QuotaApi
     public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/quota").WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/consume", ConsumeAsync).Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
+        api.MapPost("/consume", ConsumeAsync).Produces<ConsumeAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/check", CheckAsync).Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
-        api.MapPost("/refund", RefundAsync).Produces<RefundAnswer>();
+        api.MapPost("/refund", RefundAsync).Produces<RefundAnswer>().ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync).WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();
         return app;
     }
 
     private static async Task<IResult> ConsumeAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null)
         {
             QuotaMetrics.Consumed(problem.StatusCode == StatusCodes.Status400BadRequest
@@ -52,7 +56,13 @@ public static class QuotaApi
         var result = await ConflictRetry.RunAsync(() => counter.Consume(amount, key, http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         QuotaMetrics.Consumed(MetricOutcome(result));
-        return Answer(http, result, quotaType!);
+        return result.Outcome switch
+        {
+            ConsumeOutcome.KeyReused => Problems.IdempotencyKeyReused(),
+            ConsumeOutcome.TotalOverflow => TotalOverflow(quotaType!),
+            ConsumeOutcome.Allowed when result.Status is { } status => Allowed(http, status, result.ConsumeId!),
+            _ => Answer(http, result, quotaType!),
+        };
     }
 
     private static string MetricOutcome(ConsumeResult result) => result switch
@@ -60,12 +70,13 @@ public static class QuotaApi
         { Replayed: true } => QuotaMetrics.Outcome.Replayed,
         { Outcome: ConsumeOutcome.Allowed } => QuotaMetrics.Outcome.Allowed,
         { Outcome: ConsumeOutcome.Exceeded } => QuotaMetrics.Outcome.Exceeded,
+        { Outcome: ConsumeOutcome.KeyReused or ConsumeOutcome.TotalOverflow } => QuotaMetrics.Outcome.Invalid,
         _ => QuotaMetrics.Outcome.UnknownQuotaType,
     };
 
     private static async Task<IResult> CheckAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.Read, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
@@ -76,15 +87,21 @@ public static class QuotaApi
 
     private static async Task<IResult> RefundAsync(RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
-        var key = IdempotencyKey(inputs, request.IdempotencyKey);
-        if (key is null && inputs.IsValid) inputs.Fail("idempotencyKey", "The idempotency key of the consume to refund is required.");
+        var consumeKey = IdempotencyKey(inputs, request.IdempotencyKey, "idempotencyKey");
+        var consumeId = request.ConsumeId;
+        if (consumeId is not null && (consumeId.Length is 0 or > 100 || Inputs.HasForbiddenCharacters(consumeId)))
+            inputs.Fail("consumeId", "consumeId must be the consumeId a consume answered.");
+        else if ((consumeId is null) == (consumeKey is null) && inputs.IsValid)
+            inputs.Fail("consumeId", "Name the consume to refund by its consumeId or by its idempotencyKey (one of the two).");
+        var refundKey = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader], IdempotencyHeader);
         if (!inputs.IsValid) return inputs.Problem();
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
-        var result = await ConflictRetry.RunAsync(() => counter.Refund(amount, key!, http.Actor()));
+        var result = await ConflictRetry.RunAsync(() => counter.Refund(new QuotaRefund(amount, consumeId, consumeKey, refundKey), http.Actor()));
+        if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         var status = result.Status;
         if (status is not null) SetHeaders(http, status);
         return result.Outcome switch
@@ -92,8 +109,13 @@ public static class QuotaApi
             RefundOutcome.Refunded => TypedResults.Ok(new RefundAnswer(result.Refunded, status!.Limit, status.Used, status.Remaining, status.ResetsAt)),
             RefundOutcome.UnknownQuotaType => UnknownQuotaType(quotaType!),
             RefundOutcome.UnknownConsume => Problems.Create(StatusCodes.Status404NotFound, "unknown_consume", "Not found",
-                "No allowed consume with this idempotency key in the last 24 hours."),
-            RefundOutcome.AlreadyRefunded => Problems.Conflict("already_refunded", "This consume was already refunded."),
+                "No allowed consume of this quota type with this consumeId or idempotency key in the last 24 hours."),
+            RefundOutcome.AlreadyRefunded => Problems.Conflict("already_refunded", "This consume was already refunded in full."),
+            RefundOutcome.ExceedsConsume => Problems.Create(StatusCodes.Status409Conflict, "refund_exceeds_consume", "Conflict",
+                $"This consume has {result.Refundable} left to give back; nothing was refunded.",
+                new Dictionary<string, object?> { ["refundable"] = result.Refundable }),
+            RefundOutcome.KeyReused => Problems.IdempotencyKeyReused(),
+            RefundOutcome.TotalOverflow => TotalOverflow(quotaType!),
             _ => Problems.Conflict("window_reset", "The quota window of this consume has ended; there is nothing to give back."),
         };
     }
@@ -111,8 +133,12 @@ public static class QuotaApi
         return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
     }
 
-    /// <summary>The tenant the quota belongs to: an API key's own (with a scope it has), or a member's named tenant.</summary>
-    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(HttpContext http, TenantGuard guard, string? tenantId, params string[] scopes)
+    /// <summary>
+    /// The tenant the quota belongs to: an API key's own (with one of <paramref name="scopes"/>), or the
+    /// tenant a user token names, whose role must allow <paramref name="permission"/>.
+    /// </summary>
+    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(
+        HttpContext http, TenantGuard guard, string? tenantId, TenantPermission permission, params string[] scopes)
     {
         if (http.User.ApiKeyTenant() is { } keyTenant)
         {
@@ -122,7 +148,7 @@ public static class QuotaApi
                 : (null, Problems.Forbidden($"This API key lacks the scope {string.Join(" or ", scopes)}."));
         }
         if (string.IsNullOrWhiteSpace(tenantId)) return (null, Problems.Field("tenantId", "tenantId is required when calling with a user token."));
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
+        var access = await guard.AuthorizeAsync(http.User, tenantId, permission);
         return access.Denied ? (null, access.Problem) : (tenantId, null);
     }
 
@@ -134,12 +160,22 @@ public static class QuotaApi
         return (quotaType, amount ?? 0);
     }
 
-    private static string? IdempotencyKey(Inputs inputs, string? key)
+    private static string? IdempotencyKey(Inputs inputs, string? key, string field = "idempotencyKey")
     {
         if (string.IsNullOrEmpty(key)) return null;
         if (key.Length <= 255 && !Inputs.HasForbiddenCharacters(key)) return key;
-        inputs.Fail("idempotencyKey", "The idempotency key must be at most 255 printable characters.");
+        inputs.Fail(field, "An idempotency key must be at most 255 printable characters.");
         return null;
+    }
+
+    private static ProblemHttpResult TotalOverflow(string quotaType) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "total_overflow", "Total out of range",
+            $"The day's usage total of {quotaType} cannot take this amount: it would pass {long.MaxValue}. Nothing was changed.");
+
+    private static IResult Allowed(HttpContext http, QuotaStatus status, string consumeId)
+    {
+        SetHeaders(http, status);
+        return TypedResults.Ok(new ConsumeAnswer(true, status.Limit, status.Used, status.Remaining, status.ResetsAt, consumeId));
     }
 
     private static IResult Answer(HttpContext http, ConsumeResult result, string quotaType)

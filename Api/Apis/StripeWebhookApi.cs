@@ -16,7 +16,8 @@ public sealed record WebhookResponse(bool Received, string Outcome, string? Reas
 /// Stripe's webhook: the signature is checked on the raw body before anything is read; each event
 /// is turned into one grain call that applies it once. A failure to apply answers 5xx, so Stripe
 /// delivers it again; what cannot be applied (a foreign tenant, an event type Tollgate does not use)
-/// answers 200 and is logged, so Stripe stops retrying.
+/// answers 200 and is logged, so Stripe stops retrying. An event applies only to the tenant that owns
+/// the customer it names, and each event id to one tenant at most (<see cref="IProviderEventGrain"/>).
 /// </summary>
 public static class StripeWebhookApi
 {
@@ -61,7 +62,7 @@ public static class StripeWebhookApi
         var actor = new AuditActor("webhook", $"stripe:{id}", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
         try
         {
-            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, grains, provider, actor, http.RequestAborted);
+            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, grains, provider, actor, logger, http.RequestAborted);
             logger.LogInformation("Stripe event {EventId} ({Type}): {Outcome}", id, type, outcome.Outcome + (outcome.Reason is null ? "" : $" ({outcome.Reason})"));
             return TypedResults.Ok(outcome);
         }
@@ -73,16 +74,18 @@ public static class StripeWebhookApi
     }
 
     private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, IHasObject? stripeObject, IGrainFactory grains,
-        IPaymentProvider provider, AuditActor actor, CancellationToken cancellationToken)
+        IPaymentProvider provider, AuditActor actor, ILogger logger, CancellationToken cancellationToken)
     {
+        var owners = new EventTenants(grains, providerEvent, actor, logger);
         switch (providerEvent.Type)
         {
             case "checkout.session.completed":
                 var session = Expect<Stripe.Checkout.Session>(stripeObject, "checkout.session");
                 if (session.Mode != "subscription" || session.SubscriptionId is not { Length: > 0 } subscriptionId)
                     return new(true, "ignored", "not a subscription checkout");
-                if (await TenantAsync(grains, StripeObjects.TenantId(session), session.CustomerId) is not { } checkoutTenant)
-                    return new(true, "ignored", "unknown tenant");
+                if (await owners.ResolveAsync(StripeObjects.TenantId(session), session.CustomerId) is { Refusal: { } checkoutRefusal })
+                    return checkoutRefusal;
+                var checkoutTenant = owners.TenantId!;
                 // The session names the subscription but does not carry it: Stripe's current state of it is applied.
                 var current = await provider.GetSubscriptionAsync(subscriptionId, cancellationToken);
                 return Outcome(await grains.GetGrain<ISubscriptionGrain>(checkoutTenant).ApplyProviderSubscription(providerEvent, current, actor));
@@ -90,16 +93,17 @@ public static class StripeWebhookApi
             case "customer.subscription.created" or "customer.subscription.updated" or "customer.subscription.deleted":
                 var stripeSubscription = Expect<Subscription>(stripeObject, "subscription");
                 var subscription = StripeObjects.Subscription(stripeSubscription);
-                var subscriptionTenant = await TenantAsync(grains, StripeObjects.TenantId(stripeSubscription), subscription.CustomerId);
-                if (subscriptionTenant is null)
-                    return new(true, "ignored", "unknown tenant");
+                if (await owners.ResolveAsync(StripeObjects.TenantId(stripeSubscription), subscription.CustomerId) is { Refusal: { } subscriptionRefusal })
+                    return subscriptionRefusal;
+                var subscriptionTenant = owners.TenantId!;
                 return Outcome(await grains.GetGrain<ISubscriptionGrain>(subscriptionTenant).ApplyProviderSubscription(providerEvent, subscription, actor));
 
             case "invoice.paid" or "invoice.payment_failed" or "invoice.payment_action_required":
                 var stripeInvoice = Expect<Invoice>(stripeObject, "invoice");
                 var invoice = StripeObjects.Invoice(stripeInvoice);
-                if (await TenantAsync(grains, StripeObjects.TenantId(stripeInvoice), invoice.CustomerId) is not { } invoiceTenant)
-                    return new(true, "ignored", "unknown tenant");
+                if (await owners.ResolveAsync(StripeObjects.TenantId(stripeInvoice), invoice.CustomerId) is { Refusal: { } invoiceRefusal })
+                    return invoiceRefusal;
+                var invoiceTenant = owners.TenantId!;
                 var payment = providerEvent.Type switch
                 {
                     "invoice.paid" => PaymentOutcome.Succeeded,
@@ -117,12 +121,41 @@ public static class StripeWebhookApi
     private static T Expect<T>(IHasObject? stripeObject, string objectType) where T : class =>
         stripeObject as T ?? throw new FormatException($"The event's data.object is not a {objectType}.");
 
-    /// <summary>The tenant named in the object's metadata, else the tenant whose customer it is; null when neither exists.</summary>
-    private static async Task<string?> TenantAsync(IGrainFactory grains, string? tenantId, string? customerId)
+    /// <summary>
+    /// The tenant an event applies to: the one that owns the customer the event names (the customer
+    /// Tollgate created for it), which the tenant in the object's metadata, if any, must be. The event id
+    /// is then claimed for that tenant: an id another tenant has claimed applies nowhere else.
+    /// </summary>
+    private sealed class EventTenants(IGrainFactory grains, ProviderEvent providerEvent, AuditActor actor, ILogger logger)
     {
-        if (tenantId is null && customerId is not null)
-            tenantId = await grains.GetGrain<IBillingCustomerGrain>(IBillingCustomerGrain.KeyFor(StripeObjects.Provider, customerId)).GetTenant();
-        return tenantId is not null && await grains.GetGrain<ITenantGrain>(tenantId).Get() is not null ? tenantId : null;
+        public string? TenantId { get; private set; }
+
+        public async Task<EventTenants> ResolveAsync(string? namedTenantId, string? customerId)
+        {
+            var owner = customerId is null ? null
+                : await grains.GetGrain<IBillingCustomerGrain>(IBillingCustomerGrain.KeyFor(StripeObjects.Provider, customerId)).GetTenant();
+            if (namedTenantId is not null && namedTenantId != owner)
+            {
+                logger.LogWarning("Stripe event {EventId} names tenant {TenantId}, which does not own customer {CustomerId} (owner: {Owner}); not applied",
+                    providerEvent.Id, namedTenantId, customerId, owner ?? "none");
+                var named = await grains.GetGrain<ITenantGrain>(namedTenantId).Get() is null ? null : namedTenantId;
+                await Event.Refuse(named, namedTenantId, customerId, owner, actor);
+                Refusal = new(true, "ignored", "the tenant does not own the customer");
+            }
+            else if (owner is null || await grains.GetGrain<ITenantGrain>(owner).Get() is null)
+                Refusal = new(true, "ignored", "unknown tenant");
+            else if (!await Event.Claim(owner))
+            {
+                logger.LogWarning("Stripe event {EventId} was applied to another tenant; not applied to {TenantId}", providerEvent.Id, owner);
+                Refusal = new(true, WireNames.Of(ProviderEventOutcome.Duplicate), "applied to another tenant");
+            }
+            else TenantId = owner;
+            return this;
+        }
+
+        public WebhookResponse? Refusal { get; private set; }
+
+        private IProviderEventGrain Event => grains.GetGrain<IProviderEventGrain>(IProviderEventGrain.KeyFor(StripeObjects.Provider, providerEvent.Id));
     }
 
     private static WebhookResponse Outcome(ProviderEventOutcome outcome) => new(true, WireNames.Of(outcome));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Reports;
+using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Api;
 
@@ -43,8 +44,16 @@ public static class UsageApi
             });
 
         var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
-        foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, http.RequestAborted))
-            UsageTotals.Add(periods, (day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), type), consumed, refunded);
+        try
+        {
+            foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, http.RequestAborted))
+                UsageTotals.Add(periods, (day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), type), consumed, refunded);
+        }
+        catch (OverflowException)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "total_overflow", "Total out of range",
+                $"A total in this report would pass {long.MaxValue}; ask for a shorter range, by day, or per quota type.");
+        }
         return TypedResults.Ok(new UsageReport(groupBy,
             periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
     }

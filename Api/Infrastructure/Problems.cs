@@ -18,6 +18,11 @@ public static class Problems
     public static ProblemHttpResult Conflict(string code, string detail) => Create(StatusCodes.Status409Conflict, code, "Conflict", detail);
     public static ProblemHttpResult Unauthorized(string code, string detail) => Create(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
 
+    /// <summary>422, as Stripe answers a key reused with other parameters: a key is bound to its first request.</summary>
+    public static ProblemHttpResult IdempotencyKeyReused() =>
+        Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
+            "This Idempotency-Key was used with a different request in the last 24 hours; use a new key for a new request.");
+
     public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {

@@ -135,11 +135,11 @@ public sealed class UsageTotals(IJournalReader journal, Func<string, Task<DayUsa
     /// <summary>A record of the "usage" stream, as its counter wrote it.</summary>
     public static UsageRecord Parse(StoredJournalRecord record) => JsonSerializer.Deserialize(record.Payload, UsageJson.Default.UsageRecord)!;
 
-    /// <summary>Adds to the totals under <paramref name="key"/>, starting from none.</summary>
+    /// <summary>Adds to the totals under <paramref name="key"/>, starting from none; <see cref="OverflowException"/> rather than wrap.</summary>
     public static void Add<TKey>(IDictionary<TKey, (long Consumed, long Refunded)> totals, TKey key, long consumed, long refunded)
     {
         var (c, r) = totals.TryGetValue(key, out var sum) ? sum : (0, 0);
-        totals[key] = (c + consumed, r + refunded);
+        totals[key] = (QuotaSums.Add(c, consumed), QuotaSums.Add(r, refunded));
     }
 
     private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);

@@ -12,19 +12,21 @@ public enum TenantPermission
     ManageApiKeys,
     ReadAuditLog,
     ManageBilling,
+    /// <summary>Deduct and refund quota with a user token (reading and checking it needs only <see cref="Read"/>).</summary>
+    UseQuota,
 }
 
 public static class TenantRoles
 {
     /// <summary>
-    /// Owners may do everything; admins manage members (not owners), API keys and settings and read
-    /// the audit log; billing manages subscription, payments and invoices; members read.
+    /// Owners may do everything; admins manage members (not owners), API keys and settings, read
+    /// the audit log and use quota; billing manages subscription, payments and invoices; members read.
     /// </summary>
     public static bool Allows(this TenantRole role, TenantPermission permission) => role switch
     {
         TenantRole.Owner => true,
         TenantRole.Admin => permission is TenantPermission.Read or TenantPermission.ManageSettings or TenantPermission.ManageMembers
-            or TenantPermission.ManageApiKeys or TenantPermission.ReadAuditLog,
+            or TenantPermission.ManageApiKeys or TenantPermission.ReadAuditLog or TenantPermission.UseQuota,
         TenantRole.Billing => permission is TenantPermission.Read or TenantPermission.ManageBilling,
         TenantRole.Member => permission is TenantPermission.Read,
         _ => false,

@@ -20,11 +20,22 @@ public sealed class QuotaCounterState
 }
 
 /// <summary>
-/// The first answer to a keyed consume, replayed for the same key. Each is a state entry of its own
-/// (keyed by the idempotency key), so a consume writes one answer, not every answer of the last day,
-/// and the silo removes it from storage once it has expired.
+/// What a counter keeps for 24 hours, each in a state entry of its own that the silo removes from
+/// storage once expired, so a write stores only the entries it changed:
+/// <list type="bullet">
+/// <item>under an idempotency key, the first answer to the keyed consume (<see cref="RefundOf"/> null)
+///   or refund, replayed for the same request and refused for another;</item>
+/// <item>under an allowed consume's id (<see cref="QuotaCounterGrain.ConsumeEntry"/>), the consume and
+///   how much refunds gave back of it (<see cref="GaveBack"/>).</item>
+/// </list>
+/// Keyed consumes stored before consume ids (no <see cref="ConsumeId"/>) are their own consume, with
+/// <see cref="Refunded"/> set once given back.
 /// </summary>
-public sealed record KeyedConsume(DateTimeOffset At, long Amount, bool Allowed, QuotaStatus Answer, DateTimeOffset WindowStart, bool Refunded);
+/// <param name="RefundOf">A refund's <see cref="QuotaRefund.Fingerprint"/>.</param>
+/// <param name="GaveBack">Of a consume: what its refunds gave back in all. Of a refund: what it gave back.</param>
+public sealed record KeyedConsume(
+    DateTimeOffset At, long Amount, bool Allowed, QuotaStatus? Answer, DateTimeOffset WindowStart, bool Refunded,
+    string? ConsumeId = null, string? RefundOf = null, long GaveBack = 0);
 
 [GrainType("quota-counter"), Reentrant, StateShownOnDashboard]
 public sealed class QuotaCounterGrain(
@@ -92,22 +103,31 @@ public sealed class QuotaCounterGrain(
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (idempotencyKey is not null && Recalled(idempotencyKey) is { } prior && prior.At > now - IdempotencyRetention)
+        if (idempotencyKey is not null && Fresh(idempotencyKey, now) is { } prior)
         {
+            // A key answers only the request it was first given: another amount (or a refund's key) is refused.
+            if (prior.RefundOf is not null || prior.Amount != amount) return new ConsumeResult(ConsumeOutcome.KeyReused, null);
             await DurableAsync(); // the first answer counts only once it is stored
-            return new ConsumeResult(prior.Allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, prior.Answer, Replayed: true);
+            return new ConsumeResult(prior.Allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, prior.Answer, Replayed: true, prior.ConsumeId);
         }
+        // Used and the limit are at least 0, so the difference cannot overflow, and Used + amount fits the limit.
         var allowed = amount <= entitlement.Limit - State.Used;
+        if (allowed && !DayFits(now, amount, 0)) return new ConsumeResult(ConsumeOutcome.TotalOverflow, Status(entitlement, now));
+        string? consumeId = null;
         if (allowed)
         {
+            consumeId = NewConsumeId();
             State.Used += amount;
             Tally(now, amount, 0);
             (_unwritten ??= []).Add(UsageJournal(now, Usage.Consume, amount, actor, idempotencyKey));
+            // Stored with the write the consume shares anyway; held in memory only when keyed, since only
+            // the consume's caller learns its id, once it is durable, and a refund then reads it from storage.
+            Keep(ConsumeEntry(consumeId), new KeyedConsume(now, amount, true, null, State.WindowStart, false), now, remember: idempotencyKey is not null);
         }
         var answer = Status(entitlement, now);
-        if (idempotencyKey is not null) Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, Refunded: false), now);
+        if (idempotencyKey is not null) Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, false, consumeId), now);
         await (allowed || idempotencyKey is not null ? WriteAsync() : DurableAsync());
-        return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
+        return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer, ConsumeId: consumeId);
     }
 
     public async Task<ConsumeResult> Check(long amount)
@@ -122,26 +142,51 @@ public sealed class QuotaCounterGrain(
         return new ConsumeResult(amount <= answer.Remaining ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer);
     }
 
-    public async Task<RefundResult> Refund(long amount, string idempotencyKey, AuditActor actor)
+    public async Task<RefundResult> Refund(QuotaRefund refund, AuditActor actor)
     {
         var entitlement = await EntitlementAsync();
         if (!entitlement.Known) return new RefundResult(RefundOutcome.UnknownQuotaType, 0, null);
-        await RecallAsync(idempotencyKey);
+        // The refund's own key and the consume it names are read together; a consume named by its key then by the id that holds.
+        var named = refund.ConsumeId is { } consumeId ? ConsumeEntry(consumeId) : refund.ConsumeKey!;
+        await Task.WhenAll(RecallAsync(named), refund.IdempotencyKey is { } key ? RecallAsync(key) : Task.CompletedTask);
+        if (refund.ConsumeId is null && Recalled(named) is { RefundOf: null, ConsumeId: { } keyedId }) await RecallAsync(ConsumeEntry(keyedId));
+        // From here to the await below nothing interleaves.
         ThrowIfBroken();
         var now = TimeProvider.GetUtcNow();
         Roll(entitlement, now);
-        if (Recalled(idempotencyKey) is not { } consume || !consume.Allowed || consume.At <= now - IdempotencyRetention)
-            return new RefundResult(RefundOutcome.UnknownConsume, 0, Status(entitlement, now));
-        if (consume.Refunded) return new RefundResult(RefundOutcome.AlreadyRefunded, 0, Status(entitlement, now));
+        if (refund.IdempotencyKey is { } refundKey && Fresh(refundKey, now) is { } prior)
+        {
+            if (prior.RefundOf != refund.Fingerprint) return new RefundResult(RefundOutcome.KeyReused, 0, null);
+            await DurableAsync();
+            return new RefundResult(RefundOutcome.Refunded, prior.GaveBack, prior.Answer, Replayed: true);
+        }
+        var (id, consume) = refund.ConsumeId is { } byId ? (byId, Fresh(ConsumeEntry(byId), now))
+            : Fresh(named, now) is { RefundOf: null, Allowed: true } keyed
+                ? keyed.ConsumeId is { } keyedConsumeId ? (keyedConsumeId, Fresh(ConsumeEntry(keyedConsumeId), now))
+                : (null, keyed with { GaveBack = keyed.Refunded ? keyed.Amount : 0 }) // stored before consume ids: the key's entry is the consume
+            : (null, null);
+        if (consume is null) return new RefundResult(RefundOutcome.UnknownConsume, 0, Status(entitlement, now));
+        var refundable = consume.Amount - consume.GaveBack; // 0 <= GaveBack <= Amount
+        if (refundable == 0) return new RefundResult(RefundOutcome.AlreadyRefunded, 0, Status(entitlement, now));
         if (consume.WindowStart != State.WindowStart) return new RefundResult(RefundOutcome.WindowReset, 0, Status(entitlement, now));
-        var refunded = Math.Min(amount, consume.Amount);
-        State.Used -= refunded;
-        Keep(idempotencyKey, consume with { Refunded = true }, now);
-        Tally(now, 0, refunded);
-        (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refunded, actor, idempotencyKey));
+        if (refund.Amount > refundable) return new RefundResult(RefundOutcome.ExceedsConsume, 0, Status(entitlement, now), Refundable: refundable);
+        if (!DayFits(now, 0, refund.Amount)) return new RefundResult(RefundOutcome.TotalOverflow, 0, Status(entitlement, now));
+
+        if (id is null)
+        {
+            id = NewConsumeId();
+            Keep(named, consume with { ConsumeId = id, GaveBack = 0 }, now);
+        }
+        // Used holds this window's consumes, this one included, less their refunds: it stays at least 0.
+        State.Used -= refund.Amount;
+        Keep(ConsumeEntry(id), consume with { Answer = null, ConsumeId = null, Refunded = false, GaveBack = consume.GaveBack + refund.Amount }, now);
+        Tally(now, 0, refund.Amount);
+        (_unwritten ??= []).Add(UsageJournal(now, Usage.Refund, refund.Amount, actor, refund.IdempotencyKey ?? refund.ConsumeKey));
         var answer = Status(entitlement, now);
+        if (refund.IdempotencyKey is { } newKey)
+            Keep(newKey, new KeyedConsume(now, refund.Amount, true, answer, State.WindowStart, false, id, refund.Fingerprint, refund.Amount), now);
         await WriteAsync();
-        return new RefundResult(RefundOutcome.Refunded, refunded, answer);
+        return new RefundResult(RefundOutcome.Refunded, refund.Amount, answer);
     }
 
     public async Task<QuotaStatus?> Get()
@@ -221,12 +266,29 @@ public sealed class QuotaCounterGrain(
 
     private KeyedConsume? Recalled(string idempotencyKey) => _keyed!.TryGetValue(idempotencyKey, out var remembered) ? remembered.Consume : null;
 
-    /// <summary>Records a keyed consume's answer, to be stored by the next write.</summary>
-    private void Keep(string idempotencyKey, KeyedConsume consume, DateTimeOffset now)
+    /// <summary>What is kept under this key, if it is younger than the retention.</summary>
+    private KeyedConsume? Fresh(string key, DateTimeOffset now) => Recalled(key) is { } kept && kept.At > now - IdempotencyRetention ? kept : null;
+
+    /// <summary>
+    /// The entry of a consume's id. Idempotency keys are printable, so the leading control character
+    /// keeps a client's key from naming a consume's entry.
+    /// </summary>
+    public static string ConsumeEntry(string consumeId) => "\u0001consume:" + consumeId;
+
+    /// <summary>A consume's id: random (122 bits), so unique, and only meaningful to its own counter.</summary>
+    private static string NewConsumeId() => "cns_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Records an answer or a consume, to be stored by the next write.</summary>
+    private void Keep(string key, KeyedConsume kept, DateTimeOffset now, bool remember = true)
     {
-        Remember(idempotencyKey, consume, now);
-        (_unwrittenEntries ??= []).Add(new StateEntry(idempotencyKey, JsonSerializer.Serialize(consume, QuotaJson.Default.KeyedConsume), consume.At + IdempotencyRetention));
+        if (remember) Remember(key, kept, now);
+        (_unwrittenEntries ??= []).Add(new StateEntry(key, JsonSerializer.Serialize(kept, QuotaJson.Default.KeyedConsume), kept.At + IdempotencyRetention));
     }
+
+    /// <summary>Whether the day's totals can take this change: they are kept exact, so a change that would pass long.MaxValue is refused.</summary>
+    private bool DayFits(DateTimeOffset now, long consumed, long refunded) =>
+        DateOnly.FromDateTime(now.UtcDateTime) > State.Day
+        || (QuotaSums.Fits(State.DayConsumed, consumed) && QuotaSums.Fits(State.DayRefunded, refunded));
 
     /// <summary>Holds an answer in memory and forgets the oldest ones that may go: a few at a time, never a pass over all.</summary>
     private void Remember(string idempotencyKey, KeyedConsume consume, DateTimeOffset now)
@@ -330,8 +392,8 @@ public sealed class QuotaCounterGrain(
             unwritten.Add(DayJournal(new UsageDayRecord(Usage.Opened, day, 0, 0)));
             (State.Day, State.DayConsumed, State.DayRefunded) = (day, 0, 0);
         }
-        State.DayConsumed += consumed;
-        State.DayRefunded += refunded;
+        State.DayConsumed = QuotaSums.Add(State.DayConsumed, consumed); // DayFits was asked first
+        State.DayRefunded = QuotaSums.Add(State.DayRefunded, refunded);
     }
 
     private JournalRecord DayJournal(UsageDayRecord record) =>

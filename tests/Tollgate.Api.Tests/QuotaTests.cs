@@ -6,9 +6,9 @@ namespace Tollgate.Api.Tests;
 
 public sealed class QuotaTests : ApiTestBase
 {
-    private async Task<(Account Owner, string Key)> TenantWithKeyAsync(string scopes = "quota:consume")
+    private async Task<(Account Owner, string Key)> TenantWithKeyAsync(string scopes = "quota:consume", bool createCatalog = true)
     {
-        await CreateAsync(Api);
+        if (createCatalog) await CreateAsync(Api);
         var owner = await Api.RegisterAsync($"t-{Guid.NewGuid():N}@example.com");
         return (owner, await Api.IssueApiKeyAsync(owner, scopes.Split(',')));
     }
@@ -149,14 +149,17 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
-    public async Task A_refund_gives_back_at_most_what_its_consume_took_once()
+    public async Task A_refund_gives_back_at_most_what_its_consume_took()
     {
         var (owner, key) = await TenantWithKeyAsync();
         var app = Api.WithApiKey(key);
         await ConsumeAsync(app, Messages, 25, "job-7");
 
-        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 40, idempotencyKey = "job-7" });
+        var tooMuch = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 40, idempotencyKey = "job-7" });
+        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 25, idempotencyKey = "job-7" });
 
+        await AssertProblem(tooMuch, HttpStatusCode.Conflict, "refund_exceeds_consume");
+        Assert.Equal(25, (await Json(tooMuch)).GetProperty("refundable").GetInt64());
         Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
         var body = await Json(refund);
         Assert.Equal(25, body.GetProperty("refunded").GetInt64());
@@ -165,6 +168,137 @@ public sealed class QuotaTests : ApiTestBase
         await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5, idempotencyKey = "never" }), HttpStatusCode.NotFound, "unknown_consume");
         await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5 }), HttpStatusCode.BadRequest, "validation_failed");
         Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_reused_with_another_request_is_refused_and_the_same_request_still_replays()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+
+        var first = await ConsumeAsync(app, Messages, 10, "k-1");
+        var otherAmount = await ConsumeAsync(app, Messages, 11, "k-1");
+        var same = await ConsumeAsync(app, Messages, 10, "k-1");
+        var consumeId = (await Json(first)).GetProperty("consumeId").GetString();
+        var consumeKeyForRefund = await RefundAsync(app, Messages, 1, "k-1", consumeId: consumeId);
+        var refund = await RefundAsync(app, Messages, 3, "r-1", consumeId: consumeId);
+        var refundOtherAmount = await RefundAsync(app, Messages, 4, "r-1", consumeId: consumeId);
+        var refundOtherConsume = await RefundAsync(app, Messages, 3, "r-1", consumeId: "cns_other");
+        var refundKeyForConsume = await ConsumeAsync(app, Messages, 3, "r-1");
+        var refundAgain = await RefundAsync(app, Messages, 3, "r-1", consumeId: consumeId);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await AssertProblem(otherAmount, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal("true", same.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await same.Content.ReadAsStringAsync());
+        await AssertProblem(consumeKeyForRefund, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        await AssertProblem(refundOtherAmount, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await AssertProblem(refundOtherConsume, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await AssertProblem(refundKeyForConsume, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal("true", refundAgain.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await refund.Content.ReadAsStringAsync(), await refundAgain.Content.ReadAsStringAsync());
+        Assert.Equal(7, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_refund_retried_with_its_key_replays_and_partial_refunds_give_back_at_most_the_consume()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var consumeId = (await Json(await ConsumeAsync(app, Messages, 30, null))).GetProperty("consumeId").GetString();
+
+        var first = await RefundAsync(app, Messages, 10, "refund-1", consumeId: consumeId);
+        var retried = await RefundAsync(app, Messages, 10, "refund-1", consumeId: consumeId);
+        var second = await RefundAsync(app, Messages, 15, "refund-2", consumeId: consumeId);
+        var tooMuch = await RefundAsync(app, Messages, 10, "refund-3", consumeId: consumeId);
+        var rest = await RefundAsync(app, Messages, 5, "refund-4", consumeId: consumeId);
+        var more = await RefundAsync(app, Messages, 1, "refund-5", consumeId: consumeId);
+        var retriedLater = await RefundAsync(app, Messages, 10, "refund-1", consumeId: consumeId);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal((10, 20), ((await Json(first)).GetProperty("refunded").GetInt64(), (await Json(first)).GetProperty("used").GetInt64()));
+        foreach (var replay in new[] { retried, retriedLater })
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(5, (await Json(second)).GetProperty("used").GetInt64());
+        await AssertProblem(tooMuch, HttpStatusCode.Conflict, "refund_exceeds_consume");
+        Assert.Equal(5, (await Json(tooMuch)).GetProperty("refundable").GetInt64());
+        Assert.Equal(0, (await Json(rest)).GetProperty("used").GetInt64());
+        await AssertProblem(more, HttpStatusCode.Conflict, "already_refunded");
+        Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Every_allowed_consume_answers_a_consume_id_that_refunds_it_in_its_own_tenant_for_24_hours()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var (stranger, strangerKey) = await TenantWithKeyAsync(createCatalog: false);
+        var other = Api.WithApiKey(strangerKey);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ConsumeAsync(app, Messages, 2, null)));
+        var ids = await Task.WhenAll(answers.Select(async a => (await Json(a)).GetProperty("consumeId").GetString()!));
+        var seat = (await Json(await ConsumeAsync(app, Seats, 1, null))).GetProperty("consumeId").GetString();
+        var exceeded = await ConsumeAsync(app, Messages, 1_000, null);
+        Api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await ConsumeAsync(app, Messages, 1, null);
+
+        Assert.Equal(5, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.StartsWith("cns_", id));
+        Assert.False((await Json(exceeded)).TryGetProperty("consumeId", out _));
+        await AssertProblem(await RefundAsync(other, Messages, 2, null, consumeId: ids[0]), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: "cns_0123"), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Tokens, 2, null, consumeId: ids[0]), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: ids[0], consumeKey: "job"), HttpStatusCode.BadRequest, "validation_failed");
+        var refunded = await RefundAsync(app, Messages, 2, null, consumeId: ids[0]);
+        Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
+        await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: ids[0]), HttpStatusCode.Conflict, "already_refunded");
+        Assert.Equal(9, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        Assert.Equal(0, (await QuotaAsync(stranger, Messages)).GetProperty("used").GetInt64());
+
+        Api.Clock.Advance(TimeSpan.FromHours(24));
+        await AssertProblem(await RefundAsync(app, Seats, 1, null, consumeId: seat), HttpStatusCode.NotFound, "unknown_consume");
+        Assert.Equal(1, (await QuotaAsync(owner, Seats)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Totals_near_long_MaxValue_are_refused_with_422_instead_of_wrapping_negative()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var app = Api.WithApiKey(key);
+        var updated = await ops.PutAsJsonAsync("/v1/admin/plans/free", new Dictionary<string, object>
+        {
+            ["name"] = "Free", ["priceMinor"] = 0, ["currency"] = "USD", ["interval"] = "month", ["isDefault"] = true, ["applyNow"] = true,
+            ["quotas"] = new Dictionary<string, long> { [Messages] = long.MaxValue, [Tokens] = long.MaxValue, [Seats] = 3 },
+        });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var now = Api.Clock.GetUtcNow().UtcDateTime;
+        Api.Clock.Advance(new DateTime(now.Year, now.Month, 1, 12, 0, 0, DateTimeKind.Utc).AddMonths(1).AddDays(9) - now); // the 10th at noon: two days, one month
+
+        var day1 = (await Json(await ConsumeAsync(app, Messages, long.MaxValue, null))).GetProperty("consumeId").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await ConsumeAsync(app, Tokens, long.MaxValue, null)).StatusCode);
+        Api.Clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, long.MaxValue, null, consumeId: day1)).StatusCode);
+        var day2 = (await Json(await ConsumeAsync(app, Messages, long.MaxValue, null))).GetProperty("consumeId").GetString();
+        var refundPastMax = await RefundAsync(app, Messages, long.MaxValue, null, consumeId: day2); // the day's refunds would pass long.MaxValue
+        var tokens = await ConsumeAsync(app, Tokens, long.MaxValue, null);
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Tokens, long.MaxValue, null, consumeId: (await Json(tokens)).GetProperty("consumeId").GetString())).StatusCode);
+        var consumePastMax = await ConsumeAsync(app, Tokens, long.MaxValue, null); // the day's consumes would pass long.MaxValue
+
+        await AssertProblem(refundPastMax, HttpStatusCode.UnprocessableEntity, "total_overflow");
+        await AssertProblem(consumePastMax, HttpStatusCode.UnprocessableEntity, "total_overflow");
+        Assert.Equal(long.MaxValue, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        Assert.Equal(0, (await QuotaAsync(owner, Tokens)).GetProperty("used").GetInt64());
+        var client = Api.As(owner.AccessToken);
+        var days = (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=day"))).GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("consumed").GetInt64(), i.GetProperty("refunded").GetInt64())).ToList();
+        Assert.Equal([(long.MaxValue, 0), (long.MaxValue, 0), (long.MaxValue, long.MaxValue), (long.MaxValue, long.MaxValue)], days);
+        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=month"), HttpStatusCode.UnprocessableEntity, "total_overflow");
     }
 
     [Fact]
@@ -197,6 +331,37 @@ public sealed class QuotaTests : ApiTestBase
         await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"), HttpStatusCode.NotFound);
         await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.Unauthorized);
         Assert.Equal(1, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Only_owners_admins_and_keys_with_the_consume_scope_deduct_and_refund_members_and_billing_only_check()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var byRole = new Dictionary<string, HttpClient> { ["owner"] = Api.As(owner.AccessToken) };
+        foreach (var role in new[] { "admin", "billing", "member" })
+        {
+            var account = await Api.RegisterAsync($"{role}-{Guid.NewGuid():N}@example.com");
+            Assert.Equal(HttpStatusCode.Created, (await byRole["owner"].PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = account.Email, role })).StatusCode);
+            byRole[role] = Api.As(account.AccessToken);
+        }
+        await ConsumeAsync(app, Messages, 10, "job-1");
+
+        foreach (var role in new[] { "billing", "member" })
+        {
+            var client = byRole[role];
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/quota/check", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }),
+                HttpStatusCode.Forbidden, "forbidden");
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, idempotencyKey = "job-1", tenantId = owner.TenantId }),
+                HttpStatusCode.Forbidden, "forbidden");
+        }
+        Assert.Equal(10, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        foreach (var role in new[] { "owner", "admin" })
+            Assert.Equal(HttpStatusCode.OK, (await byRole[role].PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await byRole["admin"].PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 10, idempotencyKey = "job-1", tenantId = owner.TenantId })).StatusCode);
+        Assert.Equal(2, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
     }
 
     [Fact]
@@ -264,6 +429,17 @@ public sealed class QuotaTests : ApiTestBase
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType, amount }) };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return app.SendAsync(request);
+    }
+
+    /// <summary>A refund naming its consume by id or key, with the refund's own Idempotency-Key when given.</summary>
+    private static Task<HttpResponseMessage> RefundAsync(HttpClient app, string quotaType, long amount, string? refundKey, string? consumeId = null, string? consumeKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/refund")
+        {
+            Content = JsonContent.Create(new { quotaType, amount, consumeId, idempotencyKey = consumeKey }),
+        };
+        if (refundKey is not null) request.Headers.Add("Idempotency-Key", refundKey);
         return app.SendAsync(request);
     }
 

@@ -47,8 +47,10 @@ public sealed class RestartTests : ApiTestBase
         var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 2, idempotencyKey = "job-1" });
         clock.Advance(TimeSpan.FromHours(25));
         var later = await ConsumeAsync(app, "job-2");
-        // The silo's sweep removes the expired answer; none is kept in the counter's state row (which every consume rewrites).
-        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")) is ["job-2"],
+        // The silo's sweep removes the expired answer and consume; none is kept in the counter's state row (which every consume rewrites).
+        // What remains: job-2's answer and job-2's consume (under its consumeId).
+        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")).Order(StringComparer.Ordinal).ToList()
+                is [var consume, "job-2"] && consume.StartsWith("\u0001consume:cns_", StringComparison.Ordinal),
             "the expired answer was not removed from storage");
         await restarted.DisposeAsync();
 

@@ -99,6 +99,32 @@ public sealed class StripeTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_checkout_idempotency_key_replays_the_same_request_and_refuses_a_different_one()
+    {
+        await SetUpAsync();
+        Task<HttpResponseMessage> Checkout(string key, string successUrl)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{_owner.TenantId}/checkout")
+            {
+                Content = JsonContent.Create(new { planId = "pro", successUrl, cancelUrl = "https://app.example.com/no" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return _client.SendAsync(request);
+        }
+
+        var first = await Checkout("co-1", "https://app.example.com/ok");
+        var again = await Checkout("co-1", "https://app.example.com/ok");
+        var other = await Checkout("co-1", "https://app.example.com/elsewhere");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        await AssertProblem(other, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Single(_stripe.RequestsTo("POST", "/v1/checkout/sessions"));
+    }
+
+    [Fact]
     public async Task Checkout_refuses_bad_input_plans_that_cannot_be_bought_and_other_tenants()
     {
         await SetUpAsync();
@@ -218,6 +244,39 @@ public sealed class StripeTests : ApiTestBase
         Assert.Equal("ignored", stranger.GetProperty("outcome").GetString());
         var spoofed = Subscription("sub_y", "cus_nobody", "active", At(0), At(30), tenantId: "no-such-tenant");
         Assert.Equal("ignored", (await DeliverAsync("customer.subscription.created", spoofed, At(0))).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task An_event_applies_only_to_the_tenant_that_owns_its_customer_and_an_event_id_to_one_tenant_only()
+    {
+        await SetUpAsync();
+        var customerA = await CheckoutAsync();
+        var (b, bClient, _) = await TenantAsync("second@example.com");
+        Assert.Equal(HttpStatusCode.Created, (await bClient.PostAsJsonAsync($"/v1/tenants/{b.TenantId}/checkout",
+            new { planId = "pro", successUrl = "https://app.example.com/ok", cancelUrl = "https://app.example.com/no" })).StatusCode);
+        var customerB = await CustomerIdAsync(b.TenantId);
+        Assert.NotEqual(customerA, customerB);
+
+        // A's customer, with B's id put in the metadata: acknowledged, applied to nobody, audited for B.
+        var spoofed = await DeliverAsync("customer.subscription.created", Subscription("sub_s", customerA, "active", At(0), At(30), tenantId: b.TenantId), At(0));
+        // One event id delivered for each tenant's customer: only the first applies.
+        var first = Event("customer.subscription.created", Subscription("sub_a", customerA, "active", At(0), At(30)), At(0), id: "evt_shared");
+        var second = Event("customer.subscription.created", Subscription("sub_b", customerB, "active", At(0), At(30)), At(0), id: "evt_shared");
+        var firstAnswer = await PostWebhookAsync(first, Sign(first, WebhookSecret, DateTimeOffset.UtcNow));
+        var secondAnswer = await PostWebhookAsync(second, Sign(second, WebhookSecret, DateTimeOffset.UtcNow));
+
+        Assert.Equal("ignored", spoofed.GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.OK, firstAnswer.StatusCode);
+        Assert.Equal("applied", (await Json(firstAnswer)).GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.OK, secondAnswer.StatusCode);
+        Assert.Equal("duplicate", (await Json(secondAnswer)).GetProperty("outcome").GetString());
+        var stateA = await SubscriptionAsync();
+        Assert.Equal("sub_a", stateA.GetProperty("provider").GetProperty("subscriptionId").GetString());
+        var stateB = await Json(await bClient.GetAsync($"/v1/tenants/{b.TenantId}/subscription"));
+        Assert.Equal("free", stateB.GetProperty("planId").GetString());
+        Assert.DoesNotContain("subscription.synced", await AuditActionsAsync(b.TenantId));
+        Assert.Single(await AuditActionsAsync(b.TenantId), a => a == "billing.webhook_refused");
+        Assert.Single(await AuditActionsAsync(_owner.TenantId), a => a == "subscription.synced");
     }
 
     // ---- Webhooks: subscriptions ----
@@ -458,9 +517,9 @@ public sealed class StripeTests : ApiTestBase
     }
 
     /// <summary>The Stripe customer Tollgate keeps for the tenant, as its audit log records it.</summary>
-    private async Task<string> CustomerIdAsync()
+    private async Task<string> CustomerIdAsync(string? tenantId = null)
     {
-        var entries = (await Json(await _ops.GetAsync($"/v1/admin/audit-log?tenantId={_owner.TenantId}&action=billing.customer_created"))).GetProperty("items");
+        var entries = (await Json(await _ops.GetAsync($"/v1/admin/audit-log?tenantId={tenantId ?? _owner.TenantId}&action=billing.customer_created"))).GetProperty("items");
         return Assert.Single(entries.EnumerateArray()).GetProperty("resourceId").GetString()!;
     }
 
@@ -510,10 +569,10 @@ public sealed class StripeTests : ApiTestBase
         return invoice;
     }
 
-    private string Event(string type, JsonObject stripeObject, DateTimeOffset created)
+    private string Event(string type, JsonObject stripeObject, DateTimeOffset created, string? id = null)
     {
         var stripeEvent = FakeStripe.Fixture("event");
-        stripeEvent["id"] = $"evt_test_{Interlocked.Increment(ref _events)}_{type.Replace('.', '_')}";
+        stripeEvent["id"] = id ?? $"evt_test_{Interlocked.Increment(ref _events)}_{type.Replace('.', '_')}";
         stripeEvent["type"] = type;
         stripeEvent["created"] = created.ToUnixTimeSeconds();
         stripeEvent["api_version"] = "2025-09-30.clover";

@@ -1,0 +1,37 @@
+using Tollgate.Grains.Identity;
+
+namespace Tollgate.Grains.Billing;
+
+public sealed class ProviderEventState
+{
+    /// <summary>The tenant the event was claimed for; null until then.</summary>
+    public string? TenantId { get; set; }
+    public bool Refused { get; set; }
+}
+
+[GrainType("provider-event")]
+public sealed class ProviderEventGrain(
+    [PersistentState("event", StorageNames.Default)] IPersistentState<Journaled<ProviderEventState>> store, IJournalWriter journal)
+    : JournaledGrain, IProviderEventGrain
+{
+    private readonly JournaledState<ProviderEventState> providerEvent = new(store, journal);
+
+    private protected override IJournalOutboxOwner Journal => providerEvent;
+
+    public async Task<bool> Claim(string tenantId)
+    {
+        if (providerEvent.State.TenantId is { } claimed) return claimed == tenantId;
+        providerEvent.State.TenantId = tenantId;
+        await providerEvent.WriteStateAsync();
+        return true;
+    }
+
+    public async Task Refuse(string? tenantId, string namedTenantId, string? customerId, string? owner, AuditActor actor)
+    {
+        if (providerEvent.State.Refused) return; // a redelivery: audited once
+        providerEvent.State.Refused = true;
+        var eventId = this.GetPrimaryKeyString();
+        await providerEvent.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), tenantId, "billing.webhook_refused", "event", eventId,
+            after: new { reason = "the tenant does not own the customer the event names", tenantId = namedTenantId, customerId, customerOwner = owner })]);
+    }
+}
