@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
 namespace Tollgate.Api.Auth;
 
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
@@ -12,8 +15,8 @@ public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
     public Task<LoginResult> CheckPasswordAsync(string email, string password)
     {
         // Any text may be tried as an email; one that is not an address simply has no account.
-        var normalized = email.Trim().ToLowerInvariant();
-        return normalized.Length <= 254 && !Infrastructure.Inputs.HasForbiddenCharacters(normalized)
+        var normalized = Infrastructure.Inputs.NormalizeEmail(email);
+        return normalized is { Length: <= 254 }
             ? grains.GetGrain<IEmailAccountGrain>(normalized).Login(password)
             : Task.FromResult<LoginResult>(new LoginResult.Invalid());
     }
@@ -44,6 +47,12 @@ public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
         if (await grains.GetGrain<ISessionGrain>(sessionId).GetLiveUserId() != userId) return null;
         return await ActiveUserAsync(grains, userId);
     }
+
+    /// <summary>True when the principal names a user and a session that are both live (see <see cref="LiveUserAsync"/>).</summary>
+    public async Task<bool> IsLiveAsync(ClaimsPrincipal principal) =>
+        principal.UserId() is { } userId
+        && principal.FindFirstValue(JwtRegisteredClaimNames.Sid) is { } sessionId
+        && await LiveUserAsync(userId, sessionId) is not null;
 
     /// <summary>Disabled or deleted users lose access at once, whatever their credential says.</summary>
     public static async Task<UserProfile?> ActiveUserAsync(IGrainFactory grains, string userId) =>
