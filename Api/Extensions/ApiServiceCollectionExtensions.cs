@@ -89,6 +89,7 @@ public static class ApiServiceCollectionExtensions
         app.MapAuthApi();
         app.MapMeApi();
         app.MapTenantsApi();
+        app.MapInvitationsApi();
         app.MapApiKeysApi();
         app.MapAuditLogApi();
         app.MapAdminApi();
