@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Mail;
-using System.Text;
 
 namespace Tollgate.Api.Infrastructure;
 
@@ -45,7 +44,7 @@ public sealed class Inputs
     {
         var trimmed = value.Trim();
         if (HasForbiddenCharacters(trimmed)) return null;
-        var email = trimmed.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var email = CompatibilityForms.NormalizeKC(trimmed).ToLowerInvariant();
         return HasForbiddenCharacters(email) ? null : email;
     }
 

@@ -34,6 +34,9 @@ public sealed class EmailSkeletonTests
     [InlineData("ｆｕｌｌ@ｅｘａｍｐｌｅ.ｃｏｍ", "full@example.com")] // fullwidth
     [InlineData("  Ａlice@Example.COM ", "alice@example.com")]
     [InlineData("ﬁnance@example.com", "finance@example.com")] // the fi ligature
+    [InlineData("𝐛𝐨𝐥𝐝@example.com", "bold@example.com")] // mathematical bold
+    [InlineData("ⓐlice@example.com", "alice@example.com")] // circled
+    [InlineData("user²@example.com", "user2@example.com")] // superscript
     public void Emails_are_trimmed_NFKC_normalized_and_lower_cased(string given, string normalized) =>
         Assert.Equal(normalized, Inputs.NormalizeEmail(given));
 

@@ -16,7 +16,7 @@ public sealed class SigningKeyTests : ApiTestBase
 
         var stored = await StoredTextAsync();
 
-        Assert.Contains("platform-secret", stored); // the scan does see the kept secret
+        Assert.Contains(AccessTokens.SigningKeySecret, stored); // the scan does see the kept secret
         Assert.DoesNotContain(Convert.ToBase64String(key), stored);
         Assert.DoesNotContain(Convert.ToBase64String(key)[..24], stored);
         Assert.DoesNotContain(Convert.ToHexString(key), stored, StringComparison.OrdinalIgnoreCase);
