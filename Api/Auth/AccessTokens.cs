@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -16,7 +17,7 @@ namespace Tollgate.Api.Auth;
 /// tokens. It is loaded when the silo starts, before requests are served.
 /// </summary>
 public sealed class AccessTokens(
-    IOptions<AuthOptions> options, IGrainFactory grains, IDataProtectionProvider dataProtection,
+    IOptions<AuthOptions> options, IGrainFactory grains, IDataProtectionProvider dataProtection, ILogger<AccessTokens> logger,
     [FromKeyedServices(DomainClock.Key)] TimeProvider timeProvider) : IHostedService
 {
     /// <summary>The Data Protection purpose of the stored signing key; changing it makes the stored key unreadable.</summary>
@@ -48,8 +49,19 @@ public sealed class AccessTokens(
         var secret = grains.GetGrain<IPlatformSecretGrain>(SigningKeySecret);
         var stored = await secret.Get();
         var kept = stored.Protected
-            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(64))));
-        return Convert.FromBase64String(protector.Unprotect(kept));
+            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(64))), replacing: null);
+        try
+        {
+            return Convert.FromBase64String(protector.Unprotect(kept));
+        }
+        catch (CryptographicException exception)
+        {
+            // The Data Protection keys it was protected with are gone: a new key signs everyone out, as losing them does for cookies.
+            logger.LogWarning(exception, "The stored JWT signing key cannot be decrypted with this silo's Data Protection keys; a new one replaces it");
+            var fresh = RandomNumberGenerator.GetBytes(64);
+            var winner = await secret.Keep(protector.Protect(Convert.ToBase64String(fresh)), replacing: kept);
+            return Convert.FromBase64String(protector.Unprotect(winner));
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -34,8 +34,10 @@ public interface IPlatformSecretGrain : IGrainWithStringKey
     Task<StoredSecret> Get();
 
     /// <summary>
-    /// Keeps <paramref name="protectedValue"/> unless a protected secret is kept already (another silo
-    /// was first); returns the one kept. A raw legacy secret is dropped once the protected one is kept.
+    /// Keeps <paramref name="protectedValue"/> unless a protected secret other than <paramref name="replacing"/>
+    /// is kept already (another silo was first); returns the one kept. A raw legacy secret is dropped once
+    /// the protected one is kept.
     /// </summary>
-    Task<string> Keep(string protectedValue);
+    /// <param name="replacing">The kept value the caller could not read (its Data Protection keys are gone), or null.</param>
+    Task<string> Keep(string protectedValue, string? replacing);
 }

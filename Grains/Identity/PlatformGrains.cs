@@ -51,9 +51,9 @@ public sealed class PlatformSecretGrain([PersistentState("secret", StorageNames.
 {
     public Task<StoredSecret> Get() => Task.FromResult(new StoredSecret(secret.State.Protected, secret.State.Value));
 
-    public async Task<string> Keep(string protectedValue)
+    public async Task<string> Keep(string protectedValue, string? replacing)
     {
-        if (secret.State.Protected is { } kept) return kept;
+        if (secret.State.Protected is { } kept && kept != replacing) return kept;
         secret.State.Protected = protectedValue;
         secret.State.Value = null;
         await secret.WriteStateAsync();

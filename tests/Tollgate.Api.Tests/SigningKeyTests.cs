@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Tollgate.Api.Auth;
 
@@ -26,4 +28,18 @@ public sealed class SigningKeyTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, (await restarted.As(alice.AccessToken).GetAsync("/v1/me")).StatusCode);
     }
 
+
+    [Fact]
+    public async Task Without_its_Data_Protection_keys_the_stored_key_is_replaced_and_everyone_signs_in_again()
+    {
+        var alice = await Api.RegisterAsync("alice@example.com");
+        await Api.DisposeAsync();
+
+        var restarted = await StartAsync(services: s => s.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider()));
+
+        await AssertProblem(await restarted.As(alice.AccessToken).GetAsync("/v1/me"), HttpStatusCode.Unauthorized);
+        var login = await restarted.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = alice.Email, password = alice.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.As((await Json(login)).GetProperty("accessToken").GetString()!).GetAsync("/v1/me")).StatusCode);
+    }
 }
