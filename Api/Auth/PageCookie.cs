@@ -66,8 +66,10 @@ public static class PageCookie
     /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var userId = context.Principal?.UserId();
+        var sessionId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sid);
         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
-        if (context.Principal is not null && await sessions.IsLiveAsync(context.Principal)) return;
+        if (userId is not null && sessionId is not null && await sessions.LiveUserAsync(userId, sessionId) is not null) return;
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(SchemeName);
     }

@@ -48,11 +48,15 @@ public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
         return await ActiveUserAsync(grains, userId);
     }
 
-    /// <summary>True when the principal names a user and a session that are both live (see <see cref="LiveUserAsync"/>).</summary>
-    public async Task<bool> IsLiveAsync(ClaimsPrincipal principal) =>
+    /// <summary>
+    /// True when an access token's user is active and its session (<c>sid</c>) exists, is not revoked and
+    /// had not expired when the token was issued: a token is refused as soon as its login ends.
+    /// </summary>
+    public async Task<bool> IsTokenLiveAsync(ClaimsPrincipal principal, DateTimeOffset issuedAt) =>
         principal.UserId() is { } userId
         && principal.FindFirstValue(JwtRegisteredClaimNames.Sid) is { } sessionId
-        && await LiveUserAsync(userId, sessionId) is not null;
+        && await grains.GetGrain<ISessionGrain>(sessionId).GetUserIdForTokenIssuedAt(issuedAt) == userId
+        && await ActiveUserAsync(grains, userId) is not null;
 
     /// <summary>Disabled or deleted users lose access at once, whatever their credential says.</summary>
     public static async Task<UserProfile?> ActiveUserAsync(IGrainFactory grains, string userId) =>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
@@ -50,7 +51,9 @@ public static class ApiServiceCollectionExtensions
                     OnTokenValidated = async context =>
                     {
                         var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
-                        if (!await sessions.IsLiveAsync(context.Principal!)) context.Fail("The token's session has ended or the user is disabled.");
+                        var issuedAt = context.SecurityToken is JsonWebToken token ? token.IssuedAt : DateTime.MinValue;
+                        if (!await sessions.IsTokenLiveAsync(context.Principal!, new DateTimeOffset(issuedAt, TimeSpan.Zero)))
+                            context.Fail("The token's session has ended or the user is disabled.");
                     },
                 };
             })
