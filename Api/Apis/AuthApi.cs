@@ -15,9 +15,9 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous();
-        api.MapPost("/register", RegisterAsync).Produces<RegisterResponse>(StatusCodes.Status201Created);
-        api.MapPost("/login", LoginAsync).Produces<TokenPair>();
-        api.MapPost("/refresh", RefreshAsync).Produces<TokenPair>();
+        api.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created);
+        api.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
+        api.MapPost("/refresh", RefreshAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
         api.MapPost("/logout", LogoutAsync).Produces(StatusCodes.Status204NoContent);
         return app;
     }
@@ -26,7 +26,7 @@ public static class AuthApi
     {
         var inputs = new Inputs();
         var email = inputs.Email("email", request.Email);
-        var password = inputs.Password("password", request.Password);
+        var password = inputs.Password("password", request.Password, email);
         var name = inputs.Text("name", request.Name, required: false);
         var tenantName = inputs.Text("tenantName", request.TenantName, required: false);
         if (!inputs.IsValid) return inputs.Problem();
@@ -54,6 +54,9 @@ public static class AuthApi
         {
             case LoginResult.Success success:
                 return TypedResults.Ok(await sessions.StartAsync(success.UserId, http.Actor()));
+            case LoginResult.Disabled:
+                return Problems.Create(StatusCodes.Status403Forbidden, "account_disabled", "Account disabled",
+                    "This account has been disabled by the platform operator.");
             case LoginResult.LockedOut locked:
                 var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
                 http.Response.Headers.RetryAfter = seconds.ToString();

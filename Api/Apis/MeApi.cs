@@ -32,11 +32,13 @@ public static class MeApi
 
     private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, HttpContext http, IGrainFactory grains)
     {
+        var user = grains.GetGrain<IUserGrain>(http.User.UserId()!);
+        if (await user.GetProfile() is not { } profile) return Problems.NotFound("The user");
         var inputs = new Inputs();
         if (string.IsNullOrEmpty(request.CurrentPassword)) inputs.Fail("currentPassword", "The current password is required.");
-        var newPassword = inputs.Password("newPassword", request.NewPassword);
+        var newPassword = inputs.Password("newPassword", request.NewPassword, profile.Email);
         if (!inputs.IsValid) return inputs.Problem();
-        var changed = await grains.GetGrain<IUserGrain>(http.User.UserId()!).ChangePassword(request.CurrentPassword!, newPassword!, http.Actor());
+        var changed = await user.ChangePassword(request.CurrentPassword!, newPassword!, http.Actor());
         return changed ? TypedResults.NoContent() : Problems.Field("currentPassword", "The current password is wrong.");
     }
 

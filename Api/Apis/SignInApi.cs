@@ -9,7 +9,8 @@ namespace Tollgate.Api;
 /// <summary>
 /// Signing in to the pages: a server-rendered form whose post checks the password exactly as
 /// <c>POST /v1/auth/login</c> does (same lockout), starts a session and sets the page cookie. Every
-/// post carries an antiforgery token. Failures say only that the email or password is wrong.
+/// post carries an antiforgery token. Failures say only that the email or password is wrong; a
+/// disabled account is named as such only once its password is right, as the API does.
 /// </summary>
 public static class SignInApi
 {
@@ -24,7 +25,7 @@ public static class SignInApi
     {
         var pages = app.MapGroup("").WithTags("Pages").ExcludeFromDescription().AllowAnonymous();
         pages.MapGet(SignInPath, FormAsync);
-        pages.MapPost(SignInPath, SignInAsync);
+        pages.MapPost(SignInPath, SignInAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy);
         pages.MapPost(SignOutPath, SignOutAsync);
         return app;
     }
@@ -50,6 +51,9 @@ public static class SignInApi
                 var (principal, properties) = PageCookie.Ticket(success.UserId, session);
                 await http.SignInAsync(PageCookie.SchemeName, principal, properties);
                 return TypedResults.Redirect(LocalUrl.OrDefault(returnUrl, DefaultReturnUrl));
+            case LoginResult.Disabled:
+                return Form(http, antiforgery, StatusCodes.Status403Forbidden, returnUrl, email,
+                    "This account has been disabled by the platform operator.");
             case LoginResult.LockedOut locked:
                 var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,6 @@ public sealed record CreateTenantRequest(string? Name);
 public sealed record TenantSettingsDto(string? BillingEmail);
 public sealed record UpdateTenantRequest(string? Name, TenantSettingsDto? Settings);
 public sealed record TenantResponse(string Id, string Name, TenantSettingsDto Settings, DateTimeOffset CreatedAt);
-public sealed record AddMemberRequest(string? Email, string? Role);
 public sealed record ChangeRoleRequest(string? Role);
 public sealed record MemberResponse(string UserId, string Email, string Role, DateTimeOffset AddedAt);
 
@@ -22,7 +21,6 @@ public static class TenantsApi
 
         var members = api.MapGroup("/{tenantId}/members").WithTags("Members");
         members.MapGet("/", GetMembersAsync).RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
-        members.MapPost("/", AddMemberAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>(StatusCodes.Status201Created);
         members.MapPatch("/{userId}", ChangeRoleAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>();
         members.MapDelete("/{userId}", RemoveMemberAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
         return app;
@@ -63,20 +61,6 @@ public static class TenantsApi
         return TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetMembers()).Select(ToResponse).ToList());
     }
 
-    private static async Task<IResult> AddMemberAsync(string tenantId, AddMemberRequest request, HttpContext http, IGrainFactory grains)
-    {
-        var inputs = new Inputs();
-        var email = inputs.Email("email", request.Email);
-        var role = ParseRole(inputs, request.Role);
-        if (!inputs.IsValid) return inputs.Problem();
-        var userId = await grains.GetGrain<IEmailAccountGrain>(email!).GetUserId();
-        if (userId is null) return Problems.Create(StatusCodes.Status404NotFound, "user_not_found", "Not found", "No user has registered with this email.");
-        var change = await grains.GetGrain<ITenantGrain>(tenantId).AddMember(userId, email!, role!.Value, http.TenantRole(), http.Actor());
-        return change.Error == TenantChangeError.None
-            ? TypedResults.Created($"/v1/tenants/{tenantId}/members/{userId}", ToResponse(change.Value!))
-            : Problems.For(change.Error, change.Detail);
-    }
-
     private static async Task<IResult> ChangeRoleAsync(string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -92,7 +76,7 @@ public static class TenantsApi
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
     }
 
-    private static TenantRole? ParseRole(Inputs inputs, string? role)
+    internal static TenantRole? ParseRole(Inputs inputs, string? role)
     {
         if (TenantRoles.TryParse(role, out var parsed)) return parsed;
         inputs.Fail("role", "Role must be one of owner, admin, billing, member.");
@@ -102,5 +86,5 @@ public static class TenantsApi
     private static TenantResponse ToResponse(TenantInfo tenant) =>
         new(tenant.Id, tenant.Name, new TenantSettingsDto(tenant.Settings.BillingEmail), tenant.CreatedAt);
 
-    private static MemberResponse ToResponse(TenantMember member) => new(member.UserId, member.Email, member.Role.ToWire(), member.AddedAt);
+    internal static MemberResponse ToResponse(TenantMember member) => new(member.UserId, member.Email, member.Role.ToWire(), member.AddedAt);
 }

@@ -1,6 +1,9 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -10,10 +13,17 @@ namespace Tollgate.Api.Auth;
 /// <summary>
 /// Issues and describes the validation of access tokens: HS256 JWTs living 15 minutes. The key is
 /// <c>Auth:SigningKey</c> or, when unset, one generated once and kept by the platform so tokens
-/// survive restarts. It is loaded when the silo starts, before requests are served.
+/// survive restarts, encrypted with ASP.NET Core Data Protection so the database alone cannot forge
+/// tokens. It is loaded when the silo starts, before requests are served.
 /// </summary>
-public sealed class AccessTokens(IOptions<AuthOptions> options, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider timeProvider) : IHostedService
+public sealed class AccessTokens(
+    IOptions<AuthOptions> options, IGrainFactory grains, IDataProtectionProvider dataProtection, ILogger<AccessTokens> logger,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider timeProvider) : IHostedService
 {
+    /// <summary>The Data Protection purpose of the stored signing key; changing it makes the stored key unreadable.</summary>
+    public const string SigningKeyPurpose = "Tollgate.Auth.JwtSigningKey.v1";
+    public const string SigningKeySecret = "jwt-signing-key";
+
     public const string Issuer = "tollgate";
     public const string Audience = "tollgate";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
@@ -28,10 +38,30 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, IGrainFactory gr
         var configured = options.Value.SigningKey;
         if (!string.IsNullOrEmpty(configured) && Encoding.UTF8.GetByteCount(configured) < 32)
             throw new OptionsValidationException(AuthOptions.SectionName, typeof(AuthOptions), ["Auth:SigningKey must be at least 32 bytes long."]);
-        var bytes = string.IsNullOrEmpty(configured)
-            ? await grains.GetGrain<IPlatformSecretGrain>("jwt-signing-key").GetOrCreate(64)
-            : Encoding.UTF8.GetBytes(configured);
+        var bytes = string.IsNullOrEmpty(configured) ? await KeptSigningKeyAsync() : Encoding.UTF8.GetBytes(configured);
         _key = new SymmetricSecurityKey(bytes) { KeyId = "tollgate" };
+    }
+
+    /// <summary>The platform's own key: read, or generated (or, if kept raw by an earlier version, protected) and kept.</summary>
+    private async Task<byte[]> KeptSigningKeyAsync()
+    {
+        var protector = dataProtection.CreateProtector(SigningKeyPurpose);
+        var secret = grains.GetGrain<IPlatformSecretGrain>(SigningKeySecret);
+        var stored = await secret.Get();
+        var kept = stored.Protected
+            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(64))), replacing: null);
+        try
+        {
+            return Convert.FromBase64String(protector.Unprotect(kept));
+        }
+        catch (CryptographicException exception)
+        {
+            // The Data Protection keys it was protected with are gone: a new key signs everyone out, as losing them does for cookies.
+            logger.LogWarning(exception, "The stored JWT signing key cannot be decrypted with this silo's Data Protection keys; a new one replaces it");
+            var fresh = RandomNumberGenerator.GetBytes(64);
+            var winner = await secret.Keep(protector.Protect(Convert.ToBase64String(fresh)), replacing: kept);
+            return Convert.FromBase64String(protector.Unprotect(winner));
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

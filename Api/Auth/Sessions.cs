@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
 namespace Tollgate.Api.Auth;
 
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
@@ -12,8 +15,8 @@ public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
     public Task<LoginResult> CheckPasswordAsync(string email, string password)
     {
         // Any text may be tried as an email; one that is not an address simply has no account.
-        var normalized = email.Trim().ToLowerInvariant();
-        return normalized.Length <= 254 && !Infrastructure.Inputs.HasForbiddenCharacters(normalized)
+        var normalized = Infrastructure.Inputs.NormalizeEmail(email);
+        return normalized is { Length: <= 254 }
             ? grains.GetGrain<IEmailAccountGrain>(normalized).Login(password)
             : Task.FromResult<LoginResult>(new LoginResult.Invalid());
     }
@@ -44,6 +47,16 @@ public sealed class Sessions(IGrainFactory grains, AccessTokens accessTokens)
         if (await grains.GetGrain<ISessionGrain>(sessionId).GetLiveUserId() != userId) return null;
         return await ActiveUserAsync(grains, userId);
     }
+
+    /// <summary>
+    /// True when an access token's user is active and its session (<c>sid</c>) exists, is not revoked and
+    /// had not expired when the token was issued: a token is refused as soon as its login ends.
+    /// </summary>
+    public async Task<bool> IsTokenLiveAsync(ClaimsPrincipal principal, DateTimeOffset issuedAt) =>
+        principal.UserId() is { } userId
+        && principal.FindFirstValue(JwtRegisteredClaimNames.Sid) is { } sessionId
+        && await grains.GetGrain<ISessionGrain>(sessionId).GetUserIdForTokenIssuedAt(issuedAt) == userId
+        && await ActiveUserAsync(grains, userId) is not null;
 
     /// <summary>Disabled or deleted users lose access at once, whatever their credential says.</summary>
     public static async Task<UserProfile?> ActiveUserAsync(IGrainFactory grains, string userId) =>

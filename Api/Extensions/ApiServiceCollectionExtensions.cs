@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
@@ -43,6 +45,7 @@ public static class ApiServiceCollectionExtensions
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
+        services.AddDataProtection(); // the page cookie, form tokens and the stored JWT signing key
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
         // Hosted after the silo: both need running grains.
@@ -59,12 +62,14 @@ public static class ApiServiceCollectionExtensions
                 options.MapInboundClaims = false;
                 options.Events = new JwtBearerEvents
                 {
-                    // Disabled or deleted users lose access at once, whatever their token says.
+                    // A token is only as good as its login: one whose session was ended (logout, a replayed
+                    // refresh token, a password change) or never existed, or whose user is disabled, is refused at once.
                     OnTokenValidated = async context =>
                     {
-                        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                        var user = await Sessions.ActiveUserAsync(grains, context.Principal!.UserId()!);
-                        if (user is null) context.Fail("The user is disabled.");
+                        var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
+                        var issuedAt = context.SecurityToken is JsonWebToken token ? token.IssuedAt : DateTime.MinValue;
+                        if (!await sessions.IsTokenLiveAsync(context.Principal!, new DateTimeOffset(issuedAt, TimeSpan.Zero)))
+                            context.Fail("The token's session has ended or the user is disabled.");
                     },
                 };
             })
@@ -80,6 +85,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IAuthorizationHandler, PlatformOperatorHandler>();
         services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
         services.AddTollgateMetrics(configuration);
+        services.AddTollgateRateLimiting(configuration);
 
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
@@ -95,6 +101,7 @@ public static class ApiServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        app.UseRateLimiter(); // before authentication: a refused request costs no grain call
         app.UseUndeliveredCallRetry();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -103,6 +110,7 @@ public static class ApiServiceCollectionExtensions
         app.MapAuthApi();
         app.MapMeApi();
         app.MapTenantsApi();
+        app.MapInvitationsApi();
         app.MapApiKeysApi();
         app.MapAuditLogApi();
         app.MapAdminApi();

@@ -15,7 +15,9 @@ public sealed class Inputs
     public void Fail(string field, string message) =>
         (_errors.TryGetValue(field, out var list) ? list : _errors[field] = []).Add(message);
 
-    /// <summary>Trimmed, lower-cased, checked email; null (with an error) when absent or invalid.</summary>
+    public const int MinPasswordLength = 12;
+
+    /// <summary>Trimmed, NFKC-normalized, lower-cased, checked email; null (with an error) when absent or invalid.</summary>
     public string? Email(string field, string? value, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -23,8 +25,8 @@ public sealed class Inputs
             if (required) Fail(field, "Email is required.");
             return null;
         }
-        var email = value.Trim().ToLowerInvariant();
-        if (email.Length > 254 || HasForbiddenCharacters(email) || email.Any(char.IsWhiteSpace)
+        var email = NormalizeEmail(value);
+        if (email is null || email.Length > 254 || email.Any(char.IsWhiteSpace)
             || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !parsed.Host.Contains('.'))
         {
             Fail(field, "Email is not a valid address.");
@@ -33,13 +35,33 @@ public sealed class Inputs
         return email;
     }
 
-    /// <summary>Passwords are taken as given (no trimming): 8 to 256 characters.</summary>
-    public string? Password(string field, string? value)
+    /// <summary>
+    /// The form an email is kept and looked up in: trimmed, NFKC-normalized (fullwidth and other
+    /// compatibility forms become their plain letters), lower-cased. Null when it holds control,
+    /// invisible or unpaired surrogate characters, which normalization cannot take.
+    /// </summary>
+    public static string? NormalizeEmail(string value)
+    {
+        var trimmed = value.Trim();
+        if (HasForbiddenCharacters(trimmed)) return null;
+        var email = CompatibilityForms.NormalizeKC(trimmed).ToLowerInvariant();
+        return HasForbiddenCharacters(email) ? null : email;
+    }
+
+    /// <summary>
+    /// Passwords are taken as given (no trimming): 12 to 256 characters, not one character repeated,
+    /// and not the account's email or the part before its @ (ignoring case).
+    /// </summary>
+    public string? Password(string field, string? value, string? email)
     {
         if (string.IsNullOrEmpty(value)) Fail(field, "Password is required.");
-        else if (value.Length < 8) Fail(field, "Password must be at least 8 characters long.");
+        else if (value.Length < MinPasswordLength) Fail(field, $"Password must be at least {MinPasswordLength} characters long.");
         else if (value.Length > 256) Fail(field, "Password must be at most 256 characters long.");
         else if (HasForbiddenCharacters(value)) Fail(field, "Password contains characters that are not allowed.");
+        else if (value.All(c => c == value[0])) Fail(field, "Password must not be one character repeated.");
+        else if (email is not null && (value.Equals(email, StringComparison.OrdinalIgnoreCase)
+            || value.Equals(email[..Math.Max(0, email.IndexOf('@'))], StringComparison.OrdinalIgnoreCase)))
+            Fail(field, "Password must not be the email address or the part of it before the @.");
         else return value;
         return null;
     }

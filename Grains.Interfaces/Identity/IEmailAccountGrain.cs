@@ -14,6 +14,9 @@ public abstract record LoginResult
     public sealed record Success(string UserId) : LoginResult;
     [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Invalid")]
     public sealed record Invalid : LoginResult;
+    /// <summary>The password is right but the account is disabled; said only to whoever knows the password.</summary>
+    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Disabled")]
+    public sealed record Disabled : LoginResult;
     [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.LockedOut")]
     public sealed record LockedOut(TimeSpan RetryAfter) : LoginResult;
 }

@@ -43,4 +43,11 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>The session's user while the session is live; null once it is revoked, expired or unknown.</summary>
     Task<string?> GetLiveUserId();
+
+    /// <summary>
+    /// The session's user for an access token issued at <paramref name="issuedAt"/>: while the session is
+    /// not revoked, and if the token was issued before the session expired (the token's own expiry bounds it after that).
+    /// Null for a revoked or unknown session.
+    /// </summary>
+    Task<string?> GetUserIdForTokenIssuedAt(DateTimeOffset issuedAt);
 }

@@ -43,8 +43,27 @@ public interface ITenantGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<TenantMember>> GetMembers();
 
+    /// <summary>
+    /// Invites an email (normalized) to join with a role, for 7 days. It says nothing about whether the
+    /// email has an account: the invitee finds it by their email once signed in.
+    /// </summary>
     /// <param name="actingRole">The role of whoever asks: admins may not touch owners.</param>
-    Task<TenantChange<TenantMember>> AddMember(string userId, string email, TenantRole role, TenantRole actingRole, AuditActor actor);
+    Task<TenantChange<TenantInvitation>> Invite(string email, TenantRole role, TenantRole actingRole, AuditActor actor);
+
+    /// <summary>Pending, unexpired invitations.</summary>
+    Task<IReadOnlyList<TenantInvitation>> GetInvitations();
+
+    /// <summary>The invitation while it is pending and unexpired; null otherwise.</summary>
+    Task<TenantInvitation?> GetInvitation(string invitationId);
+
+    Task<TenantChange<TenantInvitation>> RevokeInvitation(string invitationId, TenantRole actingRole, AuditActor actor);
+
+    /// <summary>Makes the user a member with the invitation's role, if it is pending and was sent to <paramref name="email"/>.</summary>
+    Task<TenantChange<TenantMember>> AcceptInvitation(string invitationId, string userId, string email, AuditActor actor);
+
+    Task<TenantChange<TenantInvitation>> DeclineInvitation(string invitationId, string email, AuditActor actor);
+
+    /// <param name="actingRole">The role of whoever asks: admins may not touch owners.</param>
     Task<TenantChange<TenantMember>> ChangeRole(string userId, TenantRole role, TenantRole actingRole, AuditActor actor);
     Task<TenantChange<TenantMember>> RemoveMember(string userId, TenantRole actingRole, AuditActor actor);
 

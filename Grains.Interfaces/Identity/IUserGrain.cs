@@ -17,8 +17,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Null when no such user exists.</summary>
     Task<UserProfile?> GetProfile();
 
-    /// <summary>True when the user exists, is enabled and the password matches.</summary>
-    Task<bool> VerifyPassword(string password);
+    /// <summary>
+    /// Success when the user exists, is enabled and the password matches; Disabled when it matches
+    /// but the user is disabled; otherwise Invalid.
+    /// </summary>
+    Task<LoginResult> CheckPassword(string password);
 
     Task<UserProfile> Rename(string name, AuditActor actor);
 

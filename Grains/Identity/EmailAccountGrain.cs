@@ -10,6 +10,7 @@ public sealed class EmailAccountState
 /// <summary>
 /// Keyed by the normalized email. Registration writes this grain last, so an email counts as
 /// taken only once its user and tenant exist; a crash half-way leaves the email free to retry.
+/// An email without an account is never written: its failed logins are counted in memory only.
 /// </summary>
 [GrainType("email-account")]
 public sealed class EmailAccountGrain([PersistentState("account", StorageNames.Default)] IPersistentState<EmailAccountState> account)
@@ -21,6 +22,9 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
     public async Task<RegisteredAccount?> Register(Registration registration, AuditActor actor)
     {
         if (account.State.UserId is not null) return null;
+        var email = this.GetPrimaryKeyString();
+        // A look-alike of a registered email is taken too; the claim is the email's from now on.
+        if (!await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email)).Claim(email)) return null;
         var userId = Secrets.NewId("usr");
         var tenantId = Secrets.NewId("ten");
         var self = actor with { Type = "user", Id = userId }; // the new user registers themself
@@ -30,6 +34,7 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
         await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
         await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
         account.State.UserId = userId;
+        account.State.RecentFailures.Clear(); // counted before the account existed
         await account.WriteStateAsync();
         return new RegisteredAccount(user, tenant);
     }
@@ -44,26 +49,18 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
         if (failures.Count >= MaxFailures)
             return new LoginResult.LockedOut(failures[^MaxFailures] + FailureWindow - now);
 
-        var verified = account.State.UserId is { } userId
-            ? await GrainFactory.GetGrain<IUserGrain>(userId).VerifyPassword(password)
-            : SpendDecoy(password);
-        if (verified)
+        if (account.State.UserId is not { } userId)
         {
-            if (failures.Count > 0)
-            {
-                failures.Clear();
-                await account.WriteStateAsync();
-            }
-            return new LoginResult.Success(account.State.UserId!);
+            // No account: as slow and as counted as a wrong password, but nothing is stored for it.
+            Secrets.SpendDecoyVerification(password);
+            failures.Add(now);
+            return new LoginResult.Invalid();
         }
-        failures.Add(now);
+        var result = await GrainFactory.GetGrain<IUserGrain>(userId).CheckPassword(password);
+        if (result is LoginResult.Invalid) failures.Add(now);
+        else if (failures.Count > 0) failures.Clear();
+        else return result;
         await account.WriteStateAsync();
-        return new LoginResult.Invalid();
-    }
-
-    private static bool SpendDecoy(string password)
-    {
-        Secrets.SpendDecoyVerification(password);
-        return false;
+        return result;
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Tollgate.Grains.Identity;
 
 public sealed class PlatformDirectoryState
@@ -41,20 +39,24 @@ public sealed class PlatformDirectoryGrain([PersistentState("directory", Storage
 
 public sealed class PlatformSecretState
 {
+    /// <summary>The raw secret as versions before Data Protection kept it; replaced by <see cref="Protected"/> on first start.</summary>
     public byte[]? Value { get; set; }
+
+    public string? Protected { get; set; }
 }
 
 [GrainType("platform-secret")]
 public sealed class PlatformSecretGrain([PersistentState("secret", StorageNames.Default)] IPersistentState<PlatformSecretState> secret)
     : TollgateGrain, IPlatformSecretGrain
 {
-    public async Task<byte[]> GetOrCreate(int bytes)
+    public Task<StoredSecret> Get() => Task.FromResult(new StoredSecret(secret.State.Protected, secret.State.Value));
+
+    public async Task<string> Keep(string protectedValue, string? replacing)
     {
-        if (secret.State.Value is null)
-        {
-            secret.State.Value = RandomNumberGenerator.GetBytes(bytes);
-            await secret.WriteStateAsync();
-        }
-        return secret.State.Value;
+        if (secret.State.Protected is { } kept && kept != replacing) return kept;
+        secret.State.Protected = protectedValue;
+        secret.State.Value = null;
+        await secret.WriteStateAsync();
+        return protectedValue;
     }
 }

@@ -61,6 +61,9 @@ public sealed class SessionGrain(
             ? session.State.UserId
             : null);
 
+    public Task<string?> GetUserIdForTokenIssuedAt(DateTimeOffset issuedAt) =>
+        Task.FromResult<string?>(session.RecordExists && !session.State.Revoked && issuedAt < session.State.ExpiresAt ? session.State.UserId : null);
+
     // Revoked together with a change audited by the caller (password change, disabled user).
     public Task Revoke() => RevokeAsync(null);
 

@@ -8,6 +8,8 @@ public sealed class TenantState
     public DateTimeOffset CreatedAt { get; set; }
     public Dictionary<string, TenantMember> Members { get; set; } = [];
     public Dictionary<string, StoredApiKey> ApiKeys { get; set; } = [];
+    /// <summary>Pending invitations by id; accepted, declined and revoked ones leave (the audit log keeps them).</summary>
+    public Dictionary<string, TenantInvitation> Invitations { get; set; } = [];
     /// <summary>The tenant's customer at each payment provider, e.g. "stripe" -> "cus_...".</summary>
     public Dictionary<string, string> BillingCustomers { get; set; } = [];
 }
@@ -85,17 +87,69 @@ public sealed class TenantGrain(
     public Task<IReadOnlyList<TenantMember>> GetMembers() =>
         Task.FromResult<IReadOnlyList<TenantMember>>(State.Members.Values.OrderBy(m => m.AddedAt).ToList());
 
-    public async Task<TenantChange<TenantMember>> AddMember(string userId, string email, TenantRole role, TenantRole actingRole, AuditActor actor)
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
+
+    public async Task<TenantChange<TenantInvitation>> Invite(string email, TenantRole role, TenantRole actingRole, AuditActor actor)
     {
         EnsureExists();
-        if (State.Members.ContainsKey(userId)) return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "The user is already a member of this tenant.");
         if (role == TenantRole.Owner && !actingRole.Allows(TenantPermission.ManageOwners))
-            return TenantChange<TenantMember>.Fail(TenantChangeError.Forbidden, "Only an owner can add an owner.");
-        var member = new TenantMember(userId, email, role, TimeProvider.GetUtcNow());
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.Forbidden, "Only an owner can invite an owner.");
+        if (State.Members.Values.Any(m => m.Email == email))
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.Conflict, "A member of this tenant has this email.");
+        var now = TimeProvider.GetUtcNow();
+        foreach (var expired in State.Invitations.Values.Where(i => i.ExpiresAt <= now).ToList()) State.Invitations.Remove(expired.Id);
+        if (State.Invitations.Values.Any(i => i.Email == email))
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.Conflict, "This email has a pending invitation; revoke it to invite again.");
+        var tenantId = this.GetPrimaryKeyString();
+        var invitation = new TenantInvitation(Secrets.NewId("inv"), tenantId, email, role, actor.Id, now, now + InvitationLifetime);
+        // The invitee's pointer first, so every invitation the tenant lists can be found by its invitee.
+        await GrainFactory.GetGrain<IInviteeGrain>(email).Add(new InvitationPointer(invitation.Id, tenantId));
+        State.Invitations[invitation.Id] = invitation;
+        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.created", invitation, before: null, after: invitation)]);
+        return new(invitation);
+    }
+
+    public Task<IReadOnlyList<TenantInvitation>> GetInvitations() =>
+        Task.FromResult<IReadOnlyList<TenantInvitation>>(State.Invitations.Values.Where(IsPending).OrderBy(i => i.CreatedAt).ToList());
+
+    public Task<TenantInvitation?> GetInvitation(string invitationId) => Task.FromResult(PendingInvitation(invitationId, email: null));
+
+    public async Task<TenantChange<TenantInvitation>> RevokeInvitation(string invitationId, TenantRole actingRole, AuditActor actor)
+    {
+        if (PendingInvitation(invitationId, email: null) is not { } invitation)
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.NotFound, "No such pending invitation.");
+        if (invitation.Role == TenantRole.Owner && !actingRole.Allows(TenantPermission.ManageOwners))
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.Forbidden, "Only an owner can revoke an owner's invitation.");
+        State.Invitations.Remove(invitationId);
+        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.revoked", invitation, before: invitation, after: null)]);
+        await GrainFactory.GetGrain<IInviteeGrain>(invitation.Email).Remove(invitationId);
+        return new(invitation);
+    }
+
+    public async Task<TenantChange<TenantMember>> AcceptInvitation(string invitationId, string userId, string email, AuditActor actor)
+    {
+        if (PendingInvitation(invitationId, email) is not { } invitation)
+            return TenantChange<TenantMember>.Fail(TenantChangeError.NotFound, "No such pending invitation.");
+        if (State.Members.ContainsKey(userId)) return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "You are already a member of this tenant.");
+        var member = new TenantMember(userId, email, invitation.Role, TimeProvider.GetUtcNow());
+        State.Invitations.Remove(invitationId);
         State.Members[userId] = member;
-        await tenant.WriteStateAsync([MemberAudit(actor, "member.added", userId, before: null, after: member)]);
-        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), role);
+        await tenant.WriteStateAsync([
+            InvitationAudit(actor, "invitation.accepted", invitation, before: invitation, after: null),
+            MemberAudit(actor, "member.added", userId, before: null, after: member)]);
+        await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), member.Role);
+        await GrainFactory.GetGrain<IInviteeGrain>(email).Remove(invitationId);
         return new(member);
+    }
+
+    public async Task<TenantChange<TenantInvitation>> DeclineInvitation(string invitationId, string email, AuditActor actor)
+    {
+        if (PendingInvitation(invitationId, email) is not { } invitation)
+            return TenantChange<TenantInvitation>.Fail(TenantChangeError.NotFound, "No such pending invitation.");
+        State.Invitations.Remove(invitationId);
+        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.declined", invitation, before: invitation, after: null)]);
+        await GrainFactory.GetGrain<IInviteeGrain>(email).Remove(invitationId);
+        return new(invitation);
     }
 
     public async Task<TenantChange<TenantMember>> ChangeRole(string userId, TenantRole role, TenantRole actingRole, AuditActor actor)
@@ -160,6 +214,18 @@ public sealed class TenantGrain(
             before: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes })]);
         return true;
     }
+
+    /// <summary>The invitation while it is pending and unexpired, and (when given) sent to <paramref name="email"/>.</summary>
+    private TenantInvitation? PendingInvitation(string invitationId, string? email) =>
+        tenant.RecordExists && State.Invitations.TryGetValue(invitationId, out var invitation) && IsPending(invitation)
+        && (email is null || invitation.Email == email) ? invitation : null;
+
+    private bool IsPending(TenantInvitation invitation) => invitation.ExpiresAt > TimeProvider.GetUtcNow();
+
+    private JournalRecord InvitationAudit(AuditActor actor, string action, TenantInvitation invitation, TenantInvitation? before, TenantInvitation? after) =>
+        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), action, "invitation", invitation.Id,
+            before is null ? null : new { email = before.Email, role = before.Role.ToWire() },
+            after is null ? null : new { email = after.Email, role = after.Role.ToWire(), expiresAt = after.ExpiresAt });
 
     private int OwnerCount() => State.Members.Values.Count(m => m.Role == TenantRole.Owner);
 

@@ -47,14 +47,17 @@ public sealed class UserGrain(
 
     public Task<UserProfile?> GetProfile() => Task.FromResult(user.RecordExists ? Profile() : null);
 
-    public Task<bool> VerifyPassword(string password)
+    public Task<LoginResult> CheckPassword(string password)
     {
-        if (!user.RecordExists || State.Disabled)
+        if (!user.RecordExists)
         {
             Secrets.SpendDecoyVerification(password);
-            return Task.FromResult(false);
+            return Task.FromResult<LoginResult>(new LoginResult.Invalid());
         }
-        return Task.FromResult(Secrets.VerifyPassword(State.PasswordHash, password));
+        LoginResult result = !Secrets.VerifyPassword(State.PasswordHash, password) ? new LoginResult.Invalid()
+            : State.Disabled ? new LoginResult.Disabled()
+            : new LoginResult.Success(this.GetPrimaryKeyString());
+        return Task.FromResult(result);
     }
 
     public async Task<UserProfile> Rename(string name, AuditActor actor)

@@ -44,7 +44,7 @@ public sealed class AdminTests : ApiTestBase
 
         Assert.True(disabled.GetProperty("disabled").GetBoolean());
         await AssertProblem(await Api.As(bob.AccessToken).GetAsync("/v1/me"), HttpStatusCode.Unauthorized);
-        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = bob.Email, password = bob.Password }), HttpStatusCode.Unauthorized);
+        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = bob.Email, password = bob.Password }), HttpStatusCode.Forbidden, "account_disabled");
         await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = bob.RefreshToken }), HttpStatusCode.Unauthorized);
 
         Assert.Equal(HttpStatusCode.OK, (await ops.PostAsync($"/v1/admin/users/{bob.UserId}/enable", null)).StatusCode);

@@ -44,6 +44,8 @@ public sealed class ApiFactory(
             // Subscriptions look at their boundaries every second, so a test that moves the clock sees them pass.
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
+            // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
+            ["RateLimits:Auth:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
         builder.ConfigureTestServices(collection =>
@@ -86,6 +88,15 @@ public sealed class ApiFactory(
         var response = await As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "app", scopes });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    /// <summary>Makes <paramref name="account"/> a member of the owner's tenant by invitation: the owner invites, the account accepts.</summary>
+    public async Task AddMemberAsync(Account owner, string tenantId, Account account, string role)
+    {
+        var invited = await As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{tenantId}/invitations", new { email = account.Email, role });
+        Assert.Equal(System.Net.HttpStatusCode.Created, invited.StatusCode);
+        var id = (await invited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await As(account.AccessToken).PostAsync($"/v1/invitations/{id}/accept", null)).StatusCode);
     }
 
     public async Task<Account> LoginOperatorAsync()
@@ -138,6 +149,26 @@ public abstract class ApiTestBase : IAsyncLifetime
     protected static async Task<List<string>> AuditActionsAsync(HttpClient operatorClient, string tenantId) =>
         (await Json(await operatorClient.GetAsync($"/v1/admin/audit-log?tenantId={tenantId}&limit=500"))).GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("action").GetString()!).ToList();
+
+    /// <summary>
+    /// Everything the SQLite database holds in its state and journal tables, as text (state is JSON in
+    /// a blob). Dispose the API first, so everything is committed and checkpointed into the file.
+    /// </summary>
+    protected async Task<string> StoredTextAsync()
+    {
+        var stored = new System.Text.StringBuilder();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Storage.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries" })
+        {
+            await using var command = new Microsoft.Data.Sqlite.SqliteCommand($"SELECT * FROM {table}", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                for (var i = 0; i < reader.FieldCount; i++) stored.Append(Text(reader.IsDBNull(i) ? "" : reader.GetValue(i))).Append('|');
+        }
+        return stored.ToString();
+        static string Text(object value) => value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString()!;
+    }
 
     /// <summary>Waits up to 10 s for what a reminder or another background step will do.</summary>
     protected static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)

@@ -13,7 +13,7 @@ public sealed class AuditLogTests : ApiTestBase
         var client = Api.As(owner.AccessToken);
         client.DefaultRequestHeaders.UserAgent.ParseAdd("audit-test/1.0");
         var keyBody = await Json(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/api-keys", new { name = "k", scopes = new[] { "quota:read" } }));
-        await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = member.Email, role = "member" });
+        await Api.AddMemberAsync(owner, owner.TenantId, member, "member");
         await client.PatchAsJsonAsync($"/v1/tenants/{owner.TenantId}/members/{member.UserId}", new { role = "admin" });
         await client.DeleteAsync($"/v1/tenants/{owner.TenantId}/members/{member.UserId}");
         await client.DeleteAsync($"/v1/tenants/{owner.TenantId}/api-keys/{keyBody.GetProperty("id").GetString()}");
@@ -24,7 +24,8 @@ public sealed class AuditLogTests : ApiTestBase
         var items = (await Json(log)).GetProperty("items").EnumerateArray().ToList();
 
         Assert.Equal(
-            ["tenant.updated", "apikey.revoked", "member.removed", "member.role_changed", "member.added", "apikey.created", "tenant.created", "user.registered"],
+            ["tenant.updated", "apikey.revoked", "member.removed", "member.role_changed", "member.added", "invitation.accepted", "invitation.created",
+                "apikey.created", "tenant.created", "user.registered"],
             items.Select(i => i.GetProperty("action").GetString()));
         var roleChange = items[3];
         Assert.Equal(owner.TenantId, roleChange.GetProperty("tenantId").GetString());

@@ -122,12 +122,12 @@ public sealed class AuthTests : ApiTestBase
     public async Task Of_concurrent_registrations_with_one_email_exactly_one_succeeds()
     {
         var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            Api.Anonymous().PostAsJsonAsync("/v1/auth/register", new { email = i % 2 == 0 ? "gil@example.com" : "GIL@example.com ", password = $"password-{i}" })));
+            Api.Anonymous().PostAsJsonAsync("/v1/auth/register", new { email = i % 2 == 0 ? "gil@example.com" : "GIL@example.com ", password = $"long-password-{i}" })));
 
         var created = Assert.Single(attempts, r => r.StatusCode == HttpStatusCode.Created);
         foreach (var conflict in attempts.Where(r => r != created)) await AssertProblem(conflict, HttpStatusCode.Conflict, "email_taken");
         var winner = Array.IndexOf(attempts, created);
-        Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = "gil@example.com", password = $"password-{winner}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = "gil@example.com", password = $"long-password-{winner}" })).StatusCode);
         var operatorClient = Api.As((await Api.LoginOperatorAsync()).AccessToken);
         Assert.Single((await Json(await operatorClient.GetAsync("/v1/admin/users?email=gil@example.com"))).EnumerateArray());
     }

@@ -10,15 +10,15 @@ public sealed class BadInputTests : ApiTestBase
     public static TheoryData<string, string> BadRegistrations => new()
     {
         { """{"email":"a@example.com","password":"short"}""", "password" },
-        { """{"password":"long-enough"}""", "email" },
+        { """{"password":"long-enough-pw"}""", "email" },
         { """{"email":"a@example.com"}""", "password" },
-        { """{"email":"not-an-email","password":"long-enough"}""", "email" },
-        { """{"email":"a b@example.com","password":"long-enough"}""", "email" },
-        { """{"email":"a@example.com\u0000","password":"long-enough"}""", "email" },
-        { """{"email":"a@example.com","password":"long-enough","name":"Eve\u202Egnp.exe"}""", "name" },
-        { """{"email":"a@example.com","password":"long-enough","name":"zero\u200Bwidth"}""", "name" },
-        { """{"email":"a@example.com","password":"long-enough","tenantName":"   "}""", "tenantName" },
-        { $$"""{"email":"a@example.com","password":"long-enough","name":"{{new string('x', 101)}}"}""", "name" },
+        { """{"email":"not-an-email","password":"long-enough-pw"}""", "email" },
+        { """{"email":"a b@example.com","password":"long-enough-pw"}""", "email" },
+        { """{"email":"a@example.com\u0000","password":"long-enough-pw"}""", "email" },
+        { """{"email":"a@example.com","password":"long-enough-pw","name":"Eve\u202Egnp.exe"}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough-pw","name":"zero\u200Bwidth"}""", "name" },
+        { """{"email":"a@example.com","password":"long-enough-pw","tenantName":"   "}""", "tenantName" },
+        { $$"""{"email":"a@example.com","password":"long-enough-pw","name":"{{new string('x', 101)}}"}""", "name" },
     };
 
     [Theory, MemberData(nameof(BadRegistrations))]
@@ -34,10 +34,10 @@ public sealed class BadInputTests : ApiTestBase
     [Theory]
     [InlineData("{\"email\":")]
     [InlineData("not json at all")]
-    [InlineData("{\"email\":5,\"password\":\"long-enough\"}")]
-    [InlineData("{\"email\":\"a@example.com\",\"password\":[\"long-enough\"]}")]
+    [InlineData("{\"email\":5,\"password\":\"long-enough-pw\"}")]
+    [InlineData("{\"email\":\"a@example.com\",\"password\":[\"long-enough-pw\"]}")]
     [InlineData("[]")]
-    [InlineData("{\"email\":\"a@example.com\",\"password\":\"long-enough\",\"name\":\"\\uD800lonely\"}")] // a lone surrogate
+    [InlineData("{\"email\":\"a@example.com\",\"password\":\"long-enough-pw\",\"name\":\"\\uD800lonely\"}")] // a lone surrogate
     public async Task Malformed_or_wrong_typed_JSON_gets_400_and_changes_nothing(string body)
     {
         var response = await Post("/v1/auth/register", body);
@@ -50,7 +50,7 @@ public sealed class BadInputTests : ApiTestBase
     [Fact]
     public async Task A_body_over_1_MB_gets_413()
     {
-        var body = $$"""{"email":"a@example.com","password":"long-enough","name":"{{new string('x', 1_100_000)}}"}""";
+        var body = $$"""{"email":"a@example.com","password":"long-enough-pw","name":"{{new string('x', 1_100_000)}}"}""";
 
         await AssertProblem(await Post("/v1/auth/register", body), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
         await AssertNoAccount("a@example.com");
@@ -93,5 +93,5 @@ public sealed class BadInputTests : ApiTestBase
         Api.Anonymous().PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
 
     private async Task AssertNoAccount(string email) =>
-        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email, password = "long-enough" }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email, password = "long-enough-pw" }), HttpStatusCode.Unauthorized, "invalid_credentials");
 }

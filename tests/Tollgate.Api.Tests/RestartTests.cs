@@ -156,20 +156,7 @@ public sealed class RestartTests : ApiTestBase
         var key = await Api.IssueApiKeyAsync(alice, "quota:read");
         await Api.DisposeAsync(); // everything committed and checkpointed into the database file
 
-        var stored = new StringBuilder();
-        await using (var connection = new SqliteConnection(Storage.ConnectionString))
-        {
-            await connection.OpenAsync();
-            foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries" })
-            {
-                await using var command = new SqliteCommand($"SELECT * FROM {table}", connection);
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                    for (var i = 0; i < reader.FieldCount; i++) stored.Append(Text(reader.IsDBNull(i) ? "" : reader.GetValue(i))).Append('|');
-            }
-        }
-        var text = stored.ToString();
-        static string Text(object value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value.ToString()!; // state is JSON in a blob
+        var text = await StoredTextAsync();
 
         Assert.Contains("alice@example.com", text); // the scan does see the data
         Assert.DoesNotContain("plain-text-password", text);

@@ -17,8 +17,7 @@ public sealed class TenantAccessTests : ApiTestBase
         foreach (var role in Roles.Skip(1))
         {
             var account = await Api.RegisterAsync($"{role}-{Guid.NewGuid():N}@example.com");
-            var added = await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = account.Email, role });
-            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            await Api.AddMemberAsync(owner, owner.TenantId, account, role);
             byRole[role] = account;
         }
         return new Tenant(owner.TenantId, byRole);
@@ -30,11 +29,10 @@ public sealed class TenantAccessTests : ApiTestBase
         yield return ("read tenant", Roles, (t, c) => c.GetAsync($"/v1/tenants/{t.Id}"));
         yield return ("update settings", ["owner", "admin"], (t, c) => c.PatchAsJsonAsync($"/v1/tenants/{t.Id}", new { settings = new { billingEmail = "billing@example.com" } }));
         yield return ("list members", Roles, (t, c) => c.GetAsync($"/v1/tenants/{t.Id}/members"));
-        yield return ("add member", ["owner", "admin"], async (t, c) =>
-        {
-            var newcomer = await Api.RegisterAsync($"new-{Guid.NewGuid():N}@example.com");
-            return await c.PostAsJsonAsync($"/v1/tenants/{t.Id}/members", new { email = newcomer.Email, role = "member" });
-        });
+        yield return ("invite member", ["owner", "admin"], (t, c) =>
+            c.PostAsJsonAsync($"/v1/tenants/{t.Id}/invitations", new { email = $"new-{Guid.NewGuid():N}@example.com", role = "member" }));
+        yield return ("list invitations", ["owner", "admin"], (t, c) => c.GetAsync($"/v1/tenants/{t.Id}/invitations"));
+        yield return ("revoke invitation", ["owner", "admin"], async (t, c) => await c.DeleteAsync($"/v1/tenants/{t.Id}/invitations/{await FreshInvitationAsync(t)}"));
         yield return ("change role", ["owner", "admin"], async (t, c) => await c.PatchAsJsonAsync($"/v1/tenants/{t.Id}/members/{await FreshMemberAsync(t)}", new { role = "billing" }));
         yield return ("remove member", ["owner", "admin"], async (t, c) => await c.DeleteAsync($"/v1/tenants/{t.Id}/members/{await FreshMemberAsync(t)}"));
         yield return ("create API key", ["owner", "admin"], (t, c) => c.PostAsJsonAsync($"/v1/tenants/{t.Id}/api-keys", new { name = "k", scopes = new[] { "quota:read" } }));
@@ -94,7 +92,9 @@ public sealed class TenantAccessTests : ApiTestBase
         var admin = Api.As(tenant.ByRole["admin"].AccessToken);
         var newcomer = await Api.RegisterAsync("newcomer@example.com");
 
-        await AssertProblem(await admin.PostAsJsonAsync($"/v1/tenants/{tenant.Id}/members", new { email = newcomer.Email, role = "owner" }), HttpStatusCode.Forbidden);
+        await AssertProblem(await admin.PostAsJsonAsync($"/v1/tenants/{tenant.Id}/invitations", new { email = newcomer.Email, role = "owner" }), HttpStatusCode.Forbidden);
+        var ownerInvitation = await Json(await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{tenant.Id}/invitations", new { email = newcomer.Email, role = "owner" }));
+        await AssertProblem(await admin.DeleteAsync($"/v1/tenants/{tenant.Id}/invitations/{ownerInvitation.GetProperty("id").GetString()}"), HttpStatusCode.Forbidden);
         await AssertProblem(await admin.PatchAsJsonAsync($"/v1/tenants/{tenant.Id}/members/{owner.UserId}", new { role = "member" }), HttpStatusCode.Forbidden);
         await AssertProblem(await admin.DeleteAsync($"/v1/tenants/{tenant.Id}/members/{owner.UserId}"), HttpStatusCode.Forbidden);
         await AssertProblem(await admin.PatchAsJsonAsync($"/v1/tenants/{tenant.Id}/members/{tenant.ByRole["member"].UserId}", new { role = "owner" }), HttpStatusCode.Forbidden);
@@ -112,17 +112,22 @@ public sealed class TenantAccessTests : ApiTestBase
     }
 
     [Fact]
-    public async Task Members_need_a_registered_email_a_known_role_and_are_added_once()
+    public async Task Invitations_need_a_valid_email_and_a_known_role_are_sent_once_and_make_members_on_acceptance()
     {
         var owner = await Api.RegisterAsync("o@example.com");
         var client = Api.As(owner.AccessToken);
         var member = await Api.RegisterAsync("m@example.com");
+        var url = $"/v1/tenants/{owner.TenantId}/invitations";
 
-        await AssertProblem(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = "ghost@example.com", role = "member" }), HttpStatusCode.NotFound, "user_not_found");
-        await AssertProblem(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = member.Email, role = "king" }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = member.Email, role = "1" }), HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = " M@example.com", role = "Billing" })).StatusCode);
-        await AssertProblem(await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = member.Email, role = "member" }), HttpStatusCode.Conflict);
+        await AssertProblem(await client.PostAsJsonAsync(url, new { email = member.Email, role = "king" }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await client.PostAsJsonAsync(url, new { email = member.Email, role = "1" }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await client.PostAsJsonAsync(url, new { email = "not-an-email", role = "member" }), HttpStatusCode.BadRequest, "validation_failed");
+        var invited = await client.PostAsJsonAsync(url, new { email = " M@example.com", role = "Billing" });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        await AssertProblem(await client.PostAsJsonAsync(url, new { email = member.Email, role = "member" }), HttpStatusCode.Conflict);
+        var id = (await Json(invited)).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await Api.As(member.AccessToken).PostAsync($"/v1/invitations/{id}/accept", null)).StatusCode);
+        await AssertProblem(await client.PostAsJsonAsync(url, new { email = member.Email, role = "member" }), HttpStatusCode.Conflict); // a member already
 
         var members = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/members"));
         Assert.Equal(["owner", "billing"], members.EnumerateArray().Select(m => m.GetProperty("role").GetString()));
@@ -152,9 +157,15 @@ public sealed class TenantAccessTests : ApiTestBase
     private async Task<string> FreshMemberAsync(Tenant tenant)
     {
         var account = await Api.RegisterAsync($"target-{Guid.NewGuid():N}@example.com");
-        var added = await Api.As(tenant.ByRole["owner"].AccessToken).PostAsJsonAsync($"/v1/tenants/{tenant.Id}/members", new { email = account.Email, role = "member" });
-        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        await Api.AddMemberAsync(tenant.ByRole["owner"], tenant.Id, account, "member");
         return account.UserId;
+    }
+
+    private async Task<string> FreshInvitationAsync(Tenant tenant)
+    {
+        var invited = await Api.As(tenant.ByRole["owner"].AccessToken)
+            .PostAsJsonAsync($"/v1/tenants/{tenant.Id}/invitations", new { email = $"target-{Guid.NewGuid():N}@example.com", role = "member" });
+        return (await Json(invited)).GetProperty("id").GetString()!;
     }
 
     private async Task<string> FreshKeyAsync(Tenant tenant)

@@ -1,0 +1,95 @@
+using Tollgate.Api.Auth;
+using Tollgate.Api.Infrastructure;
+
+namespace Tollgate.Api;
+
+public sealed record InviteRequest(string? Email, string? Role);
+public sealed record InvitationResponse(string Id, string Email, string Role, string InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+public sealed record MyInvitationResponse(string Id, string TenantId, string TenantName, string Role, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Members join by invitation: an owner or admin invites an email, and the person signed in with
+/// that email accepts or declines. Inviting answers the same whether or not the email has an
+/// account, so a tenant learns nothing about who is registered.
+/// </summary>
+public static class InvitationsApi
+{
+    public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
+    {
+        var tenant = app.MapGroup("/v1/tenants/{tenantId}/invitations").WithTags("Members").RequireAuthorization(AuthorizationPolicies.Caller);
+        tenant.MapPost("/", InviteAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created);
+        tenant.MapGet("/", ListAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse[]>();
+        tenant.MapDelete("/{invitationId}", RevokeAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
+
+        var mine = app.MapGroup("/v1").WithTags("Members").RequireAuthorization(AuthorizationPolicies.User);
+        mine.MapGet("/me/invitations", MineAsync).Produces<MyInvitationResponse[]>();
+        mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync).Produces<MeTenant>();
+        mine.MapPost("/invitations/{invitationId}/decline", DeclineAsync).Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> InviteAsync(string tenantId, InviteRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var email = inputs.Email("email", request.Email);
+        var role = TenantsApi.ParseRole(inputs, request.Role);
+        if (!inputs.IsValid) return inputs.Problem();
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).Invite(email!, role!.Value, http.TenantRole(), http.Actor());
+        return change.Error == TenantChangeError.None
+            ? TypedResults.Created($"/v1/tenants/{tenantId}/invitations/{change.Value!.Id}", ToResponse(change.Value))
+            : Problems.For(change.Error, change.Detail);
+    }
+
+    private static async Task<IResult> ListAsync(string tenantId, IGrainFactory grains) =>
+        TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetInvitations()).Select(ToResponse).ToList());
+
+    private static async Task<IResult> RevokeAsync(string tenantId, string invitationId, HttpContext http, IGrainFactory grains)
+    {
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).RevokeInvitation(invitationId, http.TenantRole(), http.Actor());
+        return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
+    }
+
+    private static async Task<IResult> MineAsync(HttpContext http, IGrainFactory grains)
+    {
+        if (await ProfileAsync(http, grains) is not { } user) return Problems.NotFound("The user");
+        var pointers = await grains.GetGrain<IInviteeGrain>(user.Email).GetInvitations();
+        var found = await Task.WhenAll(pointers.Select(async pointer =>
+        {
+            var tenant = grains.GetGrain<ITenantGrain>(pointer.TenantId);
+            return await tenant.GetInvitation(pointer.InvitationId) is { } invitation && invitation.Email == user.Email
+                ? new MyInvitationResponse(invitation.Id, invitation.TenantId, (await tenant.Get())?.Name ?? "", invitation.Role.ToWire(), invitation.ExpiresAt)
+                : null;
+        }));
+        return TypedResults.Ok(found.OfType<MyInvitationResponse>().ToList());
+    }
+
+    private static async Task<IResult> AcceptAsync(string invitationId, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");
+        var tenant = grains.GetGrain<ITenantGrain>(tenantId);
+        var change = await tenant.AcceptInvitation(invitationId, user.Id, user.Email, http.Actor());
+        if (change.Error != TenantChangeError.None) return Problems.For(change.Error, change.Detail);
+        return TypedResults.Ok(new MeTenant(tenantId, (await tenant.Get())?.Name ?? "", change.Value!.Role.ToWire()));
+    }
+
+    private static async Task<IResult> DeclineAsync(string invitationId, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");
+        var change = await grains.GetGrain<ITenantGrain>(tenantId).DeclineInvitation(invitationId, user.Email, http.Actor());
+        return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
+    }
+
+    /// <summary>The caller and the tenant of an invitation sent to the caller's email; anyone else's invitation is not found.</summary>
+    private static async Task<(UserProfile User, string TenantId)?> FindAsync(string invitationId, HttpContext http, IGrainFactory grains)
+    {
+        if (await ProfileAsync(http, grains) is not { } user) return null;
+        var pointers = await grains.GetGrain<IInviteeGrain>(user.Email).GetInvitations();
+        return pointers.FirstOrDefault(p => p.InvitationId == invitationId) is { } pointer ? (user, pointer.TenantId) : null;
+    }
+
+    private static Task<UserProfile?> ProfileAsync(HttpContext http, IGrainFactory grains) =>
+        grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile();
+
+    private static InvitationResponse ToResponse(TenantInvitation invitation) =>
+        new(invitation.Id, invitation.Email, invitation.Role.ToWire(), invitation.InvitedBy, invitation.CreatedAt, invitation.ExpiresAt);
+}
