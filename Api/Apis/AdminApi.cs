@@ -12,10 +12,18 @@ public static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator();
-        api.MapGet("/tenants", TenantsAsync).Produces<AdminTenant[]>();
-        api.MapGet("/users", UsersAsync).Produces<AdminUser[]>();
-        api.MapPost("/users/{userId}/disable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, true, http, grains)).Produces<AdminUser>();
-        api.MapPost("/users/{userId}/enable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, false, http, grains)).Produces<AdminUser>();
+        api.MapGet("/tenants", TenantsAsync)
+            .WithName("ListAllTenants").WithSummary("List every tenant (operator)")
+            .Produces<AdminTenant[]>();
+        api.MapGet("/users", UsersAsync)
+            .WithName("FindUsers").WithSummary("Find users by email (operator)")
+            .Produces<AdminUser[]>();
+        api.MapPost("/users/{userId}/disable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, true, http, grains))
+            .WithName("DisableUser").WithSummary("Disable a user and end their sessions (operator)")
+            .Produces<AdminUser>();
+        api.MapPost("/users/{userId}/enable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, false, http, grains))
+            .WithName("EnableUser").WithSummary("Enable a disabled user (operator)")
+            .Produces<AdminUser>();
         return app;
     }
 

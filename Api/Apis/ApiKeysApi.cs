@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api;
 
-public sealed record CreateApiKeyRequest(string? Name, List<string>? Scopes, DateTimeOffset? ExpiresAt);
+public sealed record CreateApiKeyRequest([property: Required] string? Name, [property: Required] List<string>? Scopes, DateTimeOffset? ExpiresAt);
 public sealed record ApiKeyResponse(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
 public sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Key);
 
@@ -12,9 +13,15 @@ public static class ApiKeysApi
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}/api-keys").WithTags("API keys").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/", CreateAsync).RequireTenantPermission(TenantPermission.ManageApiKeys).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
-        api.MapGet("/", ListAsync).RequireTenantPermission(TenantPermission.Read).Produces<ApiKeyResponse[]>();
-        api.MapDelete("/{keyId}", RevokeAsync).RequireTenantPermission(TenantPermission.ManageApiKeys).Produces(StatusCodes.Status204NoContent);
+        api.MapPost("/", CreateAsync)
+            .WithName("CreateApiKey").WithSummary("Create an API key (shown once)")
+            .RequireTenantPermission(TenantPermission.ManageApiKeys).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
+        api.MapGet("/", ListAsync)
+            .WithName("ListApiKeys").WithSummary("List a tenant's API keys")
+            .RequireTenantPermission(TenantPermission.Read).Produces<ApiKeyResponse[]>();
+        api.MapDelete("/{keyId}", RevokeAsync)
+            .WithName("RevokeApiKey").WithSummary("Revoke an API key")
+            .RequireTenantPermission(TenantPermission.ManageApiKeys).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

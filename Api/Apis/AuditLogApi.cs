@@ -15,9 +15,13 @@ public static class AuditLogApi
 
     public static IEndpointRouteBuilder MapAuditLogApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/tenants/{tenantId}/audit-log", TenantLogAsync).WithTags("Audit log")
+        app.MapGet("/v1/tenants/{tenantId}/audit-log", TenantLogAsync)
+            .WithName("GetTenantAuditLog").WithSummary("Read a tenant's audit log (JSON or CSV)")
+            .WithTags("Audit log")
             .RequireAuthorization(AuthorizationPolicies.Caller).RequireTenantPermission(TenantPermission.ReadAuditLog).Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        app.MapGroup("/v1/admin").RequireOperator().MapGet("/audit-log", PlatformLogAsync).WithTags("Admin")
+        app.MapGroup("/v1/admin").RequireOperator().MapGet("/audit-log", PlatformLogAsync)
+            .WithName("GetPlatformAuditLog").WithSummary("Read the audit log across tenants (operator)")
+            .WithTags("Admin")
             .Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }

@@ -1,11 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api;
 
-public sealed record RegisterRequest(string? Email, string? Password, string? Name, string? TenantName);
-public sealed record LoginRequest(string? Email, string? Password);
-public sealed record RefreshRequest(string? RefreshToken);
+public sealed record RegisterRequest([property: Required] string? Email, [property: Required] string? Password, string? Name, string? TenantName);
+public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
+public sealed record RefreshRequest([property: Required] string? RefreshToken);
 public sealed record UserSummary(string Id, string Email, string Name);
 public sealed record TenantSummary(string Id, string Name);
 public sealed record RegisterResponse(UserSummary User, TenantSummary Tenant, string AccessToken, string RefreshToken, int ExpiresIn);
@@ -15,10 +16,18 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous();
-        api.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created);
-        api.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
-        api.MapPost("/refresh", RefreshAsync).RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
-        api.MapPost("/logout", LogoutAsync).Produces(StatusCodes.Status204NoContent);
+        api.MapPost("/register", RegisterAsync)
+            .WithName("Register").WithSummary("Create an account, with a tenant of its own")
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created);
+        api.MapPost("/login", LoginAsync)
+            .WithName("Login").WithSummary("Log in with email and password")
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
+        api.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshTokens").WithSummary("Trade a refresh token for new tokens")
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
+        api.MapPost("/logout", LogoutAsync)
+            .WithName("Logout").WithSummary("End the login a refresh token belongs to")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

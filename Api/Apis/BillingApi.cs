@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
@@ -7,9 +8,9 @@ using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
 
-public sealed record CheckoutRequestBody(string? PlanId, string? SuccessUrl, string? CancelUrl);
+public sealed record CheckoutRequestBody([property: Required] string? PlanId, [property: Required] string? SuccessUrl, [property: Required] string? CancelUrl);
 public sealed record CheckoutResponse(string SessionId, string Url);
-public sealed record BillingPortalRequest(string? ReturnUrl);
+public sealed record BillingPortalRequest([property: Required] string? ReturnUrl);
 public sealed record BillingPortalResponse(string Url);
 
 public sealed record InvoiceResponse(
@@ -31,10 +32,18 @@ public static class BillingApi
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}").WithTags("Billing").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/checkout", CheckoutAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created);
-        api.MapPost("/billing-portal", PortalAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created);
-        api.MapGet("/invoices", InvoicesAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<InvoiceResponse[]>();
-        api.MapGet("/payments", PaymentsAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<PaymentResponse[]>();
+        api.MapPost("/checkout", CheckoutAsync)
+            .WithName("StartCheckout").WithSummary("Start a Stripe Checkout session for a plan")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created);
+        api.MapPost("/billing-portal", PortalAsync)
+            .WithName("OpenBillingPortal").WithSummary("Open the Stripe billing portal")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created);
+        api.MapGet("/invoices", InvoicesAsync)
+            .WithName("ListInvoices").WithSummary("List a tenant's invoices")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<InvoiceResponse[]>();
+        api.MapGet("/payments", PaymentsAsync)
+            .WithName("ListPayments").WithSummary("List a tenant's payment attempts")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<PaymentResponse[]>();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Api.Auth;
@@ -6,10 +7,12 @@ using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
 
-public sealed record CreateAppRequest(string? Id, string? Name);
-public sealed record CreateQuotaTypeRequest(string? Key, string? Name, string? Unit, string? Window);
+public sealed record CreateAppRequest([property: Required] string? Id, [property: Required] string? Name);
+public sealed record CreateQuotaTypeRequest(
+    [property: Required] string? Key, [property: Required] string? Name, [property: Required] string? Unit, [property: Required] string? Window);
 public sealed record PlanRequest(
-    string? Id, string? Name, string? Description, long? PriceMinor, string? Currency, string? Interval, int? TrialDays, int? GraceDays,
+    string? Id, [property: Required] string? Name, string? Description, [property: Required] long? PriceMinor, [property: Required] string? Currency, [property: Required] string? Interval,
+    int? TrialDays, int? GraceDays,
     Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
 
 /// <summary>The operator's catalog: apps, quota types, plans; and the public list of plans.</summary>
@@ -26,16 +29,30 @@ public static partial class CatalogApi
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/plans", PublicPlansAsync).WithTags("Plans").AllowAnonymous().Produces<PlanInfo[]>();
+        app.MapGet("/v1/plans", PublicPlansAsync)
+            .WithName("ListPlans").WithSummary("List the plans on sale")
+            .WithTags("Plans").AllowAnonymous().Produces<PlanInfo[]>();
 
         var admin = app.MapGroup("/v1/admin").WithTags("Catalog").RequireOperator();
-        admin.MapPost("/apps", CreateAppAsync).Produces<AppInfo>(StatusCodes.Status201Created);
-        admin.MapPost("/apps/{appId}/quota-types", CreateQuotaTypeAsync).Produces<QuotaTypeInfo>(StatusCodes.Status201Created);
-        admin.MapGet("/catalog", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Get())).Produces<CatalogSnapshot>();
-        admin.MapPost("/plans", CreatePlanAsync).Produces<PlanInfo>(StatusCodes.Status201Created);
-        admin.MapPut("/plans/{planId}", UpdatePlanAsync).Produces<PlanInfo>();
+        admin.MapPost("/apps", CreateAppAsync)
+            .WithName("CreateApp").WithSummary("Create an app (operator)")
+            .Produces<AppInfo>(StatusCodes.Status201Created);
+        admin.MapPost("/apps/{appId}/quota-types", CreateQuotaTypeAsync)
+            .WithName("CreateQuotaType").WithSummary("Create a quota type in an app (operator)")
+            .Produces<QuotaTypeInfo>(StatusCodes.Status201Created);
+        admin.MapGet("/catalog", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Get()))
+            .WithName("GetCatalog").WithSummary("Read the whole catalog: apps, quota types and plans (operator)")
+            .Produces<CatalogSnapshot>();
+        admin.MapPost("/plans", CreatePlanAsync)
+            .WithName("CreatePlan").WithSummary("Create a plan (operator)")
+            .Produces<PlanInfo>(StatusCodes.Status201Created);
+        admin.MapPut("/plans/{planId}", UpdatePlanAsync)
+            .WithName("UpdatePlan").WithSummary("Change a plan (operator)")
+            .Produces<PlanInfo>();
         admin.MapPost("/plans/{planId}/archive", async (string planId, HttpContext http, IGrainFactory grains) =>
-            ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok)).Produces<PlanInfo>();
+            ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok))
+            .WithName("ArchivePlan").WithSummary("Take a plan off sale (operator)")
+            .Produces<PlanInfo>();
         return app;
     }
 

@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api;
 
-public sealed record InviteRequest(string? Email, string? Role);
+public sealed record InviteRequest([property: Required] string? Email, [property: Required] string? Role);
 public sealed record InvitationResponse(string Id, string Email, string Role, string InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 public sealed record MyInvitationResponse(string Id, string TenantId, string TenantName, string Role, DateTimeOffset ExpiresAt);
 
@@ -17,14 +18,26 @@ public static class InvitationsApi
     public static IEndpointRouteBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {
         var tenant = app.MapGroup("/v1/tenants/{tenantId}/invitations").WithTags("Members").RequireAuthorization(AuthorizationPolicies.Caller);
-        tenant.MapPost("/", InviteAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created);
-        tenant.MapGet("/", ListAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse[]>();
-        tenant.MapDelete("/{invitationId}", RevokeAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
+        tenant.MapPost("/", InviteAsync)
+            .WithName("InviteMember").WithSummary("Invite an email into a tenant")
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created);
+        tenant.MapGet("/", ListAsync)
+            .WithName("ListInvitations").WithSummary("List a tenant's pending invitations")
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse[]>();
+        tenant.MapDelete("/{invitationId}", RevokeAsync)
+            .WithName("RevokeInvitation").WithSummary("Revoke a pending invitation")
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
 
         var mine = app.MapGroup("/v1").WithTags("Members").RequireAuthorization(AuthorizationPolicies.User);
-        mine.MapGet("/me/invitations", MineAsync).Produces<MyInvitationResponse[]>();
-        mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync).Produces<MeTenant>();
-        mine.MapPost("/invitations/{invitationId}/decline", DeclineAsync).Produces(StatusCodes.Status204NoContent);
+        mine.MapGet("/me/invitations", MineAsync)
+            .WithName("ListMyInvitations").WithSummary("List the invitations addressed to you")
+            .Produces<MyInvitationResponse[]>();
+        mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync)
+            .WithName("AcceptInvitation").WithSummary("Accept an invitation and join its tenant")
+            .Produces<MeTenant>();
+        mine.MapPost("/invitations/{invitationId}/decline", DeclineAsync)
+            .WithName("DeclineInvitation").WithSummary("Decline an invitation")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

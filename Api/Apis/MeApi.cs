@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 
@@ -6,16 +7,22 @@ namespace Tollgate.Api;
 public sealed record MeTenant(string Id, string Name, string Role);
 public sealed record MeResponse(string Id, string Email, string Name, IReadOnlyList<MeTenant> Tenants);
 public sealed record UpdateMeRequest(string? Name);
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePasswordRequest([property: Required] string? CurrentPassword, [property: Required] string? NewPassword);
 
 public static class MeApi
 {
     public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthorizationPolicies.User);
-        api.MapGet("/", GetAsync).Produces<MeResponse>();
-        api.MapPatch("/", UpdateAsync).Produces<MeResponse>();
-        api.MapPost("/password", ChangePasswordAsync).Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/", GetAsync)
+            .WithName("GetMe").WithSummary("Read your profile and tenants")
+            .Produces<MeResponse>();
+        api.MapPatch("/", UpdateAsync)
+            .WithName("UpdateMe").WithSummary("Change your name")
+            .Produces<MeResponse>();
+        api.MapPost("/password", ChangePasswordAsync)
+            .WithName("ChangePassword").WithSummary("Change your password, ending your other logins")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

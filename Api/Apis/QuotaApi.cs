@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
@@ -7,9 +8,9 @@ using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Api;
 
-public sealed record QuotaRequest(string? QuotaType, long? Amount, string? TenantId);
+public sealed record QuotaRequest([property: Required] string? QuotaType, [property: Required] long? Amount, string? TenantId);
 /// <summary>Names the consume to refund by <paramref name="ConsumeId"/> or by the <paramref name="IdempotencyKey"/> it was made with.</summary>
-public sealed record RefundRequest(string? QuotaType, long? Amount, string? ConsumeId, string? IdempotencyKey, string? TenantId);
+public sealed record RefundRequest([property: Required] string? QuotaType, [property: Required] long? Amount, string? ConsumeId, string? IdempotencyKey, string? TenantId);
 public sealed record QuotaAnswer(bool Allowed, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
 public sealed record ConsumeAnswer(bool Allowed, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt, string ConsumeId);
 public sealed record RefundAnswer(long Refunded, long Limit, long Used, long Remaining, DateTimeOffset? ResetsAt);
@@ -25,12 +26,20 @@ public static class QuotaApi
     public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/quota").WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/consume", ConsumeAsync).Produces<ConsumeAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired)
+        api.MapPost("/consume", ConsumeAsync)
+            .WithName("ConsumeQuota").WithSummary("Deduct quota, or answer 402 with nothing deducted")
+            .Produces<ConsumeAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        api.MapPost("/check", CheckAsync).Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
-        api.MapPost("/refund", RefundAsync).Produces<RefundAnswer>().ProducesProblem(StatusCodes.Status409Conflict)
+        api.MapPost("/check", CheckAsync)
+            .WithName("CheckQuota").WithSummary("Ask whether an amount fits, deducting nothing")
+            .Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
+        api.MapPost("/refund", RefundAsync)
+            .WithName("RefundQuota").WithSummary("Give back some or all of a consume")
+            .Produces<RefundAnswer>().ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync).WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();
+        app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync)
+            .WithName("ListQuotas").WithSummary("List a tenant's quotas with what remains")
+            .WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();
         return app;
     }
 

@@ -23,7 +23,9 @@ public static class StripeWebhookApi
 {
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/webhooks/stripe", ReceiveAsync).WithTags("Webhooks").AllowAnonymous().WithMetadata(new SecuritySchemes.SignedByStripe())
+        app.MapPost("/v1/webhooks/stripe", ReceiveAsync)
+            .WithName("ReceiveStripeEvent").WithSummary("Receive a signed Stripe event")
+            .WithTags("Webhooks").AllowAnonymous().WithMetadata(new SecuritySchemes.SignedByStripe())
             .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

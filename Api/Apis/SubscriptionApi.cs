@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.Payments;
@@ -6,7 +7,7 @@ using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
 
-public sealed record ChangePlanRequest(string? PlanId, int? TrialDays);
+public sealed record ChangePlanRequest([property: Required] string? PlanId, int? TrialDays);
 public sealed record CancelRequest(bool? AtPeriodEnd);
 public sealed record SubscriptionResponse(
     string TenantId, string? PlanId, int PlanVersion, string Status, string Source, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd,
@@ -19,11 +20,21 @@ public static class SubscriptionApi
     public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}/subscription").WithTags("Subscription").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapGet("/", GetAsync).RequireTenantPermission(TenantPermission.Read).Produces<SubscriptionResponse>();
-        api.MapPost("/", ChangeAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
-        api.MapPost("/cancel", CancelAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
-        api.MapPost("/resume", ResumeAsync).RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
-        app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync).Produces<SubscriptionResponse>();
+        api.MapGet("/", GetAsync)
+            .WithName("GetSubscription").WithSummary("Read a tenant's subscription")
+            .RequireTenantPermission(TenantPermission.Read).Produces<SubscriptionResponse>();
+        api.MapPost("/", ChangeAsync)
+            .WithName("ChangeSubscription").WithSummary("Subscribe to a plan or change plans")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+        api.MapPost("/cancel", CancelAsync)
+            .WithName("CancelSubscription").WithSummary("Cancel now or at the period's end")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+        api.MapPost("/resume", ResumeAsync)
+            .WithName("ResumeSubscription").WithSummary("Undo a cancellation at the period's end")
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+        app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync)
+            .WithName("GrantSubscription").WithSummary("Put a tenant on a plan, with optional trial (operator)")
+            .Produces<SubscriptionResponse>();
         return app;
     }
 

@@ -1,13 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api;
 
-public sealed record CreateTenantRequest(string? Name);
+public sealed record CreateTenantRequest([property: Required] string? Name);
 public sealed record TenantSettingsDto(string? BillingEmail);
 public sealed record UpdateTenantRequest(string? Name, TenantSettingsDto? Settings);
 public sealed record TenantResponse(string Id, string Name, TenantSettingsDto Settings, DateTimeOffset CreatedAt);
-public sealed record ChangeRoleRequest(string? Role);
+public sealed record ChangeRoleRequest([property: Required] string? Role);
 public sealed record MemberResponse(string UserId, string Email, string Role, DateTimeOffset AddedAt);
 
 public static class TenantsApi
@@ -15,14 +16,26 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(AuthorizationPolicies.Caller);
-        api.MapPost("/", CreateAsync).RequireAuthorization(AuthorizationPolicies.User).Produces<TenantResponse>(StatusCodes.Status201Created);
-        api.MapGet("/{tenantId}", GetAsync).RequireTenantPermission(TenantPermission.Read).Produces<TenantResponse>();
-        api.MapPatch("/{tenantId}", UpdateAsync).RequireTenantPermission(TenantPermission.ManageSettings).Produces<TenantResponse>();
+        api.MapPost("/", CreateAsync)
+            .WithName("CreateTenant").WithSummary("Create a tenant you own")
+            .RequireAuthorization(AuthorizationPolicies.User).Produces<TenantResponse>(StatusCodes.Status201Created);
+        api.MapGet("/{tenantId}", GetAsync)
+            .WithName("GetTenant").WithSummary("Read a tenant")
+            .RequireTenantPermission(TenantPermission.Read).Produces<TenantResponse>();
+        api.MapPatch("/{tenantId}", UpdateAsync)
+            .WithName("UpdateTenant").WithSummary("Change a tenant's name or settings")
+            .RequireTenantPermission(TenantPermission.ManageSettings).Produces<TenantResponse>();
 
         var members = api.MapGroup("/{tenantId}/members").WithTags("Members");
-        members.MapGet("/", GetMembersAsync).RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
-        members.MapPatch("/{userId}", ChangeRoleAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>();
-        members.MapDelete("/{userId}", RemoveMemberAsync).RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
+        members.MapGet("/", GetMembersAsync)
+            .WithName("ListMembers").WithSummary("List a tenant's members")
+            .RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
+        members.MapPatch("/{userId}", ChangeRoleAsync)
+            .WithName("ChangeMemberRole").WithSummary("Change a member's role")
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>();
+        members.MapDelete("/{userId}", RemoveMemberAsync)
+            .WithName("RemoveMember").WithSummary("Remove a member from a tenant")
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

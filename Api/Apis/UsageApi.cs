@@ -16,7 +16,9 @@ public static class UsageApi
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync).WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
+        app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync)
+            .WithName("GetUsage").WithSummary("Report usage by day or month (JSON or CSV)")
+            .WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
             .RequireTenantPermission(TenantPermission.Read).Produces<UsageReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }

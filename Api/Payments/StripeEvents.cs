@@ -20,9 +20,10 @@ public static class StripeEvents
             EventUtility.ValidateSignature(body, header, secret, (long)tolerance.TotalSeconds, now.ToUnixTimeSeconds());
             return null;
         }
-        catch (Stripe.StripeException refusal)
+        catch (Stripe.StripeException)
         {
-            return refusal.Message;
+            // Stripe.net's own wording is not part of Tollgate's contract.
+            return "No signature in the Stripe-Signature header matches the body and the webhook secret within the tolerance.";
         }
         catch (Exception exception) when (exception is FormatException or OverflowException)
         {
@@ -48,7 +49,7 @@ public static class StripeEvents
         // InvalidOperationException where a value has the wrong kind.
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
-            throw new FormatException($"The event is not valid JSON for a Stripe event: {exception.Message}", exception);
+            throw new FormatException("The body is not a Stripe event in JSON.", exception);
         }
         if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0, Data: not null } || stripeEvent.Created == default)
             throw new FormatException("The event needs id, type, created and data.");
