@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 
@@ -65,6 +66,21 @@ public sealed class ErrorProblemTests : ApiTestBase
         Assert.Contains(unauthenticated.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         await AssertProblem(wrongMethod, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
         Assert.Contains("POST", wrongMethod.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task A_401_for_an_unknown_API_key_is_a_problem_naming_the_api_key_scheme()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")
+        {
+            Content = JsonContent.Create(new { quotaType = "chat/messages", amount = 1 }),
+        };
+        request.Headers.Add("X-Api-Key", "tg_not_a_key_anyone_was_given");
+
+        var response = await Api.Anonymous().SendAsync(request);
+
+        await AssertProblem(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "ApiKey" && h.Parameter == "header=\"X-Api-Key\"");
     }
 
     [Fact]
