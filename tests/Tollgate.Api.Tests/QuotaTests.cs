@@ -342,7 +342,7 @@ public sealed class QuotaTests : ApiTestBase
         foreach (var role in new[] { "admin", "billing", "member" })
         {
             var account = await Api.RegisterAsync($"{role}-{Guid.NewGuid():N}@example.com");
-            Assert.Equal(HttpStatusCode.Created, (await byRole["owner"].PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/members", new { email = account.Email, role })).StatusCode);
+            await Api.AddMemberAsync(owner, owner.TenantId, account, role);
             byRole[role] = Api.As(account.AccessToken);
         }
         await ConsumeAsync(app, Messages, 10, "job-1");
