@@ -1,4 +1,3 @@
-
 namespace Tollgate.Grains.Identity;
 
 public sealed class EmailSkeletonState
