@@ -53,9 +53,10 @@ public static class BillingApi
         if (string.IsNullOrWhiteSpace(request.PlanId)) inputs.Fail("planId", "planId is required.");
         var successUrl = WebUrl(inputs, "successUrl", request.SuccessUrl);
         var cancelUrl = WebUrl(inputs, "cancelUrl", request.CancelUrl);
-        if (!inputs.IsValid) return inputs.Problem();
         // A client's Idempotency-Key makes its retries return the same session; without one, each call is a new session.
-        var clientKey = http.Request.Headers[QuotaApi.IdempotencyHeader].ToString() is { Length: > 0 and <= 200 } k ? k : null;
+        // At most 200: Stripe takes keys of up to 255, and ours is prefixed with the tenant.
+        var clientKey = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader], maxLength: 200);
+        if (!inputs.IsValid) return inputs.Problem();
         var kept = clientKey is null ? null : grains.GetGrain<IIdempotencyKeyGrain>(IIdempotencyKeyGrain.KeyFor("checkout", tenantId, clientKey));
         var fingerprint = JsonSerializer.Serialize(new CheckoutRequestBody(request.PlanId, successUrl!.AbsoluteUri, cancelUrl!.AbsoluteUri));
         if (kept is not null && await kept.Get() is { } first)

@@ -55,7 +55,7 @@ public static class QuotaApi
         }
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
-        var key = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader]);
+        var key = inputs.IdempotencyKey("idempotencyKey", http.Request.Headers[IdempotencyHeader]);
         if (!inputs.IsValid)
         {
             QuotaMetrics.Consumed(QuotaMetrics.Outcome.Invalid);
@@ -100,13 +100,13 @@ public static class QuotaApi
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
-        var consumeKey = IdempotencyKey(inputs, request.IdempotencyKey, "idempotencyKey");
+        var consumeKey = inputs.IdempotencyKey("idempotencyKey", request.IdempotencyKey);
         var consumeId = request.ConsumeId;
         if (consumeId is not null && (consumeId.Length is 0 or > 100 || Inputs.HasForbiddenCharacters(consumeId)))
             inputs.Fail("consumeId", "consumeId must be the consumeId a consume answered.");
         else if ((consumeId is null) == (consumeKey is null) && inputs.IsValid)
             inputs.Fail("consumeId", "Name the consume to refund by its consumeId or by its idempotencyKey (one of the two).");
-        var refundKey = IdempotencyKey(inputs, http.Request.Headers[IdempotencyHeader], IdempotencyHeader);
+        var refundKey = inputs.IdempotencyKey(IdempotencyHeader, http.Request.Headers[IdempotencyHeader]);
         if (!inputs.IsValid) return inputs.Problem();
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
         var result = await ConflictRetry.RunAsync(() => counter.Refund(new QuotaRefund(amount, consumeId, consumeKey, refundKey), http.Actor()));
@@ -167,14 +167,6 @@ public static class QuotaApi
             inputs.Fail("quotaType", "quotaType is required, named \"{appId}/{key}\".");
         if (amount is not > 0) inputs.Fail("amount", "amount must be a whole number greater than 0.");
         return (quotaType, amount ?? 0);
-    }
-
-    private static string? IdempotencyKey(Inputs inputs, string? key, string field = "idempotencyKey")
-    {
-        if (string.IsNullOrEmpty(key)) return null;
-        if (key.Length <= 255 && !Inputs.HasForbiddenCharacters(key)) return key;
-        inputs.Fail(field, "An idempotency key must be at most 255 printable characters.");
-        return null;
     }
 
     private static ProblemHttpResult TotalOverflow(string quotaType) =>

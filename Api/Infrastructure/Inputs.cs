@@ -114,6 +114,19 @@ public sealed class Inputs
         return false;
     }
 
+    /// <summary>
+    /// A client's idempotency key: null when none was sent; a failure when it is longer than
+    /// <paramref name="maxLength"/> or not printable, never silently dropped (a client would retry
+    /// believing its key protects it).
+    /// </summary>
+    public string? IdempotencyKey(string field, string? key, int maxLength = 255)
+    {
+        if (string.IsNullOrEmpty(key)) return null;
+        if (key.Length <= maxLength && !HasForbiddenCharacters(key)) return key;
+        Fail(field, $"An idempotency key must be at most {maxLength} printable characters.");
+        return null;
+    }
+
     /// <summary>Control, format (zero-width, bidi overrides), private-use characters and unpaired surrogates.</summary>
     public static bool HasForbiddenCharacters(string value)
     {

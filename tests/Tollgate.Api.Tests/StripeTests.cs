@@ -122,6 +122,10 @@ public sealed class StripeTests : ApiTestBase
         Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
         await AssertProblem(other, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Single(_stripe.RequestsTo("POST", "/v1/checkout/sessions"));
+
+        // A key it cannot keep is refused, not dropped: a dropped key would let a retry make a second session.
+        await AssertProblem(await Checkout(new string('k', 201), "https://app.example.com/ok"), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Single(_stripe.RequestsTo("POST", "/v1/checkout/sessions"));
     }
 
     [Fact]
