@@ -49,8 +49,6 @@ public static class PageCookie
                         + QueryString.Create(SignInApi.ReturnUrlParameter, request.PathBase + request.Path + request.QueryString));
                     return Task.CompletedTask;
                 },
-                // The sign-in endpoint answers with its own redirect, to a returnUrl it has checked.
-                OnRedirectToReturnUrl = _ => Task.CompletedTask,
                 // Signed in but not allowed: say so instead of redirecting to a page that does not exist.
                 OnRedirectToAccessDenied = context => HtmlPage.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden,
                     "Not allowed", "<p>This page is for the platform operator. <a href=\"/signin\">Sign in as someone else</a>.</p>"),
