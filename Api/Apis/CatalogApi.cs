@@ -97,7 +97,8 @@ public static partial class CatalogApi
     {
         var inputs = new Inputs();
         var definition = Definition(inputs, request);
-        if (request.Id is not null && request.Id != planId) inputs.Fail("id", $"A plan keeps its id: this is '{planId}', the one in the path.");
+        if (request.Id is not null && request.Id != planId)
+            inputs.Fail("id", $"A plan keeps its id: this is '{planId}', the one in the path.");
         if (!inputs.IsValid) return inputs.Problem();
         var result = await Catalog(grains).UpdatePlan(planId, definition!, http.Actor());
         if (result.Error == CatalogError.None && request.ApplyNow == true)

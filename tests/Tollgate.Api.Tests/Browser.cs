@@ -17,7 +17,8 @@ public sealed partial class Browser(HttpClient client)
     }
 
     /// <summary>A browser talking to a real server at <paramref name="address"/>.</summary>
-    public Browser(Uri address) : this(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = address })
+    public Browser(Uri address)
+        : this(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = address })
     {
     }
 

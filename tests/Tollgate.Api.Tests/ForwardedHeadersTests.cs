@@ -57,7 +57,8 @@ public sealed class ForwardedHeadersTests : PeerTestBase
         await AssertProblem(limited, HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
         Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
-        Assert.Contains("; secure", Assert.Single(Browser.SetCookies(signedIn), c => c.StartsWith("tollgate.pages=", StringComparison.Ordinal)));
+        var cookie = Assert.Single(Browser.SetCookies(signedIn), c => c.StartsWith("tollgate.pages=", StringComparison.Ordinal));
+        Assert.Contains("; secure", cookie);
         Assert.True(signedIn.Headers.Contains("Strict-Transport-Security"));
     }}
 
@@ -151,7 +152,8 @@ internal sealed class PeerFromTestHeader : IStartupFilter
     {
         app.Use((context, nextMiddleware) =>
         {
-            if (context.Request.Headers.TryGetValue(Header, out var peer)) context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
+            if (context.Request.Headers.TryGetValue(Header, out var peer))
+                context.Connection.RemoteIpAddress = IPAddress.Parse(peer.ToString());
             return nextMiddleware(context);
         });
         next(app);

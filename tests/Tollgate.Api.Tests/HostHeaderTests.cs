@@ -33,7 +33,8 @@ public sealed class HostHeaderTests : ApiTestBase
 /// <summary>With <c>AllowedHosts</c> set, as README asks for production, another Host is refused before anything runs.</summary>
 public sealed class AllowedHostsTests : ApiTestBase
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["AllowedHosts"] = "tollgate.example" };
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["AllowedHosts"] = "tollgate.example" };
 
     [Fact]
     public async Task A_request_for_another_host_gets_400()

@@ -134,7 +134,8 @@ public sealed class PagesTests : ApiTestBase
         await using var api = new ApiFactory(Storage);
         api.UseKestrel(0);
         api.StartServer();
-        var address = new Uri(api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var addresses = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var address = new Uri(addresses.First());
         api.ClientOptions.BaseAddress = address;
         var ops = api.As((await api.LoginOperatorAsync()).AccessToken);
         var before = await SessionsStartedAsync(ops);
