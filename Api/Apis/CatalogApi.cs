@@ -88,6 +88,7 @@ public static partial class CatalogApi
         var inputs = new Inputs();
         var id = SlugField(inputs, "id", request.Id);
         var definition = Definition(inputs, request);
+        if (request.ApplyNow is not null) inputs.Fail("applyNow", "applyNow is for changing a plan: a new plan has no subscribers yet.");
         if (!inputs.IsValid) return inputs.Problem();
         return ToResult(await Catalog(grains).CreatePlan(id!, definition!, http.Actor()), plan => TypedResults.Created($"/v1/admin/plans/{plan.Id}", plan));
     }
@@ -96,6 +97,8 @@ public static partial class CatalogApi
     {
         var inputs = new Inputs();
         var definition = Definition(inputs, request);
+        if (request.Id is not null && request.Id != planId)
+            inputs.Fail("id", $"A plan keeps its id: this is '{planId}', the one in the path.");
         if (!inputs.IsValid) return inputs.Problem();
         var result = await Catalog(grains).UpdatePlan(planId, definition!, http.Actor());
         if (result.Error == CatalogError.None && request.ApplyNow == true)

@@ -43,6 +43,9 @@ public static class SignInApi
         string? email = form["email"], password = form["password"], returnUrl = form[ReturnUrlParameter];
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
             return Form(http, antiforgery, StatusCodes.Status400BadRequest, returnUrl, email, "Enter your email and password.");
+        // Settled before the password is checked: nothing after opening the session may fail, or the
+        // session would be started and audited with no cookie to carry it.
+        var destination = LocalUrl.OrDefault(returnUrl, DefaultReturnUrl);
 
         switch (await sessions.CheckPasswordAsync(email, password))
         {
@@ -50,7 +53,7 @@ public static class SignInApi
                 var session = await sessions.OpenAsync(success.UserId, http.Actor());
                 var (principal, properties) = PageCookie.Ticket(success.UserId, session);
                 await http.SignInAsync(PageCookie.SchemeName, principal, properties);
-                return TypedResults.Redirect(LocalUrl.OrDefault(returnUrl, DefaultReturnUrl));
+                return TypedResults.Redirect(destination);
             case LoginResult.Disabled:
                 return Form(http, antiforgery, StatusCodes.Status403Forbidden, returnUrl, email,
                     "This account has been disabled by the platform operator.");

@@ -7,7 +7,12 @@ using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
 
-public sealed record ChangePlanRequest([property: Required] string? PlanId, int? TrialDays);
+/// <summary>
+/// A tenant's own choice of plan. No trial length: a tenant changes only between free plans here (paid plans go
+/// through checkout, with the plan's trial), and a trial is the operator's to give.
+/// </summary>
+public sealed record ChangePlanRequest([property: Required] string? PlanId);
+public sealed record GrantPlanRequest([property: Required] string? PlanId, int? TrialDays);
 public sealed record CancelRequest(bool? AtPeriodEnd);
 public sealed record SubscriptionResponse(
     string TenantId, string? PlanId, int PlanVersion, string Status, string Source, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd,
@@ -85,7 +90,7 @@ public static class SubscriptionApi
         return TypedResults.Ok(ToResponse((await subscription.Get())!));
     }
 
-    private static async Task<IResult> GrantAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> GrantAsync(string tenantId, GrantPlanRequest request, HttpContext http, IGrainFactory grains)
     {
         if (await grains.GetGrain<ITenantGrain>(tenantId).Get() is null) return Problems.NotFound("The tenant");
         var inputs = new Inputs();

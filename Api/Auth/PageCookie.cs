@@ -40,6 +40,15 @@ public static class PageCookie
             options.Events = new CookieAuthenticationEvents
             {
                 OnValidatePrincipal = ValidateAsync,
+                // A path, not the absolute URL ASP.NET Core would build from the request's Host header,
+                // which the client chooses: a Host of evil.example must not send the browser there.
+                OnRedirectToLogin = context =>
+                {
+                    var request = context.Request;
+                    context.Response.Redirect(request.PathBase + SignInApi.SignInPath
+                        + QueryString.Create(SignInApi.ReturnUrlParameter, request.PathBase + request.Path + request.QueryString));
+                    return Task.CompletedTask;
+                },
                 // Signed in but not allowed: say so instead of redirecting to a page that does not exist.
                 OnRedirectToAccessDenied = context => HtmlPage.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden,
                     "Not allowed", "<p>This page is for the platform operator. <a href=\"/signin\">Sign in as someone else</a>.</p>"),

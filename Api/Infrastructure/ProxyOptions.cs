@@ -29,10 +29,13 @@ internal sealed class ConfigureForwardedHeaders(IOptions<ProxyOptions> proxies) 
 {
     public void Configure(ForwardedHeadersOptions options)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        options.ForwardLimit = null; // each hop is checked against the known proxies instead
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
+        // ASP.NET Core checks the peer only when one of the lists is non-empty: empty lists would trust every
+        // peer. So without a configured proxy, no forwarded header is read at all.
+        var configured = proxies.Value.KnownProxies.Count + proxies.Value.KnownNetworks.Count > 0;
+        options.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+        options.ForwardLimit = null; // each hop is checked against the known proxies instead
         foreach (var proxy in proxies.Value.KnownProxies)
             options.KnownProxies.Add(IPAddress.TryParse(proxy.Trim(), out var address) ? address : throw Invalid("KnownProxies", proxy));
         foreach (var network in proxies.Value.KnownNetworks)

@@ -5,14 +5,24 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Tollgate.Api.Tests;
 
 /// <summary>A client that keeps cookies and does not follow redirects, posting forms the way a browser does.</summary>
-public sealed partial class Browser(ApiFactory api, Uri? baseAddress = null)
+public sealed partial class Browser(HttpClient client)
 {
-    public HttpClient Client { get; } = api.CreateClient(new WebApplicationFactoryClientOptions
+    public Browser(ApiFactory api, Uri? baseAddress = null) : this(api.CreateClient(new WebApplicationFactoryClientOptions
     {
         AllowAutoRedirect = false,
         HandleCookies = true,
         BaseAddress = baseAddress ?? new Uri("http://localhost"),
-    });
+    }))
+    {
+    }
+
+    /// <summary>A browser talking to a real server at <paramref name="address"/>.</summary>
+    public Browser(Uri address)
+        : this(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = address })
+    {
+    }
+
+    public HttpClient Client { get; } = client;
 
     public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(path);
 

@@ -41,6 +41,11 @@ public sealed class CatalogTests : ApiTestBase
             HttpStatusCode.BadRequest, "malformed_request"); // money is whole minor units
         await AssertProblem(await ops.PostAsync("/v1/admin/plans/free/archive", null), HttpStatusCode.Conflict);
         await AssertProblem(await ops.PutAsJsonAsync("/v1/admin/plans/nope", new { name = "X", priceMinor = 1, currency = "USD", interval = "month" }), HttpStatusCode.NotFound);
+        // A field a route would only ignore is refused: a plan's id is its path, and a new plan has no subscribers to apply to.
+        await AssertField(await ops.PutAsJsonAsync("/v1/admin/plans/plus",
+            new { id = "gold", name = "X", priceMinor = 1, currency = "USD", interval = "month" }), "id");
+        await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans",
+            new { id = "x", name = "X", priceMinor = 1, currency = "USD", interval = "month", applyNow = true }), "applyNow");
 
         var plans = (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray().Select(p => p.GetProperty("id").GetString());
         Assert.Equal(["free", "plus", "pro"], plans);

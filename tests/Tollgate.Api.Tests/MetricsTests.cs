@@ -50,7 +50,7 @@ public sealed class OperatorOnlyMetricsTests : ApiTestBase
         await ops.SignInAsync(ApiFactory.OperatorEmail, ApiFactory.OperatorPassword);
 
         Assert.Equal(HttpStatusCode.Found, anonymous.StatusCode);
-        Assert.Equal("?returnUrl=%2Fmetrics", anonymous.Headers.Location?.Query);
+        Assert.Equal("/signin?returnUrl=%2Fmetrics", anonymous.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/metrics")).StatusCode);
         var metrics = await ops.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);

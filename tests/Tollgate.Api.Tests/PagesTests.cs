@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Tollgate.Api.Tests;
 
@@ -119,6 +123,35 @@ public sealed class PagesTests : ApiTestBase
         Assert.Equal("/dashboard", sneaky.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/é", "/%C3%A9")]
+    [InlineData("/\u3000/evil.com", "/%E3%80%80/evil.com")]
+    [InlineData("/a b?q=ü#x", "/a%20b?q=%C3%BC#x")]
+    public async Task A_return_url_outside_ascii_lands_percent_encoded_with_one_session_per_sign_in(string returnUrl, string location)
+    {
+        // Over Kestrel, which refuses to send a header that is not ASCII (the test server would pass it on).
+        await Api.DisposeAsync();
+        await using var api = new ApiFactory(Storage);
+        api.UseKestrel(0);
+        api.StartServer();
+        var addresses = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var address = new Uri(addresses.First());
+        api.ClientOptions.BaseAddress = address;
+        var ops = api.As((await api.LoginOperatorAsync()).AccessToken);
+        var before = await SessionsStartedAsync(ops);
+
+        var signedIn = await new Browser(address).SignInAsync(ApiFactory.OperatorEmail, ApiFactory.OperatorPassword, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
+        Assert.Equal(location, signedIn.Headers.Location?.OriginalString);
+        Assert.NotNull(Browser.PageCookie(signedIn));
+        Assert.Equal(before + 1, await SessionsStartedAsync(ops));
+    }
+
+    private static async Task<int> SessionsStartedAsync(HttpClient operatorClient) =>
+        (await Json(await operatorClient.GetAsync("/v1/admin/audit-log?limit=500"))).GetProperty("items").EnumerateArray()
+            .Count(i => i.GetProperty("action").GetString() == "session.started");
+
     [Fact]
     public async Task Ops_without_a_cookie_redirects_to_sign_in_and_a_bearer_token_does_not_count()
     {
@@ -130,8 +163,7 @@ public sealed class PagesTests : ApiTestBase
         var withToken = await bearer.GetAsync("/ops");
 
         Assert.Equal(HttpStatusCode.Found, anonymous.StatusCode);
-        Assert.Equal("/signin", anonymous.Headers.Location?.AbsolutePath);
-        Assert.Equal("?returnUrl=%2Fops", anonymous.Headers.Location?.Query);
+        Assert.Equal("/signin?returnUrl=%2Fops", anonymous.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Found, withToken.StatusCode);
     }
 
@@ -199,7 +231,7 @@ public sealed class PagesTests : ApiTestBase
         var disabled = await aliceBrowser.GetAsync("/ops");
         var revoked = await bobBrowser.GetAsync("/ops");
         Assert.Equal(HttpStatusCode.Found, disabled.StatusCode); // no longer signed in at all
-        Assert.Equal("/signin", disabled.Headers.Location?.AbsolutePath);
+        Assert.Equal("/signin?returnUrl=%2Fops", disabled.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Found, revoked.StatusCode);
         Assert.Contains(Browser.SetCookies(revoked), c => c.StartsWith("tollgate.pages=;", StringComparison.Ordinal)); // and it is deleted
     }

@@ -140,6 +140,40 @@ public sealed class SubscriptionTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Trial_days_are_the_operators_to_give_from_0_to_365_and_a_tenant_cannot_name_its_own()
+    {
+        await SetUpAsync();
+        Task<HttpResponseMessage> Post(HttpClient client, string url, string json) =>
+            client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var tenantRoute = $"/v1/tenants/{_owner.TenantId}/subscription";
+        var grantRoute = $"/v1/admin/tenants/{_owner.TenantId}/subscription";
+        const string plan = """{"id":"trial","name":"Trial","priceMinor":0,"currency":"USD","interval":"month","trialDays":""";
+
+        var negativeSelf = await Post(_client, tenantRoute, """{"planId":"plus","trialDays":-5}""");
+        var selfTrial = await Post(_client, tenantRoute, """{"planId":"plus","trialDays":30}""");
+        var negativeGrant = await Post(_ops, grantRoute, """{"planId":"plus","trialDays":-5}""");
+        var longGrant = await Post(_ops, grantRoute, """{"planId":"plus","trialDays":366}""");
+        var negativePlan = await Post(_ops, "/v1/admin/plans", plan + "-5}");
+        var longPlan = await Post(_ops, "/v1/admin/plans", plan + "366}");
+
+        foreach (var refused in new[] { negativeSelf, selfTrial })
+        {
+            await AssertProblem(refused, HttpStatusCode.BadRequest, "malformed_request"); // not in the route's contract
+            Assert.True((await Json(refused)).GetProperty("errors").TryGetProperty("trialDays", out _));
+        }
+        foreach (var refused in new[] { negativeGrant, longGrant, negativePlan, longPlan })
+        {
+            await AssertProblem(refused, HttpStatusCode.BadRequest, "validation_failed");
+            Assert.True((await Json(refused)).GetProperty("errors").TryGetProperty("trialDays", out _));
+        }
+        var unchanged = await SubscriptionAsync();
+        Assert.Equal(("free", "active"), (unchanged.GetProperty("planId").GetString(), unchanged.GetProperty("status").GetString()));
+        Assert.DoesNotContain("\"trial\"", await (await Api.Anonymous().GetAsync("/v1/plans")).Content.ReadAsStringAsync());
+        var granted = await Json(await Post(_ops, grantRoute, """{"planId":"plus","trialDays":365}"""));
+        Assert.Equal("trialing", granted.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_plan_change_reaches_subscribers_at_renewal_or_at_once_with_applyNow()
     {
         await SetUpAsync();
