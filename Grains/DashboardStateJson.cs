@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Tollgate.Grains;
 
-/// <summary>A state as <see cref="IStateShownOnDashboard"/> gives it: indented JSON, as storage keeps it (camelCase, enums by name).</summary>
+/// <summary>A state as <see cref="IStateShownOnDashboard"/> gives it: indented JSON, camelCase, enums by name.</summary>
 internal static class DashboardStateJson
 {
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)

@@ -18,7 +18,8 @@ internal sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>, IVa
 
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.Email) && string.IsNullOrEmpty(options.Password)) return ValidateOptionsResult.Success; // no operator
+        if (string.IsNullOrWhiteSpace(options.Email) && string.IsNullOrEmpty(options.Password))
+            return ValidateOptionsResult.Success; // no operator configured
         var inputs = new Inputs();
         var email = inputs.Email($"{AdminOptions.SectionName}:Email", options.Email);
         inputs.Password($"{AdminOptions.SectionName}:Password", options.Password, email);

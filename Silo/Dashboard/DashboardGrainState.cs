@@ -18,15 +18,14 @@ internal static class DashboardGrainState
         .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(Grain).IsAssignableFrom(type))
         .ToDictionary(type => type.FullName!, StringComparer.Ordinal);
 
-    public static IApplicationBuilder UseDashboardGrainState(this IApplicationBuilder app, string dashboardPath) => app.Use(async (context, next) =>
-    {
-        if (!context.Request.Path.Equals($"{dashboardPath}/GrainState", StringComparison.OrdinalIgnoreCase))
+    public static IApplicationBuilder UseDashboardGrainState(this IApplicationBuilder app, string dashboardPath) =>
+        app.Use(async (context, next) =>
         {
-            await next(context);
-            return;
-        }
-        await (await StateAsync(context)).ExecuteAsync(context);
-    });
+            if (context.Request.Path.Equals($"{dashboardPath}/GrainState", StringComparison.OrdinalIgnoreCase))
+                await (await StateAsync(context)).ExecuteAsync(context);
+            else
+                await next(context);
+        });
 
     private static async Task<IResult> StateAsync(HttpContext context)
     {

@@ -13,7 +13,10 @@ internal static class DashboardSiloGuard
 {
     private static readonly string[] SiloViews = ["SiloProperties", "SiloCounters", "SiloMetadata", "HistoricalStats"];
 
-    public static IApplicationBuilder UseDashboardSiloGuard(this IApplicationBuilder app, string dashboardPath) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseDashboardSiloGuard(this IApplicationBuilder app, string dashboardPath) =>
+        app.Use((context, next) => GuardAsync(context, next, dashboardPath));
+
+    private static async Task GuardAsync(HttpContext context, RequestDelegate next, string dashboardPath)
     {
         foreach (var view in SiloViews)
         {
@@ -25,7 +28,7 @@ internal static class DashboardSiloGuard
             }
         }
         await next(context);
-    });
+    }
 
     private static bool IsLiveSilo(IClusterMembershipService membership, string? address) =>
         membership.CurrentSnapshot.Members.Values.Any(member => member.Status != SiloStatus.Dead
