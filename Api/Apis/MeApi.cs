@@ -21,7 +21,7 @@ public static class MeApi
             .WithName("UpdateMe").WithSummary("Change your name")
             .Produces<MeResponse>();
         api.MapPost("/password", ChangePasswordAsync)
-            .WithName("ChangePassword").WithSummary("Change your password, ending your other logins")
+            .WithName("ChangePassword").WithSummary("Change your password, ending every login, this one too")
             .Produces(StatusCodes.Status204NoContent);
         return app;
     }

@@ -36,8 +36,6 @@ public sealed class AccessTokens(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var configured = options.Value.SigningKey;
-        if (!string.IsNullOrEmpty(configured) && Encoding.UTF8.GetByteCount(configured) < 32)
-            throw new OptionsValidationException(AuthOptions.SectionName, typeof(AuthOptions), ["Auth:SigningKey must be at least 32 bytes long."]);
         var bytes = string.IsNullOrEmpty(configured) ? await KeptSigningKeyAsync() : Encoding.UTF8.GetBytes(configured);
         _key = new SymmetricSecurityKey(bytes) { KeyId = "tollgate" };
     }

@@ -15,11 +15,9 @@ public sealed class AdminBootstrap(IOptions<AdminOptions> options, IGrainFactory
     {
         var admin = options.Value;
         if (string.IsNullOrWhiteSpace(admin.Email) && string.IsNullOrEmpty(admin.Password)) return;
-        var inputs = new Inputs();
-        var email = inputs.Email("Admin:Email", admin.Email);
-        var password = inputs.Password("Admin:Password", admin.Password, email);
-        if (email is null || password is null)
-            throw new OptionsValidationException(AdminOptions.SectionName, typeof(AdminOptions), ["Admin:Email must be a valid email and Admin:Password at least 12 characters, neither the email nor one character repeated."]);
+        // Valid by now (AuthOptionsValidation, checked before the silo starts): this only normalizes the email.
+        var email = new Inputs().Email("Admin:Email", admin.Email)!;
+        var password = admin.Password!;
 
         var account = grains.GetGrain<IEmailAccountGrain>(email);
         var userId = await account.GetUserId()

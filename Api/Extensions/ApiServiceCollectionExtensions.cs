@@ -33,7 +33,8 @@ public static class ApiServiceCollectionExtensions
             options.Limits.MaxRequestBodySize = RequestBodyLimit.MaxBytes;
             options.AddServerHeader = false; // no need to tell the world what serves it
         });
-        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName));
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidation>();
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ConfigureForwardedHeaders>();
         services.ConfigureHttpJsonOptions(options =>
         {
@@ -46,8 +47,11 @@ public static class ApiServiceCollectionExtensions
         });
 
         services.AddDataProtection(); // the page cookie, form tokens and the stored JWT signing key
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<AuthOptionsValidation>()
+            .AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsValidation>())
+            .AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<AuthOptionsValidation>());
         // Hosted after the silo: both need running grains.
         services.AddSingleton<AccessTokens>().AddHostedService(sp => sp.GetRequiredService<AccessTokens>());
         services.AddHostedService<AdminBootstrap>();

@@ -12,6 +12,9 @@ public sealed class Inputs
 
     public ProblemHttpResult Problem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 
+    /// <summary>Each error as <c>field: message</c>, for a log line rather than a 400.</summary>
+    public IEnumerable<string> Failures => _errors.SelectMany(error => error.Value.Select(message => $"{error.Key}: {message}"));
+
     public void Fail(string field, string message) =>
         (_errors.TryGetValue(field, out var list) ? list : _errors[field] = []).Add(message);
 

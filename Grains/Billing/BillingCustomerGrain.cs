@@ -6,10 +6,12 @@ public sealed class BillingCustomerState
     public string? TenantId { get; set; }
 }
 
-[GrainType("billing-customer"), StateShownOnDashboard]
+[GrainType("billing-customer")]
 public sealed class BillingCustomerGrain([PersistentState("customer", StorageNames.Default)] IPersistentState<BillingCustomerState> customer)
-    : TollgateGrain, IBillingCustomerGrain
+    : TollgateGrain, IBillingCustomerGrain, IStateShownOnDashboard
 {
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(customer.State);
+
     public async Task Link(string tenantId)
     {
         if (customer.State.TenantId == tenantId) return;

@@ -9,16 +9,18 @@ public sealed class CatalogState
     public List<PlanInfo> Plans { get; set; } = [];
 }
 
-[GrainType("catalog"), StateShownOnDashboard]
+[GrainType("catalog")]
 public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.Default)] IPersistentState<Journaled<CatalogState>> store, IJournalWriter journal)
-    : JournaledGrain, ICatalogGrain
+    : JournaledGrain, ICatalogGrain, IStateShownOnDashboard
 {
     private readonly JournaledState<CatalogState> catalog = new(store, journal);
 
     private protected override IJournalOutboxOwner Journal => catalog;
 
     private CatalogState State => catalog.State;
+
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
 
     public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList()));
 

@@ -39,11 +39,11 @@ public sealed class SubscriptionState
 public sealed record ProviderLink(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
     DateTimeOffset ReportedAt, int Rank);
 
-[GrainType("subscription"), StateShownOnDashboard]
+[GrainType("subscription")]
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.Default)] IPersistentState<Journaled<SubscriptionState>> store, IJournalWriter journal,
     IOptions<SubscriptionOptions> options)
-    : JournaledGrain, ISubscriptionGrain
+    : JournaledGrain, ISubscriptionGrain, IStateShownOnDashboard
 {
     private readonly JournaledState<SubscriptionState> subscription = new(store, journal);
 
@@ -56,6 +56,8 @@ public sealed class SubscriptionGrain(
 
     private CatalogSnapshot? _catalog;
     private SubscriptionState State => subscription.State;
+
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
     private string TenantId => this.GetPrimaryKeyString();
 
     public async Task<SubscriptionInfo?> Get()
@@ -486,10 +488,12 @@ public sealed class PlanSubscribersState
     public HashSet<string> Tenants { get; set; } = [];
 }
 
-[GrainType("plan-subscribers"), StateShownOnDashboard]
+[GrainType("plan-subscribers")]
 public sealed class PlanSubscribersGrain([PersistentState("tenants", StorageNames.Default)] IPersistentState<PlanSubscribersState> subscribers)
-    : TollgateGrain, IPlanSubscribersGrain
+    : TollgateGrain, IPlanSubscribersGrain, IStateShownOnDashboard
 {
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(subscribers.State);
+
     public async Task Add(string tenantId)
     {
         if (subscribers.State.Tenants.Add(tenantId)) await subscribers.WriteStateAsync();

@@ -6,10 +6,12 @@ public sealed class PlatformDirectoryState
     public List<DirectoryUser> Users { get; set; } = [];
 }
 
-[GrainType("platform-directory"), StateShownOnDashboard]
+[GrainType("platform-directory")]
 public sealed class PlatformDirectoryGrain([PersistentState("directory", StorageNames.Default)] IPersistentState<PlatformDirectoryState> directory)
-    : TollgateGrain, IPlatformDirectoryGrain
+    : TollgateGrain, IPlatformDirectoryGrain, IStateShownOnDashboard
 {
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(directory.State);
+
     public async Task AddTenant(DirectoryTenant tenant)
     {
         if (directory.State.Tenants.Any(t => t.Id == tenant.Id)) return;

@@ -20,13 +20,21 @@ public sealed record StoredApiKey(string Id, string Name, string Prefix, List<st
 [GrainType("tenant")]
 public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<Journaled<TenantState>> store, IJournalWriter journal)
-    : JournaledGrain, ITenantGrain
+    : JournaledGrain, ITenantGrain, IStateShownOnDashboard
 {
     private readonly JournaledState<TenantState> tenant = new(store, journal);
 
     private protected override IJournalOutboxOwner Journal => tenant;
 
     private TenantState State => tenant.State;
+
+    /// <summary>Without the API keys' hashes: a hash is what an API key is checked against.</summary>
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(new
+    {
+        State.Name, State.Settings, State.CreatedAt, State.Members,
+        ApiKeys = State.ApiKeys.Values.Select(key => new { key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt }),
+        State.Invitations, State.BillingCustomers,
+    });
 
     public async Task<TenantInfo> Create(string name, string ownerId, string ownerEmail, AuditActor actor)
     {

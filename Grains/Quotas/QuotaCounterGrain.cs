@@ -37,10 +37,10 @@ public sealed record KeyedConsume(
     DateTimeOffset At, long Amount, bool Allowed, QuotaStatus? Answer, DateTimeOffset WindowStart, bool Refunded,
     string? ConsumeId = null, string? RefundOf = null, long GaveBack = 0);
 
-[GrainType("quota-counter"), Reentrant, StateShownOnDashboard]
+[GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
     [PersistentState("counter", StorageNames.Counters)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal)
-    : JournaledGrain, IQuotaCounterGrain
+    : JournaledGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
     private readonly JournaledState<QuotaCounterState> counter = new(store, journal, journalsWithState: true);
@@ -93,6 +93,8 @@ public sealed class QuotaCounterGrain(
     private (string TenantId, string QuotaType)? _key; // parsed once: every consume names both
     private string TenantId => (_key ??= QuotaCounterKey.Parse(this.GetPrimaryKeyString())).TenantId;
     private string QuotaType => (_key ??= QuotaCounterKey.Parse(this.GetPrimaryKeyString())).QuotaType;
+
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
 
     public async Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor)
     {

@@ -13,7 +13,8 @@ public static class DashboardEndpoints
     /// </summary>
     public static WebApplication MapTollgateDashboard(this WebApplication app)
     {
-        app.UseDashboardStateGuard(Path);
+        app.UseDashboardGrainState(Path);
+        app.UseDashboardSiloGuard(Path);
         app.MapOrleansDashboard(routePrefix: Path).RequireAuthorization(AuthorizationPolicies.PlatformOperatorPage).ExcludeFromDescription();
         return app;
     }

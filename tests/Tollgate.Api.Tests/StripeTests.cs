@@ -251,6 +251,20 @@ public sealed class StripeTests : ApiTestBase
     }
 
     [Fact]
+    public async Task An_event_for_an_unknown_customer_answers_ignored_on_every_delivery_not_duplicate()
+    {
+        await SetUpAsync();
+        var body = Event("customer.subscription.created", Subscription("sub_z", "cus_unknown", "active", At(0), At(30)), At(0), id: "evt_stranger");
+
+        for (var delivery = 1; delivery <= 3; delivery++) // Stripe redelivers what it thinks failed
+        {
+            var response = await PostWebhookAsync(body, Sign(body, WebhookSecret, Api.Clock.GetUtcNow()));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("ignored", (await Json(response)).GetProperty("outcome").GetString());
+        }
+    }
+
+    [Fact]
     public async Task An_event_applies_only_to_the_tenant_that_owns_its_customer_and_an_event_id_to_one_tenant_only()
     {
         await SetUpAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -36,6 +37,56 @@ public sealed partial class ReadmeTests
 
     [GeneratedRegex(@"`([a-z]+:[a-z]+)`")]
     private static partial Regex ScopeName();
+
+    [Fact]
+    public async Task The_quick_try_runs_as_written_and_runs_again_on_the_same_data()
+    {
+        var readme = Readme();
+        // The silo as README starts it, with its operator; the script as README gives it, pointed at that silo.
+        var start = QuickTryStart().Match(readme);
+        Assert.True(start.Success, "README's quick try no longer starts the silo with Admin__Email and Admin__Password");
+        using var silo = new SiloProcess(new Dictionary<string, string>
+        {
+            ["Admin__Email"] = start.Groups[1].Value,
+            ["Admin__Password"] = start.Groups[2].Value,
+        });
+        await silo.StartAsync();
+        var script = ShellBlock().Matches(readme).Select(match => match.Groups[1].Value).Single(block => block.Contains("/v1/quota/consume"))
+            .Replace("localhost:5000", silo.BaseAddress.Authority);
+
+        var first = await RunAsync(script);
+        Assert.Contains("HTTP/1.1 200 OK", first);
+        Assert.Contains("X-Quota-Remaining: 99", first, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"used\":1,", first);
+        Assert.DoesNotContain("Idempotent-Replayed", first, StringComparison.OrdinalIgnoreCase);
+
+        // Again on the same data, as README says: what exists answers 409, the customer logs in, and the consume is replayed.
+        var second = await RunAsync(script);
+        Assert.Contains("\"code\":\"email_taken\"", second);
+        Assert.Contains("\"code\":\"conflict\"", second);
+        Assert.Contains("HTTP/1.1 200 OK", second);
+        Assert.Contains("Idempotent-Replayed: true", second, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("X-Quota-Remaining: 99", second, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [GeneratedRegex(@"^Admin__Email=(\S+) Admin__Password=(\S+) dotnet run --project Silo$", RegexOptions.Multiline)]
+    private static partial Regex QuickTryStart();
+
+    [GeneratedRegex(@"^```sh\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex ShellBlock();
+
+    /// <summary>Runs <paramref name="script"/> with bash (curl and jq, as README asks) and returns what it printed.</summary>
+    private static async Task<string> RunAsync(string script)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var bash = Process.Start(start)!;
+        var output = bash.StandardOutput.ReadToEndAsync();
+        var errors = bash.StandardError.ReadToEndAsync();
+        using var finished = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await bash.WaitForExitAsync(finished.Token);
+        Assert.True(bash.ExitCode == 0, $"The quick try failed ({bash.ExitCode}): {await errors}\n{await output}");
+        return await output;
+    }
 
     private static string Readme()
     {

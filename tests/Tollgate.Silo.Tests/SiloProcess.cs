@@ -25,6 +25,34 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment
 
     public async Task StartAsync()
     {
+        var process = Launch();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Logged($"Now listening on: {BaseAddress.ToString().TrimEnd('/')}"))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline) Assert.Fail($"The silo did not start:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Starts a silo that should refuse to start, and returns its exit code once it has exited.</summary>
+    public async Task<int> RefusedStartExitCodeAsync()
+    {
+        var process = Launch();
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(exited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The silo did not exit:\n{Output}");
+        }
+        process.WaitForExit(); // and its output is read to the end
+        return process.ExitCode;
+    }
+
+    private Process Launch()
+    {
         lock (Output) Output.Clear(); // a restart waits for its own "listening" line
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Tollgate.Silo.dll"), "--urls", BaseAddress.ToString().TrimEnd('/')])
         {
@@ -44,12 +72,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Logged($"Now listening on: {BaseAddress.ToString().TrimEnd('/')}"))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline) Assert.Fail($"The silo did not start:\n{Output}");
-            await Task.Delay(100);
-        }
+        return process;
     }
 
     public bool Logged(string text)

@@ -1,0 +1,89 @@
+using System.Net;
+using Tollgate.Storage;
+using Tollgate.Testing;
+
+namespace Tollgate.Silo.Tests;
+
+/// <summary>
+/// A silo that cannot run as configured says why in one line per problem and exits with code 1
+/// before Orleans starts: no stack trace, and no second silo listening on ports another one holds.
+/// </summary>
+public sealed class StartupRefusalTests
+{
+    [Fact]
+    public async Task A_weak_admin_password_ends_start_up_with_one_line_naming_the_key_and_the_rule_and_exit_code_1()
+    {
+        using var silo = new SiloProcess(new Dictionary<string, string> { ["Admin__Password"] = "short" });
+
+        Assert.Equal(1, await silo.RefusedStartExitCodeAsync());
+
+        var lines = Lines(silo);
+        Assert.Single(lines, line => line.Contains("Admin:Password") && line.Contains("at least 12 characters"));
+        AssertNoStackTrace(silo);
+        Assert.DoesNotContain(lines, line => line.Contains("Orleans.Runtime")); // refused before Orleans started
+    }
+
+    [Fact]
+    public async Task Every_invalid_setting_gets_its_own_line_and_exit_code_1()
+    {
+        using var silo = new SiloProcess(new Dictionary<string, string>
+        {
+            ["ForwardedHeaders__KnownProxies__0"] = "10.0.0.300",
+            ["ForwardedHeaders__KnownNetworks__0"] = "10.0.0.0/33",
+            ["Auth__SigningKey"] = "too-short",
+        });
+
+        Assert.Equal(1, await silo.RefusedStartExitCodeAsync());
+
+        var lines = Lines(silo);
+        Assert.Single(lines, line => line.Contains("ForwardedHeaders:KnownProxies has '10.0.0.300'"));
+        Assert.Single(lines, line => line.Contains("ForwardedHeaders:KnownNetworks has '10.0.0.0/33'"));
+        Assert.Single(lines, line => line.Contains("Auth:SigningKey must be at least 32 bytes long."));
+        AssertNoStackTrace(silo);
+    }
+
+    [Theory]
+    [InlineData(StorageProviderKind.Sqlite)]
+    [InlineData(StorageProviderKind.PostgreSql)]
+    public async Task A_second_silo_on_the_same_Orleans_ports_exits_with_code_1_and_the_first_serves_on(StorageProviderKind provider)
+    {
+        await using var database = await StorageTarget.CreateAsync(provider);
+        var ports = new Dictionary<string, string>
+        {
+            ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
+        };
+        if (provider == StorageProviderKind.PostgreSql)
+        {
+            // One cluster on one database: the second silo would otherwise join it at the first one's address.
+            ports["Storage__Provider"] = "PostgreSql";
+            ports["Storage__ConnectionString"] = database.ConnectionString;
+            ports["Orleans__ClusterId"] = ports["Orleans__ServiceId"] = database.Id;
+        }
+        using var first = new SiloProcess(ports);
+        using var second = new SiloProcess(ports);
+        await first.StartAsync();
+
+        Assert.Equal(1, await second.RefusedStartExitCodeAsync());
+
+        var lines = Lines(second);
+        Assert.Single(lines, line => line.Contains($"Orleans:SiloPort {ports["Orleans__SiloPort"]} is in use"));
+        Assert.Single(lines, line => line.Contains($"Orleans:GatewayPort {ports["Orleans__GatewayPort"]} is in use"));
+        AssertNoStackTrace(second);
+        using var client = new HttpClient { BaseAddress = first.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    private static List<string> Lines(SiloProcess silo)
+    {
+        lock (silo.Output) return [.. silo.Output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    private static void AssertNoStackTrace(SiloProcess silo)
+    {
+        var output = silo.Output.ToString();
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("Exception:", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+}
