@@ -27,5 +27,7 @@ public sealed class InviteeGrain([PersistentState("invitee", StorageNames.Defaul
     }
 
     public Task<IReadOnlyList<InvitationPointer>> GetInvitations() =>
-        Task.FromResult<IReadOnlyList<InvitationPointer>>(invitee.State.Invitations.ToList());
+        Task.FromResult<IReadOnlyList<InvitationPointer>>(invitee.State.Invitations.Count > 0
+            ? invitee.State.Invitations.ToList()
+            : NothingHeld(new List<InvitationPointer>()));
 }

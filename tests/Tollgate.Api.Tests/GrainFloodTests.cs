@@ -40,6 +40,113 @@ public sealed class GrainFloodTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
     }
 
+    [Fact]
+    public async Task Unknown_tenant_ids_leave_no_tenant_activations_behind()
+    {
+        await CreateAsync(Api);
+        var user = Api.As((await Api.RegisterAsync("flood-tenant@example.com")).AccessToken);
+        var before = await ActivationsAsync("tenant");
+
+        await FloodAsync(i => i % 2 == 0
+            ? user.GetAsync($"/v1/tenants/ten_{Guid.NewGuid():N}")
+            : user.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = $"ten_{Guid.NewGuid():N}" }),
+            HttpStatusCode.NotFound, "not_found");
+
+        await GoneAsync("tenant", before);
+    }
+
+    [Fact]
+    public async Task Made_up_api_keys_leave_no_key_activations_behind()
+    {
+        var anonymous = Api.Anonymous();
+        var before = await ActivationsAsync("api-key");
+
+        await FloodAsync(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/check") { Content = JsonContent.Create(new { quotaType = Messages, amount = 1 }) };
+            request.Headers.Add("X-Api-Key", $"tg_{Guid.NewGuid():N}");
+            return anonymous.SendAsync(request);
+        }, HttpStatusCode.Unauthorized);
+
+        await GoneAsync("api-key", before);
+    }
+
+    [Fact]
+    public async Task Made_up_refresh_tokens_leave_no_session_activations_behind()
+    {
+        var anonymous = Api.Anonymous();
+        var before = await ActivationsAsync("session");
+
+        await FloodAsync(i => anonymous.PostAsJsonAsync(i % 2 == 0 ? "/v1/auth/refresh" : "/v1/auth/logout",
+            new { refreshToken = $"ses_{Guid.NewGuid():N}.{Guid.NewGuid():N}" }), i => i % 2 == 0 ? HttpStatusCode.Unauthorized : HttpStatusCode.NoContent);
+
+        await GoneAsync("session", before);
+    }
+
+    [Fact]
+    public async Task Logins_with_made_up_emails_leave_no_account_activations_behind()
+    {
+        var anonymous = Api.Anonymous();
+        var before = await ActivationsAsync("email-account");
+
+        // Fewer: each is as slow as a wrong password, by design.
+        await FloodAsync(i => anonymous.PostAsJsonAsync("/v1/auth/login", new { email = $"nobody-{i}@example.com", password = "whatever-password" }),
+            HttpStatusCode.Unauthorized, "invalid_credentials", count: 100);
+
+        await GoneAsync("email-account", before);
+    }
+
+    [Fact]
+    public async Task An_email_without_an_account_is_locked_out_like_one_with_an_account_though_its_grain_is_gone()
+    {
+        var anonymous = Api.Anonymous();
+        for (var i = 0; i < 5; i++)
+        {
+            var failed = await anonymous.PostAsJsonAsync("/v1/auth/login", new { email = "ghost@example.com", password = "whatever-password" });
+            await AssertProblem(failed, HttpStatusCode.Unauthorized, "invalid_credentials");
+            await GoneAsync("email-account", "ghost@example.com");
+        }
+
+        await AssertProblem(await anonymous.PostAsJsonAsync("/v1/auth/login", new { email = "ghost@example.com", password = "whatever-password" }),
+            HttpStatusCode.TooManyRequests, "too_many_attempts");
+        // Registering the email starts its account afresh.
+        var ghost = await Api.RegisterAsync("ghost@example.com", "ghost-password-1");
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/v1/auth/login", new { email = ghost.Email, password = ghost.Password })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Refused_checkouts_with_fresh_idempotency_keys_leave_no_key_activations_behind()
+    {
+        var account = await Api.RegisterAsync("flood-checkout@example.com");
+        var owner = Api.As(account.AccessToken);
+        var before = await ActivationsAsync("idempotency-key");
+
+        await FloodAsync(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{account.TenantId}/checkout")
+            {
+                Content = JsonContent.Create(new { planId = "no-such-plan", successUrl = "https://app.example.com/ok", cancelUrl = "https://app.example.com/no" }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            return owner.SendAsync(request);
+        }, HttpStatusCode.NotFound, "not_found");
+
+        await GoneAsync("idempotency-key", before);
+    }
+
+    [Fact]
+    public async Task Accepting_or_declining_made_up_invitations_activates_no_tenant()
+    {
+        var user = Api.As((await Api.RegisterAsync("flood-invitee@example.com")).AccessToken);
+        var tenants = await ActivationsAsync("tenant");
+
+        await FloodAsync(i => user.PostAsync($"/v1/invitations/inv_{Guid.NewGuid():N}/{(i % 2 == 0 ? "accept" : "decline")}", null),
+            HttpStatusCode.NotFound, "not_found");
+
+        Assert.InRange(await ActivationsAsync("tenant"), 0, tenants + Bound);
+        await GoneAsync("invitee", "flood-invitee@example.com"); // the caller's own email has no invitation: nothing held
+    }
+
     /// <summary>Sends <paramref name="count"/> requests, 25 at a time, and checks each is refused as expected.</summary>
     private static Task FloodAsync(Func<int, Task<HttpResponseMessage>> request, HttpStatusCode refused, string? code = null, int count = Flood) =>
         FloodAsync(request, _ => refused, code, count);
