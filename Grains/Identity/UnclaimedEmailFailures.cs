@@ -16,6 +16,9 @@ public sealed class UnclaimedEmailFailures
     private readonly ConcurrentDictionary<string, DateTimeOffset[]> _failures = new(StringComparer.Ordinal);
     private readonly Lock _pruning = new();
 
+    /// <summary>How many emails are held.</summary>
+    public int Count => _failures.Count;
+
     /// <summary>The email's failures, removed from here: the caller puts them back with <see cref="Keep"/>.</summary>
     public List<DateTimeOffset> Take(string email) => _failures.TryRemove(email, out var failures) ? [.. failures] : [];
 

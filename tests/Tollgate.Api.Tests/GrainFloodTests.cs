@@ -19,6 +19,9 @@ public sealed class GrainFloodTests : ApiTestBase
     /// <summary>Activations a flood may leave behind: grains a request legitimately wakes, never one per request.</summary>
     private const int Bound = 5;
 
+    // Webhooks are checked against a secret; no Stripe API is called by these tests.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Stripe:WebhookSecret"] = "whsec_flood" };
+
     [Fact]
     public async Task Consumes_checks_and_refunds_naming_unknown_quota_types_activate_no_counter()
     {
@@ -145,6 +148,29 @@ public sealed class GrainFloodTests : ApiTestBase
 
         Assert.InRange(await ActivationsAsync("tenant"), 0, tenants + Bound);
         await GoneAsync("invitee", "flood-invitee@example.com"); // the caller's own email has no invitation: nothing held
+    }
+
+    [Fact]
+    public async Task Webhook_events_with_made_up_ids_and_no_valid_signature_activate_no_event_grain()
+    {
+        var anonymous = Api.Anonymous();
+        var before = (Events: await ActivationsAsync("provider-event"), Customers: await ActivationsAsync("billing-customer"));
+
+        await FloodAsync(_ =>
+        {
+            var body = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                id = $"evt_{Guid.NewGuid():N}", @object = "event", type = "customer.subscription.updated", created = 1,
+                data = new { @object = new { id = "sub_1", @object = "subscription", customer = $"cus_{Guid.NewGuid():N}" } },
+            });
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("Stripe-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}");
+            return anonymous.SendAsync(request);
+        }, HttpStatusCode.BadRequest, "invalid_signature");
+
+        // The signature is checked before any grain is asked: a made-up event or customer reaches none.
+        Assert.InRange(await ActivationsAsync("provider-event"), 0, before.Events);
+        Assert.InRange(await ActivationsAsync("billing-customer"), 0, before.Customers);
     }
 
     /// <summary>Sends <paramref name="count"/> requests, 25 at a time, and checks each is refused as expected.</summary>
