@@ -43,7 +43,8 @@ public static class QuotaApi
         return app;
     }
 
-    private static async Task<IResult> ConsumeAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> ConsumeAsync(
+        QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null)
@@ -60,6 +61,11 @@ public static class QuotaApi
         {
             QuotaMetrics.Consumed(QuotaMetrics.Outcome.Invalid);
             return inputs.Problem();
+        }
+        if (!await quotaTypes.ExistsAsync(quotaType!))
+        {
+            QuotaMetrics.Consumed(QuotaMetrics.Outcome.UnknownQuotaType);
+            return UnknownQuotaType(quotaType!);
         }
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
         var result = await ConflictRetry.RunAsync(() => counter.Consume(amount, key, http.Actor()));
@@ -83,18 +89,21 @@ public static class QuotaApi
         _ => QuotaMetrics.Outcome.UnknownQuotaType,
     };
 
-    private static async Task<IResult> CheckAsync(QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> CheckAsync(
+        QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.Read, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
         if (!inputs.IsValid) return inputs.Problem();
+        if (!await quotaTypes.ExistsAsync(quotaType!)) return UnknownQuotaType(quotaType!);
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
         return Answer(http, await ConflictRetry.RunAsync(() => counter.Check(amount)), quotaType!);
     }
 
-    private static async Task<IResult> RefundAsync(RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<IResult> RefundAsync(
+        RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null) return problem;
@@ -108,6 +117,7 @@ public static class QuotaApi
             inputs.Fail("consumeId", "Name the consume to refund by its consumeId or by its idempotencyKey (one of the two).");
         var refundKey = inputs.IdempotencyKey(IdempotencyHeader, http.Request.Headers[IdempotencyHeader]);
         if (!inputs.IsValid) return inputs.Problem();
+        if (!await quotaTypes.ExistsAsync(quotaType!)) return UnknownQuotaType(quotaType!);
         var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
         var result = await ConflictRetry.RunAsync(() => counter.Refund(new QuotaRefund(amount, consumeId, consumeKey, refundKey), http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";

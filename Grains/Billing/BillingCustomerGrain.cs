@@ -20,5 +20,5 @@ public sealed class BillingCustomerGrain([PersistentState("customer", StorageNam
         await customer.WriteStateAsync();
     }
 
-    public Task<string?> GetTenant() => Task.FromResult(customer.State.TenantId);
+    public Task<string?> GetTenant() => Task.FromResult(customer.State.TenantId ?? NothingHeld<string?>(null));
 }

@@ -11,7 +11,9 @@ public sealed class IdempotencyKeyGrain([PersistentState("key", StorageNames.Def
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    public Task<KeptAnswer?> Get() => Task.FromResult(Current());
+    // A key with no answer yet holds nothing: the request it came with may still be refused (an unknown
+    // plan, say), and Keep activates it again when it is not.
+    public Task<KeptAnswer?> Get() => Task.FromResult(Current() ?? NothingHeld<KeptAnswer?>(null));
 
     public async Task<KeptAnswer> Keep(string fingerprint, string body)
     {

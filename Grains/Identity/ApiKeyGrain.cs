@@ -30,7 +30,8 @@ public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] I
     {
         var now = TimeProvider.GetUtcNow();
         var state = key.State;
-        if (!key.RecordExists || state.Revoked || state.ExpiresAt <= now) return null;
+        if (!key.RecordExists) return NothingHeld<ApiKeyIdentity?>(null);
+        if (state.Revoked || state.ExpiresAt <= now) return null;
         _lastUsedInMemory = now;
         if (state.LastUsedAt is null || now - state.LastUsedAt >= LastUsedWriteInterval)
         {

@@ -10,10 +10,12 @@ public sealed class EmailAccountState
 /// <summary>
 /// Keyed by the normalized email. Registration writes this grain last, so an email counts as
 /// taken only once its user and tenant exist; a crash half-way leaves the email free to retry.
-/// An email without an account is never written: its failed logins are counted in memory only.
+/// An email without an account is never written, and its activation goes once idle (any email can be
+/// asked about): its failed logins are counted in the silo's memory (<see cref="UnclaimedEmailFailures"/>).
 /// </summary>
 [GrainType("email-account")]
-public sealed class EmailAccountGrain([PersistentState("account", StorageNames.Default)] IPersistentState<EmailAccountState> account)
+public sealed class EmailAccountGrain(
+    [PersistentState("account", StorageNames.Default)] IPersistentState<EmailAccountState> account, UnclaimedEmailFailures unclaimed)
     : TollgateGrain, IEmailAccountGrain
 {
     public const int MaxFailures = 5;
@@ -24,7 +26,7 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
         if (account.State.UserId is not null) return null;
         var email = this.GetPrimaryKeyString();
         // A look-alike of a registered email is taken too; the claim is the email's from now on.
-        if (!await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email)).Claim(email)) return null;
+        if (!await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email)).Claim(email)) return NothingHeld<RegisteredAccount?>(null);
         var userId = Secrets.NewId("usr");
         var tenantId = Secrets.NewId("ten");
         var self = actor with { Type = "user", Id = userId }; // the new user registers themself
@@ -34,28 +36,21 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
         await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
         await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
         account.State.UserId = userId;
-        account.State.RecentFailures.Clear(); // counted before the account existed
+        unclaimed.Take(this.GetPrimaryKeyString()); // failures counted before the account existed are forgotten
         await account.WriteStateAsync();
         return new RegisteredAccount(user, tenant);
     }
 
-    public Task<string?> GetUserId() => Task.FromResult(account.State.UserId);
+    public Task<string?> GetUserId() => Task.FromResult(account.State.UserId ?? NothingHeld<string?>(null));
 
     public async Task<LoginResult> Login(string password)
     {
         var now = TimeProvider.GetUtcNow();
+        if (account.State.UserId is not { } userId) return NothingHeld(UnclaimedLogin(password, now));
         var failures = account.State.RecentFailures;
         failures.RemoveAll(at => at <= now - FailureWindow);
-        if (failures.Count >= MaxFailures)
-            return new LoginResult.LockedOut(failures[^MaxFailures] + FailureWindow - now);
+        if (LockedOut(failures, now) is { } lockedOut) return lockedOut;
 
-        if (account.State.UserId is not { } userId)
-        {
-            // No account: as slow and as counted as a wrong password, but nothing is stored for it.
-            Secrets.SpendDecoyVerification(password);
-            failures.Add(now);
-            return new LoginResult.Invalid();
-        }
         var result = await GrainFactory.GetGrain<IUserGrain>(userId).CheckPassword(password);
         if (result is LoginResult.Invalid) failures.Add(now);
         else if (failures.Count > 0) failures.Clear();
@@ -63,4 +58,23 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
         await account.WriteStateAsync();
         return result;
     }
+
+    /// <summary>No account: as slow and as counted as a wrong password, but nothing is stored for it.</summary>
+    private LoginResult UnclaimedLogin(string password, DateTimeOffset now)
+    {
+        var email = this.GetPrimaryKeyString();
+        var failures = unclaimed.Take(email);
+        failures.RemoveAll(at => at <= now - FailureWindow);
+        var result = LockedOut(failures, now);
+        if (result is null)
+        {
+            Secrets.SpendDecoyVerification(password);
+            failures.Add(now);
+        }
+        unclaimed.Keep(email, failures, now - FailureWindow);
+        return (LoginResult?)result ?? new LoginResult.Invalid();
+    }
+
+    private static LoginResult.LockedOut? LockedOut(List<DateTimeOffset> failures, DateTimeOffset now) =>
+        failures.Count >= MaxFailures ? new LoginResult.LockedOut(failures[^MaxFailures] + FailureWindow - now) : null;
 }

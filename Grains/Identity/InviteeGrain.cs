@@ -19,6 +19,9 @@ public sealed class InviteeGrain([PersistentState("invitee", StorageNames.Defaul
         invitee.State.Invitations.Add(invitation);
         if (invitee.State.Invitations.Count > MaxKept) invitee.State.Invitations.RemoveRange(0, invitee.State.Invitations.Count - MaxKept);
         await invitee.WriteStateAsync();
+        // Read only when its person lists or answers invitations: an admin inviting many addresses
+        // must not keep an activation per address for the collection age.
+        DeactivateOnIdle();
     }
 
     public async Task Remove(string invitationId)
@@ -27,5 +30,7 @@ public sealed class InviteeGrain([PersistentState("invitee", StorageNames.Defaul
     }
 
     public Task<IReadOnlyList<InvitationPointer>> GetInvitations() =>
-        Task.FromResult<IReadOnlyList<InvitationPointer>>(invitee.State.Invitations.ToList());
+        Task.FromResult<IReadOnlyList<InvitationPointer>>(invitee.State.Invitations.Count > 0
+            ? invitee.State.Invitations.ToList()
+            : NothingHeld(new List<InvitationPointer>()));
 }

@@ -34,7 +34,8 @@ public sealed class SessionGrain(
     public async Task<RefreshResult> Refresh(string secret, AuditActor actor)
     {
         var state = session.State;
-        if (!session.RecordExists || state.Revoked || state.ExpiresAt <= TimeProvider.GetUtcNow()) return new RefreshResult.Refused();
+        if (!session.RecordExists) return NothingHeld<RefreshResult>(new RefreshResult.Refused());
+        if (state.Revoked || state.ExpiresAt <= TimeProvider.GetUtcNow()) return new RefreshResult.Refused();
         var hash = Secrets.Hash(secret);
         if (Secrets.HashEquals(hash, state.SecretHash))
         {
@@ -49,7 +50,8 @@ public sealed class SessionGrain(
 
     public async Task<bool> Logout(string secret, AuditActor actor)
     {
-        if (!session.RecordExists || session.State.Revoked) return false;
+        if (!session.RecordExists) return NothingHeld(false);
+        if (session.State.Revoked) return false;
         var hash = Secrets.Hash(secret);
         if (!Secrets.HashEquals(hash, session.State.SecretHash) && !session.State.SpentHashes.Contains(hash)) return false;
         await RevokeAsync(SessionAudit(actor with { Type = "user", Id = session.State.UserId }, "session.ended"));
@@ -57,12 +59,14 @@ public sealed class SessionGrain(
     }
 
     public Task<string?> GetLiveUserId() =>
-        Task.FromResult<string?>(session.RecordExists && !session.State.Revoked && session.State.ExpiresAt > TimeProvider.GetUtcNow()
-            ? session.State.UserId
+        Task.FromResult(!session.RecordExists ? NothingHeld<string?>(null)
+            : !session.State.Revoked && session.State.ExpiresAt > TimeProvider.GetUtcNow() ? session.State.UserId
             : null);
 
     public Task<string?> GetUserIdForTokenIssuedAt(DateTimeOffset issuedAt) =>
-        Task.FromResult<string?>(session.RecordExists && !session.State.Revoked && issuedAt < session.State.ExpiresAt ? session.State.UserId : null);
+        Task.FromResult(!session.RecordExists ? NothingHeld<string?>(null)
+            : !session.State.Revoked && issuedAt < session.State.ExpiresAt ? session.State.UserId
+            : null);
 
     // Revoked together with a change audited by the caller (password change, disabled user).
     public Task Revoke() => RevokeAsync(null);

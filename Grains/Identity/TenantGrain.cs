@@ -74,10 +74,12 @@ public sealed class TenantGrain(
             after: new { provider, sessionId, planId })]);
     }
 
-    public Task<TenantInfo?> Get() => Task.FromResult(tenant.RecordExists ? Info() : null);
+    public Task<TenantInfo?> Get() => Task.FromResult(tenant.RecordExists ? Info() : NothingHeld<TenantInfo?>(null));
 
     public Task<TenantRole?> GetRole(string userId) =>
-        Task.FromResult(State.Members.TryGetValue(userId, out var member) ? member.Role : (TenantRole?)null);
+        Task.FromResult(!tenant.RecordExists ? NothingHeld<TenantRole?>(null)
+            : State.Members.TryGetValue(userId, out var member) ? member.Role
+            : (TenantRole?)null);
 
     public async Task<TenantInfo> Update(string? name, TenantSettings? settings, AuditActor actor)
     {

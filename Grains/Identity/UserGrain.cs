@@ -45,7 +45,7 @@ public sealed class UserGrain(
         return Profile();
     }
 
-    public Task<UserProfile?> GetProfile() => Task.FromResult(user.RecordExists ? Profile() : null);
+    public Task<UserProfile?> GetProfile() => Task.FromResult(user.RecordExists ? Profile() : NothingHeld<UserProfile?>(null));
 
     public Task<LoginResult> CheckPassword(string password)
     {

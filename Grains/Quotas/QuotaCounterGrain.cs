@@ -225,7 +225,12 @@ public sealed class QuotaCounterGrain(
         var loading = _loadingEntitlement ??= GrainFactory.GetGrain<ISubscriptionGrain>(TenantId).GetEntitlement(QuotaType);
         try
         {
-            return _entitlement ??= await loading;
+            var entitlement = _entitlement ??= await loading;
+            // A counter of a quota type the catalog lacks holds nothing and hears of no change (the
+            // subscription tells only counters of known types): it goes once idle, and a later
+            // activation asks again.
+            if (!entitlement.Known) DeactivateOnIdle();
+            return entitlement;
         }
         catch when (_loadingEntitlement == loading)
         {

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Tollgate.Grains.Billing;
+using Tollgate.Grains.Identity;
 using Tollgate.Grains.Journal;
 using Tollgate.Silo.Health;
 using Tollgate.Silo.Hosting;
@@ -39,6 +40,7 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
+        builder.Services.AddSingleton<UnclaimedEmailFailures>();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();

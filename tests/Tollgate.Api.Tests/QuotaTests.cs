@@ -74,6 +74,21 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_quota_type_answered_unknown_is_known_as_soon_as_it_is_created()
+    {
+        var (_, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/check", new { quotaType = "chat/images", amount = 1 }), HttpStatusCode.NotFound, "unknown_quota_type");
+
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "images", name = "Images", unit = "image", window = "monthly" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // In no plan: known now, with nothing to spend.
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/images", amount = 1 }), HttpStatusCode.PaymentRequired, "quota_exceeded");
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_returns_the_first_answer_and_deducts_once()
     {
         var (owner, key) = await TenantWithKeyAsync();

@@ -55,6 +55,23 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_quota_type_created_through_one_silo_is_known_at_once_through_the_other()
+    {
+        var (_, key, second) = await TwoSilosAsync("catalog@example.com");
+        // The second silo has read the catalog, before the quota type exists.
+        await AssertProblem(await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/check", new { quotaType = "chat/images", amount = 1 }),
+            HttpStatusCode.NotFound, "unknown_quota_type");
+
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "images", name = "Images", unit = "image", window = "monthly" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // In no plan: known, with nothing to spend.
+        await AssertProblem(await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/images", amount = 1 }),
+            HttpStatusCode.PaymentRequired, "quota_exceeded");
+    }
+
+    [Fact]
     public async Task A_counter_whose_first_entitlement_load_fails_asks_again()
     {
         var (owner, key, second) = await TwoSilosAsync("reload@example.com");
