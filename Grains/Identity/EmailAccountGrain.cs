@@ -23,13 +23,15 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
     {
         if (account.State.UserId is not null) return null;
         var email = this.GetPrimaryKeyString();
-        // A look-alike of a registered email is taken too; the claim is the email's from now on.
-        if (!await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email)).Claim(email)) return null;
+        // A verified look-alike takes this email too, unless an inviter named this one exactly. Unverified look-alikes take nothing.
+        var skeleton = GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email));
+        if (await skeleton.IsHeldByAnother(email) && (await GrainFactory.GetGrain<IInviteeGrain>(email).GetInvitations()).Count == 0) return null;
+        if (registration.EmailVerified) await skeleton.Claim(email);
         var userId = Secrets.NewId("usr");
         var tenantId = Secrets.NewId("ten");
         var self = actor with { Type = "user", Id = userId }; // the new user registers themself
-        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(this.GetPrimaryKeyString(), registration.Name, registration.Password, tenantId), self);
-        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, this.GetPrimaryKeyString(), self);
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(email, registration.Name, registration.Password, tenantId, registration.EmailVerified), self);
+        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, email, self);
         var directory = GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key);
         await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
         await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
@@ -40,6 +42,12 @@ public sealed class EmailAccountGrain([PersistentState("account", StorageNames.D
     }
 
     public Task<string?> GetUserId() => Task.FromResult(account.State.UserId);
+
+    public async Task RequestPasswordReset(AuditActor actor)
+    {
+        if (account.State.UserId is { } userId) await GrainFactory.GetGrain<IUserGrain>(userId).StartPasswordReset(actor);
+        else if (account.State.RecentFailures.Count == 0) DeactivateOnIdle(); // no account and nothing counted: nothing to keep
+    }
 
     public async Task<LoginResult> Login(string password)
     {
