@@ -86,6 +86,7 @@ public sealed class InvitationTests : ApiTestBase
         await AssertProblem(await mallory.PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await mallory.PostAsync($"/v1/invitations/{id}/decline", null), HttpStatusCode.NotFound, "not_found");
         // Not even the owner who sent it accepts it for someone else.
+        await Api.VerifyEmailAsync(owner);
         await AssertProblem(await Api.As(owner.AccessToken).PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.NotFound);
         await AssertProblem(await Api.Anonymous().PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.Unauthorized);
 
