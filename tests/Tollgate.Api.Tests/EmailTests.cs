@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 using Tollgate.Testing;
 
 namespace Tollgate.Api.Tests;
@@ -182,6 +185,30 @@ public sealed class EmailTests : ApiTestBase
 
         async Task<long> AttemptsAsync() => await ScalarAsync("SELECT COALESCE(MAX(attempts), 0) FROM email_outbox");
         async Task<long> SentAsync() => await ScalarAsync("SELECT count(*) FROM email_outbox WHERE outcome = 'sent' AND payload IS NULL");
+    }
+
+    [Fact]
+    public async Task Refused_links_and_resets_for_unknown_emails_leave_no_activations_behind()
+    {
+        var management = Api.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        async Task<int> ActivationsAsync() => (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.StartsWith("Tollgate.Grains.Identity.UserGrain,", StringComparison.Ordinal)
+                || s.GrainType.StartsWith("Tollgate.Grains.Identity.EmailAccountGrain,", StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+        var before = await ActivationsAsync();
+        Assert.True(before >= 2, "the operator's user and email account are active"); // the count sees these grains at all
+        var secret = new string('A', 43);
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var unknownUser = $"usr_{i:x32}.{secret}";
+            await AssertProblem(await Api.Anonymous().PostAsJsonAsync(VerifyUrl, new { token = unknownUser }), HttpStatusCode.BadRequest, "invalid_token");
+            await AssertProblem(await Api.Anonymous().PostAsJsonAsync(ConfirmUrl, new { token = unknownUser, newPassword = "new-password-2" }),
+                HttpStatusCode.BadRequest, "invalid_token");
+            Assert.Equal(HttpStatusCode.Accepted, (await Api.Anonymous().PostAsJsonAsync(ResetUrl, new { email = $"nobody{i}@example.com" })).StatusCode);
+        }));
+
+        await EventuallyAsync(async () => await ActivationsAsync() <= before, "refused requests left user or email activations behind");
     }
 
     private async Task<long> ScalarAsync(string sql)
