@@ -10,7 +10,7 @@ public sealed record MyInvitationResponse(string Id, string TenantId, string Ten
 
 /// <summary>
 /// Members join by invitation: an owner or admin invites an email, and the person signed in with
-/// that email accepts or declines. Inviting answers the same whether or not the email has an
+/// that email, once verified, accepts or declines. Inviting answers the same whether or not the email has an
 /// account, so a tenant learns nothing about who is registered.
 /// </summary>
 public static class InvitationsApi
@@ -30,7 +30,7 @@ public static class InvitationsApi
 
         var mine = app.MapGroup("/v1").WithTags("Members").RequireAuthorization(AuthorizationPolicies.User);
         mine.MapGet("/me/invitations", MineAsync)
-            .WithName("ListMyInvitations").WithSummary("List the invitations addressed to you")
+            .WithName("ListMyInvitations").WithSummary("List the invitations addressed to you (once your email is verified)")
             .Produces<MyInvitationResponse[]>();
         mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync)
             .WithName("AcceptInvitation").WithSummary("Accept an invitation and join its tenant")
@@ -65,6 +65,7 @@ public static class InvitationsApi
     private static async Task<IResult> MineAsync(HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is not { } user) return Problems.NotFound("The user");
+        if (!user.EmailVerified) return Unverified();
         var pointers = await grains.GetGrain<IInviteeGrain>(user.Email).GetInvitations();
         var found = await Task.WhenAll(pointers.Select(async pointer =>
         {
@@ -78,6 +79,7 @@ public static class InvitationsApi
 
     private static async Task<IResult> AcceptAsync(string invitationId, HttpContext http, IGrainFactory grains)
     {
+        if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();
         if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");
         var tenant = grains.GetGrain<ITenantGrain>(tenantId);
         var change = await tenant.AcceptInvitation(invitationId, user.Id, user.Email, http.Actor());
@@ -87,6 +89,7 @@ public static class InvitationsApi
 
     private static async Task<IResult> DeclineAsync(string invitationId, HttpContext http, IGrainFactory grains)
     {
+        if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();
         if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");
         var change = await grains.GetGrain<ITenantGrain>(tenantId).DeclineInvitation(invitationId, user.Email, http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
@@ -99,6 +102,11 @@ public static class InvitationsApi
         var pointers = await grains.GetGrain<IInviteeGrain>(user.Email).GetInvitations();
         return pointers.FirstOrDefault(p => p.InvitationId == invitationId) is { } pointer ? (user, pointer.TenantId) : null;
     }
+
+    /// <summary>Invitations find an address, so only its proven owner sees or answers them.</summary>
+    private static ProblemHttpResult Unverified() =>
+        Problems.Create(StatusCodes.Status403Forbidden, "email_unverified", "Email not verified",
+            "Verify your email address first: follow the link emailed to you, or ask for a new one with POST /v1/auth/verify-email/resend.");
 
     private static Task<UserProfile?> ProfileAsync(HttpContext http, IGrainFactory grains) =>
         grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile();

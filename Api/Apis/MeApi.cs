@@ -5,7 +5,7 @@ using Tollgate.Api.Infrastructure;
 namespace Tollgate.Api;
 
 public sealed record MeTenant(string Id, string Name, string Role);
-public sealed record MeResponse(string Id, string Email, string Name, IReadOnlyList<MeTenant> Tenants);
+public sealed record MeResponse(string Id, string Email, string Name, bool EmailVerified, IReadOnlyList<MeTenant> Tenants);
 public sealed record UpdateMeRequest(string? Name);
 public sealed record ChangePasswordRequest([property: Required] string? CurrentPassword, [property: Required] string? NewPassword);
 
@@ -57,6 +57,6 @@ public static class MeApi
             var tenant = await grains.GetGrain<ITenantGrain>(membership.Key).Get();
             return new MeTenant(membership.Key, tenant?.Name ?? "", membership.Value.ToWire());
         }));
-        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, tenants));
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, user.EmailVerified, tenants));
     }
 }

@@ -21,7 +21,7 @@ public sealed class AdminBootstrap(IOptions<AdminOptions> options, IGrainFactory
 
         var account = grains.GetGrain<IEmailAccountGrain>(email);
         var userId = await account.GetUserId()
-            ?? (await account.Register(new Registration(email, password, "Platform operator", "Platform"), AuditActor.System))?.User.Id
+            ?? (await account.Register(new Registration(email, password, "Platform operator", "Platform", EmailVerified: true), AuditActor.System))?.User.Id
             ?? await account.GetUserId();
         await grains.GetGrain<IUserGrain>(userId!).GrantOperator(AuditActor.System);
         logger.LogInformation("Platform operator {Email} is ready", email);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tollgate.Api.Auth;
+using Tollgate.Api.Email;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
@@ -92,6 +93,8 @@ public static class ApiServiceCollectionExtensions
         services.AddTollgateMetrics(configuration);
         services.AddTollgateRateLimiting(configuration);
 
+        services.AddTollgateEmail(configuration);
+
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
         services.AddHttpClient<IPaymentProvider, StripePaymentProvider>(client => client.Timeout = TimeSpan.FromSeconds(30));
@@ -113,6 +116,7 @@ public static class ApiServiceCollectionExtensions
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapAuthApi();
+        app.MapEmailLinksApi();
         app.MapMeApi();
         app.MapTenantsApi();
         app.MapInvitationsApi();
@@ -126,6 +130,7 @@ public static class ApiServiceCollectionExtensions
         app.MapBillingApi();
         app.MapStripeWebhookApi();
         app.MapSignInApi();
+        app.MapEmailLinkPages();
         app.MapOpsApi();
         app.MapMetricsApi();
         return app;

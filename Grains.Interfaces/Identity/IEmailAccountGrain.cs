@@ -2,7 +2,7 @@
 namespace Tollgate.Grains.Identity;
 
 [GenerateSerializer, Immutable, Alias("tollgate.Registration")]
-public sealed record Registration(string Email, string Password, string Name, string TenantName);
+public sealed record Registration(string Email, string Password, string Name, string TenantName, bool EmailVerified = false);
 
 [GenerateSerializer, Immutable, Alias("tollgate.RegisteredAccount")]
 public sealed record RegisteredAccount(UserProfile User, TenantInfo Tenant);
@@ -28,11 +28,21 @@ public abstract record LoginResult
 [Alias("tollgate.IEmailAccountGrain")]
 public interface IEmailAccountGrain : IGrainWithStringKey
 {
-    /// <summary>Null when the email is already registered.</summary>
+    /// <summary>
+    /// Null when the email is already registered, or a look-alike of it is verified by another account and
+    /// this email has no invitation (see README, "Email verification").
+    /// </summary>
     Task<RegisteredAccount?> Register(Registration registration, AuditActor actor);
 
     Task<string?> GetUserId();
 
     /// <summary>After 5 failures within 15 minutes, every attempt is refused until the window passes.</summary>
     Task<LoginResult> Login(string password);
+
+    /// <summary>
+    /// Sends a password reset link when the email has an account, and nothing otherwise. One-way, so the caller
+    /// answers at once and in the same time either way.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task RequestPasswordReset(AuditActor actor);
 }

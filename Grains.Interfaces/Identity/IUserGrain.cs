@@ -2,10 +2,23 @@
 namespace Tollgate.Grains.Identity;
 
 [GenerateSerializer, Immutable, Alias("tollgate.UserProfile")]
-public sealed record UserProfile(string Id, string Email, string Name, bool Disabled, bool IsOperator, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, TenantRole> Tenants);
+public sealed record UserProfile(
+    string Id, string Email, string Name, bool Disabled, bool IsOperator, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, TenantRole> Tenants,
+    bool EmailVerified);
 
+/// <param name="EmailVerified">The address is proven already (the operator's bootstrap account); otherwise a verification link is sent.</param>
 [GenerateSerializer, Immutable, Alias("tollgate.NewUser")]
-public sealed record NewUser(string Email, string Name, string Password, string TenantId);
+public sealed record NewUser(string Email, string Name, string Password, string TenantId, bool EmailVerified = false);
+
+/// <summary>What following an emailed link did.</summary>
+public enum EmailLinkResult
+{
+    Done,
+    /// <summary>Unknown, used, replaced, expired, or refused after too many wrong tries.</summary>
+    Invalid,
+    /// <summary>A look-alike address was verified first (see EmailSkeleton); this one cannot be.</summary>
+    LookAlikeTaken,
+}
 
 /// <summary>A person: profile, password, tenant memberships and login sessions.</summary>
 [Alias("tollgate.IUserGrain")]
@@ -31,8 +44,23 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Disabling revokes every session; access tokens stop working at once.</summary>
     Task<UserProfile> SetDisabled(bool disabled, AuditActor actor);
 
-    /// <summary>Makes the user a platform operator (bootstrap from Admin:Email).</summary>
+    /// <summary>Makes the user a platform operator (bootstrap from Admin:Email), whose address counts as verified.</summary>
     Task GrantOperator(AuditActor actor);
+
+    /// <summary>Proves the address with the secret of the last verification link sent.</summary>
+    Task<EmailLinkResult> VerifyEmail(string secret, AuditActor actor);
+
+    /// <summary>Sends a new verification link, replacing the last; false when the address is verified already.</summary>
+    Task<bool> ResendVerification(AuditActor actor);
+
+    /// <summary>Sends a password reset link (valid 30 minutes, once), replacing any earlier one.</summary>
+    Task StartPasswordReset(AuditActor actor);
+
+    /// <summary>
+    /// Sets a new password with the secret of the last reset link; on success every session is revoked and
+    /// the address counts as verified (the link reached its mailbox).
+    /// </summary>
+    Task<EmailLinkResult> ResetPassword(string secret, string newPassword, AuditActor actor);
 
     Task AddSession(string sessionId);
 

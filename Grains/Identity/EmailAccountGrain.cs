@@ -25,13 +25,16 @@ public sealed class EmailAccountGrain(
     {
         if (account.State.UserId is not null) return null;
         var email = this.GetPrimaryKeyString();
-        // A look-alike of a registered email is taken too; the claim is the email's from now on.
-        if (!await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email)).Claim(email)) return NothingHeld<RegisteredAccount?>(null);
+        // A verified look-alike takes this email too, unless an inviter named this one exactly. Unverified look-alikes take nothing.
+        var skeleton = GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(email));
+        if (await skeleton.IsHeldByAnother(email) && (await GrainFactory.GetGrain<IInviteeGrain>(email).GetInvitations()).Count == 0)
+            return NothingHeld<RegisteredAccount?>(null);
+        if (registration.EmailVerified) await skeleton.Claim(email);
         var userId = Secrets.NewId("usr");
         var tenantId = Secrets.NewId("ten");
         var self = actor with { Type = "user", Id = userId }; // the new user registers themself
-        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(this.GetPrimaryKeyString(), registration.Name, registration.Password, tenantId), self);
-        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, this.GetPrimaryKeyString(), self);
+        var user = await GrainFactory.GetGrain<IUserGrain>(userId).Create(new NewUser(email, registration.Name, registration.Password, tenantId, registration.EmailVerified), self);
+        var tenant = await GrainFactory.GetGrain<ITenantGrain>(tenantId).Create(registration.TenantName, userId, email, self);
         var directory = GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key);
         await directory.AddUser(new DirectoryUser(userId, user.Email, user.CreatedAt));
         await directory.AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
@@ -42,6 +45,12 @@ public sealed class EmailAccountGrain(
     }
 
     public Task<string?> GetUserId() => Task.FromResult(account.State.UserId ?? NothingHeld<string?>(null));
+
+    public async Task RequestPasswordReset(AuditActor actor)
+    {
+        if (account.State.UserId is { } userId) await GrainFactory.GetGrain<IUserGrain>(userId).StartPasswordReset(actor);
+        else DeactivateOnIdle(); // no account: nothing to keep (failed logins for it are counted in the silo's memory)
+    }
 
     public async Task<LoginResult> Login(string password)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Tollgate.Grains.Identity;
 
@@ -11,14 +12,24 @@ public sealed class UserState
     public DateTimeOffset CreatedAt { get; set; }
     public Dictionary<string, TenantRole> Tenants { get; set; } = [];
     public List<string> Sessions { get; set; } = [];
+    public bool EmailVerified { get; set; }
+    /// <summary>The last verification link sent, until it is used.</summary>
+    public LinkSecret? Verification { get; set; }
+    /// <summary>The last password reset link sent, until it is used.</summary>
+    public LinkSecret? PasswordReset { get; set; }
 }
 
 [GrainType("user")]
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Default)] IPersistentState<Journaled<UserState>> store, IJournalWriter journal)
+    [PersistentState("user", StorageNames.Default)] IPersistentState<Journaled<UserState>> store, IJournalWriter journal,
+    IDataProtectionProvider dataProtection)
     : JournaledGrain, IUserGrain
 {
     private readonly JournaledState<UserState> user = new(store, journal);
+    private readonly IDataProtector _linkTokens = dataProtection.CreateProtector(AccountEmail.TokenPurpose);
+
+    public static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(48);
+    public static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromMinutes(30);
 
     private protected override IJournalOutboxOwner Journal => user;
 
@@ -39,9 +50,12 @@ public sealed class UserGrain(
             PasswordHash = Secrets.HashPassword(newUser.Password),
             CreatedAt = now,
             Tenants = { [newUser.TenantId] = TenantRole.Owner },
+            EmailVerified = newUser.EmailVerified,
         };
-        await user.WriteStateAsync([AuditJournal.Record(actor, now, newUser.TenantId, "user.registered", "user", this.GetPrimaryKeyString(),
-            after: new { email = newUser.Email, name = newUser.Name })]);
+        List<JournalRecord> records = [AuditJournal.Record(actor, now, newUser.TenantId, "user.registered", "user", this.GetPrimaryKeyString(),
+            after: new { email = newUser.Email, name = newUser.Name, emailVerified = newUser.EmailVerified })];
+        if (!newUser.EmailVerified) records.Add(NewVerificationLink(now));
+        await user.WriteStateAsync(records);
         return Profile();
     }
 
@@ -98,10 +112,108 @@ public sealed class UserGrain(
     public async Task GrantOperator(AuditActor actor)
     {
         EnsureExists();
-        if (State.IsOperator) return;
-        State.IsOperator = true;
-        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.operator_granted", "user", this.GetPrimaryKeyString())]);
+        if (State.IsOperator && State.EmailVerified) return;
+        List<JournalRecord> records = [];
+        if (!State.IsOperator)
+            records.Add(AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.operator_granted", "user", this.GetPrimaryKeyString()));
+        // The operator's address comes from the silo's own configuration: it counts as verified.
+        if (!State.EmailVerified)
+        {
+            await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(State.Email)).Claim(State.Email);
+            records.Add(EmailVerifiedAudit(actor, "operator bootstrap"));
+        }
+        (State.IsOperator, State.EmailVerified, State.Verification) = (true, true, null);
+        await user.WriteStateAsync(records);
     }
+
+    public async Task<EmailLinkResult> VerifyEmail(string secret, AuditActor actor)
+    {
+        if (!user.RecordExists) return Refused();
+        if (await UseLinkAsync(State.Verification, secret) is { } refused) return refused;
+        if (!await MayVerifyAsync()) return EmailLinkResult.LookAlikeTaken;
+        (State.EmailVerified, State.Verification) = (true, null);
+        await user.WriteStateAsync([EmailVerifiedAudit(actor, "link")]);
+        return EmailLinkResult.Done;
+    }
+
+    public async Task<bool> ResendVerification(AuditActor actor)
+    {
+        EnsureExists();
+        if (State.EmailVerified) return false;
+        var now = TimeProvider.GetUtcNow();
+        await user.WriteStateAsync([
+            AuditJournal.Record(actor, now, null, "user.verification_sent", "user", this.GetPrimaryKeyString(), after: new { email = State.Email }),
+            NewVerificationLink(now)]);
+        return true;
+    }
+
+    public async Task StartPasswordReset(AuditActor actor)
+    {
+        EnsureExists();
+        var now = TimeProvider.GetUtcNow();
+        var token = LinkToken.New(this.GetPrimaryKeyString());
+        State.PasswordReset = LinkSecret.For(token, now + PasswordResetLifetime);
+        await user.WriteStateAsync([
+            AuditJournal.Record(actor, now, null, "user.password_reset_requested", "user", this.GetPrimaryKeyString(), after: new { email = State.Email }),
+            AccountEmail.Record(_linkTokens, AccountEmail.PasswordReset, State.Email, State.Name, token, now)]);
+    }
+
+    public async Task<EmailLinkResult> ResetPassword(string secret, string newPassword, AuditActor actor)
+    {
+        if (!user.RecordExists) return Refused();
+        if (await UseLinkAsync(State.PasswordReset, secret) is { } refused) return refused;
+        State.PasswordHash = Secrets.HashPassword(newPassword);
+        State.PasswordReset = null;
+        var sessions = State.Sessions.ToList();
+        State.Sessions.Clear();
+        List<JournalRecord> records = [AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_reset", "user", this.GetPrimaryKeyString())];
+        // The link reached the address's mailbox, which proves it as a verification link would.
+        if (!State.EmailVerified && await MayVerifyAsync())
+        {
+            (State.EmailVerified, State.Verification) = (true, null);
+            records.Add(EmailVerifiedAudit(actor, "password reset"));
+        }
+        await user.WriteStateAsync(records);
+        await RevokeAsync(sessions);
+        return EmailLinkResult.Done;
+    }
+
+    /// <summary>Null when the secret matches the live link, which is then spent; else the refusal, a wrong secret counted.</summary>
+    private async Task<EmailLinkResult?> UseLinkAsync(LinkSecret? link, string secret)
+    {
+        if (link is null || !link.IsLive(TimeProvider.GetUtcNow())) return EmailLinkResult.Invalid;
+        if (link.Matches(secret)) return null;
+        link.Failures++;
+        await user.WriteStateAsync();
+        return EmailLinkResult.Invalid;
+    }
+
+    /// <summary>
+    /// Whether this address may count as verified: no look-alike of it is verified first, or the address was invited
+    /// (an inviter named it exactly, so a look-alike that got there first must not lock its owner out).
+    /// </summary>
+    private async Task<bool> MayVerifyAsync() =>
+        await GrainFactory.GetGrain<IEmailSkeletonGrain>(EmailSkeleton.Of(State.Email)).Claim(State.Email)
+        || (await GrainFactory.GetGrain<IInviteeGrain>(State.Email).GetInvitations()).Count > 0;
+
+    /// <summary>A link for an id no user has: refused, and the empty activation does not outlive the request.</summary>
+    private EmailLinkResult Refused()
+    {
+        DeactivateOnIdle();
+        return EmailLinkResult.Invalid;
+    }
+
+    /// <summary>A new verification link replaces the last; the record sends it.</summary>
+    private JournalRecord NewVerificationLink(DateTimeOffset now)
+    {
+        var token = LinkToken.New(this.GetPrimaryKeyString());
+        State.Verification = LinkSecret.For(token, now + VerificationLifetime);
+        return AccountEmail.Record(_linkTokens, AccountEmail.VerifyEmail, State.Email, State.Name, token, now);
+    }
+
+    private JournalRecord EmailVerifiedAudit(AuditActor actor, string by) =>
+        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.email_verified", "user", this.GetPrimaryKeyString(),
+            after: new { email = State.Email, by });
 
     public async Task AddSession(string sessionId)
     {
@@ -132,5 +244,6 @@ public sealed class UserGrain(
     }
 
     private UserProfile Profile() =>
-        new(this.GetPrimaryKeyString(), State.Email, State.Name, State.Disabled, State.IsOperator, State.CreatedAt, new Dictionary<string, TenantRole>(State.Tenants));
+        new(this.GetPrimaryKeyString(), State.Email, State.Name, State.Disabled, State.IsOperator, State.CreatedAt, new Dictionary<string, TenantRole>(State.Tenants),
+            State.EmailVerified);
 }

@@ -14,14 +14,17 @@ namespace Tollgate.Api.Tests;
 
 /// <summary>The real silo (Program) in the ASP.NET test host, with an operator account and a shiftable clock.</summary>
 /// <param name="services">Replaces services the silo would use (a faulty journal, say).</param>
+/// <param name="mailbox">The SMTP server the silo sends its emails to.</param>
 public sealed class ApiFactory(
-    StorageTarget storage, OffsetTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
+    StorageTarget storage, TestMailbox mailbox, OffsetTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string OperatorEmail = "ops@tollgate.test";
     public const string OperatorPassword = "operator-password";
 
     public OffsetTimeProvider Clock { get; } = clock ?? new OffsetTimeProvider();
+
+    public TestMailbox Mailbox => mailbox;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -46,6 +49,15 @@ public sealed class ApiFactory(
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
             // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
             ["RateLimits:Auth:PermitLimit"] = "1000000",
+            // Emails go to the test's own SMTP server, looked for every 100 ms and tried again 200 ms after a failure.
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = mailbox.Port.ToString(),
+            ["Email:Smtp:UseTls"] = "false",
+            ["Email:From"] = "Tollgate <no-reply@tollgate.test>",
+            ["Email:PublicBaseUrl"] = "http://tollgate.test",
+            ["Email:Outbox:PollInterval"] = "00:00:00.100",
+            ["Email:Outbox:FirstRetryDelay"] = "00:00:00.200",
+            ["Email:Outbox:MaxRetryDelay"] = "00:00:01",
         };
         foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
         builder.ConfigureTestServices(collection =>
@@ -90,9 +102,23 @@ public sealed class ApiFactory(
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    /// <summary>Makes <paramref name="account"/> a member of the owner's tenant by invitation: the owner invites, the account accepts.</summary>
+    /// <summary>Follows the latest verification link emailed to the account, as its owner would.</summary>
+    public async Task VerifyEmailAsync(Account account)
+    {
+        var sent = await Mailbox.WaitForAsync(account.Email);
+        var token = TestMailbox.TokenIn(sent.Last(m => (m.Subject ?? "").StartsWith("Verify", StringComparison.Ordinal)));
+        var verified = await Anonymous().PostAsJsonAsync("/v1/auth/verify-email", new { token });
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, verified.StatusCode);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="account"/> a member of the owner's tenant by invitation: the owner invites, the account
+    /// (verified first, if it is not yet) accepts.
+    /// </summary>
     public async Task AddMemberAsync(Account owner, string tenantId, Account account, string role)
     {
+        var me = await As(account.AccessToken).GetFromJsonAsync<JsonElement>("/v1/me");
+        if (!me.GetProperty("emailVerified").GetBoolean()) await VerifyEmailAsync(account);
         var invited = await As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{tenantId}/invitations", new { email = account.Email, role });
         Assert.Equal(System.Net.HttpStatusCode.Created, invited.StatusCode);
         var id = (await invited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -120,6 +146,9 @@ public abstract class ApiTestBase : IAsyncLifetime
     protected ApiFactory Api { get; private set; } = null!;
     protected StorageTarget Storage { get; private set; } = null!;
 
+    /// <summary>The SMTP server every silo of the test sends to; it outlives restarts.</summary>
+    protected TestMailbox Mailbox { get; } = new();
+
     protected virtual StorageProviderKind Provider => StorageProviderKind.Sqlite;
 
     /// <summary>Configuration added on top of the defaults.</summary>
@@ -133,7 +162,7 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected async Task<ApiFactory> StartAsync(OffsetTimeProvider? clock = null, Action<IServiceCollection>? services = null)
     {
-        var api = new ApiFactory(Storage, clock, Settings, services);
+        var api = new ApiFactory(Storage, Mailbox, clock, Settings, services);
         _cleanup.Insert(0, api);
         api.CreateClient().Dispose(); // starts the host
         return await Task.FromResult(api);
@@ -143,6 +172,7 @@ public abstract class ApiTestBase : IAsyncLifetime
     {
         foreach (var item in _cleanup) await item.DisposeAsync();
         await Storage.DisposeAsync();
+        await Mailbox.DisposeAsync();
     }
 
     /// <summary>The tenant's audit actions, newest first, as an operator reads them.</summary>
@@ -159,7 +189,7 @@ public abstract class ApiTestBase : IAsyncLifetime
         var stored = new System.Text.StringBuilder();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Storage.ConnectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries" })
+        foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries", "email_outbox" })
         {
             await using var command = new Microsoft.Data.Sqlite.SqliteCommand($"SELECT * FROM {table}", connection);
             await using var reader = await command.ExecuteReaderAsync();

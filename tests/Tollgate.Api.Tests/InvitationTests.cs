@@ -48,6 +48,11 @@ public sealed class InvitationTests : ApiTestBase
         var id = await InviteAsync(Api.As(owner.AccessToken), owner.TenantId, " Pat@Example.com", "billing");
         var pat = await Api.RegisterAsync("pat@example.com"); // registering after the invitation is fine
         var client = Api.As(pat.AccessToken);
+        // Until the address is proven, the invitation neither shows nor can be answered.
+        await AssertProblem(await client.GetAsync("/v1/me/invitations"), HttpStatusCode.Forbidden, "email_unverified");
+        await AssertProblem(await client.PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.Forbidden, "email_unverified");
+        await AssertProblem(await client.PostAsync($"/v1/invitations/{id}/decline", null), HttpStatusCode.Forbidden, "email_unverified");
+        await Api.VerifyEmailAsync(pat);
 
         var mine = Assert.Single((await Json(await client.GetAsync("/v1/me/invitations"))).EnumerateArray());
         Assert.Equal(id, mine.GetProperty("id").GetString());
@@ -73,16 +78,21 @@ public sealed class InvitationTests : ApiTestBase
     {
         var owner = await Api.RegisterAsync("owner@example.com");
         var id = await InviteAsync(Api.As(owner.AccessToken), owner.TenantId, "pat@example.com");
-        var mallory = Api.As((await Api.RegisterAsync("mallory@example.com")).AccessToken);
+        var malloryAccount = await Api.RegisterAsync("mallory@example.com");
+        await Api.VerifyEmailAsync(malloryAccount);
+        var mallory = Api.As(malloryAccount.AccessToken);
 
         Assert.Empty((await Json(await mallory.GetAsync("/v1/me/invitations"))).EnumerateArray());
         await AssertProblem(await mallory.PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await mallory.PostAsync($"/v1/invitations/{id}/decline", null), HttpStatusCode.NotFound, "not_found");
         // Not even the owner who sent it accepts it for someone else.
+        await Api.VerifyEmailAsync(owner);
         await AssertProblem(await Api.As(owner.AccessToken).PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.NotFound);
         await AssertProblem(await Api.Anonymous().PostAsync($"/v1/invitations/{id}/accept", null), HttpStatusCode.Unauthorized);
 
-        var pat = Api.As((await Api.RegisterAsync("pat@example.com")).AccessToken);
+        var patAccount = await Api.RegisterAsync("pat@example.com");
+        await Api.VerifyEmailAsync(patAccount);
+        var pat = Api.As(patAccount.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await pat.PostAsync($"/v1/invitations/{id}/accept", null)).StatusCode); // still pending for pat
     }
 
@@ -107,7 +117,9 @@ public sealed class InvitationTests : ApiTestBase
     {
         var owner = await Api.RegisterAsync("owner@example.com");
         var ownerClient = Api.As(owner.AccessToken);
-        var pat = Api.As((await Api.RegisterAsync("pat@example.com")).AccessToken);
+        var patAccount = await Api.RegisterAsync("pat@example.com");
+        await Api.VerifyEmailAsync(patAccount);
+        var pat = Api.As(patAccount.AccessToken);
         var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken); // before the clock moves: tokens issued later would not be valid yet
 
         var declined = await InviteAsync(ownerClient, owner.TenantId, "pat@example.com");

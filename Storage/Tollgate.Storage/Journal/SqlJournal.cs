@@ -94,9 +94,14 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
                 statements.Add(new Statement(MarkSql, [write.GrainId, now]));
                 continue;
             }
-            foreach (var (sequence, record) in write.Records)
-                statements.Add(new Statement(InsertRecordSql,
-                    [write.GrainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload]));
+            foreach (var sequenced in write.Records)
+            {
+                var (sequence, record) = sequenced;
+                statements.Add(record.Stream == Email.EmailOutbox.Stream
+                    ? Email.EmailOutbox.Insert(write.GrainId, sequenced)
+                    : new Statement(InsertRecordSql,
+                        [write.GrainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload]));
+            }
             foreach (var entry in write.Entries)
             {
                 statements.Add(entry.Payload is null

@@ -35,9 +35,17 @@ internal sealed record StateWrite(string StateName, string? Payload, long? Expec
         ? new Statement(UpdateSql, [grainId, StateName, Payload, NewEtag, expected])
         : new Statement(InsertSql, [grainId, StateName, Payload, NewEtag]);
 
+    private const string InsertEmailSql = """
+        INSERT INTO email_outbox (grain_id, grain_seq, at, payload, next_attempt_at) SELECT @p1, @p2, @p3, @p4, @p3
+        WHERE EXISTS (SELECT 1 FROM grain_state WHERE grain_id = @p1 AND state_name = @p5 AND etag = @p6)
+        ON CONFLICT (grain_id, grain_seq) DO NOTHING
+        """;
+
     public Statement InsertRecord(string grainId, SequencedRecord sequenced)
     {
         var (sequence, record) = sequenced;
+        if (record.Stream == Email.EmailOutbox.Stream)
+            return new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
         return new Statement(InsertRecordSql,
             [grainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
     }

@@ -56,5 +56,14 @@ internal static class PostgreSqlSchema
             grain_id text NOT NULL, state_name text NOT NULL, payload text NULL, etag bigint NOT NULL,
             PRIMARY KEY (grain_id, state_name));
         """,
+        // Emails to send: journal records of the stream "email" land here (EmailOutbox), for the silos' senders to claim.
+        """
+        CREATE TABLE email_outbox (
+            grain_id text NOT NULL, grain_seq bigint NOT NULL, at bigint NOT NULL, payload text NULL,
+            attempts integer NOT NULL DEFAULT 0, next_attempt_at bigint NOT NULL, claimed_until bigint NOT NULL DEFAULT 0,
+            done_at bigint NULL, outcome text NULL,
+            PRIMARY KEY (grain_id, grain_seq));
+        CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE done_at IS NULL;
+        """,
     ];
 }

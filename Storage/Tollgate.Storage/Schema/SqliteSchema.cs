@@ -46,5 +46,14 @@ internal static class SqliteSchema
             grain_id TEXT NOT NULL, state_name TEXT NOT NULL, payload TEXT NULL, etag INTEGER NOT NULL,
             PRIMARY KEY (grain_id, state_name)) WITHOUT ROWID;
         """,
+        // Emails to send: journal records of the stream "email" land here (EmailOutbox), for the silo's sender to claim.
+        """
+        CREATE TABLE email_outbox (
+            grain_id TEXT NOT NULL, grain_seq INTEGER NOT NULL, at INTEGER NOT NULL, payload TEXT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, claimed_until INTEGER NOT NULL DEFAULT 0,
+            done_at INTEGER NULL, outcome TEXT NULL,
+            PRIMARY KEY (grain_id, grain_seq)) WITHOUT ROWID;
+        CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE done_at IS NULL;
+        """,
     ];
 }
