@@ -4,7 +4,8 @@ namespace Tollgate.Api.Tests.Contract;
 /// The OpenAPI document against the server it describes: every operation is called with the requests of
 /// <see cref="ContractCases"/> (and, where it applies, without credentials, with a body that is not JSON and
 /// with broken JSON), and every answer must be one the document lists for that operation, with the headers
-/// it says are there and a body valid against its schema. A route added without cases fails here.
+/// it says are there and a body valid against its schema; the headers and query a case sends must be declared
+/// too. A route added without cases fails here.
 /// </summary>
 public sealed class ContractTests(ContractWorld world) : IClassFixture<ContractWorld>
 {
@@ -38,6 +39,7 @@ public sealed class ContractTests(ContractWorld world) : IClassFixture<ContractW
             var problems = new List<string>();
             if ((int)response.StatusCode != contractCase.Status) problems.Add($"expected {contractCase.Status}, got {(int)response.StatusCode}: {Shorten(body)}");
             problems.AddRange(contractCase.Headers.Where(name => !OpenApiContract.Has(response, name)).Select(name => $"lacks {name}"));
+            problems.AddRange(OpenApiContract.CheckRequest(operation, request));
             problems.AddRange(world.Contract.Check(operation, response, body));
             failures.AddRange(problems.Select(problem => $"{contractCase}: {problem}"));
         }

@@ -17,6 +17,9 @@ public sealed class OpenApiContract
     private static readonly string[] ContractHeaders =
         ["X-Quota-Limit", "X-Quota-Remaining", "X-Quota-Reset", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate"];
 
+    /// <summary>Headers the document names as security schemes rather than parameters.</summary>
+    private static readonly HashSet<string> CredentialHeaders = new(["Authorization", "X-Api-Key", "Stripe-Signature"], StringComparer.OrdinalIgnoreCase);
+
     private const string ComponentSchemas = "#/components/schemas/";
 
     private readonly JsonObject _definitions;
@@ -45,6 +48,19 @@ public sealed class OpenApiContract
                 .Select(method => new Operation(method.Value!["operationId"]!.GetValue<string>(), new HttpMethod(method.Key.ToUpperInvariant()),
                     path.Key, method.Value.AsObject())))
             .ToDictionary(operation => operation.Id);
+    }
+
+    /// <summary>The headers and query parameters <paramref name="request"/> sends that the operation does not declare.</summary>
+    public static IReadOnlyList<string> CheckRequest(Operation operation, ContractRequest request)
+    {
+        var parameters = operation.Element["parameters"] as JsonArray ?? [];
+        bool Declared(string name, string location) => parameters.Any(parameter => parameter!["in"]!.GetValue<string>() == location
+            && string.Equals(parameter["name"]!.GetValue<string>(), name, StringComparison.OrdinalIgnoreCase));
+        var queryNames = (request.QueryString ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => Uri.UnescapeDataString(pair.Split('=')[0]));
+        return request.Headers.Keys.Where(name => !CredentialHeaders.Contains(name) && !Declared(name, "header"))
+            .Select(name => $"sends the header {name}, which the document does not declare")
+            .Concat(queryNames.Where(name => !Declared(name, "query")).Select(name => $"sends the query parameter {name}, which the document does not declare"))
+            .ToList();
     }
 
     /// <summary>What is wrong with <paramref name="response"/> as an answer to <paramref name="operation"/>; empty when nothing is.</summary>
