@@ -30,7 +30,8 @@ internal sealed class ErrorResponses : IOpenApiOperationTransformer
         foreach (var declared in metadata.OfType<OperationContract.Problem>())
             Set(operation, context, declared.Status, declared.Description, declared.Schema);
         if (jsonBody || query)
-            Add(operation, context, 400, "The request is malformed (`malformed_request`) or a field is not valid (`validation_failed`, with `errors` per field).");
+            Add(operation, context, 400,
+                "The request is malformed (`malformed_request`) or a field is not valid (`validation_failed`, with `errors` per field).");
         if (jsonBody)
         {
             Add(operation, context, 413, "The request body is larger than 1 MB (`payload_too_large`).");

@@ -27,7 +27,8 @@ public sealed record ContractRequest
     /// <summary>The path parameters, from an object's properties: <c>At(new { tenantId, keyId })</c>.</summary>
     public ContractRequest At(object values) => this with
     {
-        PathValues = values.GetType().GetProperties().ToDictionary(p => p.Name, p => Convert.ToString(p.GetValue(values), System.Globalization.CultureInfo.InvariantCulture)!),
+        PathValues = values.GetType().GetProperties()
+            .ToDictionary(p => p.Name, p => Convert.ToString(p.GetValue(values), System.Globalization.CultureInfo.InvariantCulture)!),
     };
 
     public ContractRequest Query(string query) => this with { QueryString = query };

@@ -37,7 +37,8 @@ public sealed class ContractTests(ContractWorld world) : IClassFixture<ContractW
             using var response = await world.Api.CreateClient().SendAsync(message);
             var body = await response.Content.ReadAsStringAsync();
             var problems = new List<string>();
-            if ((int)response.StatusCode != contractCase.Status) problems.Add($"expected {contractCase.Status}, got {(int)response.StatusCode}: {Shorten(body)}");
+            if ((int)response.StatusCode != contractCase.Status)
+                problems.Add($"expected {contractCase.Status}, got {(int)response.StatusCode}: {Shorten(body)}");
             problems.AddRange(contractCase.Headers.Where(name => !OpenApiContract.Has(response, name)).Select(name => $"lacks {name}"));
             problems.AddRange(OpenApiContract.CheckRequest(operation, request));
             problems.AddRange(world.Contract.Check(operation, response, body));

@@ -63,6 +63,7 @@ public sealed class ContractWorld : IAsyncLifetime
     public ContractRequest AsOutsider => ContractRequest.Bearer(Outsider.AccessToken);
     public ContractRequest AsOperator => ContractRequest.Bearer(Operator.AccessToken);
     public ContractRequest AsApp => ContractRequest.WithApiKey(ApiKey);
+    public ContractRequest AsOwnerOfTenant => AsOwner.At(new { tenantId = TenantId });
 
     /// <summary>A name no other call of this run has used.</summary>
     public string Fresh(string prefix) => $"{prefix}{Interlocked.Increment(ref _sequence)}";
@@ -80,7 +81,8 @@ public sealed class ContractWorld : IAsyncLifetime
 
     public async Task<string> NewApiKeyIdAsync()
     {
-        var response = await Api.As(Owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{TenantId}/api-keys", new { name = Fresh("key"), scopes = new[] { "quota:read" } });
+        var response = await Api.As(Owner.AccessToken)
+            .PostAsJsonAsync($"/v1/tenants/{TenantId}/api-keys", new { name = Fresh("key"), scopes = new[] { "quota:read" } });
         return (await Ok(response)).GetProperty("id").GetString()!;
     }
 

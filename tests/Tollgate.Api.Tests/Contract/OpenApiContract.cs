@@ -56,10 +56,12 @@ public sealed class OpenApiContract
         var parameters = operation.Element["parameters"] as JsonArray ?? [];
         bool Declared(string name, string location) => parameters.Any(parameter => parameter!["in"]!.GetValue<string>() == location
             && string.Equals(parameter["name"]!.GetValue<string>(), name, StringComparison.OrdinalIgnoreCase));
-        var queryNames = (request.QueryString ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair => Uri.UnescapeDataString(pair.Split('=')[0]));
+        var queryNames = (request.QueryString ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => Uri.UnescapeDataString(pair.Split('=')[0]));
         return request.Headers.Keys.Where(name => !CredentialHeaders.Contains(name) && !Declared(name, "header"))
             .Select(name => $"sends the header {name}, which the document does not declare")
-            .Concat(queryNames.Where(name => !Declared(name, "query")).Select(name => $"sends the query parameter {name}, which the document does not declare"))
+            .Concat(queryNames.Where(name => !Declared(name, "query"))
+                .Select(name => $"sends the query parameter {name}, which the document does not declare"))
             .ToList();
     }
 
@@ -141,7 +143,8 @@ public sealed class OpenApiContract
         switch (node)
         {
             case JsonObject obj:
-                if (obj["$ref"] is JsonValue reference && reference.GetValue<string>() is var target && target.StartsWith(ComponentSchemas, StringComparison.Ordinal))
+                if (obj["$ref"] is JsonValue reference && reference.GetValue<string>() is var target
+                    && target.StartsWith(ComponentSchemas, StringComparison.Ordinal))
                     obj["$ref"] = "#/$defs/" + target[ComponentSchemas.Length..];
                 foreach (var (_, child) in obj.ToList()) RewriteReferences(child);
                 break;
