@@ -4,7 +4,8 @@ namespace Tollgate.Api.Tests.Contract;
 /// The requests the contract test sends, by operation id: for every operation of the document at least one
 /// that succeeds and, when the document lists a 4xx for it, one that is refused. Cases run in this order on one world, so a case that uses
 /// something up makes its own (a fresh account, key or consume). Besides these, every operation that needs
-/// credentials is called without any (401), and every JSON body is sent as text and as broken JSON (415, 400).
+/// credentials is called without any (401), and every JSON body is sent as text, as broken JSON and over 1 MB
+/// (415, 400, 413).
 /// To cover a new route, add its lines here; <c>ContractTests</c> fails until every operation has both kinds.
 /// </summary>
 public static class ContractCases

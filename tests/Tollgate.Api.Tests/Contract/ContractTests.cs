@@ -2,8 +2,8 @@ namespace Tollgate.Api.Tests.Contract;
 
 /// <summary>
 /// The OpenAPI document against the server it describes: every operation is called with the requests of
-/// <see cref="ContractCases"/> (and, where it applies, without credentials, with a body that is not JSON and
-/// with broken JSON), and every answer must be one the document lists for that operation, with the headers
+/// <see cref="ContractCases"/> (and, where it applies, without credentials, with a body that is not JSON, with
+/// broken JSON and with one over 1 MB), and every answer must be one the document lists for that operation, with the headers
 /// it says are there and a body valid against its schema; the headers and query a case sends must be declared
 /// too. A route added without cases fails here.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed class ContractTests(ContractWorld world) : IClassFixture<ContractW
 
     /// <summary>
     /// For every operation: no credentials (when it needs some), and its first succeeding request with the
-    /// body sent as plain text and as broken JSON (when it takes JSON).
+    /// body sent as plain text, as broken JSON and over 1 MB (when it takes JSON).
     /// </summary>
     private IEnumerable<ContractCase> GeneratedCases()
     {
@@ -64,6 +64,8 @@ public sealed class ContractTests(ContractWorld world) : IClassFixture<ContractW
             {
                 yield return new(operation.Id, "a body that is not JSON", 415, async w => (await valid.Request(w)).Raw("hello", "text/plain"), []);
                 yield return new(operation.Id, "broken JSON", 400, async w => (await valid.Request(w)).Raw("{\"a\":", "application/json"), []);
+                yield return new(operation.Id, "a body over 1 MB", 413,
+                    async w => (await valid.Request(w)).Raw($"\"{new string('a', 1024 * 1024)}\"", "application/json"), []);
             }
         }
     }
