@@ -1,5 +1,6 @@
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -20,7 +21,8 @@ public static class AdminApi
             .Produces<AdminUser[]>();
         api.MapPost("/users/{userId}/disable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, true, http, grains))
             .WithName("DisableUser").WithSummary("Disable a user and end their sessions (operator)")
-            .Produces<AdminUser>();
+            .Produces<AdminUser>()
+            .AnswersProblem(StatusCodes.Status409Conflict, "Operators cannot disable themselves (`cannot_disable_self`).");
         api.MapPost("/users/{userId}/enable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, false, http, grains))
             .WithName("EnableUser").WithSummary("Enable a disabled user (operator)")
             .Produces<AdminUser>();

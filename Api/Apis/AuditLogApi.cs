@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -18,13 +20,23 @@ public static class AuditLogApi
         app.MapGet("/v1/tenants/{tenantId}/audit-log", TenantLogAsync)
             .WithName("GetTenantAuditLog").WithSummary("Read a tenant's audit log (JSON or CSV)")
             .WithTags("Audit log")
-            .RequireAuthorization(AuthorizationPolicies.Caller).RequireTenantPermission(TenantPermission.ReadAuditLog).Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .RequireAuthorization(AuthorizationPolicies.Caller).RequireTenantPermission(TenantPermission.ReadAuditLog).ReadsLog();
         app.MapGroup("/v1/admin").RequireOperator().MapGet("/audit-log", PlatformLogAsync)
             .WithName("GetPlatformAuditLog").WithSummary("Read the audit log across tenants (operator)")
             .WithTags("Admin")
-            .Produces<AuditLogPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .ReadsLog();
         return app;
     }
+
+    /// <summary>A page of the log as JSON, or the whole range as CSV, and the query that picks it.</summary>
+    private static RouteHandlerBuilder ReadsLog(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<AuditLogPage>().ProducesCsv()
+        .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
+        .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
+        .TakesQuery("action", "Only this action, such as `api_key.created`.")
+        .TakesQuery("cursor", "The `nextCursor` of the previous page.")
+        .TakesQuery("limit", $"Records per page, 1 to {MaxLimit} (50 by default).", JsonSchemaType.Integer)
+        .TakesQuery("format", "`json` (the default), or `csv` for every record in the range.");
 
     private static Task<IResult> TenantLogAsync(string tenantId, HttpContext http, IJournalReader journal) => ReadAsync(http, journal, tenantId);
 

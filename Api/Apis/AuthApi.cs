@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -18,13 +19,21 @@ public static class AuthApi
         var api = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous();
         api.MapPost("/register", RegisterAsync)
             .WithName("Register").WithSummary("Create an account, with a tenant of its own")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created);
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created)
+            .AnswersProblem(StatusCodes.Status409Conflict, "An account with this email exists (`email_taken`).");
         api.MapPost("/login", LoginAsync)
             .WithName("Login").WithSummary("Log in with email and password")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>()
+            .AnswersProblem(StatusCodes.Status401Unauthorized, "The email or password is wrong (`invalid_credentials`).")
+            .AnswersProblem(StatusCodes.Status403Forbidden, "The platform operator disabled this account (`account_disabled`).")
+            .AnswersProblem(StatusCodes.Status429TooManyRequests,
+                "Too many requests from this address (`rate_limited`), or too many failed logins for this email (`too_many_attempts`); "
+                + "try again after `Retry-After` seconds.");
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshTokens").WithSummary("Trade a refresh token for new tokens")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>();
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>()
+            .AnswersProblem(StatusCodes.Status401Unauthorized,
+                "The refresh token is unknown, already used, or its login ended or its account is disabled (`invalid_refresh_token`).");
         api.MapPost("/logout", LogoutAsync)
             .WithName("Logout").WithSummary("End the login a refresh token belongs to")
             .Produces(StatusCodes.Status204NoContent);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
 using Tollgate.Grains;
 using Tollgate.Grains.Billing;
@@ -34,10 +35,15 @@ public static class BillingApi
         var api = app.MapGroup("/v1/tenants/{tenantId}").WithTags("Billing").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapPost("/checkout", CheckoutAsync)
             .WithName("StartCheckout").WithSummary("Start a Stripe Checkout session for a plan")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created);
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created)
+            .TakesIdempotencyKey(StatusCodes.Status201Created).CallsPaymentProvider()
+            .AnswersProblem(StatusCodes.Status404NotFound, "The tenant, or the plan, is not there (`not_found`).")
+            .AnswersProblem(StatusCodes.Status409Conflict,
+                "The plan has no `stripePriceId` (`plan_not_purchasable`), or the tenant already pays through the provider (`already_subscribed`).");
         api.MapPost("/billing-portal", PortalAsync)
             .WithName("OpenBillingPortal").WithSummary("Open the Stripe billing portal")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created);
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created)
+            .CallsPaymentProvider();
         api.MapGet("/invoices", InvoicesAsync)
             .WithName("ListInvoices").WithSummary("List a tenant's invoices")
             .RequireTenantPermission(TenantPermission.ManageBilling).Produces<InvoiceResponse[]>();

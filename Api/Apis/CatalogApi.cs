@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Grains.Billing;
 
 namespace Tollgate.Api;
@@ -27,6 +28,9 @@ public static partial class CatalogApi
     /// <summary>A past-due subscription keeps its quotas this long unless the plan says otherwise.</summary>
     private const int DefaultGraceDays = 7;
 
+    private const string PlanConflict =
+        "A plan with this id exists, another plan has this `stripePriceId`, or the change would leave no default plan (`conflict`).";
+
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/plans", PublicPlansAsync)
@@ -36,23 +40,28 @@ public static partial class CatalogApi
         var admin = app.MapGroup("/v1/admin").WithTags("Catalog").RequireOperator();
         admin.MapPost("/apps", CreateAppAsync)
             .WithName("CreateApp").WithSummary("Create an app (operator)")
-            .Produces<AppInfo>(StatusCodes.Status201Created);
+            .Produces<AppInfo>(StatusCodes.Status201Created)
+            .AnswersProblem(StatusCodes.Status409Conflict, "An app with this id exists (`conflict`).");
         admin.MapPost("/apps/{appId}/quota-types", CreateQuotaTypeAsync)
             .WithName("CreateQuotaType").WithSummary("Create a quota type in an app (operator)")
-            .Produces<QuotaTypeInfo>(StatusCodes.Status201Created);
+            .Produces<QuotaTypeInfo>(StatusCodes.Status201Created)
+            .AnswersProblem(StatusCodes.Status409Conflict, "The app has a quota type with this key (`conflict`).");
         admin.MapGet("/catalog", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Get()))
             .WithName("GetCatalog").WithSummary("Read the whole catalog: apps, quota types and plans (operator)")
             .Produces<CatalogSnapshot>();
         admin.MapPost("/plans", CreatePlanAsync)
             .WithName("CreatePlan").WithSummary("Create a plan (operator)")
-            .Produces<PlanInfo>(StatusCodes.Status201Created);
+            .Produces<PlanInfo>(StatusCodes.Status201Created)
+            .AnswersProblem(StatusCodes.Status409Conflict, PlanConflict);
         admin.MapPut("/plans/{planId}", UpdatePlanAsync)
             .WithName("UpdatePlan").WithSummary("Change a plan (operator)")
-            .Produces<PlanInfo>();
+            .Produces<PlanInfo>()
+            .AnswersProblem(StatusCodes.Status409Conflict, PlanConflict);
         admin.MapPost("/plans/{planId}/archive", async (string planId, HttpContext http, IGrainFactory grains) =>
             ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok))
             .WithName("ArchivePlan").WithSummary("Take a plan off sale (operator)")
-            .Produces<PlanInfo>();
+            .Produces<PlanInfo>()
+            .AnswersProblem(StatusCodes.Status409Conflict, "The default plan cannot be archived; make another plan default first (`conflict`).");
         return app;
     }
 

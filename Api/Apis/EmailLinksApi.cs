@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -20,18 +21,23 @@ public static class EmailLinksApi
         var links = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
         links.MapPost("/verify-email", VerifyAsync)
             .WithName("VerifyEmail").WithSummary("Prove an email address with the token of its verification link")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces(StatusCodes.Status204NoContent)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "The link is not valid: used, replaced, expired or made up (`invalid_token`).")
+            .AnswersProblem(StatusCodes.Status409Conflict, "An address that looks the same was verified first (`email_taken`).");
         links.MapPost("/password-reset", RequestResetAsync)
             .WithName("RequestPasswordReset").WithSummary("Email a password reset link, if the address has an account")
             .Produces(StatusCodes.Status202Accepted);
         links.MapPost("/password-reset/confirm", ResetAsync)
             .WithName("ResetPassword").WithSummary("Set a new password with the token of a reset link, ending every login")
-            .Produces(StatusCodes.Status204NoContent);
+            .Produces(StatusCodes.Status204NoContent)
+            .AnswersProblem(StatusCodes.Status400BadRequest,
+                "The link is not valid (`invalid_token`), or the new password breaks a rule (`validation_failed`).");
 
         app.MapPost("/v1/auth/verify-email/resend", ResendAsync).WithTags("Auth")
             .RequireAuthorization(AuthorizationPolicies.User).RequireRateLimiting(RateLimitOptions.AuthPolicy)
             .WithName("ResendVerificationEmail").WithSummary("Email a new verification link, replacing the last")
-            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces(StatusCodes.Status202Accepted)
+            .AnswersProblem(StatusCodes.Status409Conflict, "Your email address is verified already (`email_already_verified`).");
         return app;
     }
 

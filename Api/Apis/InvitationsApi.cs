@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -20,7 +21,8 @@ public static class InvitationsApi
         var tenant = app.MapGroup("/v1/tenants/{tenantId}/invitations").WithTags("Members").RequireAuthorization(AuthorizationPolicies.Caller);
         tenant.MapPost("/", InviteAsync)
             .WithName("InviteMember").WithSummary("Invite an email into a tenant")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created);
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created)
+            .AnswersProblem(StatusCodes.Status409Conflict, "A member has this email, or it has a pending invitation (`conflict`).");
         tenant.MapGet("/", ListAsync)
             .WithName("ListInvitations").WithSummary("List a tenant's pending invitations")
             .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse[]>();
@@ -34,7 +36,8 @@ public static class InvitationsApi
             .Produces<MyInvitationResponse[]>();
         mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync)
             .WithName("AcceptInvitation").WithSummary("Accept an invitation and join its tenant")
-            .Produces<MeTenant>();
+            .Produces<MeTenant>()
+            .AnswersProblem(StatusCodes.Status409Conflict, "You are already a member of the tenant (`conflict`).");
         mine.MapPost("/invitations/{invitationId}/decline", DeclineAsync)
             .WithName("DeclineInvitation").WithSummary("Decline an invitation")
             .Produces(StatusCodes.Status204NoContent);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Telemetry;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Quotas;
@@ -23,20 +24,42 @@ public static class QuotaApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    private const string QuotaExceeded = "The amount does not fit in what remains (`quota_exceeded`, with the quota's numbers); nothing was deducted.";
+    private const string UnknownQuotaOrTenant =
+        "The quota type does not exist (`unknown_quota_type`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
+    private const string KeyReusedOrOverflow =
+        "The Idempotency-Key was used with a different request in the last 24 hours (`idempotency_key_reused`), or the day's usage total "
+        + "would pass the largest number it can hold (`total_overflow`); nothing was changed.";
+
     public static IEndpointRouteBuilder MapQuotaApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/quota").WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller);
+        var api = app.MapGroup("/v1/quota").WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller)
+            .AnswersProblem(StatusCodes.Status429TooManyRequests,
+                "This API key made too many quota calls (`rate_limited`, when `RateLimits:Quota` is on); try again after `Retry-After` seconds.");
         api.MapPost("/consume", ConsumeAsync)
             .WithName("ConsumeQuota").WithSummary("Deduct quota, or answer 402 with nothing deducted")
-            .Produces<ConsumeAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .Produces<ConsumeAnswer>().AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
+            .AnswersProblem(StatusCodes.Status404NotFound, UnknownQuotaOrTenant)
+            .TakesIdempotencyKey(StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired)
+            .AnswersProblem(StatusCodes.Status422UnprocessableEntity, KeyReusedOrOverflow)
+            .AnswersQuotaHeaders(required: true, StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired);
         api.MapPost("/check", CheckAsync)
             .WithName("CheckQuota").WithSummary("Ask whether an amount fits, deducting nothing")
-            .Produces<QuotaAnswer>().ProducesProblem(StatusCodes.Status402PaymentRequired);
+            .Produces<QuotaAnswer>().AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
+            .AnswersProblem(StatusCodes.Status404NotFound, UnknownQuotaOrTenant)
+            .AnswersQuotaHeaders(required: true, StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired);
         api.MapPost("/refund", RefundAsync)
             .WithName("RefundQuota").WithSummary("Give back some or all of a consume")
-            .Produces<RefundAnswer>().ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .Produces<RefundAnswer>()
+            .AnswersProblem(StatusCodes.Status404NotFound,
+                UnknownQuotaOrTenant + " Or no allowed consume of this quota type has this consumeId or idempotencyKey in the last 24 hours (`unknown_consume`).")
+            .AnswersProblem(StatusCodes.Status409Conflict,
+                "The consume was refunded in full (`already_refunded`), has less left to give back than asked (`refund_exceeds_consume`, "
+                + "with `refundable`), or its quota window has ended (`window_reset`); nothing was refunded.")
+            .TakesIdempotencyKey(StatusCodes.Status200OK)
+            .AnswersProblem(StatusCodes.Status422UnprocessableEntity, KeyReusedOrOverflow)
+            .AnswersQuotaHeaders(required: true, StatusCodes.Status200OK)
+            .AnswersQuotaHeaders(required: false, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync)
             .WithName("ListQuotas").WithSummary("List a tenant's quotas with what remains")
             .WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();

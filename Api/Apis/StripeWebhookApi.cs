@@ -26,7 +26,12 @@ public static class StripeWebhookApi
         app.MapPost("/v1/webhooks/stripe", ReceiveAsync)
             .WithName("ReceiveStripeEvent").WithSummary("Receive a signed Stripe event")
             .WithTags("Webhooks").AllowAnonymous().WithMetadata(new SecuritySchemes.SignedByStripe())
-            .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<WebhookResponse>()
+            .AnswersProblem(StatusCodes.Status400BadRequest,
+                "The Stripe-Signature does not verify (`invalid_signature`), or the event is not one Stripe sends (`malformed_request`).")
+            .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "The request body is larger than 1 MB (`payload_too_large`).")
+            .AnswersProblem(StatusCodes.Status503ServiceUnavailable,
+                "`Stripe:WebhookSecret` is not set (`payments_not_configured`) or a silo is unavailable (`unavailable`); Stripe delivers again later.");
         return app;
     }
 
@@ -35,7 +40,10 @@ public static class StripeWebhookApi
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhookApi));
         if (options.Value.WebhookSecret is not { Length: > 0 } secret)
+        {
+            http.Response.Headers.RetryAfter = "30";
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured", "Payments are not configured", "Set Stripe:WebhookSecret.");
+        }
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);

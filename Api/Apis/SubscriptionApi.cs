@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
 using Tollgate.Grains;
 using Tollgate.Grains.Billing;
@@ -22,6 +23,11 @@ public sealed record ProviderSubscriptionResponse(string Name, string Subscripti
 
 public static class SubscriptionApi
 {
+    private const string SubscriptionConflict =
+        "The change does not apply to the subscription as it is: a paid plan is bought through checkout, a paid subscription is changed "
+        + "in the billing portal, the default plan has nothing to cancel, a subscription not set to cancel has nothing to resume "
+        + "(`subscription_conflict`).";
+
     public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/tenants/{tenantId}/subscription").WithTags("Subscription").RequireAuthorization(AuthorizationPolicies.Caller);
@@ -30,13 +36,16 @@ public static class SubscriptionApi
             .RequireTenantPermission(TenantPermission.Read).Produces<SubscriptionResponse>();
         api.MapPost("/", ChangeAsync)
             .WithName("ChangeSubscription").WithSummary("Subscribe to a plan or change plans")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict);
         api.MapPost("/cancel", CancelAsync)
             .WithName("CancelSubscription").WithSummary("Cancel now or at the period's end")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict).CallsPaymentProvider();
         api.MapPost("/resume", ResumeAsync)
             .WithName("ResumeSubscription").WithSummary("Undo a cancellation at the period's end")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>();
+            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict).CallsPaymentProvider();
         app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync)
             .WithName("GrantSubscription").WithSummary("Put a tenant on a plan, with optional trial (operator)")
             .Produces<SubscriptionResponse>();

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api;
 
@@ -32,10 +33,12 @@ public static class TenantsApi
             .RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
         members.MapPatch("/{userId}", ChangeRoleAsync)
             .WithName("ChangeMemberRole").WithSummary("Change a member's role")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>();
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>()
+            .AnswersProblem(StatusCodes.Status409Conflict, "The tenant must keep at least one owner (`conflict`).");
         members.MapDelete("/{userId}", RemoveMemberAsync)
             .WithName("RemoveMember").WithSummary("Remove a member from a tenant")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
+            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent)
+            .AnswersProblem(StatusCodes.Status409Conflict, "The tenant must keep at least one owner (`conflict`).");
         return app;
     }
 

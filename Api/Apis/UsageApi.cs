@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
+using Tollgate.Api.OpenApi;
 using Tollgate.Api.Reports;
 using Tollgate.Grains.Quotas;
 
@@ -19,7 +20,14 @@ public static class UsageApi
         app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync)
             .WithName("GetUsage").WithSummary("Report usage by day or month (JSON or CSV)")
             .WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
-            .RequireTenantPermission(TenantPermission.Read).Produces<UsageReport>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .RequireTenantPermission(TenantPermission.Read).Produces<UsageReport>().ProducesCsv()
+            .TakesQuery("from", "The first instant counted (ISO 8601); unset, from the beginning.", format: "date-time")
+            .TakesQuery("to", "The instant counting stops, excluded (ISO 8601); unset, until now.", format: "date-time")
+            .TakesQuery("quotaType", "Only this quota type (`{appId}/{key}`).")
+            .TakesQuery("groupBy", "`day` (the default) or `month`.")
+            .TakesQuery("format", "`json` (the default), or `csv` for the usage records themselves.")
+            .AnswersProblem(StatusCodes.Status422UnprocessableEntity,
+                "A total would pass the largest number it can hold (`total_overflow`); ask for a shorter range, by day, or per quota type.");
         return app;
     }
 

@@ -108,6 +108,7 @@ public static class ApiServiceCollectionExtensions
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
         app.UseRateLimiter(); // before authentication: a refused request costs no grain call
         app.UseUndeliveredCallRetry();

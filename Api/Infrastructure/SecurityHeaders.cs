@@ -1,3 +1,5 @@
+using Tollgate.Api.OpenApi;
+
 namespace Tollgate.Api.Infrastructure;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Tollgate.Api.Infrastructure;
 /// no MIME sniffing, no referrer, never framed, HSTS over HTTPS, and <c>Cache-Control: no-store</c>
 /// unless the response chose its own caching, since tokens, keys and tenants' data must not be kept
 /// by browsers or proxies. Pages get only <c>frame-ancestors</c> from CSP (the dashboard runs its own
-/// scripts); everything else, which is data rather than a document, gets <c>default-src 'none'</c>.
+/// scripts); everything else, which is data rather than a document, gets <c>default-src 'none'</c>. The API
+/// reference under /docs gets its own (<see cref="ApiReference.ContentSecurityPolicy"/>).
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -20,8 +23,8 @@ internal static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
-                ? PagePolicy
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReference.Path) ? ApiReference.ContentSecurityPolicy
+                : context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true ? PagePolicy
                 : DataPolicy;
             if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
             if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";

@@ -10,4 +10,7 @@ public sealed class OpenApiDocumentOptions
     /// server. Unset, the document names the relative server <c>/</c>: wherever it was fetched from.
     /// </summary>
     public string? ServerUrl { get; set; }
+
+    /// <summary>Serve the browsable reference at <c>/docs</c> outside Development too.</summary>
+    public bool Ui { get; set; }
 }

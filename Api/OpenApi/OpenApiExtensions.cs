@@ -16,8 +16,10 @@ public static class OpenApiExtensions
         services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer<DocumentDescription>();
+            options.AddDocumentTransformer<ProblemSchemas>();
             options.AddOperationTransformer<OperationSecurity>();
             options.AddOperationTransformer<ErrorResponses>();
+            options.AddOperationTransformer<DeclaredHeadersAndQuery>();
             options.AddSchemaTransformer<RequiredProperties>();
         });
         return services;

@@ -131,7 +131,7 @@ public sealed class PagesTests : ApiTestBase
     {
         // Over Kestrel, which refuses to send a header that is not ASCII (the test server would pass it on).
         await Api.DisposeAsync();
-        await using var api = new ApiFactory(Storage);
+        await using var api = new ApiFactory(Storage, Mailbox);
         api.UseKestrel(0);
         api.StartServer();
         var addresses = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;

@@ -206,7 +206,11 @@ public sealed class SubscriptionTests : ApiTestBase
         var checkout = await _client.PostAsJsonAsync($"/v1/tenants/{_owner.TenantId}/checkout",
             new { planId = "pro", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" });
         await AssertProblem(checkout, HttpStatusCode.ServiceUnavailable, "payments_not_configured");
-        await AssertProblem(await Api.Anonymous().PostAsync("/v1/webhooks/stripe", new StringContent("{}")), HttpStatusCode.ServiceUnavailable, "payments_not_configured");
+        var webhook = await Api.Anonymous().PostAsync("/v1/webhooks/stripe", new StringContent("{}"));
+        await AssertProblem(webhook, HttpStatusCode.ServiceUnavailable, "payments_not_configured");
+        // Both say when to come back, as the OpenAPI document promises for every 503.
+        Assert.NotNull(checkout.Headers.RetryAfter);
+        Assert.NotNull(webhook.Headers.RetryAfter);
         Assert.Equal("free", (await SubscriptionAsync()).GetProperty("planId").GetString());
     }
 
