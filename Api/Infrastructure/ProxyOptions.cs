@@ -36,12 +36,8 @@ internal sealed class ConfigureForwardedHeaders(IOptions<ProxyOptions> proxies) 
         var configured = proxies.Value.KnownProxies.Count + proxies.Value.KnownNetworks.Count > 0;
         options.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
         options.ForwardLimit = null; // each hop is checked against the known proxies instead
-        foreach (var proxy in proxies.Value.KnownProxies)
-            options.KnownProxies.Add(IPAddress.TryParse(proxy.Trim(), out var address) ? address : throw Invalid("KnownProxies", proxy));
-        foreach (var network in proxies.Value.KnownNetworks)
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network.Trim(), out var range) ? range : throw Invalid("KnownNetworks", network));
+        // Valid by now: ProxyOptionsValidation refuses any other entry when the options are first read.
+        foreach (var proxy in proxies.Value.KnownProxies) options.KnownProxies.Add(IPAddress.Parse(proxy.Trim()));
+        foreach (var network in proxies.Value.KnownNetworks) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Trim()));
     }
-
-    private static OptionsValidationException Invalid(string setting, string text) =>
-        new(ProxyOptions.SectionName, typeof(ProxyOptions), [$"{ProxyOptions.SectionName}:{setting} has '{text}', which is not valid."]);
 }
