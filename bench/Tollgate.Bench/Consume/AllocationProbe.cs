@@ -4,19 +4,19 @@ namespace Tollgate.Bench.Consume;
 
 /// <summary>
 /// The bytes a server process has allocated so far, asked of the process itself: every server the
-/// consume suite starts (baseline, floor, both silo builds) loads this assembly as a startup hook
-/// (<see cref="StartupHook"/>), which answers on a Unix socket. The runtime's own count
+/// consume suite starts (baseline, floor, both silo builds) loads Tollgate.Bench.AllocationHook as a
+/// startup hook, which answers on a Unix socket. The runtime's own count
 /// (<see cref="GC.GetTotalAllocatedBytes(bool)"/>, what <c>dotnet-counters</c> shows as the allocation
 /// rate), read only when asked, so it costs the server nothing per request.
 /// </summary>
 public static class AllocationProbe
 {
-    public const string SocketVariable = "TOLLGATE_BENCH_ALLOCATION_SOCKET";
+    public const string SocketVariable = StartupHook.SocketVariable;
 
     /// <summary>The environment that makes a .NET process answer on <paramref name="socketPath"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Environment(string socketPath) =>
     [
-        new("DOTNET_STARTUP_HOOKS", typeof(AllocationProbe).Assembly.Location),
+        new("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location),
         new(SocketVariable, socketPath),
     ];
 
@@ -40,21 +40,5 @@ public static class AllocationProbe
         {
             return null;
         }
-    }
-
-    internal static void Serve(string socketPath)
-    {
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
-        listener.Listen();
-        var thread = new Thread(() =>
-        {
-            while (true)
-            {
-                using var client = listener.Accept();
-                client.Send(BitConverter.GetBytes(GC.GetTotalAllocatedBytes(precise: true)));
-            }
-        }) { IsBackground = true, Name = "bench allocation probe" };
-        thread.UnsafeStart();
     }
 }
