@@ -7,13 +7,23 @@ namespace Tollgate.Api.Extensions;
 
 public static class MetricsServiceCollectionExtensions
 {
-    /// <summary>The meters <c>/metrics</c> exports: Tollgate's own, ASP.NET Core's HTTP server metrics, and Orleans'.</summary>
+    /// <summary>
+    /// The meters <c>/metrics</c> exports: Tollgate's own, ASP.NET Core's HTTP server and connection metrics,
+    /// Orleans', and the .NET runtime's. Each measurement a meter records per request costs every request;
+    /// ASP.NET Core's routing, authentication, authorization and memory-pool meters (which OpenTelemetry's
+    /// ASP.NET Core instrumentation would add) record several per request and nobody reads them, so they
+    /// stay off. The runtime's (GC, allocated bytes, thread pool) are read only when scraped.
+    /// </summary>
     public static readonly IReadOnlyList<string> MeterNames =
     [
         QuotaMetrics.MeterName,
         // The runtime's storage commits (StorageMetrics.MeterName), named here because its assembly keeps it internal.
         "Tollgate.Storage",
+        "Microsoft.AspNetCore.Hosting", // http.server.request.duration, by route and status
+        "Microsoft.AspNetCore.Server.Kestrel", // connections
+        "Microsoft.AspNetCore.Diagnostics", // unhandled exceptions
         "Microsoft.Orleans",
+        "System.Runtime",
     ];
 
     /// <summary>OpenTelemetry metrics, read by Prometheus from <c>/metrics</c> (mapped by <c>UseTollgateApi</c>).</summary>
@@ -23,7 +33,6 @@ public static class MetricsServiceCollectionExtensions
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("tollgate"))
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
                 .AddMeter([.. MeterNames])
                 .AddPrometheusExporter());
         return services;

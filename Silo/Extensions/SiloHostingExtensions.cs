@@ -17,6 +17,7 @@ public static class SiloHostingExtensions
     /// <summary>An Orleans silo on the configured storage, hosting Tollgate's grains, with quiet single-line logs.</summary>
     public static WebApplicationBuilder AddTollgateSilo(this WebApplicationBuilder builder)
     {
+        builder.WatchConfigurationFilesOnlyInDevelopment();
         // Quiet by default wherever the silo is started from; appsettings, environment and
         // command line still override these.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource

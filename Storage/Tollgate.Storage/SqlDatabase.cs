@@ -76,7 +76,7 @@ internal abstract class SqlDatabase : IAsyncDisposable
         return changed;
     }
 
-    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, object?[] arguments)
+    public static void Bind(DbParameterCollection parameters, Func<DbParameter> create, object?[] arguments)
     {
         for (var i = 0; i < arguments.Length; i++)
         {

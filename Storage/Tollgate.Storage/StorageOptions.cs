@@ -9,7 +9,15 @@ public sealed class StorageOptions
 
     public StorageProviderKind Provider { get; set; } = StorageProviderKind.Sqlite;
 
-    public string ConnectionString { get; set; } = "Data Source=data/tollgate.db";
+    /// <summary>
+    /// The provider's connection string. By default a SQLite file in the user's local application data
+    /// (<c>~/.local/share/tollgate/tollgate.db</c> on Linux), outside the content root: a file
+    /// watcher on the content root would wake on every write-ahead log write.
+    /// </summary>
+    public string ConnectionString { get; set; } = DefaultConnectionString;
+
+    public static string DefaultConnectionString =>
+        $"Data Source={Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "tollgate", "tollgate.db")}";
 
     /// <summary>The most journal writes one transaction carries.</summary>
     public int MaxWriteBatch { get; set; } = 256;

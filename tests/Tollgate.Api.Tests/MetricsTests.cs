@@ -7,7 +7,7 @@ namespace Tollgate.Api.Tests;
 public sealed class MetricsTests : ApiTestBase
 {
     [Fact]
-    public async Task Metrics_are_public_prometheus_text_with_quota_consumes_and_http_durations()
+    public async Task Metrics_are_public_prometheus_text_with_quota_consumes_http_durations_and_allocations()
     {
         await CreateAsync(Api);
         var owner = await Api.RegisterAsync("owner@example.com");
@@ -31,6 +31,11 @@ public sealed class MetricsTests : ApiTestBase
 
         Assert.Contains("outcome=\"allowed\"", text);
         Assert.Contains("http_route=\"/v1/quota/consume\"", text);
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes", text); // the runtime's, read at the scrape
+        // Meters that record per request and that nobody reads are not collected.
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", text);
+        Assert.DoesNotContain("aspnetcore_authentication_authenticate_duration", text);
+        Assert.DoesNotContain("aspnetcore_memory_pool", text);
     }
 }
 

@@ -61,6 +61,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment
             RedirectStandardError = true,
         };
         start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory; // appsettings.json lives beside the dll
+        start.Environment["XDG_DATA_HOME"] = _workingDirectory; // the default database's directory: this silo's own
         start.Environment["Admin__Email"] = OperatorEmail;
         start.Environment["Admin__Password"] = OperatorPassword;
         start.Environment["Orleans__SiloPort"] = _siloPort.ToString();

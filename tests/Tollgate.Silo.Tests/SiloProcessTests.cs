@@ -9,9 +9,10 @@ namespace Tollgate.Silo.Tests;
 public sealed class SiloProcessTests : IDisposable
 {
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("tollgate-silo-").FullName;
+    private readonly string _dataHome = Directory.CreateTempSubdirectory("tollgate-data-").FullName;
 
     [Fact]
-    public async Task The_silo_starts_on_sqlite_under_data_logs_its_address_and_stops_cleanly_on_SIGTERM()
+    public async Task The_silo_starts_on_sqlite_in_local_application_data_logs_its_address_and_stops_cleanly_on_SIGTERM()
     {
         var port = FreePorts.Next();
 
@@ -22,7 +23,9 @@ public sealed class SiloProcessTests : IDisposable
 
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-            Assert.True(File.Exists(Path.Combine(_workingDirectory, "data", "tollgate.db")));
+            // In the user's local application data ($XDG_DATA_HOME here), not under the working directory or the content root.
+            Assert.True(File.Exists(Path.Combine(_dataHome, "tollgate", "tollgate.db")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_workingDirectory));
 
             using (Process.Start("kill", ["-TERM", silo.Id.ToString()])) { }
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -44,6 +47,7 @@ public sealed class SiloProcessTests : IDisposable
             RedirectStandardError = true,
         };
         start.Environment["DOTNET_CONTENTROOT"] = AppContext.BaseDirectory; // appsettings.json lives beside the dll
+        start.Environment["XDG_DATA_HOME"] = _dataHome;
         start.Environment["Orleans__SiloPort"] = FreePorts.Next().ToString();
         start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString();
         var process = Process.Start(start)!;
@@ -69,5 +73,6 @@ public sealed class SiloProcessTests : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(_workingDirectory, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(_dataHome, recursive: true); } catch (IOException) { }
     }
 }

@@ -28,6 +28,8 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     private readonly JournalBatcher _batcher;
     private readonly bool _ownsDatabase;
     private readonly string _system; // db.system.name, for the commit metrics
+    private readonly bool _sqlite;
+    private PreparedConnection? _writer; // SQLite: the one writer's connection, its statements compiled once
 
     internal SqlJournal(SqlDatabase database, StorageOptions options) : this(database, options, ownsDatabase: false)
     {
@@ -36,7 +38,8 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     private SqlJournal(SqlDatabase database, StorageOptions options, bool ownsDatabase)
     {
         (_database, _ownsDatabase) = (database, ownsDatabase);
-        _system = options.Provider == StorageProviderKind.Sqlite ? "sqlite" : "postgresql";
+        _sqlite = options.Provider == StorageProviderKind.Sqlite;
+        _system = _sqlite ? "sqlite" : "postgresql";
         // SQLite has one writer, and Microsoft.Data.Sqlite blocks in its I/O; Npgsql's I/O is asynchronous.
         _batcher = options.Provider == StorageProviderKind.Sqlite
             ? new JournalBatcher(CommitAsync, concurrency: 1, options.MaxWriteBatch, blockingCommits: true)
@@ -113,16 +116,42 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
-            await using var transaction = await connection.BeginTransactionAsync();
-            var changed = await SqlDatabase.ExecuteAsync(connection, transaction, statements);
-            await transaction.CommitAsync();
+            var changed = _sqlite ? await CommitOnWriterAsync(statements) : await CommitOnPooledAsync(statements);
             StorageMetrics.Committed(_system, startedAt, batch.Count, failure: null);
             return Array.ConvertAll(checks, check => check < 0 || changed[check] == 1);
         }
         catch (Exception exception)
         {
             StorageMetrics.Committed(_system, startedAt, batch.Count, exception);
+            throw;
+        }
+    }
+
+    private async Task<int[]> CommitOnPooledAsync(List<Statement> statements)
+    {
+        await using var connection = await _database.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        var changed = await SqlDatabase.ExecuteAsync(connection, transaction, statements);
+        await transaction.CommitAsync();
+        return changed;
+    }
+
+    /// <summary>SQLite's one writer commits on a connection it keeps, opened again only after a failure.</summary>
+    private async Task<int[]> CommitOnWriterAsync(List<Statement> statements)
+    {
+        _writer ??= new PreparedConnection(await _database.OpenAsync(CancellationToken.None));
+        try
+        {
+            await using var transaction = await _writer.Connection.BeginTransactionAsync();
+            var changed = await _writer.ExecuteAsync(transaction, statements);
+            await transaction.CommitAsync();
+            return changed;
+        }
+        catch
+        {
+            var broken = _writer;
+            _writer = null;
+            await broken.DisposeAsync();
             throw;
         }
     }
@@ -205,6 +234,7 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync();
+        if (_writer is not null) await _writer.DisposeAsync();
         if (_ownsDatabase) await _database.DisposeAsync();
     }
 }

@@ -13,28 +13,36 @@ namespace Tollgate.Bench.Consume;
 /// Consume throughput and latency through HTTP, on SQLite and PostgreSQL, for one hot counter and
 /// for 10,000 counters, and Tollgate's hot counter with a new idempotency key on every consume: the
 /// baseline, the last build on Tollgate's own runtime (pre-orleans) and this build (orleans), side by side. For each: the peak (closed loop) and the latency at half that
-/// rate, or at the one rate <c>--rate</c> gives (open loop).
+/// rate, or at the one rate <c>--rate</c> gives (open loop). Also: the 10,000 counters' first consumes
+/// (cold), a consume then its refund (orleans), and on SQLite a hot counter under wrk against a no-op
+/// Kestrel POST measured in the same run.
 /// </summary>
 public static class ConsumeBench
 {
     private const string OperatorEmail = "bench-ops@tollgate.test";
     private const string OperatorPassword = "bench-operator-password";
-    // The hot counters are reserved: c0 and tenant 0's first quota, and tenant 0's second for keyed
-    // consumes. The spread scenario uses the 10,000 others (c1..c10000; tenants 1..100 x 100
-    // quotas), so the hot counts can be verified.
+    // The hot counters are reserved: c0 and tenant 0's first quota, tenant 0's second for keyed
+    // consumes, its third for consumes refunded, its fourth for wrk. The spread scenario uses the
+    // 10,000 others (c1..c10000; tenants 1..100 x 100 quotas), so the hot counts can be verified.
     private const int SpreadTenants = 100, QuotaTypesPerTenant = 100, Counters = SpreadTenants * QuotaTypesPerTenant;
-    // The 10,000 counters are activated beforehand (ActivateAsync); the warm-up lets the JIT and pools settle.
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(6);
+    private const string Hot = "1 hot counter", Spread = "10,000 counters", Cold = "10,000 counters, first use", Keyed = "1 hot counter, keyed",
+        Refunded = "1 hot counter, refunded", UnderWrk = "1 hot counter, wrk";
 
     // CpuPerCall: microseconds of the servers' own CPU time per consume answered at peak (the load generator's not counted).
     // CallsPerCommit: consumes answered per storage transaction at peak, from the silo's /metrics (how well group commit shares them).
+    // AllocatedPerCall: bytes the servers allocated per consume answered at peak (AllocationProbe).
+    // HopsPerCall: messages between silos per consume, halved (a call that hops is a request and its response), from Orleans' /metrics.
+    // Half and Floor: the latency runs, which the cold, refund and wrk rows do not have.
     private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, double CpuPerCall, double? CallsPerCommit,
-        LoadResult Half, LoadResult Floor, string Verified);
+        double? AllocatedPerCall, double? HopsPerCall, LoadResult? Half, LoadResult? Floor, string Verified);
 
     private static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
+        if (Wrk.Executable is null && new[] { SiloBuild.PreOrleansName, "orleans" }.Any(system => options.Includes("sqlite", system, UnderWrk)))
+            throw new BenchFailedException("wrk is not installed (apt-get install -y wrk); leave its rows out with --rows.");
+        Progress.Report($"each row is warmed for {options.ConsumeWarmUp.TotalSeconds:0} s before it is measured (--warmup)");
         var rows = new List<Row>();
         // The floor: an endpoint that parses the body and answers at once. Each half-load run is
         // repeated against it at the same rate, so the table shows what this machine, its HTTP
@@ -42,16 +50,33 @@ public static class ConsumeBench
         await using var floorServer = await ServerProcess.StartAsync(
             url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url], new Dictionary<string, string>(), "baseline ready");
         var floor = new HttpLoad(floorServer.BaseAddress, options.Concurrency);
-        var builds = new[] { await SiloBuild.PreOrleansAsync(), SiloBuild.Current() };
+        var noOp = new Lazy<Wrk.Result>(() =>
+        {
+            Progress.Report("running: wrk against the no-op Kestrel POST...");
+            return Wrk.Run(floorServer, "/consume", FloorBody, apiKey: null, options.Concurrency, options.ConsumeWarmUp, options.Duration);
+        });
+        SiloBuild[] builds = options.Rows is null || options.Rows.IsMatch(SiloBuild.PreOrleansName)
+            ? [await SiloBuild.PreOrleansAsync(), SiloBuild.Current()]
+            : [SiloBuild.Current()];
+        var wrkRows = new List<(string System, Wrk.Result Result)>();
         await BenchDatabases.ForEachAsync(options, async (storage, kind, server) =>
         {
-            rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
-            foreach (var build in builds) rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server, build));
-            if (kind == StorageProviderKind.PostgreSql) rows.Add(await RunClusterAsync(options, floor, server, builds[^1]));
+            var storageName = storage.ToString().ToLowerInvariant();
+            if (options.Includes(storageName, "baseline", Hot) || options.Includes(storageName, "baseline", Spread))
+                rows.AddRange(await RunBaselineAsync(options, floor, storage, kind, server));
+            foreach (var build in builds.Where(build => RowsOf(build).Any(scenario => options.Includes(storageName, build.Name, scenario))))
+                rows.AddRange(await RunTollgateAsync(options, floor, storage, kind, server, build, noOp, wrkRows));
+            if (kind == StorageProviderKind.PostgreSql && options.Includes(storageName, $"{builds[^1].Name}, 3 silos", Spread))
+                rows.Add(await RunClusterAsync(options, floor, server, builds[^1]));
         });
-        Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load");
+        Print(rows, options.Rate is { } rate ? $"at {rate:N0}/s" : "half-load", options.ConsumeWarmUp);
+        if (wrkRows.Count > 0) PrintWrk(noOp.Value, wrkRows, options);
         return 0;
     }
+
+    private static string[] RowsOf(SiloBuild build) => build.Name == SiloBuild.PreOrleansName
+        ? [Hot, UnderWrk, Cold, Spread, Keyed]
+        : [Hot, UnderWrk, Cold, Spread, Keyed, Refunded];
 
     private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
     {
@@ -66,16 +91,20 @@ public static class ConsumeBench
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
             var hot = load.Post("/consume", Json(new { counter = "c0", amount = 1 }));
             var spread = Enumerable.Range(1, Counters).Select(i => load.Post("/consume", Json(new { counter = $"c{i}", amount = 1 }))).ToArray();
-            rows.Add(Measure(options, floor, load, [process], storageName, "baseline", "1 hot counter", _ => hot));
-            rows.Add(Measure(options, floor, load, [process], storageName, "baseline", "10,000 counters", random => spread[random.Next(Counters)]));
+            if (options.Includes(storageName, "baseline", Hot))
+            {
+                rows.Add(Measure(options, floor, load, [process], storageName, "baseline", Hot, _ => hot));
+                var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
+                rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
+            }
+            if (options.Includes(storageName, "baseline", Spread))
+                rows.Add(Measure(options, floor, load, [process], storageName, "baseline", Spread, random => spread[random.Next(Counters)]));
         }
-        var stored = await ScalarAsync(kind, database.ConnectionString, "SELECT used FROM counters WHERE id = 'c0'");
-        rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
         return rows;
     }
 
     private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind,
-        PostgresServer? server, SiloBuild build)
+        PostgresServer? server, SiloBuild build, Lazy<Wrk.Result> noOp, List<(string System, Wrk.Result Result)> wrkRows)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage.ToString().ToLowerInvariant();
@@ -94,13 +123,45 @@ public static class ConsumeBench
             var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
             var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
-            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "1 hot counter", _ => hot));
-            await ActivateAsync([process.BaseAddress], tenants);
-            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "10,000 counters", random => spread[random.Next(Counters)]));
-            // Every answer is kept for a day: by the end of the run the counter holds about 100,000.
-            var sent = 0L;
-            rows.Add(Measure(options, floor, load, [process], storageName, build.Name, "1 hot counter, keyed",
-                _ => load.Post("/v1/quota/consume", bodies[1], tenants[0].ApiKey, $"key-{Interlocked.Increment(ref sent)}")));
+            bool Runs(string scenario) => options.Includes(storageName, build.Name, scenario);
+            if (Runs(Hot)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Hot, _ => hot));
+            if (storage == BenchStorage.Sqlite && Runs(UnderWrk))
+            {
+                var noOpResult = noOp.Value; // measured first, once, in the same run
+                Progress.Report($"running: {build.Name} on {storageName}, {UnderWrk}...");
+                var result = Wrk.Run(process, "/v1/quota/consume", bodies[3], tenants[0].ApiKey, options.Concurrency, options.ConsumeWarmUp, options.Duration);
+                Progress.Report($"  {result.RequestsPerSecond:N0}/s ({result.RequestsPerSecond / noOpResult.RequestsPerSecond:0.00}x the no-op), {result.CpuPerRequest:N0} us of CPU a request");
+                wrkRows.Add((build.Name, result));
+            }
+            if (Runs(Cold))
+            {
+                // Every counter's first consume, in random order: each activates its counter (state read, registration).
+                Progress.Report($"running: {build.Name} on {storageName}, {Cold}...");
+                var first = spread.OrderBy(_ => Random.Shared.Next()).ToArray();
+                rows.Add(MeasureOnce(load, [process], storageName, build.Name, Cold, first));
+            }
+            else if (Runs(Spread))
+            {
+                await ActivateAsync([process.BaseAddress], tenants);
+            }
+            if (Runs(Spread)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Spread, random => spread[random.Next(Counters)]));
+            if (Runs(Keyed))
+            {
+                // Every answer is kept for a day: by the end of the run the counter holds about 100,000.
+                var sent = 0L;
+                rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Keyed,
+                    _ => load.Post("/v1/quota/consume", bodies[1], tenants[0].ApiKey, $"key-{Interlocked.Increment(ref sent)}")));
+            }
+            if (Runs(Refunded))
+            {
+                // Each call: a consume, then its refund by the consumeId it answered.
+                var consume = load.Post("/v1/quota/consume", bodies[2], tenants[0].ApiKey);
+                rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Refunded, _ => consume,
+                    answer => load.Post("/v1/quota/refund", Json(new
+                    {
+                        quotaType = "bench/q2", amount = 1, consumeId = JsonDocument.Parse(answer).RootElement.GetProperty("consumeId").GetString(),
+                    }), tenants[0].ApiKey)));
+            }
         }
         // After a graceful stop, a new silo reads what storage holds.
         await using (var process = await build.StartAsync(database, new Dictionary<string, string>()))
@@ -110,8 +171,21 @@ public static class ConsumeBench
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var quotas = await client.GetFromJsonAsync<JsonElement>($"/v1/tenants/{tenants[0].Id}/quotas");
             long Used(string quotaType) => quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == quotaType).GetProperty("used").GetInt64();
-            rows[0] = rows[0] with { Verified = Verify(Used("bench/q0"), rows[0]) };
-            rows[2] = rows[2] with { Verified = Verify(Used("bench/q1"), rows[2]) };
+            for (var i = 0; i < rows.Count; i++)
+            {
+                rows[i] = rows[i] with
+                {
+                    Verified = rows[i].Scenario switch
+                    {
+                        Hot => Verify(Used("bench/q0"), rows[i]),
+                        Keyed => Verify(Used("bench/q1"), rows[i]),
+                        // Every consume was refunded whole.
+                        Refunded => Used("bench/q2") == 0 ? "verified 0 left" : throw new BenchFailedException(
+                            $"{build.Name} on {storageName}: {Used("bench/q2"):N0} left used after refunding every consume"),
+                        _ => "",
+                    },
+                };
+            }
         }
         return rows;
     }
@@ -138,7 +212,7 @@ public static class ConsumeBench
         var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
         var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
         await ActivateAsync([first.BaseAddress, second.BaseAddress, third.BaseAddress], tenants);
-        return Measure(options, floor, load, [first, second, third], "postgres", $"{build.Name}, 3 silos", "10,000 counters", random => spread[random.Next(Counters)]);
+        return Measure(options, floor, load, [first, second, third], "postgres", $"{build.Name}, 3 silos", Spread, random => spread[random.Next(Counters)]);
     }
 
     /// <summary>
@@ -178,16 +252,15 @@ public static class ConsumeBench
     }
 
     private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage,
-        string system, string scenario, Func<Random, byte[]> request)
+        string system, string scenario, Func<Random, byte[]> request, Func<string, byte[]>? followUp = null)
     {
-        Progress.Report($"running: {system} on {storage}, {scenario}: peak...");
-        TimeSpan ProcessorTime() => servers.Aggregate(TimeSpan.Zero, (sum, server) => sum + server.ProcessorTime);
-        var atMeasureStart = Task.Delay(WarmUp).ContinueWith(_ => (ProcessorTime(), StorageCommits(servers)), TaskScheduler.Default);
-        var peak = load.RunClosedLoop(request, WarmUp, options.Duration);
-        var (cpuAtStart, commitsAtStart) = atMeasureStart.GetAwaiter().GetResult();
-        var cpuPerCall = (ProcessorTime() - cpuAtStart).TotalMicroseconds / Math.Max(1, peak.Latencies.Count);
-        var callsPerCommit = StorageCommits(servers) - commitsAtStart is > 0 and var commits ? peak.Latencies.Count / commits : (double?)null;
+        Progress.Report($"running: {system} on {storage}, {scenario}: {options.ConsumeWarmUp.TotalSeconds:0} s warm-up, then the peak...");
+        var atMeasureStart = Task.Delay(options.ConsumeWarmUp).ContinueWith(_ => ServerCounters.Read(servers), TaskScheduler.Default);
+        var peak = load.RunClosedLoop(request, options.ConsumeWarmUp, options.Duration, followUp);
+        var (atStart, atEnd) = (atMeasureStart.GetAwaiter().GetResult(), ServerCounters.Read(servers));
         ThrowOnFailures(peak, system, scenario);
+        var row = Counted(storage, system, scenario, peak, atStart, atEnd);
+        if (followUp is not null) return row; // a pair of requests has no one rate to hold
         var rate = options.Rate ?? peak.CallsPerSecond / 2;
         Progress.Report($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
         var half = load.RunAtRate(request, rate, TimeSpan.FromSeconds(1), options.Duration);
@@ -197,24 +270,65 @@ public static class ConsumeBench
         var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
         Progress.Report($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
-        return new Row(storage, system, scenario, peak, cpuPerCall, callsPerCommit, half, atFloor, "");
+        return row with { Half = half, Floor = atFloor };
     }
 
-    /// <summary>The storage transactions the servers have committed so far, from their <c>/metrics</c>; 0 for servers without it.</summary>
-    private static double StorageCommits(IReadOnlyList<ServerProcess> servers)
+    /// <summary>Each request once, all connections at once, with no warm-up: what first uses cost.</summary>
+    private static Row MeasureOnce(HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage, string system, string scenario, byte[][] requests)
     {
-        const string Series = "tollgate_storage_commit_duration_seconds_count";
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var commits = 0d;
-        foreach (var server in servers)
+        var atStart = ServerCounters.Read(servers);
+        var result = load.RunAll(requests);
+        var atEnd = ServerCounters.Read(servers);
+        ThrowOnFailures(result, system, scenario);
+        Progress.Report($"  {result.CallsPerSecond:N0}/s, p99 {result.Latencies.QuantileMilliseconds(0.99):0.00} ms");
+        return Counted(storage, system, scenario, result, atStart, atEnd);
+    }
+
+    private static Row Counted(string storage, string system, string scenario, LoadResult result, ServerCounters atStart, ServerCounters atEnd)
+    {
+        var calls = Math.Max(1, result.Latencies.Count);
+        return new Row(storage, system, scenario, result,
+            CpuPerCall: (atEnd.Cpu - atStart.Cpu).TotalMicroseconds / calls,
+            CallsPerCommit: atEnd.Commits - atStart.Commits is > 0 and var commits ? result.Latencies.Count / commits : null,
+            AllocatedPerCall: atEnd.Allocated - atStart.Allocated is { } bytes ? (double)bytes / calls : null,
+            HopsPerCall: atEnd.Servers > 1 ? (atEnd.SiloMessages - atStart.SiloMessages) / 2 / calls : null,
+            Half: null, Floor: null, Verified: "");
+    }
+
+    /// <summary>What the servers have done so far: CPU, storage commits, bytes allocated, messages sent to other silos.</summary>
+    private sealed record ServerCounters(int Servers, TimeSpan Cpu, double Commits, long? Allocated, double SiloMessages)
+    {
+        public static ServerCounters Read(IReadOnlyList<ServerProcess> servers)
         {
-            using var response = client.GetAsync(new Uri(server.BaseAddress, "/metrics")).GetAwaiter().GetResult();
-            if (!response.IsSuccessStatusCode) continue;
-            foreach (var line in response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Split('\n'))
-                if (line.StartsWith(Series, StringComparison.Ordinal)) // name{labels} value [timestamp]
-                    commits += double.Parse(line[(line.IndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var cpu = servers.Aggregate(TimeSpan.Zero, (sum, server) => sum + server.ProcessorTime);
+            long? allocated = 0;
+            foreach (var server in servers) allocated = server.AllocatedBytes is { } bytes ? allocated + bytes : null;
+            double commits = 0, siloMessages = 0;
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            foreach (var server in servers)
+            {
+                using var response = client.GetAsync(new Uri(server.BaseAddress, "/metrics")).GetAwaiter().GetResult();
+                if (!response.IsSuccessStatusCode) continue;
+                var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                commits += Sum(text, "tollgate_storage_commit_duration_seconds_count");
+                // Orleans records each message's size as it goes to another silo.
+                siloMessages += Sum(text, "orleans_messaging_sent_messages_size_bytes_count");
+            }
+            return new ServerCounters(servers.Count, cpu, commits, allocated, siloMessages);
         }
-        return commits;
+
+        /// <summary>The sum of a series' values over its labels, in Prometheus' text format: <c>name{labels} value [timestamp]</c>.</summary>
+        private static double Sum(string text, string series)
+        {
+            var sum = 0d;
+            foreach (var line in text.Split('\n'))
+            {
+                if (!line.StartsWith(series, StringComparison.Ordinal) || line.Length == series.Length || line[series.Length] is not ('{' or ' ')) continue;
+                var value = line[(line.IndexOf('}') is var brace and >= 0 ? brace + 1 : series.Length)..].Trim().Split(' ')[0];
+                sum += double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return sum;
+        }
     }
 
     private static void ThrowOnFailures(LoadResult result, string system, string scenario)
@@ -226,7 +340,7 @@ public static class ConsumeBench
     /// <summary>The hot counter must hold exactly the consumes acknowledged in both phases.</summary>
     private static string Verify(long stored, Row row)
     {
-        var acknowledged = row.Peak.Acknowledged + row.Half.Acknowledged;
+        var acknowledged = row.Peak.Acknowledged + (row.Half?.Acknowledged ?? 0);
         return stored == acknowledged ? $"verified {stored:N0}" : throw new BenchFailedException($"{row.System} on {row.Storage}: stored {stored:N0}, acknowledged {acknowledged:N0}");
     }
 
@@ -294,23 +408,37 @@ public static class ConsumeBench
     }
 
     /// <param name="latencyRun">Names the open-loop run: half of each peak, or the one rate given.</param>
-    private static void Print(List<Row> rows, string latencyRun)
+    private static void Print(List<Row> rows, string latencyRun, TimeSpan warmUp)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
-            ("vs pre-orleans", true), ("cpu us/call", true), ("calls/commit", true),
+            ("vs pre-orleans", true), ("cpu us/call", true), ("alloc KB/call", true), ("calls/commit", true), ("hops/call", true),
             ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
+        static string Ms(LatencyHistogram? latencies, double quantile) => latencies?.QuantileMilliseconds(quantile).ToString("0.00") ?? "-";
         foreach (var row in rows)
         {
             string Versus(string system) => rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == system)
                 is { } other && other != row ? $"{row.Peak.CallsPerSecond / other.Peak.CallsPerSecond:0.00}x" : "-";
             table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"), Versus("baseline"), Versus(SiloBuild.PreOrleansName),
-                row.CpuPerCall.ToString("N0"), row.CallsPerCommit?.ToString("N1") ?? "-",
-                row.Peak.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Peak.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
-                row.Half.Latencies.QuantileMilliseconds(0.5).ToString("0.00"), row.Half.Latencies.QuantileMilliseconds(0.99).ToString("0.00"),
-                row.Floor.Latencies.QuantileMilliseconds(0.99).ToString("0.00"), row.Half.SendLateness!.QuantileMilliseconds(0.99).ToString("0.00"),
-                row.Verified);
+                row.CpuPerCall.ToString("N0"), row.AllocatedPerCall is { } bytes ? (bytes / 1024).ToString("N1") : "-",
+                row.CallsPerCommit?.ToString("N1") ?? "-", row.HopsPerCall?.ToString("0.00") ?? "-",
+                Ms(row.Peak.Latencies, 0.5), Ms(row.Peak.Latencies, 0.99), Ms(row.Half?.Latencies, 0.5), Ms(row.Half?.Latencies, 0.99),
+                Ms(row.Floor?.Latencies, 0.99), Ms(row.Half?.SendLateness, 0.99), row.Verified);
         }
         Console.WriteLine();
+        Console.WriteLine($"Each row but the first-use one was warmed for {warmUp.TotalSeconds:0} s under the same load before it was measured.");
+        Console.Write(table);
+    }
+
+    private static void PrintWrk(Wrk.Result noOp, List<(string System, Wrk.Result Result)> rows, BenchOptions options)
+    {
+        var table = new TextTable(("system", false), ("req/s", true), ("x no-op", true), ("cpu us/req", true), ("alloc KB/req", true));
+        static string Kilobytes(double? bytes) => bytes is { } b ? (b / 1024).ToString("N1") : "-";
+        table.Add("no-op Kestrel JSON POST", noOp.RequestsPerSecond.ToString("N0"), "1.00", noOp.CpuPerRequest.ToString("N0"), Kilobytes(noOp.AllocatedPerRequest));
+        foreach (var (system, result) in rows)
+            table.Add($"{system}, 1 hot counter, sqlite", result.RequestsPerSecond.ToString("N0"), $"{result.RequestsPerSecond / noOp.RequestsPerSecond:0.00}x",
+                result.CpuPerRequest.ToString("N0"), Kilobytes(result.AllocatedPerRequest));
+        Console.WriteLine();
+        Console.WriteLine($"wrk -t2 -c{options.Concurrency} -d{Math.Max(1, Math.Ceiling(options.Duration.TotalSeconds)):0}s, each after a {options.ConsumeWarmUp.TotalSeconds:0} s run of the same; CPU of the server only:");
         Console.Write(table);
     }
 }

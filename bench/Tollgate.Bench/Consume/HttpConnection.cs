@@ -47,9 +47,11 @@ internal sealed class HttpConnection : IDisposable
             sent += _socket.Send(request, sent, request.Length - sent, SocketFlags.None);
     }
 
-    /// <summary>Blocks until one whole response has arrived; its status code, and its body when it is not 200.</summary>
+    /// <summary>Blocks until one whole response has arrived; its status code, and its body when it is not 200 or is asked for.</summary>
     /// <exception cref="IOException">The server closed the connection, or sent something that is not HTTP/1.1.</exception>
-    public int ReceiveResponse(out string? failureBody)
+    public int ReceiveResponse(out string? failureBody) => ReceiveResponse(out failureBody, keepBody: false);
+
+    public int ReceiveResponse(out string? body, bool keepBody)
     {
         int headerLength;
         while ((headerLength = Unparsed.IndexOf(HeaderEnd)) < 0) ReceiveMore();
@@ -72,10 +74,10 @@ internal sealed class HttpConnection : IDisposable
             if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8)) chunked = Ascii.EqualsIgnoreCase(value, "chunked"u8);
         }
         _start += headerLength + HeaderEnd.Length;
-        var body = status == 200 ? null : new StringBuilder();
-        if (chunked) ReadChunked(body);
-        else if (contentLength > 0) ReadExactly(contentLength, body);
-        failureBody = body?.ToString();
+        var text = status == 200 && !keepBody ? null : new StringBuilder();
+        if (chunked) ReadChunked(text);
+        else if (contentLength > 0) ReadExactly(contentLength, text);
+        body = text?.ToString();
         return status;
     }
 

@@ -29,8 +29,11 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
     /// <summary>
     /// Closed loop: each connection sends its next request as soon as the previous one is answered,
     /// so concurrency is fixed and throughput is what the server sustains at that concurrency.
+    /// With <paramref name="followUp"/>, each call is two requests on its connection: the request, then
+    /// the one <paramref name="followUp"/> makes of its answer's body (a refund of the consume answered);
+    /// it succeeds and is timed as one.
     /// </summary>
-    public LoadResult RunClosedLoop(Func<Random, byte[]> request, TimeSpan warmUp, TimeSpan duration)
+    public LoadResult RunClosedLoop(Func<Random, byte[]> request, TimeSpan warmUp, TimeSpan duration, Func<string, byte[]>? followUp = null)
     {
         var measureFrom = Stopwatch.GetTimestamp() + ToTicks(warmUp);
         var measureUntil = measureFrom + ToTicks(duration);
@@ -43,7 +46,7 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
             while (connection is not null)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var answered = tally.Exchange(ref connection, endPoint, request(random), sent, measureFrom);
+                var answered = tally.Exchange(ref connection, endPoint, request(random), sent, measureFrom, followUp);
                 // A request counts towards throughput when its answer arrives inside the window.
                 if (answered >= measureUntil) break;
             }
@@ -52,6 +55,28 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
         threads.ForEach(thread => thread.Start());
         threads.ForEach(thread => thread.Join());
         return Tally.Merge(tallies, duration);
+    }
+
+    /// <summary>
+    /// Each request once, in order, on all connections at once: the result's window is the time the
+    /// whole list took.
+    /// </summary>
+    public LoadResult RunAll(IReadOnlyList<byte[]> requests)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var next = -1;
+        var tallies = Enumerable.Range(0, connections).Select(_ => new Tally()).ToArray();
+        var threads = tallies.Select((tally, seed) => new Thread(() =>
+        {
+            var endPoint = EndPoint(seed);
+            var connection = tally.Connect(endPoint);
+            for (int i; connection is not null && (i = Interlocked.Increment(ref next)) < requests.Count;)
+                tally.Exchange(ref connection, endPoint, requests[i], Stopwatch.GetTimestamp(), started);
+            connection?.Dispose();
+        }, ThreadStackSize) { IsBackground = true, Name = "list connection" }).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+        return Tally.Merge(tallies, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -140,12 +165,18 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
         }
 
         /// <summary>Sends, waits for the answer and records it; a broken connection is replaced (null when that fails too).</summary>
-        public long Exchange(ref HttpConnection? connection, IPEndPoint server, byte[] request, long since, long measureFrom)
+        public long Exchange(ref HttpConnection? connection, IPEndPoint server, byte[] request, long since, long measureFrom,
+            Func<string, byte[]>? followUp = null)
         {
             try
             {
                 connection!.Send(request);
-                var status = connection.ReceiveResponse(out var body);
+                var status = connection.ReceiveResponse(out var body, keepBody: followUp is not null);
+                if (status == 200 && followUp is not null)
+                {
+                    connection.Send(followUp(body!));
+                    status = connection.ReceiveResponse(out body);
+                }
                 var answered = Stopwatch.GetTimestamp();
                 Record(status, body, since, measureFrom, answered);
                 return answered;

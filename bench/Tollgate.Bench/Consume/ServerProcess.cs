@@ -16,6 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet", command) { WorkingDirectory = _workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in AllocationProbe.Environment(AllocationSocket)) start.Environment[name] = value;
         foreach (var (name, value) in environment) start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
@@ -25,6 +26,11 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    private string AllocationSocket => Path.Combine(_workingDirectory, "allocations.sock");
+
+    /// <summary>The bytes the server's process has allocated so far (<see cref="AllocationProbe"/>).</summary>
+    public long? AllocatedBytes => AllocationProbe.Read(AllocationSocket);
 
     /// <summary>The CPU time the server's process has used so far, user and kernel.</summary>
     public TimeSpan ProcessorTime
