@@ -49,7 +49,8 @@ internal sealed class ApiKeyCacheSubscription(
     {
         try
         {
-            if (!await Hub.Subscribe(_reference!)) cache.Clear();
+            // Bounded, so a hub whose silo just died holds up neither start-up nor the next renewal.
+            if (!await Hub.Subscribe(_reference!).WaitAsync(RenewEvery)) cache.Clear();
         }
         catch (Exception exception)
         {
