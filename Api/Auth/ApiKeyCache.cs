@@ -25,7 +25,9 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, [FromKeyed
 
     public int Count => _entries.Count;
 
-    /// <summary>The cached identity; null when the key must be asked of its grain. <paramref name="expired"/>: refuse it outright.</summary>
+    /// <summary>
+    /// The cached identity; null when the key must be asked of its grain. <paramref name="expired"/>: refuse it outright.
+    /// </summary>
     public ApiKeyIdentity? Find(string keyHash, out bool expired)
     {
         expired = false;
@@ -37,7 +39,9 @@ public sealed class ApiKeyCache(IOptions<ApiKeyCacheOptions> options, [FromKeyed
         return null;
     }
 
-    /// <summary>Keeps what the key's grain answered, unless something was forgotten since <paramref name="version"/> or the cache is full.</summary>
+    /// <summary>
+    /// Keeps what the key's grain answered, unless something was forgotten since <paramref name="version"/> or the cache is full.
+    /// </summary>
     public void Add(string keyHash, AuthenticatedApiKey key, long version)
     {
         if (!_entries.ContainsKey(keyHash) && _entries.Count >= _maxEntries) return;

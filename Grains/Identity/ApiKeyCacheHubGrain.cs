@@ -13,7 +13,9 @@ public sealed class ApiKeyCacheHubGrain(ILogger<ApiKeyCacheHubGrain> logger) : G
     /// <summary>Three missed renewals: the silo is gone, or cannot reach the hub and trusts its cache only for a bounded time.</summary>
     private static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>A revocation waits this long at most for the silos to forget the key; a silo still silent after it is partitioned or gone.</summary>
+    /// <summary>
+    /// A revocation waits this long at most for the silos to forget the key; a silo still silent after it is partitioned or gone.
+    /// </summary>
     private static readonly TimeSpan DeliveryWait = TimeSpan.FromSeconds(1);
 
     // Renewal times on a monotonic clock: the domain clock moves in tests, and subscriptions are not domain time.

@@ -115,7 +115,8 @@ public sealed class ClusterTests : IAsyncLifetime
         var apps = _silos.Select(silo => tenant.App(silo.BaseAddress)).ToArray();
         // Every silo authenticates the key, and so caches it.
         for (var i = 0; i < 3; i++)
-            foreach (var app in apps) Assert.Equal(HttpStatusCode.OK, (await QuotaTenant.ConsumeAsync(app, $"before-{i}-{app.BaseAddress}")).StatusCode);
+            foreach (var app in apps)
+                Assert.Equal(HttpStatusCode.OK, (await QuotaTenant.ConsumeAsync(app, $"before-{i}-{app.BaseAddress}")).StatusCode);
 
         using var owner = new HttpClient { BaseAddress = _silos[0].BaseAddress };
         var login = await owner.PostAsJsonAsync("/v1/auth/login", new { email = tenant.Email, password = tenant.Password });
@@ -131,7 +132,8 @@ public sealed class ClusterTests : IAsyncLifetime
                 var consume = await QuotaTenant.ConsumeAsync(app, $"after-{attempt}-{app.BaseAddress}");
                 if (consume.StatusCode == HttpStatusCode.Unauthorized) break;
                 Assert.Equal(HttpStatusCode.OK, consume.StatusCode);
-                Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(1), $"{app.BaseAddress} still accepted the key {revoked.Elapsed} after it was revoked");
+                Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(1),
+                    $"{app.BaseAddress} still accepted the key {revoked.Elapsed} after it was revoked");
                 await Task.Delay(20);
             }
         }
