@@ -9,7 +9,8 @@ namespace Tollgate.Api.Auth;
 
 /// <summary>Authenticates apps by the <c>X-Api-Key</c> header as their tenant, with the key's scopes.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains,
+    ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -27,11 +28,19 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!Request.Headers.TryGetValue(HeaderName, out var values)) return AuthenticateResult.NoResult();
         var key = values.ToString();
         if (!key.StartsWith("tg_", StringComparison.Ordinal) || key.Length > 200) return AuthenticateResult.Fail("Malformed API key.");
-        // Two silos' first use of a key both record it; the one that loses that race reloads the
-        // key (revoked since, perhaps) and decides again, rather than failing the request.
-        var apiKey = grains.GetGrain<IApiKeyGrain>(Secrets.Hash(key));
-        var identity = await ConflictRetry.RunAsync(apiKey.Authenticate);
-        if (identity is null) return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
+        var keyHash = Secrets.Hash(key);
+        var identity = cache.Find(keyHash, out var expired);
+        if (expired) return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
+        if (identity is null)
+        {
+            // Two silos' first use of a key both record it; the one that loses that race reloads the
+            // key (revoked since, perhaps) and decides again, rather than failing the request.
+            var version = cache.Version;
+            var authenticated = await ConflictRetry.RunAsync(grains.GetGrain<IApiKeyGrain>(keyHash).Authenticate);
+            if (authenticated is null) return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
+            cache.Add(keyHash, authenticated, version);
+            identity = authenticated.Identity;
+        }
         var claims = new List<Claim>
         {
             new(CallerClaims.TenantId, identity.TenantId),

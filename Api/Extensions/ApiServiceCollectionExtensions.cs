@@ -56,6 +56,7 @@ public static class ApiServiceCollectionExtensions
         // Hosted after the silo: both need running grains.
         services.AddSingleton<AccessTokens>().AddHostedService(sp => sp.GetRequiredService<AccessTokens>());
         services.AddHostedService<AdminBootstrap>();
+        services.AddApiKeyCache(configuration);
         services.AddSingleton<Sessions>().AddSingleton<TenantGuard>().AddSingleton<UsageTotals>();
         services.AddSingleton<KnownQuotaTypes>();
 

@@ -19,7 +19,7 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task Issue(ApiKeyIdentity identity, DateTimeOffset? expiresAt);
 
     /// <summary>Null when unknown, revoked or expired; records the use otherwise.</summary>
-    Task<ApiKeyIdentity?> Authenticate();
+    Task<AuthenticatedApiKey?> Authenticate();
 
     Task<DateTimeOffset?> GetLastUsedAt();
 

@@ -1,4 +1,6 @@
 
+using Microsoft.Extensions.Logging;
+
 namespace Tollgate.Grains.Identity;
 
 public sealed class ApiKeyState
@@ -13,7 +15,8 @@ public sealed class ApiKeyState
 
 /// <summary>Keyed by the key's hash. Last use is kept in memory and written at most once a minute.</summary>
 [GrainType("api-key")]
-public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] IPersistentState<ApiKeyState> key)
+public sealed class ApiKeyGrain(
+    [PersistentState("key", StorageNames.Default)] IPersistentState<ApiKeyState> key, ILogger<ApiKeyGrain> logger)
     : TollgateGrain, IApiKeyGrain
 {
     private static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
@@ -26,11 +29,11 @@ public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] I
         await key.WriteStateAsync();
     }
 
-    public async Task<ApiKeyIdentity?> Authenticate()
+    public async Task<AuthenticatedApiKey?> Authenticate()
     {
         var now = TimeProvider.GetUtcNow();
         var state = key.State;
-        if (!key.RecordExists) return NothingHeld<ApiKeyIdentity?>(null);
+        if (!key.RecordExists) return NothingHeld<AuthenticatedApiKey?>(null);
         if (state.Revoked || state.ExpiresAt <= now) return null;
         _lastUsedInMemory = now;
         if (state.LastUsedAt is null || now - state.LastUsedAt >= LastUsedWriteInterval)
@@ -38,7 +41,7 @@ public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] I
             state.LastUsedAt = now;
             await key.WriteStateAsync();
         }
-        return new ApiKeyIdentity(state.TenantId, state.KeyId, state.Scopes);
+        return new AuthenticatedApiKey(new ApiKeyIdentity(state.TenantId, state.KeyId, state.Scopes), state.ExpiresAt);
     }
 
     public Task<DateTimeOffset?> GetLastUsedAt() => Task.FromResult(_lastUsedInMemory ?? key.State.LastUsedAt);
@@ -48,6 +51,15 @@ public sealed class ApiKeyGrain([PersistentState("key", StorageNames.Default)] I
         if (!key.RecordExists || key.State.Revoked) return;
         key.State.Revoked = true;
         await key.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IApiKeyCacheHubGrain>(0).Forget(this.GetPrimaryKeyString());
+        }
+        catch (Exception exception)
+        {
+            // The revocation stands; silos the news did not reach stop trusting the key within Auth:ApiKeyCache:RevalidateAfter.
+            logger.LogWarning(exception, "The silos' API-key caches could not be told of a revoked key.");
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
