@@ -68,7 +68,7 @@ public sealed class QuotaCounterGrain(
             consumeId = consumeIds.Issue(CounterKey, now, State.WindowStart, amount);
             State.Used += amount;
             Tally(now, amount, 0);
-            Writer.Add(UsageJournal(now, Usage.Consume, amount, actor, idempotencyKey));
+            Writer.Add(UsageJournal.Record(TenantId, QuotaType, now, Usage.Consume, amount, actor, idempotencyKey));
         }
         var answer = Status(entitlement, now);
         if (idempotencyKey is not null) Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, false, consumeId), now);
@@ -118,7 +118,7 @@ public sealed class QuotaCounterGrain(
         State.Used -= refund.Amount;
         Keep(ConsumeEntry(id), consume with { Answer = null, ConsumeId = null, Refunded = false, GaveBack = consume.GaveBack + refund.Amount }, now);
         Tally(now, 0, refund.Amount);
-        Writer.Add(UsageJournal(now, Usage.Refund, refund.Amount, actor, refund.IdempotencyKey ?? refund.ConsumeKey));
+        Writer.Add(UsageJournal.Record(TenantId, QuotaType, now, Usage.Refund, refund.Amount, actor, refund.IdempotencyKey ?? refund.ConsumeKey));
         var answer = Status(entitlement, now);
         if (refund.IdempotencyKey is { } newKey)
             Keep(newKey, new KeyedConsume(now, refund.Amount, true, answer, State.WindowStart, false, id, refund.Fingerprint, refund.Amount), now);
@@ -245,14 +245,7 @@ public sealed class QuotaCounterGrain(
     private void Tally(DateTimeOffset now, long consumed, long refunded)
     {
         var (closed, opened) = DayTotals.Tally(State, now, consumed, refunded);
-        if (closed is not null) Writer.Add(DayJournal(closed));
-        if (opened is not null) Writer.Add(DayJournal(opened));
+        if (closed is not null) Writer.Add(UsageJournal.Day(TenantId, QuotaType, closed));
+        if (opened is not null) Writer.Add(UsageJournal.Day(TenantId, QuotaType, opened));
     }
-
-    private JournalRecord DayJournal(UsageDayRecord record) =>
-        new(Usage.DaysStream, TenantId, QuotaType, Usage.Start(record.Day), JsonSerializer.Serialize(record, UsageJson.Default.UsageDayRecord));
-
-    private JournalRecord UsageJournal(DateTimeOffset now, string kind, long amount, AuditActor actor, string? idempotencyKey) =>
-        new(Usage.Stream, TenantId, QuotaType, now,
-            JsonSerializer.Serialize(new UsageRecord(now, kind, QuotaType, amount, new AuditEntryActor(actor.Type, actor.Id), idempotencyKey), UsageJson.Default.UsageRecord));
 }
