@@ -16,9 +16,6 @@ public sealed class QuotaCounters(IGrainFactory grains)
     private readonly ConcurrentDictionary<(string TenantId, string QuotaType), IQuotaCounterGrain> _references = new();
     private int _count; // ConcurrentDictionary.Count takes every lock
 
-    /// <summary>How many references are held.</summary>
-    public int Count => Volatile.Read(ref _count);
-
     public IQuotaCounterGrain For(string tenantId, string quotaType)
     {
         if (_references.TryGetValue((tenantId, quotaType), out var counter)) return counter;
