@@ -38,19 +38,18 @@ public static class QuotaApi
                 "This API key made too many quota calls (`rate_limited`, when `RateLimits:Quota` is on); try again after `Retry-After` seconds.");
         api.MapPost("/consume", ConsumeAsync)
             .WithName("ConsumeQuota").WithSummary("Deduct quota, or answer 402 with nothing deducted")
-            .Produces<ConsumeAnswer>().AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
+            .AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
             .AnswersProblem(StatusCodes.Status404NotFound, UnknownQuotaOrTenant)
             .TakesIdempotencyKey(StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired)
             .AnswersProblem(StatusCodes.Status422UnprocessableEntity, KeyReusedOrOverflow)
             .AnswersQuotaHeaders(required: true, StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired);
         api.MapPost("/check", CheckAsync)
             .WithName("CheckQuota").WithSummary("Ask whether an amount fits, deducting nothing")
-            .Produces<QuotaAnswer>().AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
+            .AnswersProblem(StatusCodes.Status402PaymentRequired, QuotaExceeded, ProblemSchemas.QuotaExceeded)
             .AnswersProblem(StatusCodes.Status404NotFound, UnknownQuotaOrTenant)
             .AnswersQuotaHeaders(required: true, StatusCodes.Status200OK, StatusCodes.Status402PaymentRequired);
         api.MapPost("/refund", RefundAsync)
             .WithName("RefundQuota").WithSummary("Give back some or all of a consume")
-            .Produces<RefundAnswer>()
             .AnswersProblem(StatusCodes.Status404NotFound,
                 UnknownQuotaOrTenant + " Or no allowed consume of this quota type has this consumeId or idempotencyKey in the last 24 hours (`unknown_consume`).")
             .AnswersProblem(StatusCodes.Status409Conflict,
@@ -62,12 +61,12 @@ public static class QuotaApi
             .AnswersQuotaHeaders(required: false, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/v1/tenants/{tenantId}/quotas", ListAsync)
             .WithName("ListQuotas").WithSummary("List a tenant's quotas with what remains")
-            .WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller).Produces<QuotaStatus[]>();
+            .WithTags("Quota").RequireAuthorization(AuthorizationPolicies.Caller);
         return app;
     }
 
-    private static async Task<IResult> ConsumeAsync(
-        QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
+    private static async Task<Results<Ok<ConsumeAnswer>, ProblemHttpResult>> ConsumeAsync(
+        QuotaRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null)
@@ -90,16 +89,17 @@ public static class QuotaApi
             QuotaMetrics.Consumed(QuotaMetrics.Outcome.UnknownQuotaType);
             return UnknownQuotaType(quotaType!);
         }
-        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
+        var counter = counters.For(tenantId!, quotaType!);
         var result = await ConflictRetry.RunAsync(() => counter.Consume(amount, key, http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         QuotaMetrics.Consumed(MetricOutcome(result));
-        return result.Outcome switch
+        return result switch
         {
-            ConsumeOutcome.KeyReused => Problems.IdempotencyKeyReused(),
-            ConsumeOutcome.TotalOverflow => TotalOverflow(quotaType!),
-            ConsumeOutcome.Allowed when result.Status is { } status => Allowed(http, status, result.ConsumeId!),
-            _ => Answer(http, result, quotaType!),
+            { Outcome: ConsumeOutcome.KeyReused } => Problems.IdempotencyKeyReused(),
+            { Outcome: ConsumeOutcome.TotalOverflow } => TotalOverflow(quotaType!),
+            { Outcome: ConsumeOutcome.Allowed, Status: { } status } => Allowed(http, status, result.ConsumeId!),
+            { Outcome: ConsumeOutcome.Exceeded, Status: { } status } => Exceeded(http, status, quotaType!),
+            _ => UnknownQuotaType(quotaType!),
         };
     }
 
@@ -112,8 +112,8 @@ public static class QuotaApi
         _ => QuotaMetrics.Outcome.UnknownQuotaType,
     };
 
-    private static async Task<IResult> CheckAsync(
-        QuotaRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
+    private static async Task<Results<Ok<QuotaAnswer>, ProblemHttpResult>> CheckAsync(
+        QuotaRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.Read, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
@@ -121,12 +121,17 @@ public static class QuotaApi
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
         if (!inputs.IsValid) return inputs.Problem();
         if (!await quotaTypes.ExistsAsync(quotaType!)) return UnknownQuotaType(quotaType!);
-        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
-        return Answer(http, await ConflictRetry.RunAsync(() => counter.Check(amount)), quotaType!);
+        var counter = counters.For(tenantId!, quotaType!);
+        var result = await ConflictRetry.RunAsync(() => counter.Check(amount));
+        if (result.Status is not { } status) return UnknownQuotaType(quotaType!);
+        SetHeaders(http, status);
+        return result.Outcome == ConsumeOutcome.Allowed
+            ? TypedResults.Ok(new QuotaAnswer(true, status.Limit, status.Used, status.Remaining, status.ResetsAt))
+            : Exceeded(http, status, quotaType!);
     }
 
-    private static async Task<IResult> RefundAsync(
-        RefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes quotaTypes)
+    private static async Task<Results<Ok<RefundAnswer>, ProblemHttpResult>> RefundAsync(
+        RefundRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
         var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
         if (problem is not null) return problem;
@@ -141,7 +146,7 @@ public static class QuotaApi
         var refundKey = inputs.IdempotencyKey(IdempotencyHeader, http.Request.Headers[IdempotencyHeader]);
         if (!inputs.IsValid) return inputs.Problem();
         if (!await quotaTypes.ExistsAsync(quotaType!)) return UnknownQuotaType(quotaType!);
-        var counter = grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId!, quotaType!));
+        var counter = counters.For(tenantId!, quotaType!);
         var result = await ConflictRetry.RunAsync(() => counter.Refund(new QuotaRefund(amount, consumeId, consumeKey, refundKey), http.Actor()));
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         var status = result.Status;
@@ -162,7 +167,8 @@ public static class QuotaApi
         };
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains, TenantGuard guard)
+    private static async Task<Results<Ok<List<QuotaStatus>>, ProblemHttpResult>> ListAsync(
+        string tenantId, HttpContext http, IGrainFactory grains, QuotaCounters counters, TenantGuard guard)
     {
         var apiKeyMayRead = http.User.ApiKeyTenant() == tenantId && http.User.HasClaim(CallerClaims.Scope, ApiKeyScopes.QuotaRead);
         if (!apiKeyMayRead)
@@ -171,7 +177,7 @@ public static class QuotaApi
             if (access.Denied) return access.Problem!;
         }
         var quotaTypes = await grains.GetGrain<ISubscriptionGrain>(tenantId).GetQuotaTypes();
-        var statuses = await Task.WhenAll(quotaTypes.Select(q => grains.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(tenantId, q)).Get()));
+        var statuses = await Task.WhenAll(quotaTypes.Select(q => counters.For(tenantId, q).Get()));
         return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
     }
 
@@ -206,24 +212,21 @@ public static class QuotaApi
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "total_overflow", "Total out of range",
             $"The day's usage total of {quotaType} cannot take this amount: it would pass {long.MaxValue}. Nothing was changed.");
 
-    private static IResult Allowed(HttpContext http, QuotaStatus status, string consumeId)
+    private static Ok<ConsumeAnswer> Allowed(HttpContext http, QuotaStatus status, string consumeId)
     {
         SetHeaders(http, status);
         return TypedResults.Ok(new ConsumeAnswer(true, status.Limit, status.Used, status.Remaining, status.ResetsAt, consumeId));
     }
 
-    private static IResult Answer(HttpContext http, ConsumeResult result, string quotaType)
+    private static ProblemHttpResult Exceeded(HttpContext http, QuotaStatus status, string quotaType)
     {
-        if (result.Status is not { } status) return UnknownQuotaType(quotaType);
         SetHeaders(http, status);
-        return result.Outcome == ConsumeOutcome.Allowed
-            ? TypedResults.Ok(new QuotaAnswer(true, status.Limit, status.Used, status.Remaining, status.ResetsAt))
-            : Problems.Create(StatusCodes.Status402PaymentRequired, "quota_exceeded", "Quota exceeded",
-                $"The request needs more of {quotaType} than remains; nothing was deducted.",
-                new Dictionary<string, object?>
-                {
-                    ["allowed"] = false, ["limit"] = status.Limit, ["used"] = status.Used, ["remaining"] = status.Remaining, ["resetsAt"] = status.ResetsAt,
-                });
+        return Problems.Create(StatusCodes.Status402PaymentRequired, "quota_exceeded", "Quota exceeded",
+            $"The request needs more of {quotaType} than remains; nothing was deducted.",
+            new Dictionary<string, object?>
+            {
+                ["allowed"] = false, ["limit"] = status.Limit, ["used"] = status.Used, ["remaining"] = status.Remaining, ["resetsAt"] = status.ResetsAt,
+            });
     }
 
     private static ProblemHttpResult UnknownQuotaType(string quotaType) =>

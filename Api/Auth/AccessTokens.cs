@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
@@ -40,27 +39,7 @@ public sealed class AccessTokens(
         _key = new SymmetricSecurityKey(bytes) { KeyId = "tollgate" };
     }
 
-    /// <summary>The platform's own key: read, or generated (or, if kept raw by an earlier version, protected) and kept.</summary>
-    private async Task<byte[]> KeptSigningKeyAsync()
-    {
-        var protector = dataProtection.CreateProtector(SigningKeyPurpose);
-        var secret = grains.GetGrain<IPlatformSecretGrain>(SigningKeySecret);
-        var stored = await secret.Get();
-        var kept = stored.Protected
-            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(64))), replacing: null);
-        try
-        {
-            return Convert.FromBase64String(protector.Unprotect(kept));
-        }
-        catch (CryptographicException exception)
-        {
-            // The Data Protection keys it was protected with are gone: a new key signs everyone out, as losing them does for cookies.
-            logger.LogWarning(exception, "The stored JWT signing key cannot be decrypted with this silo's Data Protection keys; a new one replaces it");
-            var fresh = RandomNumberGenerator.GetBytes(64);
-            var winner = await secret.Keep(protector.Protect(Convert.ToBase64String(fresh)), replacing: kept);
-            return Convert.FromBase64String(protector.Unprotect(winner));
-        }
-    }
+    private Task<byte[]> KeptSigningKeyAsync() => KeptSecret.LoadAsync(grains, dataProtection, SigningKeySecret, SigningKeyPurpose, 64, logger);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -58,7 +58,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddApiKeyCache(configuration);
         services.AddSingleton<Sessions>().AddSingleton<TenantGuard>().AddSingleton<UsageTotals>();
-        services.AddSingleton<KnownQuotaTypes>();
+        services.AddSingleton<KnownQuotaTypes>().AddSingleton<QuotaCounters>();
 
         // Apps send an API key; everyone else is a person with an access token. The API-key scheme
         // is the default and hands requests without a key to JWT: a policy scheme in front would

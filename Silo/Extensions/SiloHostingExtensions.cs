@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Journal;
+using Tollgate.Grains.Quotas;
 using Tollgate.Silo.Health;
 using Tollgate.Silo.Hosting;
 using Tollgate.Storage;
@@ -42,6 +43,7 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
+        builder.Services.AddSingleton<ConsumeIdKey>();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();

@@ -281,6 +281,31 @@ public sealed class QuotaTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_consume_id_altered_made_up_or_expired_refunds_nothing()
+    {
+        var (owner, key) = await TenantWithKeyAsync();
+        var app = Api.WithApiKey(key);
+        var id = (await Json(await ConsumeAsync(app, Messages, 10, null))).GetProperty("consumeId").GetString()!;
+        var keyedId = (await Json(await ConsumeAsync(app, Messages, 5, "job-1"))).GetProperty("consumeId").GetString()!;
+        var altered = id[..20] + (id[20] == 'A' ? 'B' : 'A') + id[21..];
+
+        Assert.Matches("^cns_v1[A-Za-z0-9_-]{64}$", id);
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: altered), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: "cns_v1" + new string('!', 64)), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: id + "A"), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 11, null, consumeId: id), HttpStatusCode.Conflict, "refund_exceeds_consume");
+        Assert.Equal(15, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, 4, null, consumeId: id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, 2, null, consumeKey: "job-1")).StatusCode);
+        await AssertProblem(await RefundAsync(app, Messages, 4, null, consumeId: keyedId), HttpStatusCode.Conflict, "refund_exceeds_consume");
+
+        Api.Clock.Advance(TimeSpan.FromHours(24));
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: id), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: keyedId), HttpStatusCode.NotFound, "unknown_consume");
+        Assert.Equal(9, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
+    }
+
+    [Fact]
     public async Task Totals_near_long_MaxValue_are_refused_with_422_instead_of_wrapping_negative()
     {
         var (owner, key) = await TenantWithKeyAsync();

@@ -47,10 +47,9 @@ public sealed class RestartTests : ApiTestBase
         var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 2, idempotencyKey = "job-1" });
         clock.Advance(TimeSpan.FromHours(25));
         var later = await ConsumeAsync(app, "job-2");
-        // The silo's sweep removes the expired answer and consume; none is kept in the counter's state row (which every consume rewrites).
-        // What remains: job-2's answer and job-2's consume (under its consumeId).
-        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")).Order(StringComparer.Ordinal).ToList()
-                is [var consume, "job-2"] && consume.StartsWith("\u0001consume:cns_", StringComparison.Ordinal),
+        // The silo's sweep removes the expired answer and what the refund gave back; none is kept in the counter's state row
+        // (which every consume rewrites). What remains: job-2's answer, which holds its consume's id.
+        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")) is ["job-2"],
             "the expired answer was not removed from storage");
         await restarted.DisposeAsync();
 
@@ -61,6 +60,63 @@ public sealed class RestartTests : ApiTestBase
         var counterRows = await QueryAsync("SELECT payload FROM grain_state WHERE grain_id LIKE 'quota-counter/%'");
         Assert.NotEmpty(counterRows);
         Assert.DoesNotContain(counterRows, payload => payload.Contains("job-"));
+    }
+
+    [Fact]
+    public async Task An_allowed_consume_without_a_key_stores_no_entry_and_its_id_refunds_after_a_restart()
+    {
+        await CatalogFixture.CreateAsync(Api);
+        var owner = await Api.RegisterAsync("ids@example.com");
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var consumed = await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount = 3 });
+            ids.Add((await Json(consumed)).GetProperty("consumeId").GetString()!);
+        }
+        Assert.Empty(await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'"));
+        await Api.DisposeAsync();
+
+        var restarted = await StartAsync(); // reads the shared consume id key back
+        var app = restarted.WithApiKey(key);
+        var refunded = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
+        var again = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
+
+        Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
+        Assert.Equal(13, (await Json(refunded)).GetProperty("used").GetInt64());
+        await AssertProblem(again, HttpStatusCode.Conflict, "refund_exceeds_consume");
+        Assert.Equal(1, (await Json(again)).GetProperty("refundable").GetInt64());
+        Assert.Equal(["\u0001consume:" + ids[0]], await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")); // written by the refund
+    }
+
+    [Fact]
+    public async Task Keyed_and_unkeyed_consumes_stored_by_the_previous_version_are_still_refunded()
+    {
+        await CatalogFixture.CreateAsync(Api);
+        var owner = await Api.RegisterAsync("legacy@example.com");
+        var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
+        var app = Api.WithApiKey(key);
+        // Three seats taken, two of them by consumes the previous version stored under random ids.
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Seats, amount = 3 })).StatusCode);
+        var grainId = (await QueryAsync($"SELECT grain_id FROM grain_state WHERE grain_id LIKE 'quota-counter/{owner.TenantId}/{CatalogFixture.Seats}'")).Single();
+        var now = Api.Clock.GetUtcNow();
+        const string keyedId = "cns_0123456789abcdef0123456789abcdef", unkeyedId = "cns_fedcba9876543210fedcba9876543210";
+        async Task StoreAsync(string entryKey, KeyedConsume kept) => await ExecuteAsync(
+            "INSERT INTO grain_entries (grain_id, entry_key, payload, expires_at) VALUES ($grain, $key, $payload, $expires)",
+            ("$grain", grainId), ("$key", entryKey), ("$payload", JsonSerializer.Serialize(kept, QuotaJson.Default.KeyedConsume)),
+            ("$expires", (now + QuotaCounterGrain.IdempotencyRetention).ToUnixTimeMilliseconds()));
+        await StoreAsync("job-old", new KeyedConsume(now, 1, true, null, DateTimeOffset.MinValue, false, keyedId));
+        await StoreAsync(QuotaCounterGrain.ConsumeEntry(keyedId), new KeyedConsume(now, 1, true, null, DateTimeOffset.MinValue, false));
+        await StoreAsync(QuotaCounterGrain.ConsumeEntry(unkeyedId), new KeyedConsume(now, 1, true, null, DateTimeOffset.MinValue, false));
+
+        var byKey = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, idempotencyKey = "job-old" });
+        var byId = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = unkeyedId });
+        var byIdAgain = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = keyedId });
+
+        Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal(1, (await Json(byId)).GetProperty("used").GetInt64());
+        await AssertProblem(byIdAgain, HttpStatusCode.Conflict, "already_refunded"); // the same consume as job-old
     }
 
     [Fact]

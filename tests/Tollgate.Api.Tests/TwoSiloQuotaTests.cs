@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Npgsql;
 using Tollgate.Storage;
 using static Tollgate.Api.Tests.CatalogFixture;
 
@@ -38,6 +39,32 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
         Assert.Equal(100, quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
         var usage = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?quotaType={Messages}"));
         Assert.Equal(100, usage.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("consumed").GetInt64())); // a day's total the counter held
+    }
+
+    [Fact]
+    public async Task A_consume_id_from_one_silo_refunds_through_the_other_and_unkeyed_consumes_store_no_entry()
+    {
+        var (owner, key, second) = await TwoSilosAsync("ids@example.com");
+        var consumed = await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 7 });
+        Assert.Equal(HttpStatusCode.OK, (await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+        var id = (await Json(consumed)).GetProperty("consumeId").GetString();
+        Assert.Equal(0, await EntriesAsync());
+
+        var refunded = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 7, consumeId = id });
+
+        Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
+        Assert.Equal(1, (await Json(refunded)).GetProperty("used").GetInt64());
+        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, consumeId = id }),
+            HttpStatusCode.Conflict, "already_refunded");
+        Assert.Equal(1, await EntriesAsync()); // what the refund gave back
+    }
+
+    private async Task<long> EntriesAsync()
+    {
+        await using var connection = new NpgsqlConnection(Storage.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     [Fact]

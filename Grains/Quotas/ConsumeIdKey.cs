@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Tollgate.Grains.Identity;
+
+namespace Tollgate.Grains.Quotas;
+
+/// <summary>
+/// The silo's <see cref="ConsumeIdCodec"/>, keyed by a secret every silo shares: generated once and
+/// kept like the JWT signing key (<see cref="KeptSecret"/>), so an id stays valid through any silo
+/// and across restarts. Read on first use; a failed read is not kept, the next use asks again.
+/// </summary>
+public sealed class ConsumeIdKey(IGrainFactory grains, IDataProtectionProvider dataProtection, ILogger<ConsumeIdKey> logger)
+{
+    public const string SecretName = "consume-id-key";
+    public const string Purpose = "Tollgate.Quotas.ConsumeIdKey.v1";
+
+    private Task<ConsumeIdCodec>? _codec;
+
+    public Task<ConsumeIdCodec> CodecAsync()
+    {
+        var codec = _codec ??= LoadAsync();
+        if (codec.IsFaulted) Interlocked.CompareExchange(ref _codec, null, codec);
+        return codec;
+    }
+
+    private async Task<ConsumeIdCodec> LoadAsync() =>
+        new(await KeptSecret.LoadAsync(grains, dataProtection, SecretName, Purpose, 32, logger));
+}
