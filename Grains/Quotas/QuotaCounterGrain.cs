@@ -39,13 +39,13 @@ public sealed record KeyedConsume(
 
 [GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
-    [PersistentState("counter", StorageNames.Counters)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal)
-    : JournaledGrain, IQuotaCounterGrain, IStateShownOnDashboard
+    [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store, IStateEntryReader entries)
+    : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
-    private readonly JournaledState<QuotaCounterState> counter = new(store, journal, journalsWithState: true);
+    private readonly StateWithRecords<QuotaCounterState> counter = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => counter;
+    private protected override IOwnedByGrain Recorded => counter;
 
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
