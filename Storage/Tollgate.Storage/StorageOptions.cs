@@ -20,15 +20,3 @@ public sealed class StorageOptions
     /// <summary>How often expired entries (idempotency answers) are removed.</summary>
     public TimeSpan ExpiredEntrySweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
-
-/// <summary>The names grains give their persistent states' storage.</summary>
-public static class StorageNames
-{
-    public const string Default = "tollgate";
-
-    /// <summary>
-    /// The state of every grain whose changes carry journal records, in Tollgate's own <see cref="GroupCommitGrainStorage"/>:
-    /// each write commits with its records in a transaction shared with other grains' writes.
-    /// </summary>
-    public const string GroupCommit = "group-commit";
-}

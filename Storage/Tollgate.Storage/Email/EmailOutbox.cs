@@ -14,7 +14,7 @@ public sealed class EmailOutbox
     internal EmailOutbox(SqlDatabase database) => _database = database;
 
     /// <summary>The journal stream whose records are emails to send.</summary>
-    public const string Stream = "email";
+    public const string Stream = EmailRecords.Stream;
 
     // Both databases: a row changes only if it is still unclaimed when the update reaches it (PostgreSQL re-checks
     // the condition on a row another transaction just claimed), so two silos never hold one email at once.
