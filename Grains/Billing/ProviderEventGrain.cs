@@ -11,7 +11,8 @@ public sealed class ProviderEventState
 
 [GrainType("provider-event")]
 public sealed class ProviderEventGrain(
-    [PersistentState("event", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<ProviderEventState>> store, IStateEntryReader entries)
+    [PersistentState("event", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<ProviderEventState>> store,
+    IStateEntryReader entries)
     : RecordingGrain, IProviderEventGrain
 {
     private readonly StateWithRecords<ProviderEventState> providerEvent = new(store, entries);

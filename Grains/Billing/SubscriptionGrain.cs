@@ -41,7 +41,8 @@ public sealed record ProviderLink(string Provider, string SubscriptionId, string
 
 [GrainType("subscription")]
 public sealed class SubscriptionGrain(
-    [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store, IStateEntryReader entries,
+    [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store,
+    IStateEntryReader entries,
     IOptions<SubscriptionOptions> options)
     : RecordingGrain, ISubscriptionGrain, IStateShownOnDashboard
 {

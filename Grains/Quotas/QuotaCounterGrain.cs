@@ -39,7 +39,8 @@ public sealed record KeyedConsume(
 
 [GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
-    [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store, IStateEntryReader entries)
+    [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store,
+    IStateEntryReader entries)
     : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.

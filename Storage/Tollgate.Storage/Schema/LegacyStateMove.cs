@@ -42,7 +42,8 @@ internal sealed class LegacyStateMove(SqlDatabase database, IOptions<ClusterOpti
 
     private const string DeleteSql = """
         DELETE FROM OrleansStorage
-        WHERE ServiceId = @p1 AND GrainTypeString = @p2 AND GrainIdN0 = 0 AND GrainIdN1 = 0 AND GrainIdExtensionString = @p3 AND Version = @p4
+        WHERE ServiceId = @p1 AND GrainTypeString = @p2 AND GrainIdN0 = 0 AND GrainIdN1 = 0 AND GrainIdExtensionString = @p3
+        AND Version = @p4
         AND EXISTS (SELECT 1 FROM grain_state WHERE grain_id = @p5 AND state_name = @p2 AND etag = @p6)
         """;
 
@@ -72,7 +73,10 @@ internal sealed class LegacyStateMove(SqlDatabase database, IOptions<ClusterOpti
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<Row>();
         while (await reader.ReadAsync(cancellationToken))
-            rows.Add(new Row(reader.GetString(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+        {
+            var payload = reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1);
+            rows.Add(new Row(reader.GetString(0), payload, Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+        }
         return rows;
     }
 

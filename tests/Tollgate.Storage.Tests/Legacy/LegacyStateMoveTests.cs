@@ -16,6 +16,7 @@ namespace Tollgate.Storage.Tests.Legacy;
 public sealed class LegacyStateMoveTests
 {
     private static readonly GrainId Tenant = GrainId.Create("tenant", "ten_legacy");
+    private static readonly GrainId Note = GrainId.Create("note", "n");
     private static readonly DateTimeOffset Later = DateTimeOffset.UtcNow.AddDays(1);
 
     [Theory]
@@ -38,14 +39,15 @@ public sealed class LegacyStateMoveTests
                 },
             };
             await OrleansStorage(cluster).WriteStateAsync("tenant", Tenant, new GrainState<LegacyOutboxState>(legacy));
-            await OrleansStorage(cluster).WriteStateAsync(NoteGrain.StateName, GrainId.Create("note", "n"), new GrainState<NoteState>(new NoteState()));
-            await cluster.Silos[0].ServiceProvider.GetRequiredService<SqlJournal>().WriteAsync(Tenant.ToString(), [JournalRecords.Audit(1)], []);
+            await OrleansStorage(cluster).WriteStateAsync(NoteGrain.StateName, Note, new GrainState<NoteState>(new NoteState()));
+            var journal = cluster.Silos[0].ServiceProvider.GetRequiredService<SqlJournal>();
+            await journal.WriteAsync(Tenant.ToString(), [JournalRecords.Audit(1)], []); // copied before the crash
         }
 
         string? etag;
         await using (var cluster = await TestClusters.StartAsync(target))
         {
-            var storage = cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.GroupCommit);
+            var storage = GroupCommitStorage(cluster);
             var read = new GrainState<LegacyOutboxState>(new LegacyOutboxState());
             await storage.ReadStateAsync("tenant", Tenant, read);
             Assert.True(read.RecordExists);
@@ -62,13 +64,13 @@ public sealed class LegacyStateMoveTests
         await using (var cluster = await TestClusters.StartAsync(target))
         {
             var read = new GrainState<LegacyOutboxState>(new LegacyOutboxState());
-            await cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.GroupCommit).ReadStateAsync("tenant", Tenant, read);
+            await GroupCommitStorage(cluster).ReadStateAsync("tenant", Tenant, read);
             Assert.Equal(etag, read.ETag);
             Assert.Equal([1L, 2L], await GrainSequencesAsync(target, "journal"));
             await using var database = SqlDatabase.Create(target.Options());
             Assert.Equal(0, await Databases.CountAsync(database, "SELECT count(*) FROM OrleansStorage WHERE GrainTypeString = 'tenant'"));
             var note = new GrainState<NoteState>(new NoteState());
-            await OrleansStorage(cluster).ReadStateAsync(NoteGrain.StateName, GrainId.Create("note", "n"), note);
+            await OrleansStorage(cluster).ReadStateAsync(NoteGrain.StateName, Note, note);
             Assert.True(note.RecordExists);
         }
     }
@@ -84,31 +86,36 @@ public sealed class LegacyStateMoveTests
         {
             for (var i = 0; i < grains; i++)
             {
-                var legacy = new LegacyOutboxState { Outbox = new LegacyOutbox { LastSequence = 1, Records = [JournalRecords.Audit(1, scope: "many")] } };
-                await OrleansStorage(cluster).WriteStateAsync("user", GrainId.Create("user", $"usr_{i}"), new GrainState<LegacyOutboxState>(legacy));
+                var outbox = new LegacyOutbox { LastSequence = 1, Records = [JournalRecords.Audit(1, scope: "many")] };
+                var legacy = new GrainState<LegacyOutboxState>(new LegacyOutboxState { Outbox = outbox });
+                await OrleansStorage(cluster).WriteStateAsync("user", GrainId.Create("user", $"usr_{i}"), legacy);
             }
         }
 
         await using var database = SqlDatabase.Create(target.Options());
         var service = Options.Create(new ClusterOptions { ServiceId = target.Id });
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-            Task.Run(() => new LegacyStateMove(database, service, NullLogger<LegacyStateMove>.Instance).MoveAsync(CancellationToken.None))));
+        var moves = Enumerable.Range(0, 3).Select(_ => new LegacyStateMove(database, service, NullLogger<LegacyStateMove>.Instance));
+        await Task.WhenAll(moves.Select(move => Task.Run(() => move.MoveAsync(CancellationToken.None))));
 
         Assert.Equal(grains, await Databases.CountAsync(database, "SELECT count(*) FROM grain_state WHERE state_name = 'user'"));
         Assert.Equal(grains, await Databases.CountAsync(database, "SELECT count(*) FROM journal WHERE scope = 'many'"));
         Assert.Equal(0, await Databases.CountAsync(database, "SELECT count(*) FROM OrleansStorage WHERE GrainTypeString = 'user'"));
     }
 
+    private static IGrainStorage GroupCommitStorage(Orleans.TestingHost.InProcessTestCluster cluster) =>
+        cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.GroupCommit);
+
     private static IGrainStorage OrleansStorage(Orleans.TestingHost.InProcessTestCluster cluster) =>
         cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
 
     private static SequencedRecord Email(long sequence) =>
-        new(sequence, new JournalRecord(Storage.Email.EmailOutbox.Stream, "platform", "verify", JournalRecords.At, "{\"to\":\"a@example.com\"}"));
+        new(sequence, new JournalRecord(Storage.Email.EmailRecords.Stream, "platform", "verify", JournalRecords.At, "{}"));
 
     private static async Task<List<long>> GrainSequencesAsync(StorageTarget target, string table)
     {
         await using var database = SqlDatabase.Create(target.Options());
-        var sequences = await Databases.QueryAsync(database, $"SELECT grain_seq FROM {table} WHERE grain_id = @p1 ORDER BY grain_seq", Tenant.ToString());
+        var sql = $"SELECT grain_seq FROM {table} WHERE grain_id = @p1 ORDER BY grain_seq";
+        var sequences = await Databases.QueryAsync(database, sql, Tenant.ToString());
         return sequences.Select(Convert.ToInt64).ToList();
     }
 }
