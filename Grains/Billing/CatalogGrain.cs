@@ -11,12 +11,12 @@ public sealed class CatalogState
 
 [GrainType("catalog")]
 public sealed class CatalogGrain(
-    [PersistentState("catalog", StorageNames.Default)] IPersistentState<Journaled<CatalogState>> store, IJournalWriter journal)
-    : JournaledGrain, ICatalogGrain, IStateShownOnDashboard
+    [PersistentState("catalog", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<CatalogState>> store, IStateEntryReader entries)
+    : RecordingGrain, ICatalogGrain, IStateShownOnDashboard
 {
-    private readonly JournaledState<CatalogState> catalog = new(store, journal);
+    private readonly StateWithRecords<CatalogState> catalog = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => catalog;
+    private protected override IOwnedByGrain Recorded => catalog;
 
     private CatalogState State => catalog.State;
 

@@ -11,12 +11,13 @@ public sealed class ProviderEventState
 
 [GrainType("provider-event")]
 public sealed class ProviderEventGrain(
-    [PersistentState("event", StorageNames.Default)] IPersistentState<Journaled<ProviderEventState>> store, IJournalWriter journal)
-    : JournaledGrain, IProviderEventGrain
+    [PersistentState("event", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<ProviderEventState>> store,
+    IStateEntryReader entries)
+    : RecordingGrain, IProviderEventGrain
 {
-    private readonly JournaledState<ProviderEventState> providerEvent = new(store, journal);
+    private readonly StateWithRecords<ProviderEventState> providerEvent = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => providerEvent;
+    private protected override IOwnedByGrain Recorded => providerEvent;
 
     public async Task<bool> Claim(string tenantId)
     {

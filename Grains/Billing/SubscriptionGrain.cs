@@ -41,13 +41,14 @@ public sealed record ProviderLink(string Provider, string SubscriptionId, string
 
 [GrainType("subscription")]
 public sealed class SubscriptionGrain(
-    [PersistentState("subscription", StorageNames.Default)] IPersistentState<Journaled<SubscriptionState>> store, IJournalWriter journal,
+    [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store,
+    IStateEntryReader entries,
     IOptions<SubscriptionOptions> options)
-    : JournaledGrain, ISubscriptionGrain, IStateShownOnDashboard
+    : RecordingGrain, ISubscriptionGrain, IStateShownOnDashboard
 {
-    private readonly JournaledState<SubscriptionState> subscription = new(store, journal);
+    private readonly StateWithRecords<SubscriptionState> subscription = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => subscription;
+    private protected override IOwnedByGrain Recorded => subscription;
 
     private const string ReminderName = "period";
     private const int MaxRememberedEvents = 500;

@@ -12,12 +12,12 @@ public sealed class SessionState
 
 [GrainType("session")]
 public sealed class SessionGrain(
-    [PersistentState("session", StorageNames.Default)] IPersistentState<Journaled<SessionState>> store, IJournalWriter journal)
-    : JournaledGrain, ISessionGrain
+    [PersistentState("session", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SessionState>> store, IStateEntryReader entries)
+    : RecordingGrain, ISessionGrain
 {
-    private readonly JournaledState<SessionState> session = new(store, journal);
+    private readonly StateWithRecords<SessionState> session = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => session;
+    private protected override IOwnedByGrain Recorded => session;
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 

@@ -19,12 +19,12 @@ public sealed record StoredApiKey(string Id, string Name, string Prefix, List<st
 
 [GrainType("tenant")]
 public sealed class TenantGrain(
-    [PersistentState("tenant", StorageNames.Default)] IPersistentState<Journaled<TenantState>> store, IJournalWriter journal)
-    : JournaledGrain, ITenantGrain, IStateShownOnDashboard
+    [PersistentState("tenant", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<TenantState>> store, IStateEntryReader entries)
+    : RecordingGrain, ITenantGrain, IStateShownOnDashboard
 {
-    private readonly JournaledState<TenantState> tenant = new(store, journal);
+    private readonly StateWithRecords<TenantState> tenant = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => tenant;
+    private protected override IOwnedByGrain Recorded => tenant;
 
     private TenantState State => tenant.State;
 

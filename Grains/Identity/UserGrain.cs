@@ -21,17 +21,17 @@ public sealed class UserState
 
 [GrainType("user")]
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Default)] IPersistentState<Journaled<UserState>> store, IJournalWriter journal,
+    [PersistentState("user", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<UserState>> store, IStateEntryReader entries,
     IDataProtectionProvider dataProtection)
-    : JournaledGrain, IUserGrain
+    : RecordingGrain, IUserGrain
 {
-    private readonly JournaledState<UserState> user = new(store, journal);
+    private readonly StateWithRecords<UserState> user = new(store, entries);
     private readonly IDataProtector _linkTokens = dataProtection.CreateProtector(AccountEmail.TokenPurpose);
 
     public static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(48);
     public static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromMinutes(30);
 
-    private protected override IJournalOutboxOwner Journal => user;
+    private protected override IOwnedByGrain Recorded => user;
 
     // Sessions are remembered so they can be revoked; the oldest are forgotten past this many.
     private const int MaxSessions = 200;

@@ -1,8 +1,8 @@
 namespace Tollgate.Grains.Journal;
 
 /// <summary>
-/// Records and entries committed with a grain's state but perhaps not yet copied into the journal.
-/// Copying is idempotent (unique on grain and sequence), so an outbox copied twice stores each once.
+/// Records and entries a grain's next write commits with its state. Inserting is idempotent (unique on
+/// grain and sequence), so records a failed write gave back and the next write carries again store once.
 /// </summary>
 public sealed class JournalOutbox
 {
@@ -10,6 +10,4 @@ public sealed class JournalOutbox
     public long LastSequence { get; set; }
     public List<SequencedRecord> Records { get; set; } = [];
     public List<StateEntry> Entries { get; set; } = [];
-
-    public bool IsEmpty => Records.Count == 0 && Entries.Count == 0;
 }

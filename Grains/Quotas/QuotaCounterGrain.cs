@@ -13,14 +13,14 @@ namespace Tollgate.Grains.Quotas;
 /// </summary>
 [GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
-    [PersistentState("counter", StorageNames.Counters)] IPersistentState<Journaled<QuotaCounterState>> store, IJournalWriter journal,
-    ConsumeIdKey consumeIdKey)
-    : JournaledGrain, IQuotaCounterGrain, IStateShownOnDashboard
+    [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store,
+    IStateEntryReader entries, ConsumeIdKey consumeIdKey)
+    : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
-    private readonly JournaledState<QuotaCounterState> counter = new(store, journal, journalsWithState: true);
+    private readonly StateWithRecords<QuotaCounterState> counter = new(store, entries);
 
-    private protected override IJournalOutboxOwner Journal => counter;
+    private protected override IOwnedByGrain Recorded => counter;
 
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);

@@ -73,8 +73,6 @@ public static class SiloHostingExtensions
             orleans.UseTollgateStorage(storage);
             orleans.AddDashboard();
         });
-        // After the silo's own hosted service: it wakes grains, so the silo must have started.
-        builder.Services.AddHostedService<OutboxRecovery>();
         return builder;
     }
 }

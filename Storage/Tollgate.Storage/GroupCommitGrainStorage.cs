@@ -5,11 +5,10 @@ using Orleans.Storage;
 namespace Tollgate.Storage;
 
 /// <summary>
-/// Grain storage for hot grains (<see cref="StorageNames.Counters"/>): each state write goes through
-/// the journal's group commit, so one transaction carries the writes of every grain writing at that
-/// moment, each with the journal records and entries its state carries (<see cref="IJournalCarrier"/>).
-/// Orleans' ADO.NET storage commits each grain's write alone, and its records need two more journal
-/// transactions (a pending mark, then the copy); here one shared commit does all three.
+/// Grain storage for every grain whose changes carry journal records (<see cref="StorageNames.GroupCommit"/>):
+/// each state write goes through the journal's group commit, so one transaction carries the writes of
+/// every grain writing at that moment, each with the journal records and entries its state carries
+/// (<see cref="IJournalCarrier"/>). A record is stored if and only if its state write committed.
 /// State is plain JSON, as <see cref="PlainJsonGrainStorageSerializer"/> writes it; a write is
 /// conditional on the etag its grain read, and one that lost a race fails alone, storing nothing.
 /// </summary>

@@ -27,19 +27,4 @@ public sealed class StorageOptions
 
     /// <summary>How often expired entries (idempotency answers) are removed.</summary>
     public TimeSpan ExpiredEntrySweepInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How often the silo looks for grains that crashed between committing a change and journaling it.</summary>
-    public TimeSpan OutboxRecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>The names grains give their persistent states' storage.</summary>
-public static class StorageNames
-{
-    public const string Default = "tollgate";
-
-    /// <summary>
-    /// Hot grains' state (quota counters), in Tollgate's own <see cref="GroupCommitGrainStorage"/>: each write
-    /// commits with its journal records in a transaction shared with other grains' writes.
-    /// </summary>
-    public const string Counters = "counters";
 }

@@ -21,7 +21,8 @@ public sealed class GroupCommitGrainStorageTests
         await using var target = await StorageTarget.CreateAsync(provider);
         await using (var cluster = await TestClusters.StartAsync(target))
         {
-            Assert.IsType<GroupCommitGrainStorage>(cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Counters));
+            var storage = cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.GroupCommit);
+            Assert.IsType<GroupCommitGrainStorage>(storage);
             await cluster.Client.GetGrain<ITallyGrain>("a").AddAsync(2, "first");
             await cluster.Client.GetGrain<ITallyGrain>("a").AddAsync(3, "second");
         }

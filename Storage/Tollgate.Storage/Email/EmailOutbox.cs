@@ -5,7 +5,7 @@ namespace Tollgate.Storage.Email;
 /// <see cref="Stream"/> with the change that causes the email, and the journal stores it here instead
 /// of in <c>journal</c>, in the same transaction. Senders on any silo claim due rows for a lease, so
 /// each attempt is one silo's, and mark each sent, or due again later. A sent row keeps its key and
-/// loses its payload: a grain's outbox copied again (see JournaledState) then finds its row and sends nothing twice.
+/// loses its payload: a record written again (a write whose commit's answer was lost) then finds its row and sends nothing twice.
 /// </summary>
 public sealed class EmailOutbox
 {
@@ -14,7 +14,7 @@ public sealed class EmailOutbox
     internal EmailOutbox(SqlDatabase database) => _database = database;
 
     /// <summary>The journal stream whose records are emails to send.</summary>
-    public const string Stream = "email";
+    public const string Stream = EmailRecords.Stream;
 
     // Both databases: a row changes only if it is still unclaimed when the update reaches it (PostgreSQL re-checks
     // the condition on a row another transaction just claimed), so two silos never hold one email at once.

@@ -8,7 +8,7 @@ namespace Tollgate.Storage.Hosting;
 /// grain is used again, in short transactions of their own.
 /// </summary>
 internal sealed class ExpiredEntrySweeper(
-    IJournalWriter journal, StorageOptions options, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<ExpiredEntrySweeper> logger)
+    SqlJournal journal, StorageOptions options, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILogger<ExpiredEntrySweeper> logger)
     : PeriodicService(options.ExpiredEntrySweepInterval, logger)
 {
     protected override string Work => "Removing expired entries";

@@ -12,16 +12,16 @@ public static class StorageSiloBuilderExtensions
 {
     /// <summary>
     /// Tollgate's database under the silo: its schema, migrated at start; Orleans' ADO.NET grain
-    /// storage (as JSON without type names); Tollgate's group-commit storage for hot grains; reminders (Orleans' ADO.NET table on PostgreSQL, Tollgate's
-    /// own on SQLite); the journal with its reader and writer; and the sweep of expired entries.
+    /// storage (as JSON without type names); Tollgate's group-commit storage for grains whose changes carry records; reminders
+    /// (Orleans' ADO.NET table on PostgreSQL, Tollgate's own on SQLite); the journal with its readers; and the sweep of expired entries.
     /// </summary>
     public static ISiloBuilder UseTollgateStorage(this ISiloBuilder silo, StorageOptions options)
     {
         var database = SqlDatabase.Create(options);
-        silo.Services.AddSingleton(options).AddSingleton(database).AddSingleton<SchemaMigrator>()
+        silo.Services.AddSingleton(options).AddSingleton(database).AddSingleton<SchemaMigrator>().AddSingleton<LegacyStateMove>()
             .AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
         silo.Services.AddSingleton(sp => new SqlJournal(sp.GetRequiredService<SqlDatabase>(), options))
-            .AddSingleton<IJournalWriter>(sp => sp.GetRequiredService<SqlJournal>())
+            .AddSingleton<IStateEntryReader>(sp => sp.GetRequiredService<SqlJournal>())
             .AddSingleton<IJournalReader>(sp => sp.GetRequiredService<SqlJournal>())
             .AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqlJournal>());
         silo.Services.AddSingleton(sp => new Email.EmailOutbox(sp.GetRequiredService<SqlDatabase>()));
@@ -33,7 +33,7 @@ public static class StorageSiloBuilderExtensions
             storage.GrainStorageSerializer = new PlainJsonGrainStorageSerializer();
         });
         // Orleans finds a named storage as a keyed IGrainStorage service; this registers it so.
-        silo.Services.AddGrainStorage(StorageNames.Counters,
+        silo.Services.AddGrainStorage(StorageNames.GroupCommit,
             (sp, _) => new GroupCommitGrainStorage(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<SqlJournal>()));
         if (options.Provider == StorageProviderKind.PostgreSql)
         {

@@ -1,13 +1,13 @@
 namespace Tollgate.Storage;
 
 /// <summary>
-/// The journal, entries and pending marks in Tollgate's tables, and the states of <see cref="GroupCommitGrainStorage"/>.
+/// The journal and entries in Tollgate's tables, and the states of <see cref="GroupCommitGrainStorage"/>.
 /// Records are inserted idempotently (unique on grain and sequence); concurrent writes are carried by
 /// shared transactions (<see cref="JournalBatcher"/>).
 /// Sequence numbers come from the database at insert; transactions committing concurrently may become
 /// visible slightly out of sequence order, which a newest-first listing tolerates.
 /// </summary>
-public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth, IAsyncDisposable
+public sealed class SqlJournal : IStateEntryReader, IJournalReader, IStorageHealth, IAsyncDisposable
 {
     /// <summary>The most expired entries one sweep removes: enough to keep up, few enough to keep its transaction short.</summary>
     public const int MaxExpiredRemoved = 10_000;
@@ -21,8 +21,6 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
         ON CONFLICT (grain_id, entry_key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at
         """;
     private const string DeleteEntrySql = "DELETE FROM grain_entries WHERE grain_id = @p1 AND entry_key = @p2";
-    private const string UnmarkSql = "DELETE FROM journal_pending WHERE grain_id = @p1";
-    private const string MarkSql = "INSERT INTO journal_pending (grain_id, marked_at) VALUES (@p1, @p2) ON CONFLICT (grain_id) DO NOTHING";
 
     private readonly SqlDatabase _database;
     private readonly JournalBatcher _batcher;
@@ -55,12 +53,14 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
         return new SqlJournal(database, options, ownsDatabase: true);
     }
 
-    public Task MarkPendingAsync(string grainId, CancellationToken cancellationToken = default) =>
-        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: true, [], []));
-
+    /// <summary>
+    /// Inserts records (one already stored for the grain and sequence is skipped) and stores or removes
+    /// entries, under no grain's state: for tools and tests that fill the journal. Grains' records
+    /// commit with their state (<see cref="GroupCommitGrainStorage"/>).
+    /// </summary>
     public Task WriteAsync(string grainId, IReadOnlyList<SequencedRecord> records, IReadOnlyList<StateEntry> entries,
         CancellationToken cancellationToken = default) =>
-        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: false, records, entries));
+        _batcher.EnqueueAsync(new JournalWrite(grainId, records, entries));
 
     /// <summary>
     /// Writes a grain's state with the records and entries it carries, in a transaction shared with
@@ -68,7 +68,7 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     /// </summary>
     internal Task<bool> WriteStateAsync(string grainId, StateWrite state, IReadOnlyList<SequencedRecord> records,
         IReadOnlyList<StateEntry> entries) =>
-        _batcher.EnqueueAsync(new JournalWrite(grainId, Mark: false, records, entries, state));
+        _batcher.EnqueueAsync(new JournalWrite(grainId, records, entries, state));
 
     /// <summary>
     /// One transaction for a batch of writes from any grains: a batch costs its rows and one commit,
@@ -76,7 +76,6 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
     /// </summary>
     private async Task<bool[]> CommitAsync(IReadOnlyList<JournalWrite> batch)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var statements = new List<Statement>();
         var checks = new int[batch.Count]; // each state write's own statement, whose changed rows say whether its check held
         for (var i = 0; i < batch.Count; i++)
@@ -85,16 +84,10 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
             checks[i] = -1;
             if (write.State is { } state)
             {
-                // No pending mark to remove: the records commit with the state, never after it.
                 checks[i] = statements.Count;
                 statements.Add(state.Statement(write.GrainId));
                 foreach (var record in write.Records) statements.Add(state.InsertRecord(write.GrainId, record));
                 foreach (var entry in write.Entries) statements.Add(state.WriteEntry(write.GrainId, entry));
-                continue;
-            }
-            if (write.Mark)
-            {
-                statements.Add(new Statement(MarkSql, [write.GrainId, now]));
                 continue;
             }
             foreach (var sequenced in write.Records)
@@ -111,7 +104,6 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
                     ? new Statement(DeleteEntrySql, [write.GrainId, entry.Key])
                     : new Statement(UpsertEntrySql, [write.GrainId, entry.Key, entry.Payload, entry.ExpiresAt.ToUnixTimeMilliseconds()]));
             }
-            statements.Add(new Statement(UnmarkSql, [write.GrainId]));
         }
         var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -171,17 +163,7 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
         return entries;
     }
 
-    public async Task<IReadOnlyList<string>> ReadPendingAsync(DateTimeOffset markedBefore, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = SqlDatabase.Command(connection, null,
-            "SELECT grain_id FROM journal_pending WHERE marked_at < @p1 ORDER BY marked_at LIMIT @p2", markedBefore.ToUnixTimeMilliseconds(), (long)limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var grains = new List<string>();
-        while (await reader.ReadAsync(cancellationToken)) grains.Add(reader.GetString(0));
-        return grains;
-    }
-
+    /// <summary>Removes entries that expired by <paramref name="by"/>, the oldest first, a bounded number; returns how many.</summary>
     public async Task<int> RemoveExpiredEntriesAsync(DateTimeOffset by, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -240,8 +222,8 @@ public sealed class SqlJournal : IJournalWriter, IJournalReader, IStorageHealth,
 }
 
 /// <summary>
-/// One grain's part of a journal transaction: a pending mark, records and entries that unmark it, or
-/// a state write with the records and entries it carries (<see cref="StateWrite"/>).
+/// One grain's part of a journal transaction: a state write with the records and entries it carries
+/// (<see cref="StateWrite"/>), or records and entries alone (<see cref="SqlJournal.WriteAsync"/>).
 /// </summary>
 internal sealed record JournalWrite(
-    string GrainId, bool Mark, IReadOnlyList<SequencedRecord> Records, IReadOnlyList<StateEntry> Entries, StateWrite? State = null);
+    string GrainId, IReadOnlyList<SequencedRecord> Records, IReadOnlyList<StateEntry> Entries, StateWrite? State = null);

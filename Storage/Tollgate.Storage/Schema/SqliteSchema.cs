@@ -55,5 +55,7 @@ internal static class SqliteSchema
             PRIMARY KEY (grain_id, grain_seq)) WITHOUT ROWID;
         CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE done_at IS NULL;
         """,
+        // Grains' records commit with their state now (GroupCommitGrainStorage): nothing marks a grain pending any more.
+        "DROP TABLE IF EXISTS journal_pending;",
     ];
 }

@@ -74,7 +74,7 @@ public static class UsageReportBench
     /// totals their counters write: an open before a counter's first record of a day, the close of
     /// its previous day just before that, and (the counters having moved on) every last day closed.
     /// </summary>
-    private static async Task FillAsync(IJournalWriter journal, BenchStorage name)
+    private static async Task FillAsync(SqlJournal journal, BenchStorage name)
     {
         Progress.Report($"{name}: writing {Days * RecordsPerDay * 2:N0} usage records...");
         var sequence = 0L;

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Tollgate.Storage.Tests.Grains;
 
-public sealed class TallyGrain([PersistentState(TallyGrain.StateName, StorageNames.Counters)] IPersistentState<TallyState> state)
+public sealed class TallyGrain([PersistentState(TallyGrain.StateName, StorageNames.GroupCommit)] IPersistentState<TallyState> state)
     : Grain, ITallyGrain
 {
     public const string StateName = "tally";

@@ -27,8 +27,8 @@ internal sealed class WriteLock : IAsyncDisposable
         var postgres = new NpgsqlConnection(target.ConnectionString);
         await postgres.OpenAsync();
         var transaction = await postgres.BeginTransactionAsync();
-        // Every journal write unmarks its grain, and every state write changes its row, so every journal transaction waits.
-        await using var command = new NpgsqlCommand("LOCK TABLE journal_pending, grain_state IN EXCLUSIVE MODE", postgres, transaction);
+        // Every state write changes its row, and every write without a state inserts records, so every journal transaction waits.
+        await using var command = new NpgsqlCommand("LOCK TABLE journal, grain_state IN EXCLUSIVE MODE", postgres, transaction);
         await command.ExecuteNonQueryAsync();
         return new WriteLock(postgres, transaction);
     }

@@ -2,7 +2,7 @@ namespace Tollgate.Storage;
 
 /// <summary>
 /// A grain state that carries journal records and entries (an outbox) to be committed with it. A
-/// storage that journals (<see cref="GroupCommitGrainStorage"/>) takes them out, stores the state without
+/// storage that journals (the group-commit storage) takes them out, stores the state without
 /// them and inserts them in the same transaction, so they need no copying afterwards.
 /// </summary>
 public interface IJournalCarrier

@@ -1,12 +1,12 @@
 namespace Tollgate.Grains.Journal;
 
 /// <summary>
-/// What a journaled grain stores: its own state and the outbox of journal records and entries that
-/// its last committed write carried. They are stored together, so a record is pending exactly when
-/// its change is committed; the grain then copies the outbox into the journal's tables. A storage
-/// that journals (<see cref="IJournalCarrier"/>) instead takes the outbox and commits it with the state.
+/// What a recording grain stores: its own state and the outbox of journal records and entries that
+/// its write carries. The group-commit storage takes the outbox out (<see cref="IJournalCarrier"/>)
+/// and commits it with the state in one transaction, so a stored row's outbox is empty but for its
+/// last sequence. The JSON names (<c>data</c>, <c>outbox</c>) are those earlier versions stored.
 /// </summary>
-public sealed class Journaled<TState> : IJournalCarrier where TState : class, new()
+public sealed class StateAndOutbox<TState> : IJournalCarrier where TState : class, new()
 {
     public TState Data { get; set; } = new();
     public JournalOutbox Outbox { get; set; } = new();
