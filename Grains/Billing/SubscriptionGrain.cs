@@ -5,40 +5,6 @@ using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Grains.Billing;
 
-public sealed class SubscriptionState
-{
-    public string? PlanId { get; set; }
-    public int PlanVersion { get; set; }
-    public SubscriptionStatus Status { get; set; }
-    public SubscriptionSource Source { get; set; }
-    public DateTimeOffset Anchor { get; set; }
-    public BillingInterval Interval { get; set; }
-    public DateTimeOffset PeriodStart { get; set; }
-    public DateTimeOffset PeriodEnd { get; set; }
-    public DateTimeOffset? TrialEnd { get; set; }
-    public bool CancelAtPeriodEnd { get; set; }
-    public string? PendingPlanId { get; set; }
-    public bool Free { get; set; }
-    public Dictionary<string, long> Quotas { get; set; } = [];
-    public Dictionary<string, JsonElement> Features { get; set; } = [];
-    /// <summary>Quota types whose counters asked for their entitlement: they hear of changes.</summary>
-    public HashSet<string> Counters { get; set; } = [];
-
-    /// <summary>The provider subscription the tenant pays through (live or not yet paid), if any.</summary>
-    public ProviderLink? Provider { get; set; }
-    /// <summary>While past due: when the plan's grace period ends and quotas are suspended.</summary>
-    public DateTimeOffset? GraceEndsAt { get; set; }
-    public bool Suspended { get; set; }
-    /// <summary>Provider events already applied, newest last: a redelivery changes nothing.</summary>
-    public List<string> AppliedEvents { get; set; } = [];
-    /// <summary>Provider subscriptions that ended: ending is final, so later-delivered older events are ignored.</summary>
-    public HashSet<string> EndedProviderSubscriptions { get; set; } = [];
-}
-
-/// <summary>A provider subscription as last applied, and the event time that ordered it.</summary>
-public sealed record ProviderLink(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
-    DateTimeOffset ReportedAt, int Rank);
-
 [GrainType("subscription")]
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.Default)] IPersistentState<Journaled<SubscriptionState>> store, IJournalWriter journal,
@@ -481,28 +447,4 @@ public sealed class SubscriptionGrain(
         State.TrialEnd, State.CancelAtPeriodEnd, State.PendingPlanId, new Dictionary<string, long>(State.Quotas), new Dictionary<string, JsonElement>(State.Features),
         State.Provider is { } p ? new ProviderSubscriptionInfo(p.Provider, p.SubscriptionId, p.CustomerId, p.Status, p.PriceId) : null,
         State.GraceEndsAt, State.Suspended);
-}
-
-public sealed class PlanSubscribersState
-{
-    public HashSet<string> Tenants { get; set; } = [];
-}
-
-[GrainType("plan-subscribers")]
-public sealed class PlanSubscribersGrain([PersistentState("tenants", StorageNames.Default)] IPersistentState<PlanSubscribersState> subscribers)
-    : TollgateGrain, IPlanSubscribersGrain, IStateShownOnDashboard
-{
-    public Task<string> GetDashboardState() => DashboardStateJson.Of(subscribers.State);
-
-    public async Task Add(string tenantId)
-    {
-        if (subscribers.State.Tenants.Add(tenantId)) await subscribers.WriteStateAsync();
-    }
-
-    public async Task Remove(string tenantId)
-    {
-        if (subscribers.State.Tenants.Remove(tenantId)) await subscribers.WriteStateAsync();
-    }
-
-    public Task<IReadOnlyList<string>> Get() => Task.FromResult<IReadOnlyList<string>>(subscribers.State.Tenants.Order(StringComparer.Ordinal).ToList());
 }
