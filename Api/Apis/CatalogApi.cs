@@ -143,10 +143,10 @@ public static partial class CatalogApi
 
     private static Results<TSuccess, ProblemHttpResult> ToResult<T, TSuccess>(CatalogResult<T> result, Func<T, TSuccess> success)
         where TSuccess : IResult => result.Error switch
-    {
-        CatalogError.None => success(result.Value!),
-        CatalogError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
-        CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
-        _ => Problems.Field(result.Field ?? "request", result.Detail!),
-    };
+        {
+            CatalogError.None => success(result.Value!),
+            CatalogError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
+            CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
+            _ => Problems.Field(result.Field ?? "request", result.Detail!),
+        };
 }
