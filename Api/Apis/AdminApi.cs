@@ -14,26 +14,22 @@ public static class AdminApi
     {
         var api = app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator();
         api.MapGet("/tenants", TenantsAsync)
-            .WithName("ListAllTenants").WithSummary("List every tenant (operator)")
-            .Produces<AdminTenant[]>();
+            .WithName("ListAllTenants").WithSummary("List every tenant (operator)");
         api.MapGet("/users", UsersAsync)
-            .WithName("FindUsers").WithSummary("Find users by email (operator)")
-            .Produces<AdminUser[]>();
+            .WithName("FindUsers").WithSummary("Find users by email (operator)");
         api.MapPost("/users/{userId}/disable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, true, http, grains))
             .WithName("DisableUser").WithSummary("Disable a user and end their sessions (operator)")
-            .Produces<AdminUser>()
             .AnswersProblem(StatusCodes.Status409Conflict, "Operators cannot disable themselves (`cannot_disable_self`).");
         api.MapPost("/users/{userId}/enable", (string userId, HttpContext http, IGrainFactory grains) => SetDisabledAsync(userId, false, http, grains))
-            .WithName("EnableUser").WithSummary("Enable a disabled user (operator)")
-            .Produces<AdminUser>();
+            .WithName("EnableUser").WithSummary("Enable a disabled user (operator)");
         return app;
     }
 
-    private static async Task<IResult> TenantsAsync(IGrainFactory grains) =>
+    private static async Task<Ok<List<AdminTenant>>> TenantsAsync(IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).GetTenants())
             .Select(t => new AdminTenant(t.Id, t.Name, t.CreatedAt)).ToList());
 
-    private static async Task<IResult> UsersAsync(string? email, IGrainFactory grains)
+    private static async Task<Results<Ok<List<AdminUser>>, ProblemHttpResult>> UsersAsync(string? email, IGrainFactory grains)
     {
         IEnumerable<string> userIds;
         if (email is not null)
@@ -51,7 +47,8 @@ public static class AdminApi
         return TypedResults.Ok(profiles.OfType<UserProfile>().Select(ToAdminUser).ToList());
     }
 
-    private static async Task<IResult> SetDisabledAsync(string userId, bool disabled, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<AdminUser>, ProblemHttpResult>> SetDisabledAsync(
+        string userId, bool disabled, HttpContext http, IGrainFactory grains)
     {
         if (disabled && userId == http.User.UserId()) return Problems.Conflict("cannot_disable_self", "Operators cannot disable themselves.");
         var user = grains.GetGrain<IUserGrain>(userId);

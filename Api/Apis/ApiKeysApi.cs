@@ -15,17 +15,19 @@ public static class ApiKeysApi
         var api = app.MapGroup("/v1/tenants/{tenantId}/api-keys").WithTags("API keys").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapPost("/", CreateAsync)
             .WithName("CreateApiKey").WithSummary("Create an API key (shown once)")
-            .RequireTenantPermission(TenantPermission.ManageApiKeys).Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created);
+            .RequireTenantPermission(TenantPermission.ManageApiKeys);
         api.MapGet("/", ListAsync)
             .WithName("ListApiKeys").WithSummary("List a tenant's API keys")
-            .RequireTenantPermission(TenantPermission.Read).Produces<ApiKeyResponse[]>();
+            .RequireTenantPermission(TenantPermission.Read);
         api.MapDelete("/{keyId}", RevokeAsync)
             .WithName("RevokeApiKey").WithSummary("Revoke an API key")
-            .RequireTenantPermission(TenantPermission.ManageApiKeys).Produces(StatusCodes.Status204NoContent);
+            .RequireTenantPermission(TenantPermission.ManageApiKeys);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
+    private static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateAsync(
+        string tenantId, CreateApiKeyRequest request, HttpContext http, IGrainFactory grains,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);
@@ -42,13 +44,14 @@ public static class ApiKeysApi
             new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, created.Key));
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<List<ApiKeyResponse>>> ListAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
         var keys = await grains.GetGrain<ITenantGrain>(tenantId).GetApiKeys();
         return TypedResults.Ok(keys.Select(k => new ApiKeyResponse(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt)).ToList());
     }
 
-    private static async Task<IResult> RevokeAsync(string tenantId, string keyId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        string tenantId, string keyId, HttpContext http, IGrainFactory grains)
     {
         return await grains.GetGrain<ITenantGrain>(tenantId).RevokeApiKey(keyId, http.Actor())
             ? TypedResults.NoContent()

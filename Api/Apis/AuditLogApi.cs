@@ -30,7 +30,7 @@ public static class AuditLogApi
 
     /// <summary>A page of the log as JSON, or the whole range as CSV, and the query that picks it.</summary>
     private static RouteHandlerBuilder ReadsLog(this RouteHandlerBuilder endpoint) => endpoint
-        .Produces<AuditLogPage>().ProducesCsv()
+        .ProducesCsv()
         .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
         .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
         .TakesQuery("action", "Only this action, such as `api_key.created`.")
@@ -38,12 +38,15 @@ public static class AuditLogApi
         .TakesQuery("limit", $"Records per page, 1 to {MaxLimit} (50 by default).", JsonSchemaType.Integer)
         .TakesQuery("format", "`json` (the default), or `csv` for every record in the range.");
 
-    private static Task<IResult> TenantLogAsync(string tenantId, HttpContext http, IJournalReader journal) => ReadAsync(http, journal, tenantId);
+    private static Task<Results<Ok<AuditLogPage>, JournalExport.CsvResult, ProblemHttpResult>> TenantLogAsync(
+        string tenantId, HttpContext http, IJournalReader journal) => ReadAsync(http, journal, tenantId);
 
-    private static Task<IResult> PlatformLogAsync(HttpContext http, IJournalReader journal, string? tenantId) =>
+    private static Task<Results<Ok<AuditLogPage>, JournalExport.CsvResult, ProblemHttpResult>> PlatformLogAsync(
+        HttpContext http, IJournalReader journal, string? tenantId) =>
         ReadAsync(http, journal, tenantId);
 
-    private static async Task<IResult> ReadAsync(HttpContext http, IJournalReader journal, string? scope)
+    private static async Task<Results<Ok<AuditLogPage>, JournalExport.CsvResult, ProblemHttpResult>> ReadAsync(
+        HttpContext http, IJournalReader journal, string? scope)
     {
         var query = http.Request.Query;
         var inputs = new Inputs();

@@ -19,11 +19,11 @@ public static class AuthApi
         var api = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous();
         api.MapPost("/register", RegisterAsync)
             .WithName("Register").WithSummary("Create an account, with a tenant of its own")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<RegisterResponse>(StatusCodes.Status201Created)
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy)
             .AnswersProblem(StatusCodes.Status409Conflict, "An account with this email exists (`email_taken`).");
         api.MapPost("/login", LoginAsync)
             .WithName("Login").WithSummary("Log in with email and password")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>()
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy)
             .AnswersProblem(StatusCodes.Status401Unauthorized, "The email or password is wrong (`invalid_credentials`).")
             .AnswersProblem(StatusCodes.Status403Forbidden, "The platform operator disabled this account (`account_disabled`).")
             .AnswersProblem(StatusCodes.Status429TooManyRequests,
@@ -31,16 +31,16 @@ public static class AuthApi
                 + "try again after `Retry-After` seconds.");
         api.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshTokens").WithSummary("Trade a refresh token for new tokens")
-            .RequireRateLimiting(RateLimitOptions.AuthPolicy).Produces<TokenPair>()
+            .RequireRateLimiting(RateLimitOptions.AuthPolicy)
             .AnswersProblem(StatusCodes.Status401Unauthorized,
                 "The refresh token is unknown, already used, or its login ended or its account is disabled (`invalid_refresh_token`).");
         api.MapPost("/logout", LogoutAsync)
-            .WithName("Logout").WithSummary("End the login a refresh token belongs to")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithName("Logout").WithSummary("End the login a refresh token belongs to");
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(RegisterRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
+    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
     {
         var inputs = new Inputs();
         var email = inputs.Email("email", request.Email);
@@ -61,7 +61,8 @@ public static class AuthApi
             tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn));
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, Sessions sessions)
+    private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, HttpContext http, Sessions sessions)
     {
         var inputs = new Inputs();
         if (string.IsNullOrWhiteSpace(request.Email)) inputs.Fail("email", "Email is required.");
@@ -85,7 +86,8 @@ public static class AuthApi
         }
     }
 
-    private static async Task<IResult> RefreshAsync(RefreshRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
+    private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
     {
         if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
         var refused = Problems.Unauthorized("invalid_refresh_token", "The refresh token is not valid.");
@@ -99,7 +101,8 @@ public static class AuthApi
         return TypedResults.Ok(sessions.Pair(rotated.UserId, rotated.Token));
     }
 
-    private static async Task<IResult> LogoutAsync(RefreshRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(
+        RefreshRequest request, HttpContext http, IGrainFactory grains)
     {
         if (RefreshToken.Parse(request.RefreshToken) is not { } token) return Problems.Field("refreshToken", "A refresh token is required.");
         await grains.GetGrain<ISessionGrain>(token.SessionId).Logout(token.Secret, http.Actor());

@@ -35,25 +35,26 @@ public static class BillingApi
         var api = app.MapGroup("/v1/tenants/{tenantId}").WithTags("Billing").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapPost("/checkout", CheckoutAsync)
             .WithName("StartCheckout").WithSummary("Start a Stripe Checkout session for a plan")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<CheckoutResponse>(StatusCodes.Status201Created)
+            .RequireTenantPermission(TenantPermission.ManageBilling)
             .TakesIdempotencyKey(StatusCodes.Status201Created).CallsPaymentProvider()
             .AnswersProblem(StatusCodes.Status404NotFound, "The tenant, or the plan, is not there (`not_found`).")
             .AnswersProblem(StatusCodes.Status409Conflict,
                 "The plan has no `stripePriceId` (`plan_not_purchasable`), or the tenant already pays through the provider (`already_subscribed`).");
         api.MapPost("/billing-portal", PortalAsync)
             .WithName("OpenBillingPortal").WithSummary("Open the Stripe billing portal")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<BillingPortalResponse>(StatusCodes.Status201Created)
+            .RequireTenantPermission(TenantPermission.ManageBilling)
             .CallsPaymentProvider();
         api.MapGet("/invoices", InvoicesAsync)
             .WithName("ListInvoices").WithSummary("List a tenant's invoices")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<InvoiceResponse[]>();
+            .RequireTenantPermission(TenantPermission.ManageBilling);
         api.MapGet("/payments", PaymentsAsync)
             .WithName("ListPayments").WithSummary("List a tenant's payment attempts")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<PaymentResponse[]>();
+            .RequireTenantPermission(TenantPermission.ManageBilling);
         return app;
     }
 
-    private static async Task<IResult> CheckoutAsync(string tenantId, CheckoutRequestBody request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
+    private static async Task<Results<Created<CheckoutResponse>, ProblemHttpResult>> CheckoutAsync(
+        string tenantId, CheckoutRequestBody request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
     {
         var inputs = new Inputs();
         if (string.IsNullOrWhiteSpace(request.PlanId)) inputs.Fail("planId", "planId is required.");
@@ -89,7 +90,8 @@ public static class BillingApi
         return TypedResults.Created((string?)null, response);
     }
 
-    private static async Task<IResult> PortalAsync(string tenantId, BillingPortalRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
+    private static async Task<Results<Created<BillingPortalResponse>, ProblemHttpResult>> PortalAsync(
+        string tenantId, BillingPortalRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
     {
         var inputs = new Inputs();
         var returnUrl = WebUrl(inputs, "returnUrl", request.ReturnUrl);
@@ -101,7 +103,7 @@ public static class BillingApi
     }
 
     /// <summary>Newest first; an invoice reported several times (open, then paid) is listed once, as last reported.</summary>
-    private static async Task<IResult> InvoicesAsync(string tenantId, IJournalReader journal, HttpContext http)
+    private static async Task<Ok<List<InvoiceResponse>>> InvoicesAsync(string tenantId, IJournalReader journal, HttpContext http)
     {
         var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Invoices) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
         var invoices = records.DistinctBy(r => r.Name).Select(r => JsonSerializer.Deserialize<ProviderInvoice>(r.Payload, BillingJournal.Json)!)
@@ -111,7 +113,7 @@ public static class BillingApi
         return TypedResults.Ok(invoices.ToList());
     }
 
-    private static async Task<IResult> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
+    private static async Task<Ok<List<PaymentResponse>>> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
     {
         var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
         return TypedResults.Ok(records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)

@@ -35,42 +35,37 @@ public static partial class CatalogApi
     {
         app.MapGet("/v1/plans", PublicPlansAsync)
             .WithName("ListPlans").WithSummary("List the plans on sale")
-            .WithTags("Plans").AllowAnonymous().Produces<PlanInfo[]>();
+            .WithTags("Plans").AllowAnonymous();
 
         var admin = app.MapGroup("/v1/admin").WithTags("Catalog").RequireOperator();
         admin.MapPost("/apps", CreateAppAsync)
             .WithName("CreateApp").WithSummary("Create an app (operator)")
-            .Produces<AppInfo>(StatusCodes.Status201Created)
             .AnswersProblem(StatusCodes.Status409Conflict, "An app with this id exists (`conflict`).");
         admin.MapPost("/apps/{appId}/quota-types", CreateQuotaTypeAsync)
             .WithName("CreateQuotaType").WithSummary("Create a quota type in an app (operator)")
-            .Produces<QuotaTypeInfo>(StatusCodes.Status201Created)
             .AnswersProblem(StatusCodes.Status409Conflict, "The app has a quota type with this key (`conflict`).");
         admin.MapGet("/catalog", async (IGrainFactory grains) => TypedResults.Ok(await Catalog(grains).Get()))
-            .WithName("GetCatalog").WithSummary("Read the whole catalog: apps, quota types and plans (operator)")
-            .Produces<CatalogSnapshot>();
+            .WithName("GetCatalog").WithSummary("Read the whole catalog: apps, quota types and plans (operator)");
         admin.MapPost("/plans", CreatePlanAsync)
             .WithName("CreatePlan").WithSummary("Create a plan (operator)")
-            .Produces<PlanInfo>(StatusCodes.Status201Created)
             .AnswersProblem(StatusCodes.Status409Conflict, PlanConflict);
         admin.MapPut("/plans/{planId}", UpdatePlanAsync)
             .WithName("UpdatePlan").WithSummary("Change a plan (operator)")
-            .Produces<PlanInfo>()
             .AnswersProblem(StatusCodes.Status409Conflict, PlanConflict);
         admin.MapPost("/plans/{planId}/archive", async (string planId, HttpContext http, IGrainFactory grains) =>
             ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok))
             .WithName("ArchivePlan").WithSummary("Take a plan off sale (operator)")
-            .Produces<PlanInfo>()
             .AnswersProblem(StatusCodes.Status409Conflict, "The default plan cannot be archived; make another plan default first (`conflict`).");
         return app;
     }
 
     private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key);
 
-    private static async Task<IResult> PublicPlansAsync(IGrainFactory grains) =>
+    private static async Task<Ok<List<PlanInfo>>> PublicPlansAsync(IGrainFactory grains) =>
         TypedResults.Ok((await Catalog(grains).Get()).Plans.Where(p => !p.Archived).ToList());
 
-    private static async Task<IResult> CreateAppAsync(CreateAppRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<AppInfo>, ProblemHttpResult>> CreateAppAsync(
+        CreateAppRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var id = SlugField(inputs, "id", request.Id);
@@ -79,7 +74,8 @@ public static partial class CatalogApi
         return ToResult(await Catalog(grains).CreateApp(id!, name!, http.Actor()), app => TypedResults.Created($"/v1/admin/apps/{app.Id}", app));
     }
 
-    private static async Task<IResult> CreateQuotaTypeAsync(string appId, CreateQuotaTypeRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<QuotaTypeInfo>, ProblemHttpResult>> CreateQuotaTypeAsync(
+        string appId, CreateQuotaTypeRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var key = SlugField(inputs, "key", request.Key);
@@ -92,7 +88,8 @@ public static partial class CatalogApi
             quota => TypedResults.Created($"/v1/admin/apps/{appId}/quota-types/{quota.Key}", quota));
     }
 
-    private static async Task<IResult> CreatePlanAsync(PlanRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<PlanInfo>, ProblemHttpResult>> CreatePlanAsync(
+        PlanRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var id = SlugField(inputs, "id", request.Id);
@@ -102,7 +99,8 @@ public static partial class CatalogApi
         return ToResult(await Catalog(grains).CreatePlan(id!, definition!, http.Actor()), plan => TypedResults.Created($"/v1/admin/plans/{plan.Id}", plan));
     }
 
-    private static async Task<IResult> UpdatePlanAsync(string planId, PlanRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> UpdatePlanAsync(
+        string planId, PlanRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var definition = Definition(inputs, request);
@@ -143,11 +141,12 @@ public static partial class CatalogApi
         return null;
     }
 
-    private static IResult ToResult<T>(CatalogResult<T> result, Func<T, IResult> success) => result.Error switch
-    {
-        CatalogError.None => success(result.Value!),
-        CatalogError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
-        CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
-        _ => Problems.Field(result.Field ?? "request", result.Detail!),
-    };
+    private static Results<TSuccess, ProblemHttpResult> ToResult<T, TSuccess>(CatalogResult<T> result, Func<T, TSuccess> success)
+        where TSuccess : IResult => result.Error switch
+        {
+            CatalogError.None => success(result.Value!),
+            CatalogError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),
+            CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
+            _ => Problems.Field(result.Field ?? "request", result.Detail!),
+        };
 }

@@ -21,22 +21,18 @@ public static class EmailLinksApi
         var links = app.MapGroup("/v1/auth").WithTags("Auth").AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
         links.MapPost("/verify-email", VerifyAsync)
             .WithName("VerifyEmail").WithSummary("Prove an email address with the token of its verification link")
-            .Produces(StatusCodes.Status204NoContent)
             .AnswersProblem(StatusCodes.Status400BadRequest, "The link is not valid: used, replaced, expired or made up (`invalid_token`).")
             .AnswersProblem(StatusCodes.Status409Conflict, "An address that looks the same was verified first (`email_taken`).");
         links.MapPost("/password-reset", RequestResetAsync)
-            .WithName("RequestPasswordReset").WithSummary("Email a password reset link, if the address has an account")
-            .Produces(StatusCodes.Status202Accepted);
+            .WithName("RequestPasswordReset").WithSummary("Email a password reset link, if the address has an account");
         links.MapPost("/password-reset/confirm", ResetAsync)
             .WithName("ResetPassword").WithSummary("Set a new password with the token of a reset link, ending every login")
-            .Produces(StatusCodes.Status204NoContent)
             .AnswersProblem(StatusCodes.Status400BadRequest,
                 "The link is not valid (`invalid_token`), or the new password breaks a rule (`validation_failed`).");
 
         app.MapPost("/v1/auth/verify-email/resend", ResendAsync).WithTags("Auth")
             .RequireAuthorization(AuthorizationPolicies.User).RequireRateLimiting(RateLimitOptions.AuthPolicy)
             .WithName("ResendVerificationEmail").WithSummary("Email a new verification link, replacing the last")
-            .Produces(StatusCodes.Status202Accepted)
             .AnswersProblem(StatusCodes.Status409Conflict, "Your email address is verified already (`email_already_verified`).");
         return app;
     }
@@ -48,7 +44,8 @@ public static class EmailLinksApi
     public static ProblemHttpResult LookAlikeTaken() =>
         Problems.Conflict("email_taken", "An account with an address that looks the same as this one was verified first.");
 
-    private static async Task<IResult> VerifyAsync(VerifyEmailRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> VerifyAsync(
+        VerifyEmailRequest request, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrEmpty(request.Token)) return Problems.Field("token", "A token is required.");
         return await VerifyTokenAsync(request.Token, http, grains) switch
@@ -65,7 +62,7 @@ public static class EmailLinksApi
             ? await grains.GetGrain<IUserGrain>(token.UserId).VerifyEmail(token.Secret, http.Actor() with { Type = "user", Id = token.UserId })
             : EmailLinkResult.Invalid;
 
-    private static async Task<IResult> ResendAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Accepted, ProblemHttpResult>> ResendAsync(HttpContext http, IGrainFactory grains)
     {
         var user = grains.GetGrain<IUserGrain>(http.User.UserId()!);
         return await user.ResendVerification(http.Actor())
@@ -73,7 +70,8 @@ public static class EmailLinksApi
             : Problems.Conflict("email_already_verified", "Your email address is verified already.");
     }
 
-    private static async Task<IResult> RequestResetAsync(PasswordResetRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestResetAsync(
+        PasswordResetRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var email = inputs.Email("email", request.Email);
@@ -83,13 +81,14 @@ public static class EmailLinksApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<IResult> ResetAsync(PasswordResetConfirmRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResetAsync(
+        PasswordResetConfirmRequest request, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrEmpty(request.Token)) return Problems.Field("token", "A token is required.");
         return await ResetWithTokenAsync(request.Token, request.NewPassword, http, grains) switch
         {
             null => TypedResults.NoContent(),
-            var problem => problem,
+            { } problem => problem,
         };
     }
 

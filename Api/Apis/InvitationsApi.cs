@@ -21,30 +21,28 @@ public static class InvitationsApi
         var tenant = app.MapGroup("/v1/tenants/{tenantId}/invitations").WithTags("Members").RequireAuthorization(AuthorizationPolicies.Caller);
         tenant.MapPost("/", InviteAsync)
             .WithName("InviteMember").WithSummary("Invite an email into a tenant")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse>(StatusCodes.Status201Created)
+            .RequireTenantPermission(TenantPermission.ManageMembers)
             .AnswersProblem(StatusCodes.Status409Conflict, "A member has this email, or it has a pending invitation (`conflict`).");
         tenant.MapGet("/", ListAsync)
             .WithName("ListInvitations").WithSummary("List a tenant's pending invitations")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<InvitationResponse[]>();
+            .RequireTenantPermission(TenantPermission.ManageMembers);
         tenant.MapDelete("/{invitationId}", RevokeAsync)
             .WithName("RevokeInvitation").WithSummary("Revoke a pending invitation")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent);
+            .RequireTenantPermission(TenantPermission.ManageMembers);
 
         var mine = app.MapGroup("/v1").WithTags("Members").RequireAuthorization(AuthorizationPolicies.User);
         mine.MapGet("/me/invitations", MineAsync)
-            .WithName("ListMyInvitations").WithSummary("List the invitations addressed to you (once your email is verified)")
-            .Produces<MyInvitationResponse[]>();
+            .WithName("ListMyInvitations").WithSummary("List the invitations addressed to you (once your email is verified)");
         mine.MapPost("/invitations/{invitationId}/accept", AcceptAsync)
             .WithName("AcceptInvitation").WithSummary("Accept an invitation and join its tenant")
-            .Produces<MeTenant>()
             .AnswersProblem(StatusCodes.Status409Conflict, "You are already a member of the tenant (`conflict`).");
         mine.MapPost("/invitations/{invitationId}/decline", DeclineAsync)
-            .WithName("DeclineInvitation").WithSummary("Decline an invitation")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithName("DeclineInvitation").WithSummary("Decline an invitation");
         return app;
     }
 
-    private static async Task<IResult> InviteAsync(string tenantId, InviteRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> InviteAsync(
+        string tenantId, InviteRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var email = inputs.Email("email", request.Email);
@@ -56,16 +54,17 @@ public static class InvitationsApi
             : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, IGrainFactory grains) =>
+    private static async Task<Ok<List<InvitationResponse>>> ListAsync(string tenantId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetInvitations()).Select(ToResponse).ToList());
 
-    private static async Task<IResult> RevokeAsync(string tenantId, string invitationId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        string tenantId, string invitationId, HttpContext http, IGrainFactory grains)
     {
         var change = await grains.GetGrain<ITenantGrain>(tenantId).RevokeInvitation(invitationId, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<IResult> MineAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<List<MyInvitationResponse>>, ProblemHttpResult>> MineAsync(HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is not { } user) return Problems.NotFound("The user");
         if (!user.EmailVerified) return Unverified();
@@ -80,7 +79,8 @@ public static class InvitationsApi
         return TypedResults.Ok(found.OfType<MyInvitationResponse>().ToList());
     }
 
-    private static async Task<IResult> AcceptAsync(string invitationId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MeTenant>, ProblemHttpResult>> AcceptAsync(
+        string invitationId, HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();
         if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");
@@ -90,7 +90,8 @@ public static class InvitationsApi
         return TypedResults.Ok(new MeTenant(tenantId, (await tenant.Get())?.Name ?? "", change.Value!.Role.ToWire()));
     }
 
-    private static async Task<IResult> DeclineAsync(string invitationId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeclineAsync(
+        string invitationId, HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();
         if (await FindAsync(invitationId, http, grains) is not ({ } user, { } tenantId)) return Problems.NotFound("The invitation");

@@ -15,21 +15,19 @@ public static class MeApi
     {
         var api = app.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthorizationPolicies.User);
         api.MapGet("/", GetAsync)
-            .WithName("GetMe").WithSummary("Read your profile and tenants")
-            .Produces<MeResponse>();
+            .WithName("GetMe").WithSummary("Read your profile and tenants");
         api.MapPatch("/", UpdateAsync)
-            .WithName("UpdateMe").WithSummary("Change your name")
-            .Produces<MeResponse>();
+            .WithName("UpdateMe").WithSummary("Change your name");
         api.MapPost("/password", ChangePasswordAsync)
-            .WithName("ChangePassword").WithSummary("Change your password, ending every login, this one too")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithName("ChangePassword").WithSummary("Change your password, ending every login, this one too");
         return app;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains) =>
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetAsync(HttpContext http, IGrainFactory grains) =>
         await MeAsync(grains, await grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile());
 
-    private static async Task<IResult> UpdateAsync(UpdateMeRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> UpdateAsync(
+        UpdateMeRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);
@@ -37,7 +35,8 @@ public static class MeApi
         return await MeAsync(grains, await grains.GetGrain<IUserGrain>(http.User.UserId()!).Rename(name!, http.Actor()));
     }
 
-    private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, HttpContext http, IGrainFactory grains)
     {
         var user = grains.GetGrain<IUserGrain>(http.User.UserId()!);
         if (await user.GetProfile() is not { } profile) return Problems.NotFound("The user");
@@ -49,7 +48,7 @@ public static class MeApi
         return changed ? TypedResults.NoContent() : Problems.Field("currentPassword", "The current password is wrong.");
     }
 
-    private static async Task<IResult> MeAsync(IGrainFactory grains, UserProfile? user)
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> MeAsync(IGrainFactory grains, UserProfile? user)
     {
         if (user is null) return Problems.NotFound("The user");
         var tenants = await Task.WhenAll(user.Tenants.Select(async membership =>

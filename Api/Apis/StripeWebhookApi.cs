@@ -26,7 +26,6 @@ public static class StripeWebhookApi
         app.MapPost("/v1/webhooks/stripe", ReceiveAsync)
             .WithName("ReceiveStripeEvent").WithSummary("Receive a signed Stripe event")
             .WithTags("Webhooks").AllowAnonymous().WithMetadata(new SecuritySchemes.SignedByStripe())
-            .Produces<WebhookResponse>()
             .AnswersProblem(StatusCodes.Status400BadRequest,
                 "The Stripe-Signature does not verify (`invalid_signature`), or the event is not one Stripe sends (`malformed_request`).")
             .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "The request body is larger than 1 MB (`payload_too_large`).")
@@ -35,8 +34,9 @@ public static class StripeWebhookApi
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<StripeOptions> options, IGrainFactory grains,
-        IPaymentProvider provider, [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILoggerFactory loggers)
+    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(
+        HttpContext http, IOptions<StripeOptions> options, IGrainFactory grains, IPaymentProvider provider,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhookApi));
         if (options.Value.WebhookSecret is not { Length: > 0 } secret)

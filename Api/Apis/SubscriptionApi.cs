@@ -33,39 +33,41 @@ public static class SubscriptionApi
         var api = app.MapGroup("/v1/tenants/{tenantId}/subscription").WithTags("Subscription").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapGet("/", GetAsync)
             .WithName("GetSubscription").WithSummary("Read a tenant's subscription")
-            .RequireTenantPermission(TenantPermission.Read).Produces<SubscriptionResponse>();
+            .RequireTenantPermission(TenantPermission.Read);
         api.MapPost("/", ChangeAsync)
             .WithName("ChangeSubscription").WithSummary("Subscribe to a plan or change plans")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .RequireTenantPermission(TenantPermission.ManageBilling)
             .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict);
         api.MapPost("/cancel", CancelAsync)
             .WithName("CancelSubscription").WithSummary("Cancel now or at the period's end")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .RequireTenantPermission(TenantPermission.ManageBilling)
             .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict).CallsPaymentProvider();
         api.MapPost("/resume", ResumeAsync)
             .WithName("ResumeSubscription").WithSummary("Undo a cancellation at the period's end")
-            .RequireTenantPermission(TenantPermission.ManageBilling).Produces<SubscriptionResponse>()
+            .RequireTenantPermission(TenantPermission.ManageBilling)
             .AnswersProblem(StatusCodes.Status409Conflict, SubscriptionConflict).CallsPaymentProvider();
         app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/subscription", GrantAsync)
-            .WithName("GrantSubscription").WithSummary("Put a tenant on a plan, with optional trial (operator)")
-            .Produces<SubscriptionResponse>();
+            .WithName("GrantSubscription").WithSummary("Put a tenant on a plan, with optional trial (operator)");
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GetAsync(
+        string tenantId, HttpContext http, IGrainFactory grains)
     {
         var subscription = await grains.GetGrain<ISubscriptionGrain>(tenantId).Get();
         return subscription is null ? Problems.NotFound("The subscription") : TypedResults.Ok(ToResponse(subscription));
     }
 
-    private static async Task<IResult> ChangeAsync(string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ChangeAsync(
+        string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrWhiteSpace(request.PlanId)) return Problems.Field("planId", "planId is required.");
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
     }
 
-    private static async Task<IResult> CancelAsync(string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains,
-        IPaymentProvider provider, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CancelAsync(
+        string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         if (request.AtPeriodEnd is null) return Problems.Field("atPeriodEnd", "atPeriodEnd is required: true to cancel at the period end, false for now.");
         var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
@@ -79,7 +81,8 @@ public static class SubscriptionApi
         return ToResult(await subscription.Cancel(request.AtPeriodEnd.Value, http.Actor()));
     }
 
-    private static async Task<IResult> ResumeAsync(string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ResumeAsync(
+        string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
         [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
         var subscription = grains.GetGrain<ISubscriptionGrain>(tenantId);
@@ -93,13 +96,15 @@ public static class SubscriptionApi
         await subscription.Get() is { Source: SubscriptionSource.Provider, ProviderSubscription: { } paid } ? paid : null;
 
     /// <summary>Applies what the provider answered at once; its webhook for the same change then finds nothing new.</summary>
-    private static async Task<IResult> ApplyReportedAsync(ISubscriptionGrain subscription, ProviderSubscription reported, HttpContext http, TimeProvider time)
+    private static async Task<Ok<SubscriptionResponse>> ApplyReportedAsync(
+        ISubscriptionGrain subscription, ProviderSubscription reported, HttpContext http, TimeProvider time)
     {
         await subscription.ApplyProviderSubscription(new ProviderEvent($"api:{Guid.NewGuid():N}", "api.subscription", time.GetUtcNow()), reported, http.Actor());
         return TypedResults.Ok(ToResponse((await subscription.Get())!));
     }
 
-    private static async Task<IResult> GrantAsync(string tenantId, GrantPlanRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GrantAsync(
+        string tenantId, GrantPlanRequest request, HttpContext http, IGrainFactory grains)
     {
         if (await grains.GetGrain<ITenantGrain>(tenantId).Get() is null) return Problems.NotFound("The tenant");
         var inputs = new Inputs();
@@ -109,7 +114,7 @@ public static class SubscriptionApi
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).Grant(request.PlanId!, request.TrialDays, http.Actor()));
     }
 
-    private static IResult ToResult(SubscriptionResult result) => result.Error switch
+    private static Results<Ok<SubscriptionResponse>, ProblemHttpResult> ToResult(SubscriptionResult result) => result.Error switch
     {
         SubscriptionError.None => TypedResults.Ok(ToResponse(result.Value!)),
         SubscriptionError.NotFound => Problems.Create(StatusCodes.Status404NotFound, "not_found", "Not found", result.Detail),

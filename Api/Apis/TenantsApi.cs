@@ -19,30 +19,31 @@ public static class TenantsApi
         var api = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(AuthorizationPolicies.Caller);
         api.MapPost("/", CreateAsync)
             .WithName("CreateTenant").WithSummary("Create a tenant you own")
-            .RequireAuthorization(AuthorizationPolicies.User).Produces<TenantResponse>(StatusCodes.Status201Created);
+            .RequireAuthorization(AuthorizationPolicies.User);
         api.MapGet("/{tenantId}", GetAsync)
             .WithName("GetTenant").WithSummary("Read a tenant")
-            .RequireTenantPermission(TenantPermission.Read).Produces<TenantResponse>();
+            .RequireTenantPermission(TenantPermission.Read);
         api.MapPatch("/{tenantId}", UpdateAsync)
             .WithName("UpdateTenant").WithSummary("Change a tenant's name or settings")
-            .RequireTenantPermission(TenantPermission.ManageSettings).Produces<TenantResponse>();
+            .RequireTenantPermission(TenantPermission.ManageSettings);
 
         var members = api.MapGroup("/{tenantId}/members").WithTags("Members");
         members.MapGet("/", GetMembersAsync)
             .WithName("ListMembers").WithSummary("List a tenant's members")
-            .RequireTenantPermission(TenantPermission.Read).Produces<MemberResponse[]>();
+            .RequireTenantPermission(TenantPermission.Read);
         members.MapPatch("/{userId}", ChangeRoleAsync)
             .WithName("ChangeMemberRole").WithSummary("Change a member's role")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces<MemberResponse>()
+            .RequireTenantPermission(TenantPermission.ManageMembers)
             .AnswersProblem(StatusCodes.Status409Conflict, "The tenant must keep at least one owner (`conflict`).");
         members.MapDelete("/{userId}", RemoveMemberAsync)
             .WithName("RemoveMember").WithSummary("Remove a member from a tenant")
-            .RequireTenantPermission(TenantPermission.ManageMembers).Produces(StatusCodes.Status204NoContent)
+            .RequireTenantPermission(TenantPermission.ManageMembers)
             .AnswersProblem(StatusCodes.Status409Conflict, "The tenant must keep at least one owner (`conflict`).");
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<TenantResponse>, ProblemHttpResult>> CreateAsync(
+        CreateTenantRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);
@@ -56,13 +57,15 @@ public static class TenantsApi
         return TypedResults.Created($"/v1/tenants/{tenantId}", ToResponse(tenant));
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetAsync(
+        string tenantId, HttpContext http, IGrainFactory grains)
     {
         var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Get();
         return tenant is null ? Problems.NotFound("The tenant") : TypedResults.Ok(ToResponse(tenant));
     }
 
-    private static async Task<IResult> UpdateAsync(string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> UpdateAsync(
+        string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var name = request.Name is null ? null : inputs.Text("name", request.Name, required: true);
@@ -72,12 +75,13 @@ public static class TenantsApi
         return TypedResults.Ok(ToResponse(await grains.GetGrain<ITenantGrain>(tenantId).Update(name, settings, http.Actor())));
     }
 
-    private static async Task<IResult> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<List<MemberResponse>>> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
         return TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetMembers()).Select(ToResponse).ToList());
     }
 
-    private static async Task<IResult> ChangeRoleAsync(string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> ChangeRoleAsync(
+        string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
         var role = ParseRole(inputs, request.Role);
@@ -86,7 +90,8 @@ public static class TenantsApi
         return change.Error == TenantChangeError.None ? TypedResults.Ok(ToResponse(change.Value!)) : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<IResult> RemoveMemberAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMemberAsync(
+        string tenantId, string userId, HttpContext http, IGrainFactory grains)
     {
         var change = await grains.GetGrain<ITenantGrain>(tenantId).RemoveMember(userId, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);

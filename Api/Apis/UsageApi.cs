@@ -20,7 +20,7 @@ public static class UsageApi
         app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync)
             .WithName("GetUsage").WithSummary("Report usage by day or month (JSON or CSV)")
             .WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
-            .RequireTenantPermission(TenantPermission.Read).Produces<UsageReport>().ProducesCsv()
+            .RequireTenantPermission(TenantPermission.Read).ProducesCsv()
             .TakesQuery("from", "The first instant counted (ISO 8601); unset, from the beginning.", format: "date-time")
             .TakesQuery("to", "The instant counting stops, excluded (ISO 8601); unset, until now.", format: "date-time")
             .TakesQuery("quotaType", "Only this quota type (`{appId}/{key}`).")
@@ -31,7 +31,8 @@ public static class UsageApi
         return app;
     }
 
-    private static async Task<IResult> UsageAsync(string tenantId, HttpContext http, UsageTotals usage)
+    private static async Task<Results<Ok<UsageReport>, JournalExport.CsvResult, ProblemHttpResult>> UsageAsync(
+        string tenantId, HttpContext http, UsageTotals usage)
     {
         var query = http.Request.Query;
         var inputs = new Inputs();

@@ -27,12 +27,12 @@ public static class JournalExport
     /// such a file goes out with its Content-Length. A larger one is then streamed, and a failure past
     /// that point breaks the connection (no final chunk), so no client can take the part for the whole.
     /// </summary>
-    public static IResult Csv(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
+    public static CsvResult Csv(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
         Func<StoredJournalRecord, IEnumerable<string?>> row) => new CsvResult(records, fileName, columns, row);
 
     public const int BufferBytes = 8 * 1024 * 1024;
 
-    private sealed class CsvResult(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
+    public sealed class CsvResult(Func<CancellationToken, IAsyncEnumerable<StoredJournalRecord>> records, string fileName, string[] columns,
         Func<StoredJournalRecord, IEnumerable<string?>> row) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)

@@ -15,8 +15,3 @@ public interface IIdempotencyKeyGrain : IGrainWithStringKey
     /// <summary>Keeps the answer, from now, unless one younger than 24 hours is kept already; returns the one kept.</summary>
     Task<KeptAnswer> Keep(string fingerprint, string answer);
 }
-
-/// <param name="Fingerprint">What the request was: a request under the same key that differs from it is refused.</param>
-/// <param name="Answer">The answer's body, as JSON.</param>
-[GenerateSerializer, Immutable, Alias("tollgate.KeptAnswer")]
-public sealed record KeptAnswer(string Fingerprint, string Answer, DateTimeOffset At);

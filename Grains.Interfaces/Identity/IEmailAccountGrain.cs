@@ -1,25 +1,4 @@
-
 namespace Tollgate.Grains.Identity;
-
-[GenerateSerializer, Immutable, Alias("tollgate.Registration")]
-public sealed record Registration(string Email, string Password, string Name, string TenantName, bool EmailVerified = false);
-
-[GenerateSerializer, Immutable, Alias("tollgate.RegisteredAccount")]
-public sealed record RegisteredAccount(UserProfile User, TenantInfo Tenant);
-
-[GenerateSerializer, Immutable, Alias("tollgate.LoginResult")]
-public abstract record LoginResult
-{
-    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Success")]
-    public sealed record Success(string UserId) : LoginResult;
-    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Invalid")]
-    public sealed record Invalid : LoginResult;
-    /// <summary>The password is right but the account is disabled; said only to whoever knows the password.</summary>
-    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.Disabled")]
-    public sealed record Disabled : LoginResult;
-    [GenerateSerializer, Immutable, Alias("tollgate.LoginResult.LockedOut")]
-    public sealed record LockedOut(TimeSpan RetryAfter) : LoginResult;
-}
 
 /// <summary>
 /// The account registered under one (normalized) email address: it makes registration of an

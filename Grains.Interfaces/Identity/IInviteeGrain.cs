@@ -1,8 +1,5 @@
 namespace Tollgate.Grains.Identity;
 
-[GenerateSerializer, Immutable, Alias("tollgate.InvitationPointer")]
-public sealed record InvitationPointer(string InvitationId, string TenantId);
-
 /// <summary>
 /// The invitations sent to one (normalized) email, as pointers to the tenants that hold them: how an
 /// invitee finds theirs. The tenant stays the authority on whether an invitation is still pending.

@@ -1,28 +1,4 @@
-
 namespace Tollgate.Grains.Identity;
-
-/// <summary>A refresh token handed to a client: "{sessionId}.{secret}".</summary>
-[GenerateSerializer, Immutable, Alias("tollgate.RefreshToken")]
-public sealed record RefreshToken(string SessionId, string Secret)
-{
-    public override string ToString() => $"{SessionId}.{Secret}";
-
-    public static RefreshToken? Parse(string? token)
-    {
-        var dot = token?.IndexOf('.') ?? -1;
-        return dot > 0 && dot < token!.Length - 1 ? new RefreshToken(token[..dot], token[(dot + 1)..]) : null;
-    }
-}
-
-[GenerateSerializer, Immutable, Alias("tollgate.RefreshResult")]
-public abstract record RefreshResult
-{
-    [GenerateSerializer, Immutable, Alias("tollgate.RefreshResult.Rotated")]
-    public sealed record Rotated(string UserId, RefreshToken Token) : RefreshResult;
-    /// <summary>Unknown, expired, revoked, or a spent token replayed (which revokes the whole session).</summary>
-    [GenerateSerializer, Immutable, Alias("tollgate.RefreshResult.Refused")]
-    public sealed record Refused : RefreshResult;
-}
 
 /// <summary>
 /// One login: a family of refresh tokens, each replacing the one before. Reusing a spent token

@@ -1,32 +1,4 @@
-
 namespace Tollgate.Grains.Identity;
-
-[GenerateSerializer, Immutable, Alias("tollgate.TenantSettings")]
-public sealed record TenantSettings(string? BillingEmail);
-
-[GenerateSerializer, Immutable, Alias("tollgate.TenantInfo")]
-public sealed record TenantInfo(string Id, string Name, TenantSettings Settings, DateTimeOffset CreatedAt);
-
-[GenerateSerializer, Immutable, Alias("tollgate.TenantMember")]
-public sealed record TenantMember(string UserId, string Email, TenantRole Role, DateTimeOffset AddedAt);
-
-[GenerateSerializer, Immutable, Alias("tollgate.NewApiKey")]
-public sealed record NewApiKey(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
-
-[GenerateSerializer, Immutable, Alias("tollgate.ApiKeyInfo")]
-public sealed record ApiKeyInfo(string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
-
-[GenerateSerializer, Immutable, Alias("tollgate.CreatedApiKey")]
-public sealed record CreatedApiKey(ApiKeyInfo Info, string Key);
-
-/// <summary>Why a tenant change was refused; the API maps each to a status code.</summary>
-public enum TenantChangeError { None, NotFound, Forbidden, Conflict }
-
-[GenerateSerializer, Immutable, Alias("tollgate.TenantChange`1")]
-public sealed record TenantChange<T>(T? Value, TenantChangeError Error = TenantChangeError.None, string? Detail = null)
-{
-    public static TenantChange<T> Fail(TenantChangeError error, string detail) => new(default, error, detail);
-}
 
 /// <summary>An organization: its settings, members with roles, and API keys.</summary>
 [Alias("tollgate.ITenantGrain")]

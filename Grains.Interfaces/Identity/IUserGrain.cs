@@ -1,24 +1,4 @@
-
 namespace Tollgate.Grains.Identity;
-
-[GenerateSerializer, Immutable, Alias("tollgate.UserProfile")]
-public sealed record UserProfile(
-    string Id, string Email, string Name, bool Disabled, bool IsOperator, DateTimeOffset CreatedAt, IReadOnlyDictionary<string, TenantRole> Tenants,
-    bool EmailVerified);
-
-/// <param name="EmailVerified">The address is proven already (the operator's bootstrap account); otherwise a verification link is sent.</param>
-[GenerateSerializer, Immutable, Alias("tollgate.NewUser")]
-public sealed record NewUser(string Email, string Name, string Password, string TenantId, bool EmailVerified = false);
-
-/// <summary>What following an emailed link did.</summary>
-public enum EmailLinkResult
-{
-    Done,
-    /// <summary>Unknown, used, replaced, expired, or refused after too many wrong tries.</summary>
-    Invalid,
-    /// <summary>A look-alike address was verified first (see EmailSkeleton); this one cannot be.</summary>
-    LookAlikeTaken,
-}
 
 /// <summary>A person: profile, password, tenant memberships and login sessions.</summary>
 [Alias("tollgate.IUserGrain")]

@@ -5,40 +5,6 @@ using Tollgate.Grains.Quotas;
 
 namespace Tollgate.Grains.Billing;
 
-public sealed class SubscriptionState
-{
-    public string? PlanId { get; set; }
-    public int PlanVersion { get; set; }
-    public SubscriptionStatus Status { get; set; }
-    public SubscriptionSource Source { get; set; }
-    public DateTimeOffset Anchor { get; set; }
-    public BillingInterval Interval { get; set; }
-    public DateTimeOffset PeriodStart { get; set; }
-    public DateTimeOffset PeriodEnd { get; set; }
-    public DateTimeOffset? TrialEnd { get; set; }
-    public bool CancelAtPeriodEnd { get; set; }
-    public string? PendingPlanId { get; set; }
-    public bool Free { get; set; }
-    public Dictionary<string, long> Quotas { get; set; } = [];
-    public Dictionary<string, JsonElement> Features { get; set; } = [];
-    /// <summary>Quota types whose counters asked for their entitlement: they hear of changes.</summary>
-    public HashSet<string> Counters { get; set; } = [];
-
-    /// <summary>The provider subscription the tenant pays through (live or not yet paid), if any.</summary>
-    public ProviderLink? Provider { get; set; }
-    /// <summary>While past due: when the plan's grace period ends and quotas are suspended.</summary>
-    public DateTimeOffset? GraceEndsAt { get; set; }
-    public bool Suspended { get; set; }
-    /// <summary>Provider events already applied, newest last: a redelivery changes nothing.</summary>
-    public List<string> AppliedEvents { get; set; } = [];
-    /// <summary>Provider subscriptions that ended: ending is final, so later-delivered older events are ignored.</summary>
-    public HashSet<string> EndedProviderSubscriptions { get; set; } = [];
-}
-
-/// <summary>A provider subscription as last applied, and the event time that ordered it.</summary>
-public sealed record ProviderLink(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId,
-    DateTimeOffset ReportedAt, int Rank);
-
 [GrainType("subscription")]
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store,
@@ -51,7 +17,6 @@ public sealed class SubscriptionGrain(
     private protected override IOwnedByGrain Recorded => subscription;
 
     private const string ReminderName = "period";
-    private const int MaxRememberedEvents = 500;
     // The reminder is re-aimed at the next event after every tick; its own period is only a fallback.
     private readonly TimeSpan _reminderPeriod = options.Value.ReminderPeriod;
 
@@ -88,45 +53,39 @@ public sealed class SubscriptionGrain(
     public async Task<SubscriptionResult> ChangePlan(string planId, AuditActor actor)
     {
         await CatchUpAsync();
-        var plan = (await CatalogAsync(refresh: true)).Plan(planId);
+        var catalog = await CatalogAsync(refresh: true);
+        var plan = catalog.Plan(planId);
         if (plan is null || plan.Archived) return SubscriptionResult.Fail(SubscriptionError.NotFound, $"No active plan '{planId}'.");
         if (!plan.IsFree) return SubscriptionResult.Fail(SubscriptionError.Conflict, $"Plan '{planId}' is paid: subscribe through checkout.");
-        if (ManagedByProvider() is { } managed) return managed;
-        if (!subscription.RecordExists || State.PlanId is null)
+        if (State.ManagedByProvider() is { } managed) return managed;
+        var before = Info();
+        switch (State.ChangeTo(subscription.RecordExists, plan, State.PlanId is { } currentId ? catalog.Plan(currentId) : null))
         {
-            await StartAsync(plan, SubscriptionSource.SelfService, 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
-            return new(Info());
+            case PlanChangeStep.Start:
+                await StartAsync(plan, SubscriptionSource.SelfService, 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
+                break;
+            case PlanChangeStep.CancelPendingChange:
+                State.PendingPlanId = null; // staying after all
+                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.change_canceled")]);
+                break;
+            case PlanChangeStep.ScheduleDowngrade:
+                State.PendingPlanId = planId;
+                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.downgrade_scheduled", before)]);
+                break;
+            case PlanChangeStep.Upgrade:
+                State.Upgrade(plan);
+                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.upgraded", before)]);
+                await NotifyCountersAsync();
+                break;
         }
-        if (State.PlanId == planId)
-        {
-            if (State.PendingPlanId is null) return new(Info());
-            State.PendingPlanId = null; // staying after all
-            await subscription.WriteStateAsync([AuditRecord(actor, "subscription.change_canceled")]);
-            return new(Info());
-        }
-        var current = (await CatalogAsync()).Plan(State.PlanId);
-        if (current is not null && PlanChange.IsDowngrade(current, plan))
-        {
-            var before = Info();
-            State.PendingPlanId = planId;
-            await subscription.WriteStateAsync([AuditRecord(actor, "subscription.downgrade_scheduled", before)]);
-            return new(Info());
-        }
-        var previous = Info();
-        Take(plan, SubscriptionSource.SelfService);
-        State.PendingPlanId = null;
-        await subscription.WriteStateAsync([AuditRecord(actor, "subscription.upgraded", previous)]);
-        await NotifyCountersAsync();
         return new(Info());
     }
 
     public async Task<SubscriptionResult> Cancel(bool atPeriodEnd, AuditActor actor)
     {
         await CatchUpAsync();
-        if (!subscription.RecordExists || State.PlanId is null) return SubscriptionResult.Fail(SubscriptionError.NotFound, "The tenant has no subscription.");
-        if (ManagedByProvider() is { } managed) return managed;
-        var defaultPlan = (await CatalogAsync(refresh: true)).DefaultPlan;
-        if (defaultPlan?.Id == State.PlanId && State.Source == SubscriptionSource.Default)
+        if (State.CancelRefusal(subscription.RecordExists) is { } refused) return refused;
+        if (State.IsOnDefaultPlan((await CatalogAsync(refresh: true)).DefaultPlan))
             return SubscriptionResult.Fail(SubscriptionError.Conflict, "The tenant is on the default plan; there is nothing to cancel.");
         var before = Info();
         if (atPeriodEnd)
@@ -142,9 +101,7 @@ public sealed class SubscriptionGrain(
     public async Task<SubscriptionResult> Resume(AuditActor actor)
     {
         await CatchUpAsync();
-        if (ManagedByProvider() is { } managed) return managed;
-        if (!subscription.RecordExists || !State.CancelAtPeriodEnd)
-            return SubscriptionResult.Fail(SubscriptionError.Conflict, "The subscription is not set to cancel; there is nothing to resume.");
+        if (State.ResumeRefusal(subscription.RecordExists) is { } refused) return refused;
         var before = Info();
         State.CancelAtPeriodEnd = false;
         await subscription.WriteStateAsync([AuditRecord(actor, "subscription.resumed", before)]);
@@ -154,61 +111,35 @@ public sealed class SubscriptionGrain(
     public async Task<ProviderEventOutcome> ApplyProviderSubscription(ProviderEvent providerEvent, ProviderSubscription reported, AuditActor actor)
     {
         await CatchUpAsync();
-        if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
-        var rank = ProviderStatusRules.Rank(reported.Status);
-        var current = State.Provider?.SubscriptionId == reported.Id ? State.Provider : null;
-        var stale = State.EndedProviderSubscriptions.Contains(reported.Id)
-            || current is not null && (providerEvent.Created, rank).CompareTo((current.ReportedAt, current.Rank)) < 0
-            // Another subscription than the one the tenant is on: only a newer one replaces it.
-            || current is null && State.Provider is { } other && !reported.IsEnded && providerEvent.Created < other.ReportedAt;
-        var goesLive = !stale && !reported.IsEnded && !(reported.Status == ProviderSubscriptionStatus.Incomplete && State.Source != SubscriptionSource.Provider);
+        var report = State.Assess(providerEvent, reported);
+        if (report == ProviderReport.Duplicate) return ProviderEventOutcome.Duplicate;
         // Looked up before anything changes: when the price names no plan, nothing is written and the
         // provider retries (the operator can fix the catalog meanwhile).
-        var plan = !goesLive ? null : (await CatalogAsync(refresh: true)).Plans.FirstOrDefault(p => p.StripePriceId is not null && p.StripePriceId == reported.PriceId)
-            ?? throw new InvalidOperationException($"No plan has the {reported.Provider} price '{reported.PriceId}' of subscription {reported.Id}.");
+        var plan = report != ProviderReport.Live ? null
+            : (await CatalogAsync(refresh: true)).Plans.FirstOrDefault(p => p.StripePriceId is not null && p.StripePriceId == reported.PriceId)
+                ?? throw new InvalidOperationException($"No plan has the {reported.Provider} price '{reported.PriceId}' of subscription {reported.Id}.");
         var before = Info();
-        Remember(providerEvent.Id);
-        if (stale || (reported.IsEnded && current is null))
+        State.Remember(providerEvent.Id);
+        switch (report)
         {
-            if (reported.IsEnded) State.EndedProviderSubscriptions.Add(reported.Id);
-            await subscription.WriteStateAsync();
-            return ProviderEventOutcome.Stale;
+            case ProviderReport.Stale:
+                State.SetAside(reported);
+                await subscription.WriteStateAsync();
+                return ProviderEventOutcome.Stale;
+            case ProviderReport.Ended:
+                State.End(reported);
+                await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
+                return ProviderEventOutcome.Applied;
+            case ProviderReport.NotPaidYet:
+                State.AwaitFirstPayment(providerEvent, reported);
+                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
+                return ProviderEventOutcome.Applied;
         }
 
-        var link = new ProviderLink(reported.Provider, reported.Id, reported.CustomerId, reported.Status, reported.PriceId, providerEvent.Created, rank);
-        if (reported.IsEnded)
-        {
-            State.EndedProviderSubscriptions.Add(reported.Id);
-            State.Provider = null;
-            (State.GraceEndsAt, State.Suspended) = (null, false);
-            await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
-            return ProviderEventOutcome.Applied;
-        }
-        if (plan is null)
-        {
-            // Not paid yet: the tenant keeps what it has until the first payment goes through.
-            State.Provider = link;
-            State.Status = SubscriptionStatus.Incomplete;
-            await subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
-            return ProviderEventOutcome.Applied;
-        }
-
-        if (State.PlanId is { } previous && previous != plan.Id) await RemoveFromPlanAsync(previous);
-        Take(plan, SubscriptionSource.Provider);
-        State.Provider = link;
-        State.Anchor = reported.BillingAnchor;
-        State.Interval = plan.Interval;
-        State.PeriodStart = reported.PeriodStart;
-        State.PeriodEnd = reported.PeriodEnd;
-        State.TrialEnd = reported.Status == ProviderSubscriptionStatus.Trialing ? reported.TrialEnd : null;
-        State.CancelAtPeriodEnd = reported.CancelAtPeriodEnd;
-        State.PendingPlanId = null;
-        State.Status = ProviderStatusRules.ToSubscriptionStatus(reported.Status);
-        if (reported.Status == ProviderSubscriptionStatus.PastDue) State.GraceEndsAt ??= providerEvent.Created.AddDays(plan.GraceDays);
-        else State.GraceEndsAt = null;
-        State.Suspended = ProviderStatusRules.SuspendsAtOnce(reported.Status) || State.GraceEndsAt <= TimeProvider.GetUtcNow();
+        if (State.PlanId is { } previous && previous != plan!.Id) await RemoveFromPlanAsync(previous);
+        State.Sync(providerEvent, reported, plan!, TimeProvider.GetUtcNow());
         await subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
-        await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
+        await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan!.Id).Add(TenantId);
         await AimReminderAsync();
         await NotifyCountersAsync();
         return ProviderEventOutcome.Applied;
@@ -219,7 +150,7 @@ public sealed class SubscriptionGrain(
         await CatchUpAsync();
         if (State.AppliedEvents.Contains(providerEvent.Id)) return ProviderEventOutcome.Duplicate;
         var before = Info();
-        Remember(providerEvent.Id);
+        State.Remember(providerEvent.Id);
         var now = TimeProvider.GetUtcNow();
         var amount = payment == PaymentOutcome.Succeeded ? invoice.AmountPaid : invoice.AmountDue;
         var records = new List<JournalRecord>
@@ -230,35 +161,18 @@ public sealed class SubscriptionGrain(
                     invoice.AttemptCount, payment == PaymentOutcome.Failed ? invoice.NextPaymentAttempt : null, providerEvent.Created), BillingJournal.Json)),
         };
 
-        // Only an invoice of the current period of the subscription the tenant is on changes the subscription.
-        var changed = false;
-        if (State.Source == SubscriptionSource.Provider && invoice.SubscriptionId is not null && State.Provider?.SubscriptionId == invoice.SubscriptionId
-            && invoice.PeriodEnd >= State.PeriodEnd)
-        {
-            if (payment == PaymentOutcome.Succeeded)
+        var effect = State.EffectOf(invoice, payment);
+        if (effect == InvoiceEffect.Paid) State.Paid(invoice);
+        else if (effect == InvoiceEffect.Failed)
+            State.PaymentFailed(providerEvent.Created, (await CatalogAsync(refresh: true)).Plan(State.PlanId!)?.GraceDays ?? 0, now);
+        var changed = effect != InvoiceEffect.None;
+        records.Add(AuditJournal.Record(actor, now, TenantId, ProviderSubscriptionRules.AuditAction(payment), "invoice", invoice.Id,
+            changed ? SubscriptionRules.Summary(before!) : null,
+            new
             {
-                if (invoice.PeriodStart is { } start && invoice.PeriodEnd is { } end && start > State.PeriodStart) (State.PeriodStart, State.PeriodEnd) = (start, end);
-                if (State.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Incomplete) State.Status = SubscriptionStatus.Active;
-                (State.GraceEndsAt, State.Suspended) = (null, false);
-                changed = true;
-            }
-            else if (payment == PaymentOutcome.Failed && State.Status is SubscriptionStatus.Active)
-            {
-                var plan = (await CatalogAsync(refresh: true)).Plan(State.PlanId!);
-                State.Status = SubscriptionStatus.PastDue;
-                State.GraceEndsAt = providerEvent.Created.AddDays(plan?.GraceDays ?? 0);
-                State.Suspended = State.GraceEndsAt <= now;
-                changed = true;
-            }
-        }
-        var action = payment switch
-        {
-            PaymentOutcome.Succeeded => "billing.invoice_paid",
-            PaymentOutcome.Failed => "billing.payment_failed",
-            _ => "billing.payment_action_required",
-        };
-        records.Add(AuditJournal.Record(actor, now, TenantId, action, "invoice", invoice.Id, changed ? Summary(before!) : null,
-            new { invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId, subscription = changed ? Summary(Info()!) : null }));
+                invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId,
+                subscription = changed ? SubscriptionRules.Summary(Info()!) : null,
+            }));
         await subscription.WriteStateAsync(records);
         if (changed)
         {
@@ -268,23 +182,11 @@ public sealed class SubscriptionGrain(
         return ProviderEventOutcome.Applied;
     }
 
-    /// <summary>A paid subscription changes at its provider first; the provider's report then changes it here.</summary>
-    private SubscriptionResult? ManagedByProvider() => State.Source == SubscriptionSource.Provider && State.Provider is { } provider
-        ? SubscriptionResult.Fail(SubscriptionError.Conflict, $"The subscription is paid through {provider.Provider}: change it there (billing portal), or cancel it here.")
-        : null;
-
-    /// <summary>Keeps the ids of the last events applied: providers redeliver for days, not forever.</summary>
-    private void Remember(string eventId)
-    {
-        State.AppliedEvents.Add(eventId);
-        if (State.AppliedEvents.Count > MaxRememberedEvents) State.AppliedEvents.RemoveRange(0, State.AppliedEvents.Count - MaxRememberedEvents);
-    }
-
     public async Task RefreshPlan()
     {
         await CatchUpAsync();
         if (State.PlanId is null || (await CatalogAsync(refresh: true)).Plan(State.PlanId) is not { } plan || plan.Version == State.PlanVersion) return;
-        Take(plan, State.Source);
+        State.Take(plan, State.Source);
         await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.plan_updated")]);
         await NotifyCountersAsync();
     }
@@ -295,13 +197,13 @@ public sealed class SubscriptionGrain(
         var quota = (await CatalogAsync()).QuotaType(quotaType) ?? (await CatalogAsync(refresh: true)).QuotaType(quotaType);
         if (quota is null) return new QuotaEntitlement(false, 0, QuotaWindow.Lifetime, default);
         if (subscription.RecordExists && State.Counters.Add(quotaType)) await subscription.WriteStateAsync();
-        return Entitlement(quota);
+        return State.Entitlement(quota);
     }
 
     public async Task<IReadOnlyList<string>> GetQuotaTypes()
     {
         await CatchUpAsync();
-        return State.Quotas.Keys.Union(State.Counters).Order(StringComparer.Ordinal).ToList();
+        return State.QuotaTypes();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await CatchUpAsync();
@@ -314,7 +216,7 @@ public sealed class SubscriptionGrain(
         if (State.Source == SubscriptionSource.Provider)
         {
             // The provider renews, converts trials and cancels; here only the grace period runs out.
-            if (State.Suspended || State.GraceEndsAt > now || State.GraceEndsAt is null) return;
+            if (!State.GraceRanOut(now)) return;
             var before = Info();
             State.Suspended = true;
             await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.suspended", before)]);
@@ -322,10 +224,10 @@ public sealed class SubscriptionGrain(
             return;
         }
         var changed = false;
-        while (State.PlanId is not null && (State.TrialEnd <= now || State.PeriodEnd <= now))
+        while (State.Due(now) is var due and not SubscriptionDue.Nothing)
         {
             changed = true;
-            if (State.TrialEnd is { } trialEnd && trialEnd <= State.PeriodEnd && trialEnd <= now) await EndTrialAsync(trialEnd);
+            if (due == SubscriptionDue.TrialEnd) await EndTrialAsync(State.TrialEnd!.Value);
             else await RenewAsync(State.PeriodEnd);
         }
         if (changed) await NotifyCountersAsync();
@@ -334,17 +236,8 @@ public sealed class SubscriptionGrain(
     private async Task EndTrialAsync(DateTimeOffset trialEnd)
     {
         var before = Info();
-        State.TrialEnd = null;
-        // Free and operator-granted plans convert by themselves; a paid trial needs a payment (checkout).
-        if (State.Free || State.Source == SubscriptionSource.Operator)
-        {
-            State.Status = SubscriptionStatus.Active;
-            await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before)]);
-        }
-        else
-        {
-            await FallBackAsync(trialEnd, AuditActor.System, "subscription.trial_expired", before, notify: false);
-        }
+        if (State.EndTrial()) await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before)]);
+        else await FallBackAsync(trialEnd, AuditActor.System, "subscription.trial_expired", before, notify: false);
     }
 
     private async Task RenewAsync(DateTimeOffset boundary)
@@ -355,12 +248,7 @@ public sealed class SubscriptionGrain(
             await FallBackAsync(boundary, AuditActor.System, "subscription.canceled", before, notify: false);
             return;
         }
-        var catalog = await CatalogAsync(refresh: true);
-        // Plan changes (a scheduled downgrade, a new plan version) take effect at renewal.
-        if (catalog.Plan(State.PendingPlanId ?? State.PlanId!) is { } plan) Take(plan, State.Source);
-        State.PendingPlanId = null;
-        State.PeriodStart = boundary;
-        State.PeriodEnd = Calendar.PeriodAt(State.Anchor, State.Interval, boundary).End;
+        State.Renew(boundary, (await CatalogAsync(refresh: true)).Plan(State.PlanAtRenewal()));
         await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before)]);
         await AimReminderAsync();
     }
@@ -372,13 +260,7 @@ public sealed class SubscriptionGrain(
         var defaultPlan = (await CatalogAsync(refresh: true)).DefaultPlan;
         if (defaultPlan is null)
         {
-            State.Status = SubscriptionStatus.Canceled;
-            State.PlanId = null;
-            State.Quotas = [];
-            State.Features = [];
-            State.CancelAtPeriodEnd = false;
-            State.PendingPlanId = null;
-            State.TrialEnd = null;
+            State.EndWithoutPlan();
             await subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
             await UnregisterReminderIfAnyAsync();
         }
@@ -394,31 +276,11 @@ public sealed class SubscriptionGrain(
     {
         before ??= Info();
         if (State.PlanId is not null && State.PlanId != plan.Id) await RemoveFromPlanAsync(State.PlanId);
-        Take(plan, source);
-        State.Anchor = at;
-        State.Interval = plan.Interval;
-        State.PeriodStart = at;
-        State.PeriodEnd = Calendar.AddIntervals(at, plan.Interval, 1);
-        State.TrialEnd = trialDays > 0 ? at.AddDays(trialDays) : null;
-        State.Status = trialDays > 0 ? SubscriptionStatus.Trialing : SubscriptionStatus.Active;
-        State.CancelAtPeriodEnd = false;
-        State.PendingPlanId = null;
-        (State.GraceEndsAt, State.Suspended) = (null, false);
+        State.Start(plan, source, trialDays, at);
         await subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
         if (notify) await NotifyCountersAsync();
-    }
-
-    private void Take(PlanInfo plan, SubscriptionSource source)
-    {
-        State.PlanId = plan.Id;
-        State.PlanVersion = plan.Version;
-        State.Source = source;
-        State.Free = plan.IsFree;
-        State.Quotas = new Dictionary<string, long>(plan.Quotas);
-        State.Features = new Dictionary<string, JsonElement>(plan.Features);
-        if (State.Status is SubscriptionStatus.Canceled) State.Status = SubscriptionStatus.Active;
     }
 
     private async Task NotifyCountersAsync()
@@ -427,28 +289,19 @@ public sealed class SubscriptionGrain(
         await Task.WhenAll(State.Counters.Select(async quotaType =>
         {
             if (catalog.QuotaType(quotaType) is { } quota)
-                await GrainFactory.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(TenantId, quotaType)).Apply(Entitlement(quota));
+                await GrainFactory.GetGrain<IQuotaCounterGrain>(QuotaCounterKey.For(TenantId, quotaType)).Apply(State.Entitlement(quota));
         }));
     }
 
-    private QuotaEntitlement Entitlement(QuotaTypeInfo quota) =>
-        new(true, State.PlanId is null || State.Suspended ? 0 : State.Quotas.GetValueOrDefault(quota.Id), quota.Window, State.Anchor);
-
     private async Task AimReminderAsync()
     {
-        if (State.Source == SubscriptionSource.Provider)
+        if (State.NextLook() is { } next)
         {
-            if (State.GraceEndsAt is { } graceEnd && !State.Suspended)
-                await this.RegisterOrUpdateReminder(ReminderName, DueIn(graceEnd), _reminderPeriod);
-            else await UnregisterReminderIfAnyAsync();
-            return;
+            var dueIn = SubscriptionRules.DueIn(next, TimeProvider.GetUtcNow(), _reminderPeriod);
+            await this.RegisterOrUpdateReminder(ReminderName, dueIn, _reminderPeriod);
         }
-        var next = State.TrialEnd is { } trialEnd && trialEnd < State.PeriodEnd ? trialEnd : State.PeriodEnd;
-        await this.RegisterOrUpdateReminder(ReminderName, DueIn(next), _reminderPeriod);
+        else await UnregisterReminderIfAnyAsync();
     }
-
-    /// <summary>Until <paramref name="at"/>, but no longer than the reminder's period: the grain's clock may not be the reminders' clock.</summary>
-    private TimeSpan DueIn(DateTimeOffset at) => TimeSpan.FromTicks(Math.Clamp((at - TimeProvider.GetUtcNow()).Ticks, 0, _reminderPeriod.Ticks));
 
     private async Task UnregisterReminderIfAnyAsync()
     {
@@ -468,42 +321,7 @@ public sealed class SubscriptionGrain(
 
     private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null) =>
         AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
-            before is null ? null : Summary(before), Info() is { } after ? Summary(after) : null);
+            before is null ? null : SubscriptionRules.Summary(before), Info() is { } after ? SubscriptionRules.Summary(after) : null);
 
-    private static object Summary(SubscriptionInfo s) =>
-        new
-        {
-            planId = s.PlanId, status = WireNames.Of(s.Status), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd,
-            pendingPlanId = s.PendingPlanId, providerSubscriptionId = s.ProviderSubscription?.SubscriptionId, quotasSuspended = s.QuotasSuspended,
-        };
-
-    private SubscriptionInfo? Info() => !subscription.RecordExists && State.PlanId is null ? null : new(
-        TenantId, State.PlanId, State.PlanVersion, State.Status, State.Source, State.Anchor, State.PeriodStart, State.PeriodEnd,
-        State.TrialEnd, State.CancelAtPeriodEnd, State.PendingPlanId, new Dictionary<string, long>(State.Quotas), new Dictionary<string, JsonElement>(State.Features),
-        State.Provider is { } p ? new ProviderSubscriptionInfo(p.Provider, p.SubscriptionId, p.CustomerId, p.Status, p.PriceId) : null,
-        State.GraceEndsAt, State.Suspended);
-}
-
-public sealed class PlanSubscribersState
-{
-    public HashSet<string> Tenants { get; set; } = [];
-}
-
-[GrainType("plan-subscribers")]
-public sealed class PlanSubscribersGrain([PersistentState("tenants", StorageNames.Default)] IPersistentState<PlanSubscribersState> subscribers)
-    : TollgateGrain, IPlanSubscribersGrain, IStateShownOnDashboard
-{
-    public Task<string> GetDashboardState() => DashboardStateJson.Of(subscribers.State);
-
-    public async Task Add(string tenantId)
-    {
-        if (subscribers.State.Tenants.Add(tenantId)) await subscribers.WriteStateAsync();
-    }
-
-    public async Task Remove(string tenantId)
-    {
-        if (subscribers.State.Tenants.Remove(tenantId)) await subscribers.WriteStateAsync();
-    }
-
-    public Task<IReadOnlyList<string>> Get() => Task.FromResult<IReadOnlyList<string>>(subscribers.State.Tenants.Order(StringComparer.Ordinal).ToList());
+    private SubscriptionInfo? Info() => State.Info(TenantId, subscription.RecordExists);
 }

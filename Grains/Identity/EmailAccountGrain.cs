@@ -77,7 +77,7 @@ public sealed class EmailAccountGrain(
         var result = LockedOut(failures, now);
         if (result is null)
         {
-            Secrets.SpendDecoyVerification(password);
+            Passwords.SpendDecoyVerification(password);
             failures.Add(now);
         }
         unclaimed.Keep(email, failures, now - FailureWindow);

@@ -47,7 +47,7 @@ public sealed class UserGrain(
         {
             Email = newUser.Email,
             Name = newUser.Name,
-            PasswordHash = Secrets.HashPassword(newUser.Password),
+            PasswordHash = Passwords.Hash(newUser.Password),
             CreatedAt = now,
             Tenants = { [newUser.TenantId] = TenantRole.Owner },
             EmailVerified = newUser.EmailVerified,
@@ -65,10 +65,10 @@ public sealed class UserGrain(
     {
         if (!user.RecordExists)
         {
-            Secrets.SpendDecoyVerification(password);
+            Passwords.SpendDecoyVerification(password);
             return Task.FromResult<LoginResult>(new LoginResult.Invalid());
         }
-        LoginResult result = !Secrets.VerifyPassword(State.PasswordHash, password) ? new LoginResult.Invalid()
+        LoginResult result = !Passwords.Verify(State.PasswordHash, password) ? new LoginResult.Invalid()
             : State.Disabled ? new LoginResult.Disabled()
             : new LoginResult.Success(this.GetPrimaryKeyString());
         return Task.FromResult(result);
@@ -87,8 +87,8 @@ public sealed class UserGrain(
     public async Task<bool> ChangePassword(string currentPassword, string newPassword, AuditActor actor)
     {
         EnsureExists();
-        if (!Secrets.VerifyPassword(State.PasswordHash, currentPassword)) return false;
-        State.PasswordHash = Secrets.HashPassword(newPassword);
+        if (!Passwords.Verify(State.PasswordHash, currentPassword)) return false;
+        State.PasswordHash = Passwords.Hash(newPassword);
         var sessions = State.Sessions.ToList();
         State.Sessions.Clear();
         await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_changed", "user", this.GetPrimaryKeyString())]);
@@ -155,14 +155,14 @@ public sealed class UserGrain(
         State.PasswordReset = LinkSecret.For(token, now + PasswordResetLifetime);
         await user.WriteStateAsync([
             AuditJournal.Record(actor, now, null, "user.password_reset_requested", "user", this.GetPrimaryKeyString(), after: new { email = State.Email }),
-            AccountEmail.Record(_linkTokens, AccountEmail.PasswordReset, State.Email, State.Name, token, now)]);
+            AccountEmailJournal.Record(_linkTokens, AccountEmail.PasswordReset, State.Email, State.Name, token, now)]);
     }
 
     public async Task<EmailLinkResult> ResetPassword(string secret, string newPassword, AuditActor actor)
     {
         if (!user.RecordExists) return Refused();
         if (await UseLinkAsync(State.PasswordReset, secret) is { } refused) return refused;
-        State.PasswordHash = Secrets.HashPassword(newPassword);
+        State.PasswordHash = Passwords.Hash(newPassword);
         State.PasswordReset = null;
         var sessions = State.Sessions.ToList();
         State.Sessions.Clear();
@@ -208,7 +208,7 @@ public sealed class UserGrain(
     {
         var token = LinkToken.New(this.GetPrimaryKeyString());
         State.Verification = LinkSecret.For(token, now + VerificationLifetime);
-        return AccountEmail.Record(_linkTokens, AccountEmail.VerifyEmail, State.Email, State.Name, token, now);
+        return AccountEmailJournal.Record(_linkTokens, AccountEmail.VerifyEmail, State.Email, State.Name, token, now);
     }
 
     private JournalRecord EmailVerifiedAudit(AuditActor actor, string by) =>

@@ -1,25 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Identity;
 
 namespace Tollgate.Grains.Identity;
 
-/// <summary>Password hashing, random tokens and token hashes, in one place.</summary>
+/// <summary>
+/// Random tokens, ids and token hashes, in one place; shared by the grains and the API, which finds an API key's
+/// grain by the key's hash. Password hashing is the grains' alone (<c>Passwords</c>).
+/// </summary>
 public static class Secrets
 {
-    private static readonly PasswordHasher<object> s_hasher = new();
-    private static readonly object s_user = new();
-
-    // Verified when an email has no account, so a wrong email costs as long as a wrong password.
-    private static readonly string s_decoyHash = s_hasher.HashPassword(s_user, RandomToken(16));
-
-    public static string HashPassword(string password) => s_hasher.HashPassword(s_user, password);
-
-    public static bool VerifyPassword(string hash, string password) =>
-        s_hasher.VerifyHashedPassword(s_user, hash, password) != PasswordVerificationResult.Failed;
-
-    public static void SpendDecoyVerification(string password) => VerifyPassword(s_decoyHash, password);
-
     /// <summary>URL-safe random text carrying <paramref name="bytes"/> bytes of entropy.</summary>
     public static string RandomToken(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
 

@@ -1,6 +1,6 @@
 using Tollgate.Grains.Quotas;
 
-namespace Tollgate.Api.Tests;
+namespace Tollgate.Grains.Tests;
 
 public sealed class QuotaSumsTests
 {

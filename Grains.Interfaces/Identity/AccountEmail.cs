@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Tollgate.Grains.Identity;
 
 /// <summary>
 /// An email about an account, as a grain puts it in the email outbox (the journal stream
-/// <see cref="Storage.Email.EmailRecords.Stream"/>) with the change that sends it; the silo's sender writes the message.
+/// <c>Storage.Email.EmailRecords.Stream</c>, see <c>AccountEmailJournal</c>) with the change that sends it; the
+/// silo's sender writes the message.
 /// </summary>
 /// <param name="Kind"><see cref="VerifyEmail"/> or <see cref="PasswordReset"/>.</param>
 /// <param name="Token">
@@ -23,9 +23,7 @@ public sealed record AccountEmail(string Kind, string To, string Name, string To
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    public static JournalRecord Record(IDataProtector protector, string kind, string to, string name, LinkToken token, DateTimeOffset at) =>
-        new(Storage.Email.EmailRecords.Stream, Audit.PlatformScope, kind, at,
-            JsonSerializer.Serialize(new AccountEmail(kind, to, name, protector.Protect(token.ToString())), s_json));
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     public static AccountEmail? Read(string payload) => JsonSerializer.Deserialize<AccountEmail>(payload, s_json);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tollgate.Grains.Billing;
 
-namespace Tollgate.Api.Tests;
+namespace Tollgate.Grains.Tests;
 
 /// <summary>The subscription's pure rules, without a silo: plan changes and what a provider's status means.</summary>
 public sealed class BillingRulesTests

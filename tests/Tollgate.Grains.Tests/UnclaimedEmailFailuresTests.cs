@@ -1,6 +1,6 @@
 using Tollgate.Grains.Identity;
 
-namespace Tollgate.Api.Tests;
+namespace Tollgate.Grains.Tests;
 
 public sealed class UnclaimedEmailFailuresTests
 {

@@ -4,7 +4,7 @@ namespace Tollgate.Grains.Identity;
 
 /// <summary>
 /// The token of an emailed link: the user's id and a random secret, "usr_….secret". The id lets the link
-/// reach its user with no index of tokens; only the secret's hash is stored (<see cref="LinkSecret"/>).
+/// reach its user with no index of tokens; only the secret's hash is stored (<c>LinkSecret</c>, in the grains).
 /// </summary>
 public sealed partial record LinkToken(string UserId, string Secret)
 {

@@ -1,6 +1,6 @@
 using Tollgate.Grains.Billing;
 
-namespace Tollgate.Api.Tests;
+namespace Tollgate.Grains.Tests;
 
 /// <summary>Month-end anchors behave as a person expects.</summary>
 public sealed class CalendarTests

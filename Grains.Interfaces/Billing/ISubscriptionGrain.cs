@@ -1,38 +1,6 @@
-using System.Text.Json;
 using Tollgate.Grains.Identity;
 
 namespace Tollgate.Grains.Billing;
-
-public enum SubscriptionStatus { Trialing, Active, PastDue, Canceled, Incomplete }
-
-/// <summary>How the tenant came to this plan: it decides what happens at trial end and renewal.</summary>
-/// <remarks><see cref="Provider"/>: paid through a payment provider, which then decides renewals, trial ends and cancellation.</remarks>
-public enum SubscriptionSource { Default, Operator, SelfService, Provider }
-
-/// <summary>The payment provider's subscription behind a paid plan, as last reported.</summary>
-[GenerateSerializer, Immutable, Alias("tollgate.ProviderSubscriptionInfo")]
-public sealed record ProviderSubscriptionInfo(string Provider, string SubscriptionId, string CustomerId, ProviderSubscriptionStatus Status, string? PriceId);
-
-[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionInfo")]
-public sealed record SubscriptionInfo(
-    string TenantId, string? PlanId, int PlanVersion, SubscriptionStatus Status, SubscriptionSource Source,
-    DateTimeOffset Anchor, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
-    bool CancelAtPeriodEnd, string? PendingPlanId,
-    IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features,
-    ProviderSubscriptionInfo? ProviderSubscription, DateTimeOffset? GraceEndsAt, bool QuotasSuspended);
-
-/// <summary>What a counter needs to decide consumes: its limit and how its window is anchored.</summary>
-/// <param name="Known">False when the catalog has no such quota type.</param>
-[GenerateSerializer, Immutable, Alias("tollgate.QuotaEntitlement")]
-public sealed record QuotaEntitlement(bool Known, long Limit, QuotaWindow Window, DateTimeOffset Anchor);
-
-public enum SubscriptionError { None, NotFound, Conflict, Invalid }
-
-[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionResult")]
-public sealed record SubscriptionResult(SubscriptionInfo? Value, SubscriptionError Error = SubscriptionError.None, string? Detail = null)
-{
-    public static SubscriptionResult Fail(SubscriptionError error, string detail) => new(null, error, detail);
-}
 
 /// <summary>
 /// A tenant's subscription (key: tenant id). A reminder wakes it at the next period end or trial
@@ -78,13 +46,4 @@ public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
 
     /// <summary>The quota types this tenant has counters for or is entitled to.</summary>
     Task<IReadOnlyList<string>> GetQuotaTypes();
-}
-
-/// <summary>The tenants on one plan, so a plan change can be applied to them at once.</summary>
-[Alias("tollgate.IPlanSubscribersGrain")]
-public interface IPlanSubscribersGrain : IGrainWithStringKey
-{
-    Task Add(string tenantId);
-    Task Remove(string tenantId);
-    Task<IReadOnlyList<string>> Get();
 }

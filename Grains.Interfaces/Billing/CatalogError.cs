@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Billing;
+
+public enum CatalogError { None, NotFound, Conflict, Invalid }

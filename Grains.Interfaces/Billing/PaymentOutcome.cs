@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Billing;
+
+public enum PaymentOutcome { Succeeded, Failed, ActionRequired }

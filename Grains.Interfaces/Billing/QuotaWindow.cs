@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Billing;
+
+public enum QuotaWindow { Daily, Monthly, Yearly, Lifetime }

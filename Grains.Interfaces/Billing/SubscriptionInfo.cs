@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace Tollgate.Grains.Billing;
+
+[GenerateSerializer, Immutable, Alias("tollgate.SubscriptionInfo")]
+public sealed record SubscriptionInfo(
+    string TenantId, string? PlanId, int PlanVersion, SubscriptionStatus Status, SubscriptionSource Source,
+    DateTimeOffset Anchor, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
+    bool CancelAtPeriodEnd, string? PendingPlanId,
+    IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features,
+    ProviderSubscriptionInfo? ProviderSubscription, DateTimeOffset? GraceEndsAt, bool QuotasSuspended);

@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+[GenerateSerializer, Immutable, Alias("tollgate.AuditEntryActor")]
+public sealed record AuditEntryActor(string Type, string Id);

@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+[GenerateSerializer, Immutable, Alias("tollgate.InvitationPointer")]
+public sealed record InvitationPointer(string InvitationId, string TenantId);

@@ -1,0 +1,4 @@
+namespace Tollgate.Grains.Identity;
+
+[GenerateSerializer, Immutable, Alias("tollgate.TenantSettings")]
+public sealed record TenantSettings(string? BillingEmail);

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Tollgate.Grains.Billing;
+
+public sealed class SubscriptionState
+{
+    public string? PlanId { get; set; }
+    public int PlanVersion { get; set; }
+    public SubscriptionStatus Status { get; set; }
+    public SubscriptionSource Source { get; set; }
+    public DateTimeOffset Anchor { get; set; }
+    public BillingInterval Interval { get; set; }
+    public DateTimeOffset PeriodStart { get; set; }
+    public DateTimeOffset PeriodEnd { get; set; }
+    public DateTimeOffset? TrialEnd { get; set; }
+    public bool CancelAtPeriodEnd { get; set; }
+    public string? PendingPlanId { get; set; }
+    public bool Free { get; set; }
+    public Dictionary<string, long> Quotas { get; set; } = [];
+    public Dictionary<string, JsonElement> Features { get; set; } = [];
+    /// <summary>Quota types whose counters asked for their entitlement: they hear of changes.</summary>
+    public HashSet<string> Counters { get; set; } = [];
+
+    /// <summary>The provider subscription the tenant pays through (live or not yet paid), if any.</summary>
+    public ProviderLink? Provider { get; set; }
+    /// <summary>While past due: when the plan's grace period ends and quotas are suspended.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
+    public bool Suspended { get; set; }
+    /// <summary>Provider events already applied, newest last: a redelivery changes nothing.</summary>
+    public List<string> AppliedEvents { get; set; } = [];
+    /// <summary>Provider subscriptions that ended: ending is final, so later-delivered older events are ignored.</summary>
+    public HashSet<string> EndedProviderSubscriptions { get; set; } = [];
+}
