@@ -1,7 +1,7 @@
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Quotas;
 
-namespace Tollgate.Api.Tests.Quotas;
+namespace Tollgate.Grains.Tests.Quotas;
 
 public sealed class QuotaRulesTests
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Tollgate.Grains.Quotas;
 
-namespace Tollgate.Api.Tests.Quotas;
+namespace Tollgate.Grains.Tests.Quotas;
 
 public sealed class ConsumeIdCodecTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Tollgate.Grains.Quotas;
 using Tollgate.Testing;
 
-namespace Tollgate.Api.Tests.Quotas;
+namespace Tollgate.Grains.Tests.Quotas;
 
 public sealed class IdempotencyMemoryTests
 {

@@ -1,7 +1,7 @@
 using Tollgate.Grains.Quotas;
 using Tollgate.Storage;
 
-namespace Tollgate.Api.Tests.Quotas;
+namespace Tollgate.Grains.Tests.Quotas;
 
 public sealed class GroupCommitWriterTests
 {

@@ -1,6 +1,6 @@
 using Tollgate.Grains.Quotas;
 
-namespace Tollgate.Api.Tests.Quotas;
+namespace Tollgate.Grains.Tests.Quotas;
 
 public sealed class DayTotalsTests
 {
