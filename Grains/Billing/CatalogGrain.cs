@@ -14,11 +14,11 @@ public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<CatalogState>> store, IStateEntryReader entries)
     : RecordingGrain, ICatalogGrain, IStateShownOnDashboard
 {
-    private readonly StateWithRecords<CatalogState> catalog = new(store, entries);
+    private readonly StateWithRecords<CatalogState> _catalog = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => catalog;
+    private protected override IOwnedByGrain Recorded => _catalog;
 
-    private CatalogState State => catalog.State;
+    private CatalogState State => _catalog.State;
 
     public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
 
@@ -29,7 +29,7 @@ public sealed class CatalogGrain(
         if (State.Apps.Any(a => a.Id == id)) return CatalogResult<AppInfo>.Fail(CatalogError.Conflict, $"App '{id}' already exists.", "id");
         var app = new AppInfo(id, name, TimeProvider.GetUtcNow());
         State.Apps.Add(app);
-        await catalog.WriteStateAsync([AuditJournal.Record(actor, app.CreatedAt, null, "app.created", "app", id, after: app)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, app.CreatedAt, null, "app.created", "app", id, after: app)]);
         return new(app);
     }
 
@@ -40,7 +40,7 @@ public sealed class CatalogGrain(
         if (State.QuotaTypes.Any(q => q.Id == id)) return CatalogResult<QuotaTypeInfo>.Fail(CatalogError.Conflict, $"Quota type '{id}' already exists.", "key");
         var quotaType = new QuotaTypeInfo(id, appId, key, name, unit, window, TimeProvider.GetUtcNow());
         State.QuotaTypes.Add(quotaType);
-        await catalog.WriteStateAsync([AuditJournal.Record(actor, quotaType.CreatedAt, null, "quota_type.created", "quotaType", id, after: quotaType)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, quotaType.CreatedAt, null, "quota_type.created", "quotaType", id, after: quotaType)]);
         return new(quotaType);
     }
 
@@ -50,7 +50,7 @@ public sealed class CatalogGrain(
         if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
         var plan = ToPlan(id, definition, version: 1, archived: false);
         Store(plan);
-        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
         return new(plan);
     }
 
@@ -64,7 +64,7 @@ public sealed class CatalogGrain(
         var plan = ToPlan(id, definition, before.Version + 1, before.Archived);
         if (plan.IsDefault && plan.Archived) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "An archived plan cannot be the default.", "isDefault");
         Store(plan);
-        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.updated", "plan", id, before, plan)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.updated", "plan", id, before, plan)]);
         return new(plan);
     }
 
@@ -76,7 +76,7 @@ public sealed class CatalogGrain(
         if (before.Archived) return new(before);
         var plan = before with { Archived = true, Version = before.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
         Store(plan);
-        await catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.archived", "plan", id)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.archived", "plan", id)]);
         return new(plan);
     }
 

@@ -15,24 +15,24 @@ public sealed class ProviderEventGrain(
     IStateEntryReader entries)
     : RecordingGrain, IProviderEventGrain
 {
-    private readonly StateWithRecords<ProviderEventState> providerEvent = new(store, entries);
+    private readonly StateWithRecords<ProviderEventState> _providerEvent = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => providerEvent;
+    private protected override IOwnedByGrain Recorded => _providerEvent;
 
     public async Task<bool> Claim(string tenantId)
     {
-        if (providerEvent.State.TenantId is { } claimed) return claimed == tenantId;
-        providerEvent.State.TenantId = tenantId;
-        await providerEvent.WriteStateAsync();
+        if (_providerEvent.State.TenantId is { } claimed) return claimed == tenantId;
+        _providerEvent.State.TenantId = tenantId;
+        await _providerEvent.WriteStateAsync();
         return true;
     }
 
     public async Task Refuse(string? tenantId, string namedTenantId, string? customerId, string? owner, AuditActor actor)
     {
-        if (providerEvent.State.Refused) return; // a redelivery: audited once
-        providerEvent.State.Refused = true;
+        if (_providerEvent.State.Refused) return; // a redelivery: audited once
+        _providerEvent.State.Refused = true;
         var eventId = this.GetPrimaryKeyString();
-        await providerEvent.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), tenantId, "billing.webhook_refused", "event", eventId,
+        await _providerEvent.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), tenantId, "billing.webhook_refused", "event", eventId,
             after: new { reason = "the tenant does not own the customer the event names", tenantId = namedTenantId, customerId, customerOwner = owner })]);
     }
 }

@@ -12,16 +12,16 @@ public sealed class SubscriptionGrain(
     IOptions<SubscriptionOptions> options)
     : RecordingGrain, ISubscriptionGrain, IStateShownOnDashboard
 {
-    private readonly StateWithRecords<SubscriptionState> subscription = new(store, entries);
+    private readonly StateWithRecords<SubscriptionState> _subscription = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => subscription;
+    private protected override IOwnedByGrain Recorded => _subscription;
 
     private const string ReminderName = "period";
     // The reminder is re-aimed at the next event after every tick; its own period is only a fallback.
     private readonly TimeSpan _reminderPeriod = options.Value.ReminderPeriod;
 
     private CatalogSnapshot? _catalog;
-    private SubscriptionState State => subscription.State;
+    private SubscriptionState State => _subscription.State;
 
     public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
     private string TenantId => this.GetPrimaryKeyString();
@@ -34,7 +34,7 @@ public sealed class SubscriptionGrain(
 
     public async Task<SubscriptionInfo?> StartDefault(AuditActor actor)
     {
-        if (subscription.RecordExists) return await Get();
+        if (_subscription.RecordExists) return await Get();
         var plan = (await CatalogAsync()).DefaultPlan;
         if (plan is null) return null;
         await StartAsync(plan, SubscriptionSource.Default, trialDays: 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
@@ -59,22 +59,22 @@ public sealed class SubscriptionGrain(
         if (!plan.IsFree) return SubscriptionResult.Fail(SubscriptionError.Conflict, $"Plan '{planId}' is paid: subscribe through checkout.");
         if (State.ManagedByProvider() is { } managed) return managed;
         var before = Info();
-        switch (State.ChangeTo(subscription.RecordExists, plan, State.PlanId is { } currentId ? catalog.Plan(currentId) : null))
+        switch (State.ChangeTo(_subscription.RecordExists, plan, State.PlanId is { } currentId ? catalog.Plan(currentId) : null))
         {
             case PlanChangeStep.Start:
                 await StartAsync(plan, SubscriptionSource.SelfService, 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
                 break;
             case PlanChangeStep.CancelPendingChange:
                 State.PendingPlanId = null; // staying after all
-                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.change_canceled")]);
+                await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.change_canceled")]);
                 break;
             case PlanChangeStep.ScheduleDowngrade:
                 State.PendingPlanId = planId;
-                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.downgrade_scheduled", before)]);
+                await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.downgrade_scheduled", before)]);
                 break;
             case PlanChangeStep.Upgrade:
                 State.Upgrade(plan);
-                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.upgraded", before)]);
+                await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.upgraded", before)]);
                 await NotifyCountersAsync();
                 break;
         }
@@ -84,14 +84,14 @@ public sealed class SubscriptionGrain(
     public async Task<SubscriptionResult> Cancel(bool atPeriodEnd, AuditActor actor)
     {
         await CatchUpAsync();
-        if (State.CancelRefusal(subscription.RecordExists) is { } refused) return refused;
+        if (State.CancelRefusal(_subscription.RecordExists) is { } refused) return refused;
         if (State.IsOnDefaultPlan((await CatalogAsync(refresh: true)).DefaultPlan))
             return SubscriptionResult.Fail(SubscriptionError.Conflict, "The tenant is on the default plan; there is nothing to cancel.");
         var before = Info();
         if (atPeriodEnd)
         {
             State.CancelAtPeriodEnd = true;
-            await subscription.WriteStateAsync([AuditRecord(actor, "subscription.cancel_scheduled", before)]);
+            await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.cancel_scheduled", before)]);
             return new(Info());
         }
         await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
@@ -101,10 +101,10 @@ public sealed class SubscriptionGrain(
     public async Task<SubscriptionResult> Resume(AuditActor actor)
     {
         await CatchUpAsync();
-        if (State.ResumeRefusal(subscription.RecordExists) is { } refused) return refused;
+        if (State.ResumeRefusal(_subscription.RecordExists) is { } refused) return refused;
         var before = Info();
         State.CancelAtPeriodEnd = false;
-        await subscription.WriteStateAsync([AuditRecord(actor, "subscription.resumed", before)]);
+        await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.resumed", before)]);
         return new(Info());
     }
 
@@ -124,7 +124,7 @@ public sealed class SubscriptionGrain(
         {
             case ProviderReport.Stale:
                 State.SetAside(reported);
-                await subscription.WriteStateAsync();
+                await _subscription.WriteStateAsync();
                 return ProviderEventOutcome.Stale;
             case ProviderReport.Ended:
                 State.End(reported);
@@ -132,13 +132,13 @@ public sealed class SubscriptionGrain(
                 return ProviderEventOutcome.Applied;
             case ProviderReport.NotPaidYet:
                 State.AwaitFirstPayment(providerEvent, reported);
-                await subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
+                await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
                 return ProviderEventOutcome.Applied;
         }
 
         if (State.PlanId is { } previous && previous != plan!.Id) await RemoveFromPlanAsync(previous);
         State.Sync(providerEvent, reported, plan!, TimeProvider.GetUtcNow());
-        await subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
+        await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan!.Id).Add(TenantId);
         await AimReminderAsync();
         await NotifyCountersAsync();
@@ -173,7 +173,7 @@ public sealed class SubscriptionGrain(
                 invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId,
                 subscription = changed ? SubscriptionRules.Summary(Info()!) : null,
             }));
-        await subscription.WriteStateAsync(records);
+        await _subscription.WriteStateAsync(records);
         if (changed)
         {
             await AimReminderAsync();
@@ -187,7 +187,7 @@ public sealed class SubscriptionGrain(
         await CatchUpAsync();
         if (State.PlanId is null || (await CatalogAsync(refresh: true)).Plan(State.PlanId) is not { } plan || plan.Version == State.PlanVersion) return;
         State.Take(plan, State.Source);
-        await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.plan_updated")]);
+        await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.plan_updated")]);
         await NotifyCountersAsync();
     }
 
@@ -196,7 +196,7 @@ public sealed class SubscriptionGrain(
         await CatchUpAsync();
         var quota = (await CatalogAsync()).QuotaType(quotaType) ?? (await CatalogAsync(refresh: true)).QuotaType(quotaType);
         if (quota is null) return new QuotaEntitlement(false, 0, QuotaWindow.Lifetime, default);
-        if (subscription.RecordExists && State.Counters.Add(quotaType)) await subscription.WriteStateAsync();
+        if (_subscription.RecordExists && State.Counters.Add(quotaType)) await _subscription.WriteStateAsync();
         return State.Entitlement(quota);
     }
 
@@ -211,7 +211,7 @@ public sealed class SubscriptionGrain(
     /// <summary>Applies every trial end and period end already passed, then aims the reminder at the next one.</summary>
     private async Task CatchUpAsync()
     {
-        if (!subscription.RecordExists || State.PlanId is null) return;
+        if (!_subscription.RecordExists || State.PlanId is null) return;
         var now = TimeProvider.GetUtcNow();
         if (State.Source == SubscriptionSource.Provider)
         {
@@ -219,7 +219,7 @@ public sealed class SubscriptionGrain(
             if (!State.GraceRanOut(now)) return;
             var before = Info();
             State.Suspended = true;
-            await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.suspended", before)]);
+            await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.suspended", before)]);
             await NotifyCountersAsync();
             return;
         }
@@ -236,7 +236,7 @@ public sealed class SubscriptionGrain(
     private async Task EndTrialAsync(DateTimeOffset trialEnd)
     {
         var before = Info();
-        if (State.EndTrial()) await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before)]);
+        if (State.EndTrial()) await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before)]);
         else await FallBackAsync(trialEnd, AuditActor.System, "subscription.trial_expired", before, notify: false);
     }
 
@@ -249,7 +249,7 @@ public sealed class SubscriptionGrain(
             return;
         }
         State.Renew(boundary, (await CatalogAsync(refresh: true)).Plan(State.PlanAtRenewal()));
-        await subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before)]);
+        await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before)]);
         await AimReminderAsync();
     }
 
@@ -261,7 +261,7 @@ public sealed class SubscriptionGrain(
         if (defaultPlan is null)
         {
             State.EndWithoutPlan();
-            await subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
+            await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
             await UnregisterReminderIfAnyAsync();
         }
         else
@@ -277,7 +277,7 @@ public sealed class SubscriptionGrain(
         before ??= Info();
         if (State.PlanId is not null && State.PlanId != plan.Id) await RemoveFromPlanAsync(State.PlanId);
         State.Start(plan, source, trialDays, at);
-        await subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
+        await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
         if (notify) await NotifyCountersAsync();
@@ -323,5 +323,5 @@ public sealed class SubscriptionGrain(
         AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
             before is null ? null : SubscriptionRules.Summary(before), Info() is { } after ? SubscriptionRules.Summary(after) : null);
 
-    private SubscriptionInfo? Info() => State.Info(TenantId, subscription.RecordExists);
+    private SubscriptionInfo? Info() => State.Info(TenantId, _subscription.RecordExists);
 }

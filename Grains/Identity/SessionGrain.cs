@@ -15,9 +15,9 @@ public sealed class SessionGrain(
     [PersistentState("session", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SessionState>> store, IStateEntryReader entries)
     : RecordingGrain, ISessionGrain
 {
-    private readonly StateWithRecords<SessionState> session = new(store, entries);
+    private readonly StateWithRecords<SessionState> _session = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => session;
+    private protected override IOwnedByGrain Recorded => _session;
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
@@ -26,15 +26,15 @@ public sealed class SessionGrain(
 
     public async Task<RefreshToken> Start(string userId, AuditActor actor)
     {
-        if (session.RecordExists) throw new InvalidOperationException($"Session {this.GetPrimaryKeyString()} already exists.");
-        session.State = new SessionState { UserId = userId, ExpiresAt = TimeProvider.GetUtcNow() + Lifetime };
+        if (_session.RecordExists) throw new InvalidOperationException($"Session {this.GetPrimaryKeyString()} already exists.");
+        _session.State = new SessionState { UserId = userId, ExpiresAt = TimeProvider.GetUtcNow() + Lifetime };
         return await IssueAsync([SessionAudit(actor with { Type = "user", Id = userId }, "session.started")]);
     }
 
     public async Task<RefreshResult> Refresh(string secret, AuditActor actor)
     {
-        var state = session.State;
-        if (!session.RecordExists) return NothingHeld<RefreshResult>(new RefreshResult.Refused());
+        var state = _session.State;
+        if (!_session.RecordExists) return NothingHeld<RefreshResult>(new RefreshResult.Refused());
         if (state.Revoked || state.ExpiresAt <= TimeProvider.GetUtcNow()) return new RefreshResult.Refused();
         var hash = Secrets.Hash(secret);
         if (Secrets.HashEquals(hash, state.SecretHash))
@@ -50,22 +50,22 @@ public sealed class SessionGrain(
 
     public async Task<bool> Logout(string secret, AuditActor actor)
     {
-        if (!session.RecordExists) return NothingHeld(false);
-        if (session.State.Revoked) return false;
+        if (!_session.RecordExists) return NothingHeld(false);
+        if (_session.State.Revoked) return false;
         var hash = Secrets.Hash(secret);
-        if (!Secrets.HashEquals(hash, session.State.SecretHash) && !session.State.SpentHashes.Contains(hash)) return false;
-        await RevokeAsync(SessionAudit(actor with { Type = "user", Id = session.State.UserId }, "session.ended"));
+        if (!Secrets.HashEquals(hash, _session.State.SecretHash) && !_session.State.SpentHashes.Contains(hash)) return false;
+        await RevokeAsync(SessionAudit(actor with { Type = "user", Id = _session.State.UserId }, "session.ended"));
         return true;
     }
 
     public Task<string?> GetLiveUserId() =>
-        Task.FromResult(!session.RecordExists ? NothingHeld<string?>(null)
-            : !session.State.Revoked && session.State.ExpiresAt > TimeProvider.GetUtcNow() ? session.State.UserId
+        Task.FromResult(!_session.RecordExists ? NothingHeld<string?>(null)
+            : !_session.State.Revoked && _session.State.ExpiresAt > TimeProvider.GetUtcNow() ? _session.State.UserId
             : null);
 
     public Task<string?> GetUserIdForTokenIssuedAt(DateTimeOffset issuedAt) =>
-        Task.FromResult(!session.RecordExists ? NothingHeld<string?>(null)
-            : !session.State.Revoked && issuedAt < session.State.ExpiresAt ? session.State.UserId
+        Task.FromResult(!_session.RecordExists ? NothingHeld<string?>(null)
+            : !_session.State.Revoked && issuedAt < _session.State.ExpiresAt ? _session.State.UserId
             : null);
 
     // Revoked together with a change audited by the caller (password change, disabled user).
@@ -73,20 +73,20 @@ public sealed class SessionGrain(
 
     private async Task RevokeAsync(JournalRecord? audit)
     {
-        if (!session.RecordExists || session.State.Revoked) return;
-        session.State.Revoked = true;
-        await session.WriteStateAsync(audit is null ? [] : [audit]);
+        if (!_session.RecordExists || _session.State.Revoked) return;
+        _session.State.Revoked = true;
+        await _session.WriteStateAsync(audit is null ? [] : [audit]);
     }
 
     private async Task<RefreshToken> IssueAsync(IReadOnlyList<JournalRecord> audit)
     {
         var secret = Secrets.RandomToken(32);
-        session.State.SecretHash = Secrets.Hash(secret);
-        await session.WriteStateAsync(audit);
+        _session.State.SecretHash = Secrets.Hash(secret);
+        await _session.WriteStateAsync(audit);
         return new RefreshToken(this.GetPrimaryKeyString(), secret);
     }
 
     private JournalRecord SessionAudit(AuditActor actor, string action, string? reason = null) =>
         AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, action, "session", this.GetPrimaryKeyString(),
-            after: new { userId = session.State.UserId, reason });
+            after: new { userId = _session.State.UserId, reason });
 }

@@ -22,11 +22,11 @@ public sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<TenantState>> store, IStateEntryReader entries)
     : RecordingGrain, ITenantGrain, IStateShownOnDashboard
 {
-    private readonly StateWithRecords<TenantState> tenant = new(store, entries);
+    private readonly StateWithRecords<TenantState> _tenant = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => tenant;
+    private protected override IOwnedByGrain Recorded => _tenant;
 
-    private TenantState State => tenant.State;
+    private TenantState State => _tenant.State;
 
     /// <summary>Without the API keys' hashes: a hash is what an API key is checked against.</summary>
     public Task<string> GetDashboardState() => DashboardStateJson.Of(new
@@ -38,15 +38,15 @@ public sealed class TenantGrain(
 
     public async Task<TenantInfo> Create(string name, string ownerId, string ownerEmail, AuditActor actor)
     {
-        if (tenant.RecordExists) throw new InvalidOperationException($"Tenant {this.GetPrimaryKeyString()} already exists.");
+        if (_tenant.RecordExists) throw new InvalidOperationException($"Tenant {this.GetPrimaryKeyString()} already exists.");
         var now = TimeProvider.GetUtcNow();
-        tenant.State = new TenantState
+        _tenant.State = new TenantState
         {
             Name = name,
             CreatedAt = now,
             Members = { [ownerId] = new TenantMember(ownerId, ownerEmail, TenantRole.Owner, now) },
         };
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, now, this.GetPrimaryKeyString(), "tenant.created", "tenant", this.GetPrimaryKeyString(),
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, now, this.GetPrimaryKeyString(), "tenant.created", "tenant", this.GetPrimaryKeyString(),
             after: new { name, owner = ownerId })]);
         // Every new tenant starts on the default plan (when the catalog has one).
         await GrainFactory.GetGrain<Billing.ISubscriptionGrain>(this.GetPrimaryKeyString()).StartDefault(actor);
@@ -62,7 +62,7 @@ public sealed class TenantGrain(
         // The index first: once the tenant names the customer, webhooks about it must find the tenant.
         await GrainFactory.GetGrain<Billing.IBillingCustomerGrain>(Billing.IBillingCustomerGrain.KeyFor(provider, customerId)).Link(this.GetPrimaryKeyString());
         State.BillingCustomers[provider] = customerId;
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "billing.customer_created", "billing_customer", customerId,
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "billing.customer_created", "billing_customer", customerId,
             after: new { provider, customerId })]);
         return customerId;
     }
@@ -70,14 +70,14 @@ public sealed class TenantGrain(
     public async Task RecordBillingSession(string provider, string kind, string? sessionId, string? planId, AuditActor actor)
     {
         EnsureExists();
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), $"billing.{kind}_created", kind, sessionId ?? kind,
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), $"billing.{kind}_created", kind, sessionId ?? kind,
             after: new { provider, sessionId, planId })]);
     }
 
-    public Task<TenantInfo?> Get() => Task.FromResult(tenant.RecordExists ? Info() : NothingHeld<TenantInfo?>(null));
+    public Task<TenantInfo?> Get() => Task.FromResult(_tenant.RecordExists ? Info() : NothingHeld<TenantInfo?>(null));
 
     public Task<TenantRole?> GetRole(string userId) =>
-        Task.FromResult(!tenant.RecordExists ? NothingHeld<TenantRole?>(null)
+        Task.FromResult(!_tenant.RecordExists ? NothingHeld<TenantRole?>(null)
             : State.Members.TryGetValue(userId, out var member) ? member.Role
             : (TenantRole?)null);
 
@@ -87,7 +87,7 @@ public sealed class TenantGrain(
         var before = new { name = State.Name, settings = State.Settings };
         State.Name = name ?? State.Name;
         State.Settings = settings ?? State.Settings;
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "tenant.updated", "tenant", this.GetPrimaryKeyString(),
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "tenant.updated", "tenant", this.GetPrimaryKeyString(),
             before, after: new { name = State.Name, settings = State.Settings })]);
         if (name is not null && name != before.name)
             await GrainFactory.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).RenameTenant(this.GetPrimaryKeyString(), name);
@@ -115,7 +115,7 @@ public sealed class TenantGrain(
         // The invitee's pointer first, so every invitation the tenant lists can be found by its invitee.
         await GrainFactory.GetGrain<IInviteeGrain>(email).Add(new InvitationPointer(invitation.Id, tenantId));
         State.Invitations[invitation.Id] = invitation;
-        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.created", invitation, before: null, after: invitation)]);
+        await _tenant.WriteStateAsync([InvitationAudit(actor, "invitation.created", invitation, before: null, after: invitation)]);
         return new(invitation);
     }
 
@@ -131,7 +131,7 @@ public sealed class TenantGrain(
         if (invitation.Role == TenantRole.Owner && !actingRole.Allows(TenantPermission.ManageOwners))
             return TenantChange<TenantInvitation>.Fail(TenantChangeError.Forbidden, "Only an owner can revoke an owner's invitation.");
         State.Invitations.Remove(invitationId);
-        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.revoked", invitation, before: invitation, after: null)]);
+        await _tenant.WriteStateAsync([InvitationAudit(actor, "invitation.revoked", invitation, before: invitation, after: null)]);
         await GrainFactory.GetGrain<IInviteeGrain>(invitation.Email).Remove(invitationId);
         return new(invitation);
     }
@@ -144,7 +144,7 @@ public sealed class TenantGrain(
         var member = new TenantMember(userId, email, invitation.Role, TimeProvider.GetUtcNow());
         State.Invitations.Remove(invitationId);
         State.Members[userId] = member;
-        await tenant.WriteStateAsync([
+        await _tenant.WriteStateAsync([
             InvitationAudit(actor, "invitation.accepted", invitation, before: invitation, after: null),
             MemberAudit(actor, "member.added", userId, before: null, after: member)]);
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), member.Role);
@@ -157,7 +157,7 @@ public sealed class TenantGrain(
         if (PendingInvitation(invitationId, email) is not { } invitation)
             return TenantChange<TenantInvitation>.Fail(TenantChangeError.NotFound, "No such pending invitation.");
         State.Invitations.Remove(invitationId);
-        await tenant.WriteStateAsync([InvitationAudit(actor, "invitation.declined", invitation, before: invitation, after: null)]);
+        await _tenant.WriteStateAsync([InvitationAudit(actor, "invitation.declined", invitation, before: invitation, after: null)]);
         await GrainFactory.GetGrain<IInviteeGrain>(email).Remove(invitationId);
         return new(invitation);
     }
@@ -173,7 +173,7 @@ public sealed class TenantGrain(
         if (member.Role == role) return new(member);
         var changed = member with { Role = role };
         State.Members[userId] = changed;
-        await tenant.WriteStateAsync([MemberAudit(actor, "member.role_changed", userId, member, changed)]);
+        await _tenant.WriteStateAsync([MemberAudit(actor, "member.role_changed", userId, member, changed)]);
         await GrainFactory.GetGrain<IUserGrain>(userId).JoinTenant(this.GetPrimaryKeyString(), role);
         return new(changed);
     }
@@ -187,7 +187,7 @@ public sealed class TenantGrain(
         if (member.Role == TenantRole.Owner && OwnerCount() == 1)
             return TenantChange<TenantMember>.Fail(TenantChangeError.Conflict, "A tenant must keep at least one owner.");
         State.Members.Remove(userId);
-        await tenant.WriteStateAsync([MemberAudit(actor, "member.removed", userId, member, after: null)]);
+        await _tenant.WriteStateAsync([MemberAudit(actor, "member.removed", userId, member, after: null)]);
         await GrainFactory.GetGrain<IUserGrain>(userId).LeaveTenant(this.GetPrimaryKeyString());
         return new(member);
     }
@@ -202,7 +202,7 @@ public sealed class TenantGrain(
         // The key grain exists before the tenant lists it, so a listed key always works.
         await GrainFactory.GetGrain<IApiKeyGrain>(hash).Issue(new ApiKeyIdentity(this.GetPrimaryKeyString(), id, stored.Scopes), newKey.ExpiresAt);
         State.ApiKeys[id] = stored;
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, stored.CreatedAt, this.GetPrimaryKeyString(), "apikey.created", "apiKey", id,
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, stored.CreatedAt, this.GetPrimaryKeyString(), "apikey.created", "apiKey", id,
             after: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes, expiresAt = stored.ExpiresAt })]);
         return new CreatedApiKey(ToInfo(stored, lastUsedAt: null), secret);
     }
@@ -220,14 +220,14 @@ public sealed class TenantGrain(
         // Refused from this moment: the key grain says no before the tenant forgets the key.
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Revoke();
         State.ApiKeys.Remove(keyId);
-        await tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "apikey.revoked", "apiKey", keyId,
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "apikey.revoked", "apiKey", keyId,
             before: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes })]);
         return true;
     }
 
     /// <summary>The invitation while it is pending and unexpired, and (when given) sent to <paramref name="email"/>.</summary>
     private TenantInvitation? PendingInvitation(string invitationId, string? email) =>
-        tenant.RecordExists && State.Invitations.TryGetValue(invitationId, out var invitation) && IsPending(invitation)
+        _tenant.RecordExists && State.Invitations.TryGetValue(invitationId, out var invitation) && IsPending(invitation)
         && (email is null || invitation.Email == email) ? invitation : null;
 
     private bool IsPending(TenantInvitation invitation) => invitation.ExpiresAt > TimeProvider.GetUtcNow();
@@ -249,7 +249,7 @@ public sealed class TenantGrain(
 
     private void EnsureExists()
     {
-        if (!tenant.RecordExists) throw new KeyNotFoundException($"Tenant {this.GetPrimaryKeyString()} does not exist.");
+        if (!_tenant.RecordExists) throw new KeyNotFoundException($"Tenant {this.GetPrimaryKeyString()} does not exist.");
     }
 
     private TenantInfo Info() => new(this.GetPrimaryKeyString(), State.Name, State.Settings, State.CreatedAt);

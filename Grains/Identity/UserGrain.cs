@@ -25,25 +25,25 @@ public sealed class UserGrain(
     IDataProtectionProvider dataProtection)
     : RecordingGrain, IUserGrain
 {
-    private readonly StateWithRecords<UserState> user = new(store, entries);
+    private readonly StateWithRecords<UserState> _user = new(store, entries);
     private readonly IDataProtector _linkTokens = dataProtection.CreateProtector(AccountEmail.TokenPurpose);
 
     public static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(48);
     public static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromMinutes(30);
 
-    private protected override IOwnedByGrain Recorded => user;
+    private protected override IOwnedByGrain Recorded => _user;
 
     // Sessions are remembered so they can be revoked; the oldest are forgotten past this many.
     private const int MaxSessions = 200;
 
-    private UserState State => user.State;
+    private UserState State => _user.State;
 
     public async Task<UserProfile> Create(NewUser newUser, AuditActor actor)
     {
-        if (user.RecordExists)
+        if (_user.RecordExists)
             return State.Email == newUser.Email ? Profile() : throw new InvalidOperationException($"User {this.GetPrimaryKeyString()} already exists.");
         var now = TimeProvider.GetUtcNow();
-        user.State = new UserState
+        _user.State = new UserState
         {
             Email = newUser.Email,
             Name = newUser.Name,
@@ -55,15 +55,15 @@ public sealed class UserGrain(
         List<JournalRecord> records = [AuditJournal.Record(actor, now, newUser.TenantId, "user.registered", "user", this.GetPrimaryKeyString(),
             after: new { email = newUser.Email, name = newUser.Name, emailVerified = newUser.EmailVerified })];
         if (!newUser.EmailVerified) records.Add(NewVerificationLink(now));
-        await user.WriteStateAsync(records);
+        await _user.WriteStateAsync(records);
         return Profile();
     }
 
-    public Task<UserProfile?> GetProfile() => Task.FromResult(user.RecordExists ? Profile() : NothingHeld<UserProfile?>(null));
+    public Task<UserProfile?> GetProfile() => Task.FromResult(_user.RecordExists ? Profile() : NothingHeld<UserProfile?>(null));
 
     public Task<LoginResult> CheckPassword(string password)
     {
-        if (!user.RecordExists)
+        if (!_user.RecordExists)
         {
             Passwords.SpendDecoyVerification(password);
             return Task.FromResult<LoginResult>(new LoginResult.Invalid());
@@ -79,7 +79,7 @@ public sealed class UserGrain(
         EnsureExists();
         var before = State.Name;
         State.Name = name;
-        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.updated", "user", this.GetPrimaryKeyString(),
+        await _user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.updated", "user", this.GetPrimaryKeyString(),
             before: new { name = before }, after: new { name })]);
         return Profile();
     }
@@ -91,7 +91,7 @@ public sealed class UserGrain(
         State.PasswordHash = Passwords.Hash(newPassword);
         var sessions = State.Sessions.ToList();
         State.Sessions.Clear();
-        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_changed", "user", this.GetPrimaryKeyString())]);
+        await _user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, "user.password_changed", "user", this.GetPrimaryKeyString())]);
         await RevokeAsync(sessions);
         return true;
     }
@@ -103,7 +103,7 @@ public sealed class UserGrain(
         State.Disabled = disabled;
         var sessions = disabled ? State.Sessions.ToList() : [];
         if (disabled) State.Sessions.Clear();
-        await user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, disabled ? "user.disabled" : "user.enabled", "user", this.GetPrimaryKeyString(),
+        await _user.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), null, disabled ? "user.disabled" : "user.enabled", "user", this.GetPrimaryKeyString(),
             before: new { disabled = !disabled }, after: new { disabled })]);
         await RevokeAsync(sessions);
         return Profile();
@@ -123,16 +123,16 @@ public sealed class UserGrain(
             records.Add(EmailVerifiedAudit(actor, "operator bootstrap"));
         }
         (State.IsOperator, State.EmailVerified, State.Verification) = (true, true, null);
-        await user.WriteStateAsync(records);
+        await _user.WriteStateAsync(records);
     }
 
     public async Task<EmailLinkResult> VerifyEmail(string secret, AuditActor actor)
     {
-        if (!user.RecordExists) return Refused();
+        if (!_user.RecordExists) return Refused();
         if (await UseLinkAsync(State.Verification, secret) is { } refused) return refused;
         if (!await MayVerifyAsync()) return EmailLinkResult.LookAlikeTaken;
         (State.EmailVerified, State.Verification) = (true, null);
-        await user.WriteStateAsync([EmailVerifiedAudit(actor, "link")]);
+        await _user.WriteStateAsync([EmailVerifiedAudit(actor, "link")]);
         return EmailLinkResult.Done;
     }
 
@@ -141,7 +141,7 @@ public sealed class UserGrain(
         EnsureExists();
         if (State.EmailVerified) return false;
         var now = TimeProvider.GetUtcNow();
-        await user.WriteStateAsync([
+        await _user.WriteStateAsync([
             AuditJournal.Record(actor, now, null, "user.verification_sent", "user", this.GetPrimaryKeyString(), after: new { email = State.Email }),
             NewVerificationLink(now)]);
         return true;
@@ -153,14 +153,14 @@ public sealed class UserGrain(
         var now = TimeProvider.GetUtcNow();
         var token = LinkToken.New(this.GetPrimaryKeyString());
         State.PasswordReset = LinkSecret.For(token, now + PasswordResetLifetime);
-        await user.WriteStateAsync([
+        await _user.WriteStateAsync([
             AuditJournal.Record(actor, now, null, "user.password_reset_requested", "user", this.GetPrimaryKeyString(), after: new { email = State.Email }),
             AccountEmailJournal.Record(_linkTokens, AccountEmail.PasswordReset, State.Email, State.Name, token, now)]);
     }
 
     public async Task<EmailLinkResult> ResetPassword(string secret, string newPassword, AuditActor actor)
     {
-        if (!user.RecordExists) return Refused();
+        if (!_user.RecordExists) return Refused();
         if (await UseLinkAsync(State.PasswordReset, secret) is { } refused) return refused;
         State.PasswordHash = Passwords.Hash(newPassword);
         State.PasswordReset = null;
@@ -173,7 +173,7 @@ public sealed class UserGrain(
             (State.EmailVerified, State.Verification) = (true, null);
             records.Add(EmailVerifiedAudit(actor, "password reset"));
         }
-        await user.WriteStateAsync(records);
+        await _user.WriteStateAsync(records);
         await RevokeAsync(sessions);
         return EmailLinkResult.Done;
     }
@@ -184,7 +184,7 @@ public sealed class UserGrain(
         if (link is null || !link.IsLive(TimeProvider.GetUtcNow())) return EmailLinkResult.Invalid;
         if (link.Matches(secret)) return null;
         link.Failures++;
-        await user.WriteStateAsync();
+        await _user.WriteStateAsync();
         return EmailLinkResult.Invalid;
     }
 
@@ -220,19 +220,19 @@ public sealed class UserGrain(
         EnsureExists();
         State.Sessions.Add(sessionId);
         if (State.Sessions.Count > MaxSessions) State.Sessions.RemoveRange(0, State.Sessions.Count - MaxSessions);
-        await user.WriteStateAsync();
+        await _user.WriteStateAsync();
     }
 
     public async Task JoinTenant(string tenantId, TenantRole role)
     {
         EnsureExists();
         State.Tenants[tenantId] = role;
-        await user.WriteStateAsync();
+        await _user.WriteStateAsync();
     }
 
     public async Task LeaveTenant(string tenantId)
     {
-        if (user.RecordExists && State.Tenants.Remove(tenantId)) await user.WriteStateAsync();
+        if (_user.RecordExists && State.Tenants.Remove(tenantId)) await _user.WriteStateAsync();
     }
 
     private Task RevokeAsync(IEnumerable<string> sessions) =>
@@ -240,7 +240,7 @@ public sealed class UserGrain(
 
     private void EnsureExists()
     {
-        if (!user.RecordExists) throw new KeyNotFoundException($"User {this.GetPrimaryKeyString()} does not exist.");
+        if (!_user.RecordExists) throw new KeyNotFoundException($"User {this.GetPrimaryKeyString()} does not exist.");
     }
 
     private UserProfile Profile() =>

@@ -18,9 +18,9 @@ public sealed class QuotaCounterGrain(
     : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
-    private readonly StateWithRecords<QuotaCounterState> counter = new(store, entries);
+    private readonly StateWithRecords<QuotaCounterState> _counter = new(store, entries);
 
-    private protected override IOwnedByGrain Recorded => counter;
+    private protected override IOwnedByGrain Recorded => _counter;
 
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
@@ -33,14 +33,14 @@ public sealed class QuotaCounterGrain(
 
     // The grain's own copy: each write stores a snapshot of it.
     private QuotaCounterState? _state;
-    private QuotaCounterState State => _state ??= counter.State;
+    private QuotaCounterState State => _state ??= _counter.State;
     private string? _counterKey;
     private (string TenantId, string QuotaType)? _key; // parsed once: every consume names both
     private string CounterKey => _counterKey ??= this.GetPrimaryKeyString();
     private string TenantId => (_key ??= QuotaCounterKey.Parse(CounterKey)).TenantId;
     private string QuotaType => (_key ??= QuotaCounterKey.Parse(CounterKey)).QuotaType;
 
-    private IdempotencyMemory Memory => _memory ??= new(counter.ReadEntriesAsync, TimeProvider, IdempotencyRetention, RememberFor);
+    private IdempotencyMemory Memory => _memory ??= new(_counter.ReadEntriesAsync, TimeProvider, IdempotencyRetention, RememberFor);
     private GroupCommitWriter Writer => _writer ??= new(WriteStateAsync, DeactivateOnIdle);
 
     public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
@@ -234,7 +234,7 @@ public sealed class QuotaCounterGrain(
     private async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
         var (through, day) = (_memory?.Changes ?? 0, (State.Day, State.DayConsumed, State.DayRefunded));
-        await counter.WriteSnapshotAsync(State.Snapshot(), records, entries); // later changes wait for the next batch
+        await _counter.WriteSnapshotAsync(State.Snapshot(), records, entries); // later changes wait for the next batch
         _memory?.DurableThrough(through);
         _durableDay = day;
     }
