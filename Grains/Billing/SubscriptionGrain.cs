@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
 

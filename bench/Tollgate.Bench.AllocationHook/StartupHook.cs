@@ -23,7 +23,8 @@ public static class StartupHook
                 using var client = listener.Accept();
                 client.Send(BitConverter.GetBytes(GC.GetTotalAllocatedBytes(precise: true)));
             }
-        }) { IsBackground = true, Name = "bench allocation probe" };
+        })
+        { IsBackground = true, Name = "bench allocation probe" };
         thread.UnsafeStart();
     }
 }

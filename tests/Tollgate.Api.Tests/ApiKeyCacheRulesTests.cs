@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Tollgate.Api.Extensions;
 using Tollgate.Api.Auth;
+using Tollgate.Api.Extensions;
 using Tollgate.Grains.Identity;
 using Tollgate.Testing;
 

@@ -35,8 +35,11 @@ public sealed class CatalogTests : ApiTestBase
         await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans", new { id = "x", name = "X", priceMinor = -1, currency = "USD", interval = "month" }), "priceMinor");
         await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans", new { id = "x", name = "X", priceMinor = 1, currency = "dollars", interval = "month" }), "currency");
         await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans", new { id = "x", name = "X", priceMinor = 1, currency = "USD", interval = "week" }), "interval");
-        await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans", new { id = "x", name = "X", priceMinor = 1, currency = "USD", interval = "month",
-            quotas = new Dictionary<string, long> { ["chat/unknown"] = 5 } }), "quotas");
+        await AssertField(await ops.PostAsJsonAsync("/v1/admin/plans", new
+        {
+            id = "x", name = "X", priceMinor = 1, currency = "USD", interval = "month",
+            quotas = new Dictionary<string, long> { ["chat/unknown"] = 5 }
+        }), "quotas");
         await AssertProblem(await ops.PostAsync("/v1/admin/plans", JsonContent.Create(new { id = "x", name = "X", priceMinor = 9.99, currency = "USD", interval = "month" })),
             HttpStatusCode.BadRequest, "malformed_request"); // money is whole minor units
         await AssertProblem(await ops.PostAsync("/v1/admin/plans/free/archive", null), HttpStatusCode.Conflict);

@@ -60,7 +60,8 @@ public sealed class ForwardedHeadersTests : PeerTestBase
         var cookie = Assert.Single(Browser.SetCookies(signedIn), c => c.StartsWith("tollgate.pages=", StringComparison.Ordinal));
         Assert.Contains("; secure", cookie);
         Assert.True(signedIn.Headers.Contains("Strict-Transport-Security"));
-    }}
+    }
+}
 
 /// <summary>
 /// With no proxy configured no forwarded header counts, whoever sends it: loopback was among the
@@ -115,7 +116,8 @@ public sealed class UntrustedForwardedHeadersTests : PeerTestBase
         var cookie = Assert.Single(Browser.SetCookies(signedIn), c => c.StartsWith("tollgate.pages=", StringComparison.Ordinal));
         Assert.DoesNotContain("secure", cookie.ToLowerInvariant());
         Assert.False(signedIn.Headers.Contains("Strict-Transport-Security"));
-    }}
+    }
+}
 
 /// <summary>Tests whose clients choose the address they arrive from.</summary>
 public abstract class PeerTestBase : ApiTestBase

@@ -187,8 +187,11 @@ public sealed class SubscriptionTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, (await _ops.PutAsJsonAsync("/v1/admin/plans/free", Free(200))).StatusCode);
         Assert.Equal(100, (await Json(await ConsumeAsync(Messages, 1))).GetProperty("limit").GetInt64());
 
-        var applied = await _ops.PutAsJsonAsync("/v1/admin/plans/free", new Dictionary<string, object> { ["name"] = "Free", ["priceMinor"] = 0, ["currency"] = "USD", ["interval"] = "month", ["isDefault"] = true, ["applyNow"] = true,
-            ["quotas"] = new Dictionary<string, long> { [Messages] = 300, [Tokens] = 1_000, [Seats] = 3 } });
+        var applied = await _ops.PutAsJsonAsync("/v1/admin/plans/free", new Dictionary<string, object>
+        {
+            ["name"] = "Free", ["priceMinor"] = 0, ["currency"] = "USD", ["interval"] = "month", ["isDefault"] = true, ["applyNow"] = true,
+            ["quotas"] = new Dictionary<string, long> { [Messages] = 300, [Tokens] = 1_000, [Seats] = 3 }
+        });
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         Assert.Equal(3, (await Json(applied)).GetProperty("version").GetInt32());
         Assert.Equal(300, (await Json(await ConsumeAsync(Messages, 1))).GetProperty("limit").GetInt64());

@@ -83,7 +83,8 @@ internal sealed class JournalBatcher : IAsyncDisposable
             {
                 stopped.SetResult();
             }
-        }) { IsBackground = true, Name = name };
+        })
+        { IsBackground = true, Name = name };
         thread.UnsafeStart(); // it serves every caller, so it carries none's execution context
         return stopped.Task;
     }

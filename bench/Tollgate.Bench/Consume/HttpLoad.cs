@@ -51,7 +51,8 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
                 if (answered >= measureUntil) break;
             }
             connection?.Dispose();
-        }, ThreadStackSize) { IsBackground = true, Name = "closed-loop connection" }).ToList();
+        }, ThreadStackSize)
+        { IsBackground = true, Name = "closed-loop connection" }).ToList();
         threads.ForEach(thread => thread.Start());
         threads.ForEach(thread => thread.Join());
         return Tally.Merge(tallies, duration);
@@ -73,7 +74,8 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
             for (int i; connection is not null && (i = Interlocked.Increment(ref next)) < requests.Count;)
                 tally.Exchange(ref connection, endPoint, requests[i], Stopwatch.GetTimestamp(), started);
             connection?.Dispose();
-        }, ThreadStackSize) { IsBackground = true, Name = "list connection" }).ToList();
+        }, ThreadStackSize)
+        { IsBackground = true, Name = "list connection" }).ToList();
         threads.ForEach(thread => thread.Start());
         threads.ForEach(thread => thread.Join());
         return Tally.Merge(tallies, Stopwatch.GetElapsedTime(started));
@@ -117,7 +119,8 @@ public sealed class HttpLoad(IReadOnlyList<Uri> servers, int connections)
                 if (scheduled >= measureFrom) lateness.Record(Stopwatch.GetTimestamp() - scheduled);
                 run.Dispatch(scheduled, request(random));
             }
-        }, ThreadStackSize) { IsBackground = true, Name = "rate pacer", Priority = ThreadPriority.Highest };
+        }, ThreadStackSize)
+        { IsBackground = true, Name = "rate pacer", Priority = ThreadPriority.Highest };
         pacer.Start();
         pacer.Join();
 
