@@ -11,7 +11,9 @@ namespace Tollgate.Grains.Identity;
 /// </summary>
 public static class KeptSecret
 {
-    /// <summary>The secret named <paramref name="name"/>: read, or generated (or, if kept raw by an earlier version, protected) and kept.</summary>
+    /// <summary>
+    /// The secret named <paramref name="name"/>: read, or generated (or, if kept raw by an earlier version, protected) and kept.
+    /// </summary>
     /// <param name="purpose">The Data Protection purpose; changing it makes the stored secret unreadable.</param>
     public static async Task<byte[]> LoadAsync(
         IGrainFactory grains, IDataProtectionProvider dataProtection, string name, string purpose, int bytes, ILogger logger)
@@ -20,7 +22,8 @@ public static class KeptSecret
         var secret = grains.GetGrain<IPlatformSecretGrain>(name);
         var stored = await secret.Get();
         var kept = stored.Protected
-            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(bytes))), replacing: null);
+            ?? await secret.Keep(protector.Protect(Convert.ToBase64String(stored.Legacy ?? RandomNumberGenerator.GetBytes(bytes))),
+                replacing: null);
         try
         {
             return Convert.FromBase64String(protector.Unprotect(kept));
@@ -28,7 +31,8 @@ public static class KeptSecret
         catch (CryptographicException exception)
         {
             // The Data Protection keys it was protected with are gone: a new secret replaces it, as losing them does the cookies.
-            logger.LogWarning(exception, "The stored secret {Name} cannot be decrypted with this silo's Data Protection keys; a new one replaces it", name);
+            logger.LogWarning(exception,
+                "The stored secret {Name} cannot be decrypted with this silo's Data Protection keys; a new one replaces it", name);
             var fresh = RandomNumberGenerator.GetBytes(bytes);
             var winner = await secret.Keep(protector.Protect(Convert.ToBase64String(fresh)), replacing: kept);
             return Convert.FromBase64String(protector.Unprotect(winner));

@@ -64,7 +64,8 @@ public sealed class ConsumeIdCodec
         if (consumeId.Length != s_length || !IsTicket(consumeId)) return null;
         Span<byte> bytes = stackalloc byte[TicketBytes];
         // Not TryDecodeFromChars: it throws on a character outside the alphabet.
-        if (Base64Url.DecodeFromChars(consumeId.AsSpan(Prefix.Length), bytes, out _, out var written) != OperationStatus.Done || written != TicketBytes)
+        if (Base64Url.DecodeFromChars(consumeId.AsSpan(Prefix.Length), bytes, out _, out var written) != OperationStatus.Done
+            || written != TicketBytes)
             return null;
         Span<byte> mac = stackalloc byte[MacBytes];
         Mac(counterKey, bytes[..PayloadBytes], mac);

@@ -12,8 +12,11 @@ public static class DayTotals
         DateOnly.FromDateTime(now.UtcDateTime) > state.Day
         || (QuotaSums.Fits(state.DayConsumed, consumed) && QuotaSums.Fits(state.DayRefunded, refunded));
 
-    /// <summary>Adds to the day's totals (<see cref="Fits"/> was asked first); returns the records of a day closed and opened, if any.</summary>
-    public static (UsageDayRecord? Closed, UsageDayRecord? Opened) Tally(QuotaCounterState state, DateTimeOffset now, long consumed, long refunded)
+    /// <summary>
+    /// Adds to the day's totals (<see cref="Fits"/> was asked first); returns the records of a day closed and opened, if any.
+    /// </summary>
+    public static (UsageDayRecord? Closed, UsageDayRecord? Opened) Tally(
+        QuotaCounterState state, DateTimeOffset now, long consumed, long refunded)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         (UsageDayRecord? Closed, UsageDayRecord? Opened) moved = default;

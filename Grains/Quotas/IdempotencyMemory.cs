@@ -13,7 +13,8 @@ namespace Tollgate.Grains.Quotas;
 /// </summary>
 /// <param name="read">Reads stored entries by key; keys with none are left out of its answer.</param>
 public sealed class IdempotencyMemory(
-    Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, string>>> read, TimeProvider timeProvider, TimeSpan retention, TimeSpan rememberFor)
+    Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, string>>> read, TimeProvider timeProvider, TimeSpan retention,
+    TimeSpan rememberFor)
 {
     private readonly Dictionary<string, Remembered> _kept = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, long Change)> _order = new();
@@ -26,7 +27,8 @@ public sealed class IdempotencyMemory(
     private sealed class Lookup
     {
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
-        public TaskCompletionSource<IReadOnlyDictionary<string, string>> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyDictionary<string, string>> Found { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The number of the latest change: what a write that starts now makes durable, once it commits.</summary>

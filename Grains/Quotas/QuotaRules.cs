@@ -16,7 +16,8 @@ public static class QuotaRules
 
     /// <summary>Whether <paramref name="amount"/> fits what remains of the limit.</summary>
     // Used and the limit are at least 0, so the difference cannot overflow, and Used + amount then fits the limit.
-    public static bool Allows(QuotaCounterState state, QuotaEntitlement entitlement, long amount) => amount <= entitlement.Limit - state.Used;
+    public static bool Allows(QuotaCounterState state, QuotaEntitlement entitlement, long amount) =>
+        amount <= entitlement.Limit - state.Used;
 
     public static QuotaStatus Status(string quotaType, QuotaCounterState state, QuotaEntitlement entitlement, DateTimeOffset now) =>
         new(quotaType, entitlement.Limit, state.Used, Math.Max(0, entitlement.Limit - state.Used),

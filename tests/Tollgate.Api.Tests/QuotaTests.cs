@@ -19,11 +19,13 @@ public sealed class QuotaTests : ApiTestBase
         var (owner, key) = await TenantWithKeyAsync();
         var app = Api.WithApiKey(key);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(_ => app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1_000)
+            .Select(_ => app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })));
 
         Assert.Equal(100, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(900, responses.Count(r => r.StatusCode == HttpStatusCode.PaymentRequired));
-        var remaining = responses.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => long.Parse(r.Headers.GetValues("X-Quota-Remaining").Single())).Order();
+        var remaining = responses.Where(r => r.StatusCode == HttpStatusCode.OK)
+            .Select(r => long.Parse(r.Headers.GetValues("X-Quota-Remaining").Single())).Order();
         Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), remaining); // every success saw its own place in line
         var messages = await QuotaAsync(owner, Messages);
         Assert.Equal(100, messages.GetProperty("used").GetInt64());
@@ -42,7 +44,8 @@ public sealed class QuotaTests : ApiTestBase
 
         var body = await Json(ok);
         Assert.True(body.GetProperty("allowed").GetBoolean());
-        Assert.Equal((100, 60, 40), (body.GetProperty("limit").GetInt64(), body.GetProperty("used").GetInt64(), body.GetProperty("remaining").GetInt64()));
+        Assert.Equal((100, 60, 40),
+            (body.GetProperty("limit").GetInt64(), body.GetProperty("used").GetInt64(), body.GetProperty("remaining").GetInt64()));
         var resetsAt = body.GetProperty("resetsAt").GetDateTimeOffset();
         Assert.Equal("100", ok.Headers.GetValues("X-Quota-Limit").Single());
         Assert.Equal("40", ok.Headers.GetValues("X-Quota-Remaining").Single());
@@ -51,7 +54,8 @@ public sealed class QuotaTests : ApiTestBase
         await AssertProblem(tooMuch, HttpStatusCode.PaymentRequired, "quota_exceeded");
         var problem = await Json(tooMuch);
         Assert.False(problem.GetProperty("allowed").GetBoolean());
-        Assert.Equal((100, 60, 40), (problem.GetProperty("limit").GetInt64(), problem.GetProperty("used").GetInt64(), problem.GetProperty("remaining").GetInt64()));
+        Assert.Equal((100, 60, 40),
+            (problem.GetProperty("limit").GetInt64(), problem.GetProperty("used").GetInt64(), problem.GetProperty("remaining").GetInt64()));
         Assert.Equal("40", tooMuch.Headers.GetValues("X-Quota-Remaining").Single());
         Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
         Assert.Equal(100, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
@@ -63,11 +67,16 @@ public sealed class QuotaTests : ApiTestBase
         var (_, key) = await TenantWithKeyAsync();
         var app = Api.WithApiKey(key);
 
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 0 }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = -5 }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await app.PostAsync("/v1/quota/consume", JsonContent.Create(new { quotaType = Messages, amount = 1.5 })), HttpStatusCode.BadRequest, "malformed_request");
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/nope", amount = 1 }), HttpStatusCode.NotFound, "unknown_quota_type");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 0 }),
+            HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = -5 }),
+            HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages }),
+            HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsync("/v1/quota/consume", JsonContent.Create(new { quotaType = Messages, amount = 1.5 })),
+            HttpStatusCode.BadRequest, "malformed_request");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/nope", amount = 1 }),
+            HttpStatusCode.NotFound, "unknown_quota_type");
         var excluded = await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Exports, amount = 1 });
         await AssertProblem(excluded, HttpStatusCode.PaymentRequired, "quota_exceeded");
         Assert.Equal(0, (await Json(excluded)).GetProperty("limit").GetInt64());
@@ -78,14 +87,17 @@ public sealed class QuotaTests : ApiTestBase
     {
         var (_, key) = await TenantWithKeyAsync();
         var app = Api.WithApiKey(key);
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/check", new { quotaType = "chat/images", amount = 1 }), HttpStatusCode.NotFound, "unknown_quota_type");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/check", new { quotaType = "chat/images", amount = 1 }),
+            HttpStatusCode.NotFound, "unknown_quota_type");
 
         var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
-        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "images", name = "Images", unit = "image", window = "monthly" });
+        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types",
+            new { key = "images", name = "Images", unit = "image", window = "monthly" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // In no plan: known now, with nothing to spend.
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/images", amount = 1 }), HttpStatusCode.PaymentRequired, "quota_exceeded");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/images", amount = 1 }),
+            HttpStatusCode.PaymentRequired, "quota_exceeded");
     }
 
     [Fact]
@@ -179,9 +191,12 @@ public sealed class QuotaTests : ApiTestBase
         var body = await Json(refund);
         Assert.Equal(25, body.GetProperty("refunded").GetInt64());
         Assert.Equal(0, body.GetProperty("used").GetInt64());
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5, idempotencyKey = "job-7" }), HttpStatusCode.Conflict, "already_refunded");
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5, idempotencyKey = "never" }), HttpStatusCode.NotFound, "unknown_consume");
-        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5 }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = Messages, amount = 5, idempotencyKey = "job-7" }), HttpStatusCode.Conflict, "already_refunded");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = Messages, amount = 5, idempotencyKey = "never" }), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 5 }),
+            HttpStatusCode.BadRequest, "validation_failed");
         Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
     }
 
@@ -232,7 +247,8 @@ public sealed class QuotaTests : ApiTestBase
         var retriedLater = await RefundAsync(app, Messages, 10, "refund-1", consumeId: consumeId);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal((10, 20), ((await Json(first)).GetProperty("refunded").GetInt64(), (await Json(first)).GetProperty("used").GetInt64()));
+        Assert.Equal((10, 20),
+            ((await Json(first)).GetProperty("refunded").GetInt64(), (await Json(first)).GetProperty("used").GetInt64()));
         foreach (var replay in new[] { retried, retriedLater })
         {
             Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
@@ -268,7 +284,8 @@ public sealed class QuotaTests : ApiTestBase
         await AssertProblem(await RefundAsync(other, Messages, 2, null, consumeId: ids[0]), HttpStatusCode.NotFound, "unknown_consume");
         await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: "cns_0123"), HttpStatusCode.NotFound, "unknown_consume");
         await AssertProblem(await RefundAsync(app, Tokens, 2, null, consumeId: ids[0]), HttpStatusCode.NotFound, "unknown_consume");
-        await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: ids[0], consumeKey: "job"), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: ids[0], consumeKey: "job"),
+            HttpStatusCode.BadRequest, "validation_failed");
         var refunded = await RefundAsync(app, Messages, 2, null, consumeId: ids[0]);
         Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
         await AssertProblem(await RefundAsync(app, Messages, 2, null, consumeId: ids[0]), HttpStatusCode.Conflict, "already_refunded");
@@ -291,13 +308,15 @@ public sealed class QuotaTests : ApiTestBase
 
         Assert.Matches("^cns_v1[A-Za-z0-9_-]{64}$", id);
         await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: altered), HttpStatusCode.NotFound, "unknown_consume");
-        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: "cns_v1" + new string('!', 64)), HttpStatusCode.NotFound, "unknown_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: "cns_v1" + new string('!', 64)),
+            HttpStatusCode.NotFound, "unknown_consume");
         await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: id + "A"), HttpStatusCode.NotFound, "unknown_consume");
         await AssertProblem(await RefundAsync(app, Messages, 11, null, consumeId: id), HttpStatusCode.Conflict, "refund_exceeds_consume");
         Assert.Equal(15, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
         Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, 4, null, consumeId: id)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, 2, null, consumeKey: "job-1")).StatusCode);
-        await AssertProblem(await RefundAsync(app, Messages, 4, null, consumeId: keyedId), HttpStatusCode.Conflict, "refund_exceeds_consume");
+        await AssertProblem(await RefundAsync(app, Messages, 4, null, consumeId: keyedId),
+            HttpStatusCode.Conflict, "refund_exceeds_consume");
 
         Api.Clock.Advance(TimeSpan.FromHours(24));
         await AssertProblem(await RefundAsync(app, Messages, 1, null, consumeId: id), HttpStatusCode.NotFound, "unknown_consume");
@@ -318,16 +337,19 @@ public sealed class QuotaTests : ApiTestBase
         });
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var now = Api.Clock.GetUtcNow().UtcDateTime;
-        Api.Clock.Advance(new DateTime(now.Year, now.Month, 1, 12, 0, 0, DateTimeKind.Utc).AddMonths(1).AddDays(9) - now); // the 10th at noon: two days, one month
+        Api.Clock.Advance(new DateTime(now.Year, now.Month, 1, 12, 0, 0, DateTimeKind.Utc).AddMonths(1).AddDays(9)
+            - now); // the 10th at noon: two days, one month
 
         var day1 = (await Json(await ConsumeAsync(app, Messages, long.MaxValue, null))).GetProperty("consumeId").GetString();
         Assert.Equal(HttpStatusCode.OK, (await ConsumeAsync(app, Tokens, long.MaxValue, null)).StatusCode);
         Api.Clock.Advance(TimeSpan.FromHours(23));
         Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Messages, long.MaxValue, null, consumeId: day1)).StatusCode);
         var day2 = (await Json(await ConsumeAsync(app, Messages, long.MaxValue, null))).GetProperty("consumeId").GetString();
-        var refundPastMax = await RefundAsync(app, Messages, long.MaxValue, null, consumeId: day2); // the day's refunds would pass long.MaxValue
+        var refundPastMax = await RefundAsync(app, Messages, long.MaxValue, null,
+            consumeId: day2); // the day's refunds would pass long.MaxValue
         var tokens = await ConsumeAsync(app, Tokens, long.MaxValue, null);
-        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Tokens, long.MaxValue, null, consumeId: (await Json(tokens)).GetProperty("consumeId").GetString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(app, Tokens, long.MaxValue, null,
+            consumeId: (await Json(tokens)).GetProperty("consumeId").GetString())).StatusCode);
         var consumePastMax = await ConsumeAsync(app, Tokens, long.MaxValue, null); // the day's consumes would pass long.MaxValue
 
         await AssertProblem(refundPastMax, HttpStatusCode.UnprocessableEntity, "total_overflow");
@@ -335,10 +357,12 @@ public sealed class QuotaTests : ApiTestBase
         Assert.Equal(long.MaxValue, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
         Assert.Equal(0, (await QuotaAsync(owner, Tokens)).GetProperty("used").GetInt64());
         var client = Api.As(owner.AccessToken);
-        var days = (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=day"))).GetProperty("items").EnumerateArray()
+        var days = (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=day")))
+            .GetProperty("items").EnumerateArray()
             .Select(i => (i.GetProperty("consumed").GetInt64(), i.GetProperty("refunded").GetInt64())).ToList();
         Assert.Equal([(long.MaxValue, 0), (long.MaxValue, 0), (long.MaxValue, long.MaxValue), (long.MaxValue, long.MaxValue)], days);
-        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=month"), HttpStatusCode.UnprocessableEntity, "total_overflow");
+        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?groupBy=month"),
+            HttpStatusCode.UnprocessableEntity, "total_overflow");
     }
 
     [Fact]
@@ -352,7 +376,8 @@ public sealed class QuotaTests : ApiTestBase
 
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
         await AssertProblem(tooBig, HttpStatusCode.PaymentRequired, "quota_exceeded");
-        await AssertProblem(await reader.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.Forbidden);
+        await AssertProblem(await reader.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }),
+            HttpStatusCode.Forbidden);
         Assert.Equal(0, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/v1/tenants/{owner.TenantId}/quotas")).StatusCode);
     }
@@ -364,12 +389,17 @@ public sealed class QuotaTests : ApiTestBase
         var other = await Api.RegisterAsync("other@example.com");
         var member = Api.As(owner.AccessToken);
 
-        await AssertProblem(await member.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
-        await AssertProblem(await Api.As(other.AccessToken).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }), HttpStatusCode.NotFound);
-        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = other.TenantId }), HttpStatusCode.NotFound);
+        await AssertProblem(await member.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }),
+            HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/v1/quota/consume",
+            new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+        await AssertProblem(await Api.As(other.AccessToken).PostAsJsonAsync("/v1/quota/consume",
+            new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }), HttpStatusCode.NotFound);
+        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume",
+            new { quotaType = Messages, amount = 1, tenantId = other.TenantId }), HttpStatusCode.NotFound);
         await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/quotas"), HttpStatusCode.NotFound);
-        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }), HttpStatusCode.Unauthorized);
+        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 }),
+            HttpStatusCode.Unauthorized);
         Assert.Equal(1, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
     }
 
@@ -390,17 +420,22 @@ public sealed class QuotaTests : ApiTestBase
         foreach (var role in new[] { "billing", "member" })
         {
             var client = byRole[role];
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/quota/check", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
-            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }),
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/quota/check",
+                new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/consume",
+                new { quotaType = Messages, amount = 1, tenantId = owner.TenantId }),
                 HttpStatusCode.Forbidden, "forbidden");
-            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, idempotencyKey = "job-1", tenantId = owner.TenantId }),
+            await AssertProblem(await client.PostAsJsonAsync("/v1/quota/refund",
+                new { quotaType = Messages, amount = 1, idempotencyKey = "job-1", tenantId = owner.TenantId }),
                 HttpStatusCode.Forbidden, "forbidden");
         }
         Assert.Equal(10, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
         foreach (var role in new[] { "owner", "admin" })
-            Assert.Equal(HttpStatusCode.OK, (await byRole[role].PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await byRole[role].PostAsJsonAsync("/v1/quota/consume",
+                new { quotaType = Messages, amount = 1, tenantId = owner.TenantId })).StatusCode);
         Assert.Equal(HttpStatusCode.OK,
-            (await byRole["admin"].PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 10, idempotencyKey = "job-1", tenantId = owner.TenantId })).StatusCode);
+            (await byRole["admin"].PostAsJsonAsync("/v1/quota/refund",
+                new { quotaType = Messages, amount = 10, idempotencyKey = "job-1", tenantId = owner.TenantId })).StatusCode);
         Assert.Equal(2, (await QuotaAsync(owner, Messages)).GetProperty("used").GetInt64());
     }
 
@@ -421,7 +456,8 @@ public sealed class QuotaTests : ApiTestBase
 
         Assert.Equal(new Dictionary<string, long> { [Messages] = 5, [Seats] = 0, [Tokens] = 300 }, quotas);
         var rows = usage.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("quotaType").GetString()!);
-        Assert.Equal((7, 2, 5), (rows[Messages].GetProperty("consumed").GetInt64(), rows[Messages].GetProperty("refunded").GetInt64(), rows[Messages].GetProperty("net").GetInt64()));
+        Assert.Equal((7, 2, 5), (rows[Messages].GetProperty("consumed").GetInt64(),
+            rows[Messages].GetProperty("refunded").GetInt64(), rows[Messages].GetProperty("net").GetInt64()));
         Assert.Equal(300, rows[Tokens].GetProperty("net").GetInt64());
         Assert.Equal(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd"), rows[Tokens].GetProperty("period").GetString());
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -436,7 +472,8 @@ public sealed class QuotaTests : ApiTestBase
         var (owner, key) = await TenantWithKeyAsync();
         var app = Api.WithApiKey(key);
         var now = Api.Clock.GetUtcNow();
-        Api.Clock.Advance(now.UtcDateTime.Date.AddDays(1).AddHours(12) - now.UtcDateTime); // noon, so the seconds a call takes stay in its day
+        Api.Clock.Advance(now.UtcDateTime.Date.AddDays(1).AddHours(12)
+            - now.UtcDateTime); // noon, so the seconds a call takes stay in its day
         var day1 = Api.Clock.GetUtcNow().UtcDateTime.Date;
         await ConsumeAsync(app, Tokens, 10, null);
         await ConsumeAsync(app, Messages, 3, "m1");
@@ -449,12 +486,14 @@ public sealed class QuotaTests : ApiTestBase
         var client = Api.As(owner.AccessToken);
         async Task<string[]> Usage(string query) =>
             (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?{query}"))).GetProperty("items").EnumerateArray()
-                .Select(i => $"{i.GetProperty("period")} {i.GetProperty("quotaType")} {i.GetProperty("consumed")}-{i.GetProperty("refunded")}={i.GetProperty("net")}").ToArray();
+                .Select(i => $"{i.GetProperty("period")} {i.GetProperty("quotaType")} "
+                    + $"{i.GetProperty("consumed")}-{i.GetProperty("refunded")}={i.GetProperty("net")}").ToArray();
         string Day(int days) => day1.AddDays(days).ToString("yyyy-MM-dd");
         string Month(int days) => day1.AddDays(days).ToString("yyyy-MM");
         string Time(int days, int hours) => Uri.EscapeDataString(day1.AddDays(days).AddHours(hours).ToString("O"));
 
-        Assert.Equal([$"{Day(0)} {Messages} 3-0=3", $"{Day(0)} {Tokens} 10-0=10", $"{Day(1)} {Messages} 0-1=-1", $"{Day(1)} {Tokens} 20-0=20", $"{Day(41)} {Tokens} 40-0=40"],
+        Assert.Equal([$"{Day(0)} {Messages} 3-0=3", $"{Day(0)} {Tokens} 10-0=10", $"{Day(1)} {Messages} 0-1=-1",
+            $"{Day(1)} {Tokens} 20-0=20", $"{Day(41)} {Tokens} 40-0=40"],
             await Usage("groupBy=day"));
         Assert.Equal([$"{Day(1)} {Messages} 0-1=-1", $"{Day(1)} {Tokens} 20-0=20"], await Usage($"from={Time(1, 0)}&to={Time(2, 0)}"));
         Assert.Equal([$"{Day(1)} {Tokens} 20-0=20"], await Usage($"from={Time(0, 13)}&to={Time(1, 13)}&quotaType={Tokens}"));
@@ -462,18 +501,23 @@ public sealed class QuotaTests : ApiTestBase
         var months = await Usage("groupBy=month&quotaType=" + Tokens);
         Assert.Equal(Month(0) == Month(1) ? [$"{Month(0)} {Tokens} 30-0=30", $"{Month(41)} {Tokens} 40-0=40"]
             : [$"{Month(0)} {Tokens} 10-0=10", $"{Month(1)} {Tokens} 20-0=20", $"{Month(41)} {Tokens} 40-0=40"], months);
-        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?from={Time(1, 0)}&to={Time(1, 0)}"), HttpStatusCode.BadRequest);
+        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?from={Time(1, 0)}&to={Time(1, 0)}"),
+            HttpStatusCode.BadRequest);
     }
 
     private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string quotaType, long amount, string? idempotencyKey)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume") { Content = JsonContent.Create(new { quotaType, amount }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")
+        {
+            Content = JsonContent.Create(new { quotaType, amount }),
+        };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return app.SendAsync(request);
     }
 
     /// <summary>A refund naming its consume by id or key, with the refund's own Idempotency-Key when given.</summary>
-    private static Task<HttpResponseMessage> RefundAsync(HttpClient app, string quotaType, long amount, string? refundKey, string? consumeId = null, string? consumeKey = null)
+    private static Task<HttpResponseMessage> RefundAsync(
+        HttpClient app, string quotaType, long amount, string? refundKey, string? consumeId = null, string? consumeKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/refund")
         {

@@ -15,7 +15,8 @@ public sealed class RestartTests : ApiTestBase
 {
     protected override StorageProviderKind Provider => StorageProviderKind.Sqlite;
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Storage:ExpiredEntrySweepInterval"] = "00:00:00.100" };
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["Storage:ExpiredEntrySweepInterval"] = "00:00:00.100" };
 
     [Fact]
     public async Task Accounts_and_tokens_survive_a_silo_restart()
@@ -25,10 +26,13 @@ public sealed class RestartTests : ApiTestBase
 
         var restarted = await StartAsync();
 
-        Assert.Equal(HttpStatusCode.OK, (await restarted.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = alice.Email, password = alice.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.Anonymous().PostAsJsonAsync("/v1/auth/login",
+            new { email = alice.Email, password = alice.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await restarted.As(alice.AccessToken).GetAsync("/v1/me")).StatusCode); // the signing key was kept
-        Assert.Equal(HttpStatusCode.OK, (await restarted.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = alice.RefreshToken })).StatusCode);
-        await AssertProblem(await restarted.Anonymous().PostAsJsonAsync("/v1/auth/register", new { email = alice.Email, password = "another-pass" }), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK,
+            (await restarted.Anonymous().PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = alice.RefreshToken })).StatusCode);
+        await AssertProblem(await restarted.Anonymous().PostAsJsonAsync("/v1/auth/register",
+            new { email = alice.Email, password = "another-pass" }), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -44,12 +48,14 @@ public sealed class RestartTests : ApiTestBase
         var restarted = await StartAsync(clock);
         var app = restarted.WithApiKey(key);
         var replay = await ConsumeAsync(app, "job-1");
-        var refund = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 2, idempotencyKey = "job-1" });
+        var refund = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Seats, amount = 2, idempotencyKey = "job-1" });
         clock.Advance(TimeSpan.FromHours(25));
         var later = await ConsumeAsync(app, "job-2");
         // The silo's sweep removes the expired answer and what the refund gave back; none is kept in the counter's state row
         // (which every consume rewrites). What remains: job-2's answer, which holds its consume's id.
-        await EventuallyAsync(async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")) is ["job-2"],
+        await EventuallyAsync(
+            async () => (await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")) is ["job-2"],
             "the expired answer was not removed from storage");
         await restarted.DisposeAsync();
 
@@ -71,7 +77,8 @@ public sealed class RestartTests : ApiTestBase
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            var consumed = await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount = 3 });
+            var consumed = await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume",
+                new { quotaType = CatalogFixture.Messages, amount = 3 });
             ids.Add((await Json(consumed)).GetProperty("consumeId").GetString()!);
         }
         Assert.Empty(await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'"));
@@ -79,14 +86,17 @@ public sealed class RestartTests : ApiTestBase
 
         var restarted = await StartAsync(); // reads the shared consume id key back
         var app = restarted.WithApiKey(key);
-        var refunded = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
-        var again = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
+        var refunded = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
+        var again = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Messages, amount = 2, consumeId = ids[0] });
 
         Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
         Assert.Equal(13, (await Json(refunded)).GetProperty("used").GetInt64());
         await AssertProblem(again, HttpStatusCode.Conflict, "refund_exceeds_consume");
         Assert.Equal(1, (await Json(again)).GetProperty("refundable").GetInt64());
-        Assert.Equal(["\u0001consume:" + ids[0]], await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")); // written by the refund
+        Assert.Equal(["\u0001consume:" + ids[0]],
+            await QueryAsync("SELECT entry_key FROM grain_entries WHERE grain_id LIKE 'quota-counter/%'")); // written by the refund
     }
 
     [Fact]
@@ -97,8 +107,10 @@ public sealed class RestartTests : ApiTestBase
         var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
         var app = Api.WithApiKey(key);
         // Three seats taken, two of them by consumes the previous version stored under random ids.
-        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Seats, amount = 3 })).StatusCode);
-        var grainId = (await QueryAsync($"SELECT grain_id FROM grain_state WHERE grain_id LIKE 'quota-counter/{owner.TenantId}/{CatalogFixture.Seats}'")).Single();
+        Assert.Equal(HttpStatusCode.OK,
+            (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Seats, amount = 3 })).StatusCode);
+        var grainId = (await QueryAsync(
+            $"SELECT grain_id FROM grain_state WHERE grain_id LIKE 'quota-counter/{owner.TenantId}/{CatalogFixture.Seats}'")).Single();
         var now = Api.Clock.GetUtcNow();
         const string keyedId = "cns_0123456789abcdef0123456789abcdef", unkeyedId = "cns_fedcba9876543210fedcba9876543210";
         async Task StoreAsync(string entryKey, KeyedConsume kept) => await ExecuteAsync(
@@ -109,9 +121,12 @@ public sealed class RestartTests : ApiTestBase
         await StoreAsync(QuotaCounterGrain.ConsumeEntry(keyedId), new KeyedConsume(now, 1, true, null, DateTimeOffset.MinValue, false));
         await StoreAsync(QuotaCounterGrain.ConsumeEntry(unkeyedId), new KeyedConsume(now, 1, true, null, DateTimeOffset.MinValue, false));
 
-        var byKey = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, idempotencyKey = "job-old" });
-        var byId = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = unkeyedId });
-        var byIdAgain = await app.PostAsJsonAsync("/v1/quota/refund", new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = keyedId });
+        var byKey = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Seats, amount = 1, idempotencyKey = "job-old" });
+        var byId = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = unkeyedId });
+        var byIdAgain = await app.PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = CatalogFixture.Seats, amount = 1, consumeId = keyedId });
 
         Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
@@ -150,8 +165,9 @@ public sealed class RestartTests : ApiTestBase
         Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 9", $"{Day(1)} 4"], await Usage("groupBy=day"));
         Assert.Equal([$"{Day(0)} 2", $"{Day(1)} 4"], await Usage($"from={Time(0, 10)}&to={Time(1, 23)}"));
         Assert.Equal([$"{Day(-1)} 5", $"{Day(0)} 7"], await Usage($"from={Time(-1, 0)}&to={Time(0, 10)}"));
-        async Task<string[]> Exported(string query) => (await client.GetStringAsync($"/v1/tenants/{owner.TenantId}/usage?format=csv&{query}"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[4].Trim('"')).ToArray();
+        async Task<string[]> Exported(string query) =>
+            (await client.GetStringAsync($"/v1/tenants/{owner.TenantId}/usage?format=csv&{query}"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[4].Trim('"')).ToArray();
         Assert.Equal(["4", "2", "7", "5"], await Exported("")); // newest first, those from before day totals last
         Assert.Equal(["7", "5"], await Exported($"from={Time(-1, 0)}&to={Time(0, 10)}"));
         Assert.Equal(["2"], await Exported($"from={Time(0, 10)}&to={Time(1, 0)}"));
@@ -176,16 +192,20 @@ public sealed class RestartTests : ApiTestBase
 
     private Task InsertUsageRecordAsync(string tenantId, DateTime at, long amount)
     {
-        var record = new UsageRecord(new DateTimeOffset(at, TimeSpan.Zero), Usage.Consume, CatalogFixture.Messages, amount, new AuditEntryActor("api_key", "legacy"), null);
+        var record = new UsageRecord(new DateTimeOffset(at, TimeSpan.Zero), Usage.Consume, CatalogFixture.Messages, amount,
+            new AuditEntryActor("api_key", "legacy"), null);
         return ExecuteAsync("""
-            INSERT INTO journal (grain_id, grain_seq, stream, scope, name, at, payload) VALUES ('legacy', $seq, 'usage', $scope, $name, $at, $payload)
+            INSERT INTO journal (grain_id, grain_seq, stream, scope, name, at, payload)
+            VALUES ('legacy', $seq, 'usage', $scope, $name, $at, $payload)
             """,
-            ("$seq", record.At.ToUnixTimeMilliseconds()), ("$scope", tenantId), ("$name", CatalogFixture.Messages), ("$at", record.At.ToUnixTimeMilliseconds()),
+            ("$seq", record.At.ToUnixTimeMilliseconds()), ("$scope", tenantId), ("$name", CatalogFixture.Messages),
+            ("$at", record.At.ToUnixTimeMilliseconds()),
             ("$payload", JsonSerializer.Serialize(record, UsageJson.Default.UsageRecord)));
     }
 
     private static async Task ConsumeMessagesAsync(HttpClient app, long amount) =>
-        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount })).StatusCode);
 
     private static Task<HttpResponseMessage> ConsumeAsync(HttpClient app, string idempotencyKey) => app.SendAsync(
         new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")

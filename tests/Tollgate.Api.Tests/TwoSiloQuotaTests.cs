@@ -33,12 +33,15 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
         await Api.DisposeAsync();
         await second.DisposeAsync();
         var reader = await StartAsync(); // reads what storage holds
-        var login = await Json(await reader.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email = owner.Email, password = owner.Password }));
+        var login = await Json(await reader.Anonymous().PostAsJsonAsync("/v1/auth/login",
+            new { email = owner.Email, password = owner.Password }));
         var client = reader.As(login.GetProperty("accessToken").GetString()!);
         var quotas = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/quotas"));
-        Assert.Equal(100, quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
+        Assert.Equal(100,
+            quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == Messages).GetProperty("used").GetInt64());
         var usage = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/usage?quotaType={Messages}"));
-        Assert.Equal(100, usage.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("consumed").GetInt64())); // a day's total the counter held
+        Assert.Equal(100,
+            usage.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("consumed").GetInt64())); // a day's total the counter held
     }
 
     [Fact]
@@ -46,16 +49,18 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     {
         var (owner, key, second) = await TwoSilosAsync("ids@example.com");
         var consumed = await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 7 });
-        Assert.Equal(HttpStatusCode.OK, (await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
         var id = (await Json(consumed)).GetProperty("consumeId").GetString();
         Assert.Equal(0, await EntriesAsync());
 
-        var refunded = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 7, consumeId = id });
+        var refunded = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = Messages, amount = 7, consumeId = id });
 
         Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
         Assert.Equal(1, (await Json(refunded)).GetProperty("used").GetInt64());
-        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund", new { quotaType = Messages, amount = 1, consumeId = id }),
-            HttpStatusCode.Conflict, "already_refunded");
+        await AssertProblem(await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/refund",
+            new { quotaType = Messages, amount = 1, consumeId = id }), HttpStatusCode.Conflict, "already_refunded");
         Assert.Equal(1, await EntriesAsync()); // what the refund gave back
     }
 
@@ -73,7 +78,8 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
         var (owner, key, second) = await TwoSilosAsync("keyrace@example.com");
         // Listing the keys loads the key on the second silo, before the first silo records its first use.
         Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/api-keys")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
 
         // The second silo's copy is stale: recording the use there conflicts once.
         var consume = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 });
@@ -90,12 +96,13 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
             HttpStatusCode.NotFound, "unknown_quota_type");
 
         var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
-        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types", new { key = "images", name = "Images", unit = "image", window = "monthly" });
+        var created = await ops.PostAsJsonAsync("/v1/admin/apps/chat/quota-types",
+            new { key = "images", name = "Images", unit = "image", window = "monthly" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         // In no plan: known, with nothing to spend.
-        await AssertProblem(await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = "chat/images", amount = 1 }),
-            HttpStatusCode.PaymentRequired, "quota_exceeded");
+        await AssertProblem(await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume",
+            new { quotaType = "chat/images", amount = 1 }), HttpStatusCode.PaymentRequired, "quota_exceeded");
     }
 
     [Fact]
@@ -103,9 +110,12 @@ public sealed class TwoSiloQuotaTests : ApiTestBase
     {
         var (owner, key, second) = await TwoSilosAsync("reload@example.com");
         // Both silos activate the tenant's subscription at the same version.
-        Assert.Equal(HttpStatusCode.OK, (await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Api.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await second.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/subscription")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Messages, amount = 1 })).StatusCode);
 
         // The second silo's subscription is now stale: registering this counter conflicts once.
         var consume = await second.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = Tokens, amount = 1 });

@@ -4,7 +4,9 @@ using Tollgate.Silo.Extensions;
 
 namespace Tollgate.Silo.Tests;
 
-/// <summary>Configuration files are watched for changes in Development only: a watch on the content root wakes on every file written under it.</summary>
+/// <summary>
+/// Configuration files are watched for changes in Development only: a watch on the content root wakes on every file written under it.
+/// </summary>
 public sealed class ConfigurationFileWatchingTests : IDisposable
 {
     private readonly string _contentRoot = Directory.CreateTempSubdirectory("tollgate-content-").FullName;
@@ -20,7 +22,8 @@ public sealed class ConfigurationFileWatchingTests : IDisposable
     public void Configuration_files_are_watched_only_in_Development_or_when_asked(string environment, string? reload, bool watched)
     {
         var args = reload is null ? [] : new[] { $"--{ConfigurationFileWatching.ReloadOnChangeKey}={reload}" };
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = _contentRoot, Args = args });
+        var builder = WebApplication.CreateBuilder(
+            new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = _contentRoot, Args = args });
 
         builder.WatchConfigurationFilesOnlyInDevelopment();
 

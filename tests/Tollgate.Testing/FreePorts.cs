@@ -42,7 +42,9 @@ public static class FreePorts
         throw new InvalidOperationException($"No free port left between {First} and {First + Count - 1}.");
     }
 
-    /// <summary>The port's lock file, held exclusively (.NET takes an advisory lock for FileShare.None), or null when another process holds it.</summary>
+    /// <summary>
+    /// The port's lock file, held exclusively (.NET takes an advisory lock for FileShare.None), or null when another process holds it.
+    /// </summary>
     private static FileStream? Reserve(int port)
     {
         try

@@ -12,7 +12,8 @@ namespace Tollgate.Bench.Consume;
 /// <summary>
 /// Consume throughput and latency through HTTP, on SQLite and PostgreSQL, for one hot counter and
 /// for 10,000 counters, and Tollgate's hot counter with a new idempotency key on every consume: the
-/// baseline, the last build on Tollgate's own runtime (pre-orleans) and this build (orleans), side by side. For each: the peak (closed loop) and the latency at half that
+/// baseline, the last build on Tollgate's own runtime (pre-orleans) and this build (orleans), side by side.
+/// For each: the peak (closed loop) and the latency at half that
 /// rate, or at the one rate <c>--rate</c> gives (open loop). Also: the 10,000 counters' first consumes
 /// (cold), a consume then its refund (orleans), and on SQLite a hot counter under wrk against a no-op
 /// Kestrel POST measured in the same run.
@@ -25,8 +26,8 @@ public static class ConsumeBench
     // consumes, its third for consumes refunded, its fourth for wrk. The spread scenario uses the
     // 10,000 others (c1..c10000; tenants 1..100 x 100 quotas), so the hot counts can be verified.
     private const int SpreadTenants = 100, QuotaTypesPerTenant = 100, Counters = SpreadTenants * QuotaTypesPerTenant;
-    private const string Hot = "1 hot counter", Spread = "10,000 counters", Cold = "10,000 counters, first use", Keyed = "1 hot counter, keyed",
-        Refunded = "1 hot counter, refunded", UnderWrk = "1 hot counter, wrk";
+    private const string Hot = "1 hot counter", Spread = "10,000 counters", Cold = "10,000 counters, first use",
+        Keyed = "1 hot counter, keyed", Refunded = "1 hot counter, refunded", UnderWrk = "1 hot counter, wrk";
 
     // CpuPerCall: microseconds of the servers' own CPU time per consume answered at peak (the load generator's not counted).
     // CallsPerCommit: consumes answered per storage transaction at peak, from the silo's /metrics (how well group commit shares them).
@@ -40,7 +41,8 @@ public static class ConsumeBench
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        if (Wrk.Executable is null && new[] { SiloBuild.PreOrleansName, "orleans" }.Any(system => options.Includes("sqlite", system, UnderWrk)))
+        if (Wrk.Executable is null
+            && new[] { SiloBuild.PreOrleansName, "orleans" }.Any(system => options.Includes("sqlite", system, UnderWrk)))
             throw new BenchFailedException("wrk is not installed (apt-get install -y wrk); leave its rows out with --rows.");
         Progress.Report($"each row is warmed for {options.ConsumeWarmUp.TotalSeconds:0} s before it is measured (--warmup)");
         var rows = new List<Row>();
@@ -48,7 +50,8 @@ public static class ConsumeBench
         // repeated against it at the same rate, so the table shows what this machine, its HTTP
         // stack and the load generator cost before any counting or storage.
         await using var floorServer = await ServerProcess.StartAsync(
-            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url], new Dictionary<string, string>(), "baseline ready");
+            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", "none", "", url],
+            new Dictionary<string, string>(), "baseline ready");
         var floor = new HttpLoad(floorServer.BaseAddress, options.Concurrency);
         var noOp = new Lazy<Wrk.Result>(() =>
         {
@@ -78,19 +81,23 @@ public static class ConsumeBench
         ? [Hot, UnderWrk, Cold, Spread, Keyed]
         : [Hot, UnderWrk, Cold, Spread, Keyed, Refunded];
 
-    private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind, PostgresServer? server)
+    private static async Task<List<Row>> RunBaselineAsync(BenchOptions options, HttpLoad floor, BenchStorage storage,
+        StorageProviderKind kind, PostgresServer? server)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage == BenchStorage.Sqlite ? "sqlite" : "postgres";
-        if (kind == StorageProviderKind.Sqlite) Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource)!);
+        if (kind == StorageProviderKind.Sqlite)
+            Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource)!);
         await BaselineServer.SeedAsync(storageName, database.ConnectionString, Counters + 1);
         var rows = new List<Row>();
         await using (var process = await ServerProcess.StartAsync(
-            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", storageName, database.ConnectionString, url], new Dictionary<string, string>(), "baseline ready"))
+            url => [typeof(ConsumeBench).Assembly.Location, "serve-baseline", storageName, database.ConnectionString, url],
+            new Dictionary<string, string>(), "baseline ready"))
         {
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
             var hot = load.Post("/consume", Json(new { counter = "c0", amount = 1 }));
-            var spread = Enumerable.Range(1, Counters).Select(i => load.Post("/consume", Json(new { counter = $"c{i}", amount = 1 }))).ToArray();
+            var spread = Enumerable.Range(1, Counters)
+                .Select(i => load.Post("/consume", Json(new { counter = $"c{i}", amount = 1 }))).ToArray();
             if (options.Includes(storageName, "baseline", Hot))
             {
                 rows.Add(Measure(options, floor, load, [process], storageName, "baseline", Hot, _ => hot));
@@ -98,13 +105,15 @@ public static class ConsumeBench
                 rows[0] = rows[0] with { Verified = Verify(stored, rows[0]) };
             }
             if (options.Includes(storageName, "baseline", Spread))
-                rows.Add(Measure(options, floor, load, [process], storageName, "baseline", Spread, random => spread[random.Next(Counters)]));
+                rows.Add(Measure(options, floor, load, [process], storageName, "baseline", Spread,
+                    random => spread[random.Next(Counters)]));
         }
         return rows;
     }
 
-    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage, StorageProviderKind kind,
-        PostgresServer? server, SiloBuild build, Lazy<Wrk.Result> noOp, List<(string System, Wrk.Result Result)> wrkRows)
+    private static async Task<List<Row>> RunTollgateAsync(BenchOptions options, HttpLoad floor, BenchStorage storage,
+        StorageProviderKind kind, PostgresServer? server, SiloBuild build, Lazy<Wrk.Result> noOp,
+        List<(string System, Wrk.Result Result)> wrkRows)
     {
         await using var database = await StorageTarget.CreateAsync(kind, server);
         var storageName = storage.ToString().ToLowerInvariant();
@@ -120,17 +129,21 @@ public static class ConsumeBench
             Progress.Report($"setting up {SpreadTenants + 1} tenants with {QuotaTypesPerTenant} quotas each on the {storageName} silo...");
             tenants = await SetUpAsync(process.BaseAddress);
             var load = new HttpLoad(process.BaseAddress, options.Concurrency);
-            var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
+            var bodies = Enumerable.Range(0, QuotaTypesPerTenant)
+                .Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
             var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
-            var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
+            var spread = tenants.Skip(1)
+                .SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
             bool Runs(string scenario) => options.Includes(storageName, build.Name, scenario);
             if (Runs(Hot)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Hot, _ => hot));
             if (storage == BenchStorage.Sqlite && Runs(UnderWrk))
             {
                 var noOpResult = noOp.Value; // measured first, once, in the same run
                 Progress.Report($"running: {build.Name} on {storageName}, {UnderWrk}...");
-                var result = Wrk.Run(process, "/v1/quota/consume", bodies[3], tenants[0].ApiKey, options.Concurrency, options.ConsumeWarmUp, options.Duration);
-                Progress.Report($"  {result.RequestsPerSecond:N0}/s ({result.RequestsPerSecond / noOpResult.RequestsPerSecond:0.00}x the no-op), {result.CpuPerRequest:N0} us of CPU a request");
+                var result = Wrk.Run(process, "/v1/quota/consume", bodies[3], tenants[0].ApiKey,
+                    options.Concurrency, options.ConsumeWarmUp, options.Duration);
+                Progress.Report($"  {result.RequestsPerSecond:N0}/s ({result.RequestsPerSecond / noOpResult.RequestsPerSecond:0.00}x "
+                    + $"the no-op), {result.CpuPerRequest:N0} us of CPU a request");
                 wrkRows.Add((build.Name, result));
             }
             if (Runs(Cold))
@@ -144,7 +157,8 @@ public static class ConsumeBench
             {
                 await ActivateAsync([process.BaseAddress], tenants);
             }
-            if (Runs(Spread)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Spread, random => spread[random.Next(Counters)]));
+            if (Runs(Spread)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Spread,
+                random => spread[random.Next(Counters)]));
             if (Runs(Keyed))
             {
                 // Every answer is kept for a day: by the end of the run the counter holds about 100,000.
@@ -159,7 +173,8 @@ public static class ConsumeBench
                 rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Refunded, _ => consume,
                     answer => load.Post("/v1/quota/refund", Json(new
                     {
-                        quotaType = "bench/q2", amount = 1, consumeId = JsonDocument.Parse(answer).RootElement.GetProperty("consumeId").GetString(),
+                        quotaType = "bench/q2", amount = 1,
+                        consumeId = JsonDocument.Parse(answer).RootElement.GetProperty("consumeId").GetString(),
                     }), tenants[0].ApiKey)));
             }
         }
@@ -170,7 +185,8 @@ public static class ConsumeBench
             var token = await LoginAsync(client, tenants[0].Email, "bench-password");
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var quotas = await client.GetFromJsonAsync<JsonElement>($"/v1/tenants/{tenants[0].Id}/quotas");
-            long Used(string quotaType) => quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == quotaType).GetProperty("used").GetInt64();
+            long Used(string quotaType) => quotas.EnumerateArray().Single(q => q.GetProperty("quotaType").GetString() == quotaType)
+                .GetProperty("used").GetInt64();
             for (var i = 0; i < rows.Count; i++)
             {
                 rows[i] = rows[i] with
@@ -210,9 +226,11 @@ public static class ConsumeBench
         var tenants = await SetUpAsync(first.BaseAddress);
         var load = new HttpLoad([first.BaseAddress, second.BaseAddress, third.BaseAddress], options.Concurrency);
         var bodies = Enumerable.Range(0, QuotaTypesPerTenant).Select(q => Json(new { quotaType = $"bench/q{q}", amount = 1 })).ToArray();
-        var spread = tenants.Skip(1).SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
+        var spread = tenants.Skip(1)
+            .SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
         await ActivateAsync([first.BaseAddress, second.BaseAddress, third.BaseAddress], tenants);
-        return Measure(options, floor, load, [first, second, third], "postgres", $"{build.Name}, 3 silos", Spread, random => spread[random.Next(Counters)]);
+        return Measure(options, floor, load, [first, second, third], "postgres", $"{build.Name}, 3 silos", Spread,
+            random => spread[random.Next(Counters)]);
     }
 
     /// <summary>
@@ -223,9 +241,11 @@ public static class ConsumeBench
     private static async Task ActivateAsync(Uri[] silos, Tenant[] tenants)
     {
         Progress.Report($"activating {Counters:N0} counters...");
-        var counters = tenants.Skip(1).SelectMany(tenant => Enumerable.Range(0, QuotaTypesPerTenant).Select(q => (tenant.ApiKey, q))).ToList();
+        var counters = tenants.Skip(1)
+            .SelectMany(tenant => Enumerable.Range(0, QuotaTypesPerTenant).Select(q => (tenant.ApiKey, q))).ToList();
         using var clients = new HttpClientSet(silos);
-        await Parallel.ForEachAsync(counters.Select((counter, i) => (counter, i)), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (item, _) =>
+        await Parallel.ForEachAsync(counters.Select((counter, i) => (counter, i)),
+            new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (item, _) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/quota/consume")
             {
@@ -234,7 +254,8 @@ public static class ConsumeBench
             request.Headers.Add("X-Api-Key", item.counter.ApiKey);
             using var response = await clients.For(item.i).SendAsync(request);
             if (response.StatusCode != System.Net.HttpStatusCode.OK)
-                throw new BenchFailedException($"activating counters: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                throw new BenchFailedException(
+                    $"activating counters: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         });
     }
 
@@ -262,19 +283,24 @@ public static class ConsumeBench
         var row = Counted(storage, system, scenario, peak, atStart, atEnd);
         if (followUp is not null) return row; // a pair of requests has no one rate to hold
         var rate = options.Rate ?? peak.CallsPerSecond / 2;
-        Progress.Report($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; now at {rate:N0}/s...");
+        Progress.Report($"  {peak.CallsPerSecond:N0}/s at peak, p99 {peak.Latencies.QuantileMilliseconds(0.99):0.00} ms; "
+            + $"now at {rate:N0}/s...");
         var half = load.RunAtRate(request, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(half, system, scenario);
-        Progress.Report($"  at {rate:N0}/s p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms (the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
+        Progress.Report($"  at {rate:N0}/s p50 {half.Latencies.QuantileMilliseconds(0.5):0.00} ms, "
+            + $"p99 {half.Latencies.QuantileMilliseconds(0.99):0.00} ms "
+            + $"(the generator sent p99 {half.SendLateness!.QuantileMilliseconds(0.99):0.00} ms late); the floor at that rate...");
         var floorRequest = floor.Post("/consume", FloorBody);
         var atFloor = floor.RunAtRate(_ => floorRequest, rate, TimeSpan.FromSeconds(1), options.Duration);
         ThrowOnFailures(atFloor, "floor", scenario);
-        Progress.Report($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
+        Progress.Report($"  floor p50 {atFloor.Latencies.QuantileMilliseconds(0.5):0.00} ms, "
+            + $"p99 {atFloor.Latencies.QuantileMilliseconds(0.99):0.00} ms");
         return row with { Half = half, Floor = atFloor };
     }
 
     /// <summary>Each request once, all connections at once, with no warm-up: what first uses cost.</summary>
-    private static Row MeasureOnce(HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage, string system, string scenario, byte[][] requests)
+    private static Row MeasureOnce(HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage, string system, string scenario,
+        byte[][] requests)
     {
         var atStart = ServerCounters.Read(servers);
         var result = load.RunAll(requests);
@@ -284,7 +310,8 @@ public static class ConsumeBench
         return Counted(storage, system, scenario, result, atStart, atEnd);
     }
 
-    private static Row Counted(string storage, string system, string scenario, LoadResult result, ServerCounters atStart, ServerCounters atEnd)
+    private static Row Counted(string storage, string system, string scenario, LoadResult result, ServerCounters atStart,
+        ServerCounters atEnd)
     {
         var calls = Math.Max(1, result.Latencies.Count);
         return new Row(storage, system, scenario, result,
@@ -317,13 +344,16 @@ public static class ConsumeBench
             return new ServerCounters(servers.Count, cpu, commits, allocated, siloMessages);
         }
 
-        /// <summary>The sum of a series' values over its labels, in Prometheus' text format: <c>name{labels} value [timestamp]</c>.</summary>
+        /// <summary>
+        /// The sum of a series' values over its labels, in Prometheus' text format: <c>name{labels} value [timestamp]</c>.
+        /// </summary>
         private static double Sum(string text, string series)
         {
             var sum = 0d;
             foreach (var line in text.Split('\n'))
             {
-                if (!line.StartsWith(series, StringComparison.Ordinal) || line.Length == series.Length || line[series.Length] is not ('{' or ' ')) continue;
+                if (!line.StartsWith(series, StringComparison.Ordinal) || line.Length == series.Length
+                    || line[series.Length] is not ('{' or ' ')) continue;
                 var value = line[(line.IndexOf('}') is var brace and >= 0 ? brace + 1 : series.Length)..].Trim().Split(' ')[0];
                 sum += double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
             }
@@ -334,14 +364,16 @@ public static class ConsumeBench
     private static void ThrowOnFailures(LoadResult result, string system, string scenario)
     {
         if (result.Failed > 0)
-            throw new BenchFailedException($"{system}, {scenario}: {result.Failed} of {result.Acknowledged + result.Failed} requests failed; the first: {result.FirstFailure?.Message}");
+            throw new BenchFailedException($"{system}, {scenario}: {result.Failed} of "
+                + $"{result.Acknowledged + result.Failed} requests failed; the first: {result.FirstFailure?.Message}");
     }
 
     /// <summary>The hot counter must hold exactly the consumes acknowledged in both phases.</summary>
     private static string Verify(long stored, Row row)
     {
         var acknowledged = row.Peak.Acknowledged + (row.Half?.Acknowledged ?? 0);
-        return stored == acknowledged ? $"verified {stored:N0}" : throw new BenchFailedException($"{row.System} on {row.Storage}: stored {stored:N0}, acknowledged {acknowledged:N0}");
+        return stored == acknowledged ? $"verified {stored:N0}"
+            : throw new BenchFailedException($"{row.System} on {row.Storage}: stored {stored:N0}, acknowledged {acknowledged:N0}");
     }
 
     private sealed record Tenant(string Id, string Email, string ApiKey);
@@ -349,10 +381,12 @@ public static class ConsumeBench
     private static async Task<Tenant[]> SetUpAsync(Uri baseAddress)
     {
         using var client = new HttpClient { BaseAddress = baseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, OperatorEmail, OperatorPassword));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await LoginAsync(client, OperatorEmail, OperatorPassword));
         await Created(client.PostAsJsonAsync("/v1/admin/apps", new { id = "bench", name = "Bench" }));
         for (var q = 0; q < QuotaTypesPerTenant; q++)
-            await Created(client.PostAsJsonAsync("/v1/admin/apps/bench/quota-types", new { key = $"q{q}", name = $"Q{q}", unit = "call", window = "lifetime" }));
+            await Created(client.PostAsJsonAsync("/v1/admin/apps/bench/quota-types",
+                new { key = $"q{q}", name = $"Q{q}", unit = "call", window = "lifetime" }));
         await Created(client.PostAsJsonAsync("/v1/admin/plans", new
         {
             id = "bench", name = "Bench", priceMinor = 0, currency = "USD", interval = "month", isDefault = true,
@@ -360,7 +394,8 @@ public static class ConsumeBench
         }));
         client.DefaultRequestHeaders.Authorization = null;
         var tenants = new Tenant[SpreadTenants + 1];
-        await Parallel.ForEachAsync(Enumerable.Range(0, SpreadTenants + 1), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (t, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, SpreadTenants + 1),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (t, _) =>
         {
             var email = $"tenant{t}@bench.test";
             var registered = await Created(client.PostAsJsonAsync("/v1/auth/register", new { email, password = "bench-password" }));
@@ -386,7 +421,8 @@ public static class ConsumeBench
     {
         using var response = await call;
         var body = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != System.Net.HttpStatusCode.Created) throw new BenchFailedException($"setup failed: {(int)response.StatusCode} {body}");
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+            throw new BenchFailedException($"setup failed: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
@@ -412,20 +448,24 @@ public static class ConsumeBench
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
             ("vs pre-orleans", true), ("cpu us/call", true), ("alloc KB/call", true), ("calls/commit", true), ("hops/call", true),
-            ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true), ("sent late p99", true), ("durability", false));
+            ("p50 ms", true), ("p99 ms", true), ($"{latencyRun} p50", true), ($"{latencyRun} p99", true), ("floor p99", true),
+            ("sent late p99", true), ("durability", false));
         static string Ms(LatencyHistogram? latencies, double quantile) => latencies?.QuantileMilliseconds(quantile).ToString("0.00") ?? "-";
         foreach (var row in rows)
         {
-            string Versus(string system) => rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == system)
+            string Versus(string system) =>
+                rows.FirstOrDefault(r => r.Storage == row.Storage && r.Scenario == row.Scenario && r.System == system)
                 is { } other && other != row ? $"{row.Peak.CallsPerSecond / other.Peak.CallsPerSecond:0.00}x" : "-";
-            table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"), Versus("baseline"), Versus(SiloBuild.PreOrleansName),
+            table.Add(row.Storage, row.Scenario, row.System, row.Peak.CallsPerSecond.ToString("N0"), Versus("baseline"),
+                Versus(SiloBuild.PreOrleansName),
                 row.CpuPerCall.ToString("N0"), row.AllocatedPerCall is { } bytes ? (bytes / 1024).ToString("N1") : "-",
                 row.CallsPerCommit?.ToString("N1") ?? "-", row.HopsPerCall?.ToString("0.00") ?? "-",
                 Ms(row.Peak.Latencies, 0.5), Ms(row.Peak.Latencies, 0.99), Ms(row.Half?.Latencies, 0.5), Ms(row.Half?.Latencies, 0.99),
                 Ms(row.Floor?.Latencies, 0.99), Ms(row.Half?.SendLateness, 0.99), row.Verified);
         }
         Console.WriteLine();
-        Console.WriteLine($"Each row but the first-use one was warmed for {warmUp.TotalSeconds:0} s under the same load before it was measured.");
+        Console.WriteLine($"Each row but the first-use one was warmed for {warmUp.TotalSeconds:0} s "
+            + "under the same load before it was measured.");
         Console.Write(table);
     }
 
@@ -433,12 +473,15 @@ public static class ConsumeBench
     {
         var table = new TextTable(("system", false), ("req/s", true), ("x no-op", true), ("cpu us/req", true), ("alloc KB/req", true));
         static string Kilobytes(double? bytes) => bytes is { } b ? (b / 1024).ToString("N1") : "-";
-        table.Add("no-op Kestrel JSON POST", noOp.RequestsPerSecond.ToString("N0"), "1.00", noOp.CpuPerRequest.ToString("N0"), Kilobytes(noOp.AllocatedPerRequest));
+        table.Add("no-op Kestrel JSON POST", noOp.RequestsPerSecond.ToString("N0"), "1.00", noOp.CpuPerRequest.ToString("N0"),
+            Kilobytes(noOp.AllocatedPerRequest));
         foreach (var (system, result) in rows)
-            table.Add($"{system}, 1 hot counter, sqlite", result.RequestsPerSecond.ToString("N0"), $"{result.RequestsPerSecond / noOp.RequestsPerSecond:0.00}x",
+            table.Add($"{system}, 1 hot counter, sqlite", result.RequestsPerSecond.ToString("N0"),
+                $"{result.RequestsPerSecond / noOp.RequestsPerSecond:0.00}x",
                 result.CpuPerRequest.ToString("N0"), Kilobytes(result.AllocatedPerRequest));
         Console.WriteLine();
-        Console.WriteLine($"wrk -t2 -c{options.Concurrency} -d{Math.Max(1, Math.Ceiling(options.Duration.TotalSeconds)):0}s, each after a {options.ConsumeWarmUp.TotalSeconds:0} s run of the same; CPU of the server only:");
+        Console.WriteLine($"wrk -t2 -c{options.Concurrency} -d{Math.Max(1, Math.Ceiling(options.Duration.TotalSeconds)):0}s, "
+            + $"each after a {options.ConsumeWarmUp.TotalSeconds:0} s run of the same; CPU of the server only:");
         Console.Write(table);
     }
 }

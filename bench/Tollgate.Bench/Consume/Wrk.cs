@@ -20,7 +20,8 @@ public static partial class Wrk
         .Select(directory => Path.Combine(directory, "wrk")).FirstOrDefault(File.Exists);
 
     /// <summary>Runs wrk for the warm-up, then measures a second run of <paramref name="duration"/>.</summary>
-    public static Result Run(ServerProcess server, string path, byte[] body, string? apiKey, int connections, TimeSpan warmUp, TimeSpan duration)
+    public static Result Run(
+        ServerProcess server, string path, byte[] body, string? apiKey, int connections, TimeSpan warmUp, TimeSpan duration)
     {
         var url = new Uri(server.BaseAddress, path);
         if (warmUp > TimeSpan.Zero) RunOnce(url, body, apiKey, connections, warmUp);
@@ -40,7 +41,8 @@ public static partial class Wrk
 
     private static string RunOnce(Uri url, byte[] body, string? apiKey, int connections, TimeSpan duration)
     {
-        var executable = Executable ?? throw new BenchFailedException("wrk is not installed (apt-get install -y wrk); leave the wrk rows out with --rows.");
+        var executable = Executable
+            ?? throw new BenchFailedException("wrk is not installed (apt-get install -y wrk); leave the wrk rows out with --rows.");
         var seconds = Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds));
         var start = new ProcessStartInfo(executable, ["-t2", $"-c{connections}", $"-d{seconds}s", "-s", Script, url.ToString()])
         {

@@ -14,7 +14,8 @@ public sealed class DayTotalsTests
         Assert.Equal((null, new UsageDayRecord(Usage.Opened, new DateOnly(2026, 12, 6), 0, 0)), DayTotals.Tally(state, Noon, 5, 0));
         Assert.Equal((null, null), DayTotals.Tally(state, Noon.AddHours(1), 0, 2));
         Assert.Equal(
-            (new UsageDayRecord(Usage.Closed, new DateOnly(2026, 12, 6), 5, 2), new UsageDayRecord(Usage.Opened, new DateOnly(2026, 12, 7), 0, 0)),
+            (new UsageDayRecord(Usage.Closed, new DateOnly(2026, 12, 6), 5, 2),
+                new UsageDayRecord(Usage.Opened, new DateOnly(2026, 12, 7), 0, 0)),
             DayTotals.Tally(state, Noon.AddDays(1), 3, 0));
         Assert.Equal((new DateOnly(2026, 12, 7), 3, 0), (state.Day, state.DayConsumed, state.DayRefunded));
     }

@@ -49,6 +49,7 @@ public sealed class QuotaRulesTests
         var state = new QuotaCounterState { WindowStart = Anchor.AddMonths(1) };
 
         Assert.Equal(RefundOutcome.WindowReset, QuotaRules.Refusal(new KeyedConsume(Anchor, 10, true, null, Anchor, false), state, 1));
-        Assert.Equal(RefundOutcome.AlreadyRefunded, QuotaRules.Refusal(new KeyedConsume(Anchor, 10, true, null, Anchor, false, GaveBack: 10), state, 1));
+        Assert.Equal(RefundOutcome.AlreadyRefunded,
+            QuotaRules.Refusal(new KeyedConsume(Anchor, 10, true, null, Anchor, false, GaveBack: 10), state, 1));
     }
 }
