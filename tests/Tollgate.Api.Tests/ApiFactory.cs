@@ -46,6 +46,9 @@ public sealed class ApiFactory(
             ["Orleans:ServiceId"] = storage.Id,
             // Subscriptions look at their boundaries every second, so a test that moves the clock sees them pass.
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
+            // Silos of one test share a process with every other test's: a pause of the whole process under a loaded
+            // CI machine must not get a silo voted dead (no test here kills a silo; Silo.Tests' process tests do).
+            ["Orleans:ProbeTimeout"] = "00:00:10",
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
             // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
             ["RateLimits:Auth:PermitLimit"] = "1000000",
@@ -63,6 +66,7 @@ public sealed class ApiFactory(
         builder.ConfigureTestServices(collection =>
         {
             collection.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock); // Tollgate's clock; Orleans keeps its own
+            collection.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, StopSiloOnFatalError>());
             services?.Invoke(collection);
         });
     }
