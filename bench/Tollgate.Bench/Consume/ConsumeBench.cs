@@ -134,7 +134,7 @@ public static class ConsumeBench
             var hot = load.Post("/v1/quota/consume", bodies[0], tenants[0].ApiKey);
             var spread = tenants.Skip(1)
                 .SelectMany(tenant => bodies.Select(body => load.Post("/v1/quota/consume", body, tenant.ApiKey))).ToArray();
-            bool Runs(string scenario) => options.Includes(storageName, build.Name, scenario);
+            bool Runs(string scenario) => RowsOf(build).Contains(scenario) && options.Includes(storageName, build.Name, scenario);
             if (Runs(Hot)) rows.Add(Measure(options, floor, load, [process], storageName, build.Name, Hot, _ => hot));
             if (storage == BenchStorage.Sqlite && Runs(UnderWrk))
             {
