@@ -7,7 +7,7 @@ namespace Tollgate.Grains.Billing;
 public sealed record PlanInfo(
     string Id, string Name, string? Description, long PriceMinor, string Currency, BillingInterval Interval, int TrialDays, int GraceDays,
     IReadOnlyDictionary<string, long> Quotas, IReadOnlyDictionary<string, JsonElement> Features, string? StripePriceId,
-    bool IsDefault, bool Archived, int Version, DateTimeOffset UpdatedAt)
+    bool IsDefault, bool Archived, int Version, DateTimeOffset UpdatedAt, long MonthlyCredits = 0, bool CreditsRollOver = false)
 {
     public bool IsFree => PriceMinor == 0;
 }

@@ -7,6 +7,8 @@ public sealed class CatalogState
     public List<AppInfo> Apps { get; set; } = [];
     public List<QuotaTypeInfo> QuotaTypes { get; set; } = [];
     public List<PlanInfo> Plans { get; set; } = [];
+    public List<ToolInfo> Tools { get; set; } = [];
+    public List<CreditPackInfo> CreditPacks { get; set; } = [];
 }
 
 [GrainType("catalog")]
@@ -22,7 +24,8 @@ public sealed class CatalogGrain(
 
     public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
 
-    public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList()));
+    public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(
+        State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList(), State.Tools.ToList(), State.CreditPacks.ToList()));
 
     public async Task<CatalogResult<AppInfo>> CreateApp(string id, string name, AuditActor actor)
     {
@@ -94,7 +97,7 @@ public sealed class CatalogGrain(
     private PlanInfo ToPlan(string id, PlanDefinition d, int version, bool archived) =>
         new(id, d.Name, d.Description, d.PriceMinor, d.Currency, d.Interval, d.TrialDays, d.GraceDays,
             new Dictionary<string, long>(d.Quotas), new Dictionary<string, System.Text.Json.JsonElement>(d.Features), d.StripePriceId,
-            d.IsDefault, archived, version, TimeProvider.GetUtcNow());
+            d.IsDefault, archived, version, TimeProvider.GetUtcNow(), d.MonthlyCredits, d.CreditsRollOver);
 
     /// <summary>Replaces or adds the plan; one default at most.</summary>
     private void Store(PlanInfo plan)

@@ -1,0 +1,6 @@
+namespace Tollgate.Grains.Billing;
+
+/// <summary>Credits a tenant can buy, at a price in minor units; paid through Stripe with <paramref name="StripePriceId"/>.</summary>
+[GenerateSerializer, Immutable, Alias("tollgate.CreditPackInfo")]
+public sealed record CreditPackInfo(
+    string Id, string Name, long Credits, long PriceMinor, string Currency, string? StripePriceId, bool Archived, DateTimeOffset UpdatedAt);

@@ -1,0 +1,10 @@
+namespace Tollgate.Grains.Credits;
+
+public enum GrantOutcome
+{
+    Granted,
+    /// <summary>The key was used before with a different grant: nothing changed.</summary>
+    KeyReused,
+    /// <summary>A negative adjustment larger than what is available: nothing changed.</summary>
+    ExceedsBalance,
+}
