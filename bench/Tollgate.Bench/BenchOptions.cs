@@ -12,11 +12,11 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
     TimeSpan? WarmUp = null, Regex? Rows = null)
 {
     public const string Usage = """
-        usage: Tollgate.Bench consume|usage [--seconds N] [--warmup N] [--concurrency N] [--postgres "<connection string>"]
-                                            [--only sqlite|postgres] [--rate N] [--rows REGEX]
+        usage: Tollgate.Bench consume|credits|usage [--seconds N] [--warmup N] [--concurrency N] [--postgres "<connection string>"]
+                                                    [--only sqlite|postgres] [--rate N] [--rows REGEX]
 
           --seconds N       measured time per scenario, after the warm-up (default 5)
-          --warmup N        consume suite: seconds of load before each row is measured (default 20:
+          --warmup N        consume and credits suites: seconds of load before each row is measured (default 20:
                             the JIT's tiering takes about that long to settle)
           --concurrency N   callers running at once, each awaiting its call before the next (default 64)
           --postgres CONN   use this PostgreSQL server instead of starting a throwaway durable one;
@@ -24,7 +24,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
           --only STORAGE    run only the sqlite or postgres scenarios
           --rate N          consume suite: measure latency at N requests/s in every row, instead of
                             at half of each row's own peak (to compare two builds at one rate)
-          --rows REGEX      consume suite: run only the rows whose "storage system scenario" matches,
+          --rows REGEX      consume and credits suites: run only the rows whose "storage system scenario" matches,
                             as "^sqlite orleans" or "refund|cold|wrk"
         """;
 

@@ -20,8 +20,8 @@ namespace Tollgate.Bench.Consume;
 /// </summary>
 public static class ConsumeBench
 {
-    private const string OperatorEmail = "bench-ops@tollgate.test";
-    private const string OperatorPassword = "bench-operator-password";
+    internal const string OperatorEmail = "bench-ops@tollgate.test";
+    internal const string OperatorPassword = "bench-operator-password";
     // The hot counters are reserved: c0 and tenant 0's first quota, tenant 0's second for keyed
     // consumes, its third for consumes refunded, its fourth for wrk. The spread scenario uses the
     // 10,000 others (c1..c10000; tenants 1..100 x 100 quotas), so the hot counts can be verified.
@@ -34,10 +34,10 @@ public static class ConsumeBench
     // AllocatedPerCall: bytes the servers allocated per consume answered at peak (AllocationProbe).
     // HopsPerCall: messages between silos per consume, halved (a call that hops is a request and its response), from Orleans' /metrics.
     // Half and Floor: the latency runs, which the cold, refund and wrk rows do not have.
-    private sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, double CpuPerCall, double? CallsPerCommit,
+    internal sealed record Row(string Storage, string System, string Scenario, LoadResult Peak, double CpuPerCall, double? CallsPerCommit,
         double? AllocatedPerCall, double? HopsPerCall, LoadResult? Half, LoadResult? Floor, string Verified);
 
-    private static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
+    internal static readonly byte[] FloorBody = Json(new { counter = "c0", amount = 1 });
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -272,7 +272,7 @@ public static class ConsumeBench
         }
     }
 
-    private static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage,
+    internal static Row Measure(BenchOptions options, HttpLoad floor, HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage,
         string system, string scenario, Func<Random, byte[]> request, Func<string, byte[]>? followUp = null)
     {
         Progress.Report($"running: {system} on {storage}, {scenario}: {options.ConsumeWarmUp.TotalSeconds:0} s warm-up, then the peak...");
@@ -299,7 +299,7 @@ public static class ConsumeBench
     }
 
     /// <summary>Each request once, all connections at once, with no warm-up: what first uses cost.</summary>
-    private static Row MeasureOnce(HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage, string system, string scenario,
+    internal static Row MeasureOnce(HttpLoad load, IReadOnlyList<ServerProcess> servers, string storage, string system, string scenario,
         byte[][] requests)
     {
         var atStart = ServerCounters.Read(servers);
@@ -361,7 +361,7 @@ public static class ConsumeBench
         }
     }
 
-    private static void ThrowOnFailures(LoadResult result, string system, string scenario)
+    internal static void ThrowOnFailures(LoadResult result, string system, string scenario)
     {
         if (result.Failed > 0)
             throw new BenchFailedException($"{system}, {scenario}: {result.Failed} of "
@@ -411,13 +411,13 @@ public static class ConsumeBench
         return tenants;
     }
 
-    private static async Task<string> LoginAsync(HttpClient client, string email, string password)
+    internal static async Task<string> LoginAsync(HttpClient client, string email, string password)
     {
         var response = await client.PostAsJsonAsync("/v1/auth/login", new { email, password });
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static async Task<JsonElement> Created(Task<HttpResponseMessage> call)
+    internal static async Task<JsonElement> Created(Task<HttpResponseMessage> call)
     {
         using var response = await call;
         var body = await response.Content.ReadAsStringAsync();
@@ -426,7 +426,7 @@ public static class ConsumeBench
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private static byte[] Json(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
+    internal static byte[] Json(object value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
 
     private static async Task<long> ScalarAsync(StorageProviderKind kind, string connectionString, string sql)
     {
@@ -444,7 +444,7 @@ public static class ConsumeBench
     }
 
     /// <param name="latencyRun">Names the open-loop run: half of each peak, or the one rate given.</param>
-    private static void Print(List<Row> rows, string latencyRun, TimeSpan warmUp)
+    internal static void Print(List<Row> rows, string latencyRun, TimeSpan warmUp)
     {
         var table = new TextTable(("storage", false), ("scenario", false), ("system", false), ("peak/s", true), ("vs baseline", true),
             ("vs pre-orleans", true), ("cpu us/call", true), ("alloc KB/call", true), ("calls/commit", true), ("hops/call", true),
