@@ -156,7 +156,7 @@ public sealed class CreditWalletGrain(
             }
             Ledger(Entry(CreditLedger.Settle, now, -left, -hold.Credits, actor) with
                 { ReservationId = hold.Id, SpendId = spendId, Tool = hold.Tool, IdempotencyKey = idempotencyKey });
-            return new WalletResult(WalletOutcome.Done, Book.Totals, spent, spendId);
+            return new WalletResult(WalletOutcome.Done, Book.Totals, spent, spendId, Released: hold.Credits - left);
         });
     }
 
