@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.OpenApi;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
@@ -9,8 +8,6 @@ namespace Tollgate.Api;
 /// <summary>The audit log of one tenant (owners, admins) and of the whole platform (operators).</summary>
 public static class AuditLogApi
 {
-    private const int MaxLimit = JournalPages.MaxLimit;
-
     public static IEndpointRouteBuilder MapAuditLogApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/tenants/{tenantId}/audit-log", TenantLogAsync)
@@ -25,14 +22,8 @@ public static class AuditLogApi
     }
 
     /// <summary>A page of the log as JSON, or the whole range as CSV, and the query that picks it.</summary>
-    private static RouteHandlerBuilder ReadsLog(this RouteHandlerBuilder endpoint) => endpoint
-        .ProducesCsv()
-        .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
-        .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
-        .TakesQuery("action", "Only this action, such as `api_key.created`.")
-        .TakesQuery("cursor", "The `nextCursor` of the previous page.")
-        .TakesQuery("limit", $"Records per page, 1 to {MaxLimit} (50 by default).", JsonSchemaType.Integer)
-        .TakesQuery("format", "`json` (the default), or `csv` for every record in the range.");
+    private static RouteHandlerBuilder ReadsLog(this RouteHandlerBuilder endpoint) =>
+        endpoint.TakesJournalQuery("action", "Only this action, such as `api_key.created`.", "record");
 
     private static Task<Results<Ok<JournalPage>, JournalExport.CsvResult, ProblemHttpResult>> TenantLogAsync(
         string tenantId, HttpContext http, IJournalReader journal) => ReadAsync(http, journal, tenantId);

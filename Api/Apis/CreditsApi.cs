@@ -79,15 +79,11 @@ public static class CreditsApi
     private static async Task<Results<Ok<CreditSpendAnswer>, ProblemHttpResult>> ConsumeAsync(
         CreditConsumeRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes catalog)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
-        if (problem is not null) return problem;
         var inputs = new Inputs();
-        var (toolId, units) = Validate(inputs, request.Tool, request.Units);
-        var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
-        if (!inputs.IsValid) return inputs.Problem();
-        if (await catalog.ToolAsync(toolId!) is not { } tool) return UnknownTool(toolId!);
-        if (Credits(tool.CreditsPerUnit, units) is not { } credits) return CreditsOverflow();
-        var result = await Wallet(grains, tenantId!).Spend(new CreditSpend(tool.Id, units, credits, key), http.Actor());
+        var (use, problem) = await UseAsync(http, guard, catalog, inputs, request.TenantId, request.Tool, request.Units);
+        if (problem is not null) return problem;
+        var (tenantId, tool, units, credits, key) = use!.Value;
+        var result = await Wallet(grains, tenantId).Spend(new CreditSpend(tool, units, credits, key), http.Actor());
         return Answer(http, result, credits, () => TypedResults.Ok(
             new CreditSpendAnswer(result.Balance.Balance, result.Balance.Held, result.Balance.Available, result.Credits, result.Id!)));
     }
@@ -115,19 +111,15 @@ public static class CreditsApi
     private static async Task<Results<Created<ReservationAnswer>, ProblemHttpResult>> ReserveAsync(
         ReservationRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard, KnownQuotaTypes catalog)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
-        if (problem is not null) return problem;
         var inputs = new Inputs();
-        var (toolId, units) = Validate(inputs, request.Tool, request.Units);
         var maxTtl = (long)CreditHoldRequest.MaxTtl.TotalSeconds;
         if (request.TtlSeconds is not (>= 1 and var ttl) || ttl > maxTtl)
             inputs.Fail("ttlSeconds", $"ttlSeconds must be a whole number from 1 to {maxTtl} (24 hours).");
-        var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
-        if (!inputs.IsValid) return inputs.Problem();
-        if (await catalog.ToolAsync(toolId!) is not { } tool) return UnknownTool(toolId!);
-        if (Credits(tool.CreditsPerUnit, units) is not { } credits) return CreditsOverflow();
-        var hold = new CreditHoldRequest(tool.Id, units, credits, TimeSpan.FromSeconds(request.TtlSeconds!.Value), key);
-        var result = await Wallet(grains, tenantId!).Hold(hold, http.Actor());
+        var (use, problem) = await UseAsync(http, guard, catalog, inputs, request.TenantId, request.Tool, request.Units);
+        if (problem is not null) return problem;
+        var (tenantId, tool, units, credits, key) = use!.Value;
+        var hold = new CreditHoldRequest(tool, units, credits, TimeSpan.FromSeconds(request.TtlSeconds!.Value), key);
+        var result = await Wallet(grains, tenantId).Hold(hold, http.Actor());
         return Answer(http, result, credits, () => TypedResults.Created($"/v1/credits/reservations/{result.Id}",
             new ReservationAnswer(result.Id!, result.Credits, result.ExpiresAt!.Value, result.Balance.Balance, result.Balance.Available)));
     }
@@ -174,12 +166,23 @@ public static class CreditsApi
         }
     }
 
-    private static (string? Tool, long Units) Validate(Inputs inputs, string? tool, long? units)
+    /// <summary>
+    /// What a spend or reservation asks for: the caller's tenant, the tool, the units and what they cost, and its
+    /// Idempotency-Key; or the problem to answer (with the errors <paramref name="inputs"/> gathered before).
+    /// </summary>
+    private static async Task<((string TenantId, string Tool, long Units, long Credits, string? Key)? Use, ProblemHttpResult? Problem)> UseAsync(
+        HttpContext http, TenantGuard guard, KnownQuotaTypes catalog, Inputs inputs, string? tenantId, string? toolId, long? units)
     {
-        if (string.IsNullOrWhiteSpace(tool) || tool.Length > 200 || Inputs.HasForbiddenCharacters(tool) || !tool.Contains('/'))
+        var (tenant, problem) = await QuotaApi.TenantAsync(http, guard, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        if (problem is not null) return (null, problem);
+        if (string.IsNullOrWhiteSpace(toolId) || toolId.Length > 200 || Inputs.HasForbiddenCharacters(toolId) || !toolId.Contains('/'))
             inputs.Fail("tool", "tool is required, named \"{appId}/{key}\".");
         if (units is not (> 0 and <= MaxUnits)) inputs.Fail("units", $"units must be a whole number from 1 to {MaxUnits}.");
-        return (tool, units ?? 0);
+        var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
+        if (!inputs.IsValid) return (null, inputs.Problem());
+        if (await catalog.ToolAsync(toolId!) is not { } tool) return (null, UnknownTool(toolId!));
+        if (Credits(tool.CreditsPerUnit, units!.Value) is not { } credits) return (null, CreditsOverflow());
+        return ((tenant!, tool.Id, units.Value, credits, key), null);
     }
 
     /// <summary>The answer to a wallet call: <paramref name="success"/> when done, else its problem; the available balance in a header.</summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using Microsoft.OpenApi;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
@@ -31,13 +30,7 @@ public static class WalletApi
             .WithName("GetCredits").WithSummary("Read a tenant's credit balance and live grants");
         tenant.MapGet("/ledger", LedgerAsync)
             .WithName("GetCreditLedger").WithSummary("Read a tenant's credit ledger: every movement with the balance after it (JSON or CSV)")
-            .ProducesCsv()
-            .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
-            .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
-            .TakesQuery("kind", "Only this movement: grant, adjustment, spend, expiry, refund, hold, settle or release.")
-            .TakesQuery("cursor", "The `nextCursor` of the previous page.")
-            .TakesQuery("limit", $"Records per page, 1 to {JournalPages.MaxLimit} (50 by default).", JsonSchemaType.Integer)
-            .TakesQuery("format", "`json` (the default), or `csv` for every movement in the range.");
+            .TakesJournalQuery("kind", "Only this movement: grant, adjustment, spend, expiry, refund, hold, settle or release.", "movement");
         app.MapGroup("/v1/admin").WithTags("Admin").RequireOperator().MapPost("/tenants/{tenantId}/credits/grants", GrantAsync)
             .WithName("GrantCredits").WithSummary("Grant a tenant credits, or take some away with a negative adjustment (operator)")
             .TakesIdempotencyKey(StatusCodes.Status200OK)

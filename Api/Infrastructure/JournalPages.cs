@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Tollgate.Api.OpenApi;
 
 namespace Tollgate.Api.Infrastructure;
 
@@ -10,6 +12,16 @@ public sealed record JournalPage(IReadOnlyList<JsonObject> Items, string? NextCu
 public static class JournalPages
 {
     public const int MaxLimit = 500;
+
+    /// <summary>Declares the query <see cref="Read"/> takes, with the record name as <paramref name="nameField"/>.</summary>
+    public static RouteHandlerBuilder TakesJournalQuery(this RouteHandlerBuilder endpoint, string nameField, string nameDescription, string what) => endpoint
+        .ProducesCsv()
+        .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
+        .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
+        .TakesQuery(nameField, nameDescription)
+        .TakesQuery("cursor", "The `nextCursor` of the previous page.")
+        .TakesQuery("limit", $"Records per page, 1 to {MaxLimit} (50 by default).", JsonSchemaType.Integer)
+        .TakesQuery("format", $"`json` (the default), or `csv` for every {what} in the range.");
 
     /// <summary>
     /// The records a listing's query asks for: <c>from</c>, <c>to</c>, <paramref name="nameField"/> (the record

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tollgate.Grains.Events;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
 
@@ -11,12 +9,13 @@ namespace Tollgate.Grains.Credits;
 /// Decides grants, spends, refunds and holds in memory, one turn at a time, and answers once they are
 /// durable, like the quota counter: writes are group-committed (<see cref="GroupCommitWriter"/>), each
 /// carrying its ledger records and events; keyed answers and spends' shares are state entries
-/// (<see cref="WalletEntry"/>). The grants and holds are a <see cref="GrantBook"/>, the rules <see cref="CreditRules"/>.
+/// (<see cref="WalletEntry"/>). The grants and holds are a <see cref="GrantBook"/>, the rules <see cref="CreditRules"/>;
+/// reservations are in CreditWalletGrain.Reservations.cs.
 /// Time is exact: every call first ends what ended before it (<see cref="GrantBook.EndDue"/>), recorded at
 /// its own instant; the reminder only makes sure that happens when no call comes.
 /// </summary>
 [GrainType("credit-wallet"), Reentrant]
-public sealed class CreditWalletGrain(
+public sealed partial class CreditWalletGrain(
     [PersistentState("wallet", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<CreditWalletState>> store,
     IStateEntryReader entries, ConsumeIdKey idKey, IOptions<CreditWalletOptions> options, ILogger<CreditWalletGrain> logger)
     : RecordingGrain, ICreditWalletGrain, IStateShownOnDashboard
@@ -125,55 +124,6 @@ public sealed class CreditWalletGrain(
         });
     }
 
-    public async Task<WalletResult> Hold(CreditHoldRequest request, AuditActor actor)
-    {
-        var ids = await IdsAsync();
-        return await DecideAsync(request.IdempotencyKey, request.Fingerprint, IdempotencyRetention, now =>
-        {
-            if (request.Credits > Book.Free) return new WalletResult(WalletOutcome.Insufficient, Book.Totals);
-            var expiresAt = now + request.Ttl;
-            var hold = Book.AddHold(ids.Reservation(TenantId, now, expiresAt, request.Credits), request.Tool, request.Units, request.Credits, expiresAt);
-            Ledger(Entry(CreditLedger.Hold, now, 0, request.Credits, actor) with
-                { ReservationId = hold.Id, Tool = request.Tool, IdempotencyKey = request.IdempotencyKey });
-            return new WalletResult(WalletOutcome.Done, Book.Totals, request.Credits, hold.Id, expiresAt);
-        });
-    }
-
-    public async Task<WalletResult> Settle(string reservationId, long units, string? idempotencyKey, AuditActor actor)
-    {
-        var ids = await IdsAsync();
-        return await DecideAsync(idempotencyKey, $"settle\n{reservationId}\n{units}", IdempotencyRetention, now =>
-        {
-            if (Ended(reservationId, ids) is { } ended) return ended;
-            var hold = Book.Hold(reservationId)!;
-            var spent = hold.CreditsFor(units);
-            var (taken, left) = Book.EndHold(hold, spent, now);
-            string? spendId = null;
-            if (spent > 0)
-            {
-                spendId = ids.Spend(TenantId, now, Math.Min(units, hold.Units), spent);
-                KeepSpend(spendId, new WalletEntry(now, now + IdempotencyRetention, Shares: taken), now);
-            }
-            Ledger(Entry(CreditLedger.Settle, now, -left, -hold.Credits, actor) with
-                { ReservationId = hold.Id, SpendId = spendId, Tool = hold.Tool, IdempotencyKey = idempotencyKey });
-            return new WalletResult(WalletOutcome.Done, Book.Totals, spent, spendId, Released: hold.Credits - left);
-        });
-    }
-
-    public async Task<WalletResult> Release(string reservationId, string? idempotencyKey, AuditActor actor)
-    {
-        var ids = await IdsAsync();
-        return await DecideAsync(idempotencyKey, $"release\n{reservationId}", IdempotencyRetention, now =>
-        {
-            if (Ended(reservationId, ids) is { } ended) return ended;
-            var hold = Book.Hold(reservationId)!;
-            var (_, left) = Book.EndHold(hold, 0, now);
-            Ledger(Entry(CreditLedger.Release, now, -left, -hold.Credits, actor) with
-                { ReservationId = hold.Id, Tool = hold.Tool, IdempotencyKey = idempotencyKey, Reason = "released" });
-            return new WalletResult(WalletOutcome.Done, Book.Totals, hold.Credits - left, hold.Id);
-        });
-    }
-
     public async Task SetLowBalanceAlert(long? below, AuditActor actor)
     {
         var now = Now();
@@ -246,8 +196,7 @@ public sealed class CreditWalletGrain(
         EndDue(now); // a grant given already expired leaves at once
         if (CreditRules.LowBalanceEvent(State, Book.Free) is { } type)
         {
-            Writer.Add(TenantEvents.Record(TenantId, type, now,
-                new { available = Book.Free, threshold = State.LowBalanceBelow, balance = Book.Balance, held = Book.Held }));
+            Writer.Add(CreditJournal.LowBalance(TenantId, type, now, State.LowBalanceBelow, Book.Totals));
             _changed = true;
         }
         await (_changed ? Writer.WriteAsync() : Writer.DurableAsync());
@@ -262,7 +211,6 @@ public sealed class CreditWalletGrain(
 
     private WalletResult Add(CreditGrant grant, AuditActor actor, DateTimeOffset now)
     {
-        var kind = grant.Source == CreditSources.Adjustment ? CreditLedger.Adjustment : CreditLedger.Grant;
         string? grantId = null;
         if (grant.Amount < 0)
         {
@@ -271,28 +219,17 @@ public sealed class CreditWalletGrain(
         }
         else if (!Book.Fits(grant.Amount)) return new WalletResult(WalletOutcome.Overflow, Book.Totals);
         else grantId = Book.Add(grant.Source, grant.Priority, grant.ExpiresAt, grant.Amount).Id;
-        Ledger(Entry(kind, now, grant.Amount, 0, actor) with
-            { GrantId = grantId, Source = grant.Source, IdempotencyKey = grant.IdempotencyKey, Reason = grant.Reason });
-        var after = new { grantId, credits = grant.Amount, grant.Source, grant.Priority, grant.ExpiresAt, grant.Reason };
-        Writer.Add(AuditJournal.Record(actor, now, TenantId, grant.Amount < 0 ? "credits.adjusted" : "credits.granted", "creditGrant",
-            grantId ?? TenantId, after: after));
-        if (grantId is not null)
-            Writer.Add(TenantEvents.Record(TenantId, TenantEventTypes.CreditsGranted, now,
-                new { grantId, credits = grant.Amount, grant.Source, grant.ExpiresAt, balance = Book.Balance, available = Book.Free }));
+        foreach (var record in CreditJournal.Granted(TenantId, grant, grantId, actor, now, Book.Totals)) Writer.Add(record);
+        _changed = true;
         return new WalletResult(WalletOutcome.Done, Book.Totals, grant.Amount, grantId);
     }
-
-    /// <summary>The answer for a reservation that is not live: ended if this wallet made it, unknown otherwise.</summary>
-    private WalletResult? Ended(string reservationId, CreditIds ids) =>
-        Book.Hold(reservationId) is not null ? null
-        : new WalletResult(ids.IsReservation(TenantId, reservationId) ? WalletOutcome.ReservationEnded : WalletOutcome.UnknownReservation, Book.Totals);
 
     private CreditLedgerEntry Entry(string kind, DateTimeOffset at, long credits, long held, AuditActor actor) =>
         new(at, kind, credits, held, Book.Balance, Book.Held, new AuditEntryActor(actor.Type, actor.Id));
 
     private void Ledger(CreditLedgerEntry entry)
     {
-        Writer.Add(new JournalRecord(CreditLedger.Stream, TenantId, entry.Kind, entry.At, JsonSerializer.Serialize(entry, CreditJson.Default.CreditLedgerEntry)));
+        Writer.Add(CreditJournal.Ledger(TenantId, entry));
         _changed = true;
     }
 
@@ -300,7 +237,7 @@ public sealed class CreditWalletGrain(
     private void Keep(string key, WalletEntry kept, DateTimeOffset now)
     {
         Memory.Remember(key, kept, now);
-        Writer.Add(new StateEntry(key, JsonSerializer.Serialize(kept, CreditJson.Default.WalletEntry), kept.Until));
+        Writer.Add(CreditJournal.Kept(key, kept));
         _changed = true;
     }
 
