@@ -15,7 +15,8 @@ public sealed record PlanRequest(
     string? Id, [property: Required] string? Name, string? Description, [property: Required] long? PriceMinor, [property: Required] string? Currency, [property: Required] string? Interval,
     int? TrialDays, int? GraceDays,
     Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
-public sealed record CreateToolRequest([property: Required] string? Key, [property: Required] string? Name, [property: Required] long? CreditsPerUnit);
+public sealed record CreateToolRequest(
+    [property: Required] string? Key, [property: Required] string? Name, [property: Required] long? CreditsPerUnit);
 
 /// <summary>The operator's catalog: apps, quota types, plans; and the public list of plans.</summary>
 public static partial class CatalogApi
@@ -60,10 +61,7 @@ public static partial class CatalogApi
         admin.MapPost("/apps/{appId}/tools", CreateToolAsync)
             .WithName("CreateTool").WithSummary("Create a tool in an app: what a use costs in credits (operator)")
             .AnswersProblem(StatusCodes.Status409Conflict, "The app has a tool with this key (`conflict`).");
-        admin.MapGet("/apps/{appId}/tools", async Task<Results<Ok<List<ToolInfo>>, ProblemHttpResult>> (string appId, IGrainFactory grains) =>
-            await Catalog(grains).Get() is var catalog && catalog.Apps.Any(a => a.Id == appId)
-                ? TypedResults.Ok(catalog.Tools.Where(t => t.AppId == appId).ToList())
-                : Problems.NotFound("The app"))
+        admin.MapGet("/apps/{appId}/tools", ListToolsAsync)
             .WithName("ListTools").WithSummary("List an app's tools (operator)");
         return app;
     }
@@ -174,4 +172,9 @@ public static partial class CatalogApi
         return ToResult(await Catalog(grains).CreateTool(appId, key!, name!, request.CreditsPerUnit!.Value, http.Actor()),
             tool => TypedResults.Created($"/v1/admin/apps/{appId}/tools/{tool.Key}", tool));
     }
+
+    private static async Task<Results<Ok<List<ToolInfo>>, ProblemHttpResult>> ListToolsAsync(string appId, IGrainFactory grains) =>
+        await Catalog(grains).Get() is var catalog && catalog.Apps.Any(a => a.Id == appId)
+            ? TypedResults.Ok(catalog.Tools.Where(t => t.AppId == appId).ToList())
+            : Problems.NotFound("The app");
 }

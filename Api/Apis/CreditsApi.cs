@@ -10,7 +10,8 @@ namespace Tollgate.Api;
 public sealed record CreditConsumeRequest([property: Required] string? Tool, [property: Required] long? Units, string? TenantId);
 /// <summary>Names the spend to refund by <paramref name="SpendId"/> or by the <paramref name="IdempotencyKey"/> it was made with.</summary>
 public sealed record CreditRefundRequest(string? SpendId, string? IdempotencyKey, long? Credits, string? TenantId);
-public sealed record ReservationRequest([property: Required] string? Tool, [property: Required] long? Units, [property: Required] long? TtlSeconds, string? TenantId);
+public sealed record ReservationRequest([property: Required] string? Tool, [property: Required] long? Units,
+    [property: Required] long? TtlSeconds, string? TenantId);
 public sealed record SettleRequest([property: Required] long? Units, string? TenantId);
 public sealed record ReleaseRequest(string? TenantId);
 public sealed record CreditSpendAnswer(long Balance, long Held, long Available, long Spent, string SpendId);
@@ -27,7 +28,8 @@ public static class CreditsApi
 {
     public const string RemainingHeader = "X-Credits-Remaining";
     private const long MaxUnits = 1_000_000_000_000;
-    private const string Insufficient = "The tenant's available credits do not cover this (`insufficient_credits`, with `needed` and the balance); nothing was spent.";
+    private const string Insufficient =
+        "The tenant's available credits do not cover this (`insufficient_credits`, with `needed` and the balance); nothing was spent.";
     private const string UnknownToolOrTenant =
         "The tool does not exist (`unknown_tool`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
     private const string KeyReusedOrOverflow =
@@ -47,9 +49,11 @@ public static class CreditsApi
         api.MapPost("/refund", RefundAsync)
             .WithName("RefundCredits").WithSummary("Give back some or all of a spend to the grants it came from")
             .AnswersProblem(StatusCodes.Status404NotFound,
-                "No spend of the tenant has this spendId or idempotencyKey in the last 24 hours (`unknown_spend`), or the tenant is not the caller's (`not_found`).")
+                "No spend of the tenant has this spendId or idempotencyKey in the last 24 hours (`unknown_spend`), "
+                + "or the tenant is not the caller's (`not_found`).")
             .AnswersProblem(StatusCodes.Status409Conflict,
-                "The spend was refunded in full (`already_refunded`) or has less left to give back than asked (`refund_exceeds_spend`, with `refundable`); nothing was refunded.")
+                "The spend was refunded in full (`already_refunded`) or has less left to give back than asked "
+                + "(`refund_exceeds_spend`, with `refundable`); nothing was refunded.")
             .TakesIdempotencyKey(StatusCodes.Status200OK)
             .AnswersProblem(StatusCodes.Status422UnprocessableEntity, KeyReusedOrOverflow)
             .AnswersHeader(ContractHeaders.CreditsRemaining, required: true, StatusCodes.Status200OK);
@@ -59,9 +63,11 @@ public static class CreditsApi
             .AnswersProblem(StatusCodes.Status404NotFound, UnknownToolOrTenant)
             .TakesIdempotencyKey(StatusCodes.Status201Created, StatusCodes.Status402PaymentRequired)
             .AnswersProblem(StatusCodes.Status422UnprocessableEntity, KeyReusedOrOverflow)
-            .AnswersHeader(ContractHeaders.CreditsRemaining, required: true, StatusCodes.Status201Created, StatusCodes.Status402PaymentRequired);
+            .AnswersHeader(ContractHeaders.CreditsRemaining, required: true, StatusCodes.Status201Created,
+                StatusCodes.Status402PaymentRequired);
         api.MapPost("/reservations/{reservationId}/settle", SettleAsync)
-            .WithName("SettleReservation").WithSummary("Spend what a job used of its reservation (at most what is held) and release the rest")
+            .WithName("SettleReservation")
+            .WithSummary("Spend what a job used of its reservation (at most what is held) and release the rest")
             .AnswersReservationProblems();
         api.MapPost("/reservations/{reservationId}/release", ReleaseAsync)
             .WithName("ReleaseReservation").WithSummary("Give back all that a reservation holds")
@@ -72,7 +78,8 @@ public static class CreditsApi
     private static RouteHandlerBuilder AnswersReservationProblems(this RouteHandlerBuilder endpoint) => endpoint
         .AnswersProblem(StatusCodes.Status404NotFound,
             "The tenant has no reservation with this id (`unknown_reservation`), or the tenant is not the caller's (`not_found`).")
-        .AnswersProblem(StatusCodes.Status409Conflict, "The reservation was settled, released or ran out already (`reservation_ended`); nothing changed.")
+        .AnswersProblem(StatusCodes.Status409Conflict,
+            "The reservation was settled, released or ran out already (`reservation_ended`); nothing changed.")
         .TakesIdempotencyKey(StatusCodes.Status200OK)
         .AnswersHeader(ContractHeaders.CreditsRemaining, required: true, StatusCodes.Status200OK);
 
@@ -91,7 +98,8 @@ public static class CreditsApi
     private static async Task<Results<Ok<CreditRefundAnswer>, ProblemHttpResult>> RefundAsync(
         CreditRefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+            ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var spendKey = inputs.IdempotencyKey("idempotencyKey", request.IdempotencyKey);
@@ -100,7 +108,8 @@ public static class CreditsApi
             inputs.Fail("spendId", "spendId must be the spendId a consume or settle answered.");
         else if ((spendId is null) == (spendKey is null) && inputs.IsValid)
             inputs.Fail("spendId", "Name the spend to refund by its spendId or by its idempotencyKey (one of the two).");
-        if (request.Credits is <= 0) inputs.Fail("credits", "credits must be a whole number greater than 0, or left out to refund all that is left.");
+        if (request.Credits is <= 0) inputs.Fail("credits",
+            "credits must be a whole number greater than 0, or left out to refund all that is left.");
         var refundKey = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
         if (!inputs.IsValid) return inputs.Problem();
         var result = await Wallet(grains, tenantId!).Refund(new CreditRefund(spendId, spendKey, request.Credits, refundKey), http.Actor());
@@ -127,7 +136,8 @@ public static class CreditsApi
     private static async Task<Results<Ok<SettleAnswer>, ProblemHttpResult>> SettleAsync(
         string reservationId, SettleRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+            ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         if (request.Units is not (>= 0 and <= MaxUnits)) inputs.Fail("units", $"units must be a whole number from 0 to {MaxUnits}.");
@@ -141,7 +151,8 @@ public static class CreditsApi
     private static async Task<Results<Ok<ReleaseAnswer>, ProblemHttpResult>> ReleaseAsync(
         string reservationId, ReleaseRequest? request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request?.TenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request?.TenantId, TenantPermission.UseCredits,
+            ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
@@ -170,7 +181,8 @@ public static class CreditsApi
     /// What a spend or reservation asks for: the caller's tenant, the tool, the units and what they cost, and its
     /// Idempotency-Key; or the problem to answer (with the errors <paramref name="inputs"/> gathered before).
     /// </summary>
-    private static async Task<((string TenantId, string Tool, long Units, long Credits, string? Key)? Use, ProblemHttpResult? Problem)> UseAsync(
+    private static async Task<((string TenantId, string Tool, long Units, long Credits, string? Key)? Use,
+        ProblemHttpResult? Problem)> UseAsync(
         HttpContext http, TenantGuard guard, KnownQuotaTypes catalog, Inputs inputs, string? tenantId, string? toolId, long? units)
     {
         var (tenant, problem) = await QuotaApi.TenantAsync(http, guard, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
@@ -185,8 +197,10 @@ public static class CreditsApi
         return ((tenant!, tool.Id, units.Value, credits, key), null);
     }
 
-    /// <summary>The answer to a wallet call: <paramref name="success"/> when done, else its problem; the available balance in a header.</summary>
-    private static Results<TSuccess, ProblemHttpResult> Answer<TSuccess>(HttpContext http, WalletResult result, long needed, Func<TSuccess> success)
+    /// <summary>The answer to a wallet call: <paramref name="success"/> when done, else its problem; the available balance in a
+    /// header.</summary>
+    private static Results<TSuccess, ProblemHttpResult> Answer<TSuccess>(HttpContext http, WalletResult result, long needed,
+        Func<TSuccess> success)
         where TSuccess : IResult
     {
         if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
@@ -196,9 +210,14 @@ public static class CreditsApi
         return result.Outcome switch
         {
             WalletOutcome.Done => success(),
-            WalletOutcome.Insufficient => Problems.Create(StatusCodes.Status402PaymentRequired, "insufficient_credits", "Insufficient credits",
+            WalletOutcome.Insufficient => Problems.Create(StatusCodes.Status402PaymentRequired, "insufficient_credits",
+                "Insufficient credits",
                 $"This needs {needed} credits and {balance.Available} are available; nothing was spent.",
-                new Dictionary<string, object?> { ["needed"] = needed, ["balance"] = balance.Balance, ["held"] = balance.Held, ["available"] = balance.Available }),
+                new Dictionary<string, object?>
+                {
+                    ["needed"] = needed, ["balance"] = balance.Balance, ["held"] = balance.Held,
+                    ["available"] = balance.Available
+                }),
             WalletOutcome.KeyReused => Problems.IdempotencyKeyReused(),
             WalletOutcome.Overflow => CreditsOverflow(),
             WalletOutcome.UnknownSpend => Problems.Create(StatusCodes.Status404NotFound, "unknown_spend", "Not found",

@@ -14,7 +14,8 @@ public static class JournalPages
     public const int MaxLimit = 500;
 
     /// <summary>Declares the query <see cref="Read"/> takes, with the record name as <paramref name="nameField"/>.</summary>
-    public static RouteHandlerBuilder TakesJournalQuery(this RouteHandlerBuilder endpoint, string nameField, string nameDescription, string what) => endpoint
+    public static RouteHandlerBuilder TakesJournalQuery(this RouteHandlerBuilder endpoint, string nameField, string nameDescription,
+        string what) => endpoint
         .ProducesCsv()
         .TakesQuery("from", "The first instant listed (ISO 8601).", format: "date-time")
         .TakesQuery("to", "The instant listing stops, excluded (ISO 8601).", format: "date-time")
@@ -27,7 +28,8 @@ public static class JournalPages
     /// The records a listing's query asks for: <c>from</c>, <c>to</c>, <paramref name="nameField"/> (the record
     /// name), <c>cursor</c>, <c>limit</c>; and whether it asks for CSV (<c>format</c>). Null, with errors, when invalid.
     /// </summary>
-    public static (JournalQuery Query, bool Csv)? Read(Inputs inputs, IQueryCollection query, string stream, string? scope, string nameField)
+    public static (JournalQuery Query, bool Csv)? Read(Inputs inputs, IQueryCollection query, string stream, string? scope,
+        string nameField)
     {
         var from = inputs.Time("from", query["from"]);
         var to = inputs.Time("to", query["to"]);
@@ -45,7 +47,8 @@ public static class JournalPages
         var format = query["format"].ToString();
         if (format is not ("" or "json" or "csv")) inputs.Fail("format", "Format must be json or csv.");
         if (!inputs.IsValid) return null;
-        return (new JournalQuery(stream) { Scope = scope, Name = name, From = from, To = to, Before = cursor, Limit = limit }, format == "csv");
+        return (new JournalQuery(stream) { Scope = scope, Name = name, From = from, To = to, Before = cursor, Limit = limit },
+            format == "csv");
     }
 
     /// <summary>A page of the records <paramref name="query"/> picks, with the cursor of the next when it is full.</summary>

@@ -33,7 +33,8 @@ public interface ICreditWalletGrain : IGrainWithStringKey, IRemindable
     /// <summary>Spends credits from the grants in spend order, or refuses with nothing spent; applied once per idempotency key.</summary>
     Task<WalletResult> Spend(CreditSpend spend, AuditActor actor);
 
-    /// <summary>Gives back all or part of a spend of the last 24 hours to the grants it came from (an expired grant's share leaves).</summary>
+    /// <summary>Gives back all or part of a spend of the last 24 hours to the grants it came from (an expired grant's share
+    /// leaves).</summary>
     Task<WalletResult> Refund(CreditRefund refund, AuditActor actor);
 
     /// <summary>Sets credits aside for a reservation until settled, released or its TTL has passed.</summary>

@@ -1,6 +1,7 @@
 namespace Tollgate.Grains.Credits;
 
-/// <summary>A live reservation: credits taken from grants and set aside until settled, released or <see cref="ExpiresAt"/>. Never changed once made.</summary>
+/// <summary>A live reservation: credits taken from grants and set aside until settled, released or <see cref="ExpiresAt"/>. Never
+/// changed once made.</summary>
 public sealed class CreditHold
 {
     public string Id { get; set; } = "";

@@ -1,6 +1,7 @@
 namespace Tollgate.Grains.Credits;
 
-/// <summary>What is left of a grant, free to spend or hold. A grant spent out is dropped, and comes back if a refund or release returns to it.</summary>
+/// <summary>What is left of a grant, free to spend or hold. A grant spent out is dropped, and comes back if a refund or release returns
+/// to it.</summary>
 public sealed class CreditLot
 {
     /// <summary>The grant's number in its wallet, in the order they were given: the lower, the older.</summary>

@@ -2,7 +2,8 @@ using Tollgate.Grains.Identity;
 
 namespace Tollgate.Grains.Credits;
 
-/// <summary>Reservations: credits held for a job, then settled (spending at most what is held) or released, or released when their TTL has passed.</summary>
+/// <summary>Reservations: credits held for a job, then settled (spending at most what is held) or released, or released when their TTL
+/// has passed.</summary>
 public sealed partial class CreditWalletGrain
 {
     public async Task<WalletResult> Hold(CreditHoldRequest request, AuditActor actor)
@@ -12,9 +13,10 @@ public sealed partial class CreditWalletGrain
         {
             if (request.Credits > Book.Free) return new WalletResult(WalletOutcome.Insufficient, Book.Totals);
             var expiresAt = now + request.Ttl;
-            var hold = Book.AddHold(ids.Reservation(TenantId, now, expiresAt, request.Credits), request.Tool, request.Units, request.Credits, expiresAt);
+            var hold = Book.AddHold(ids.Reservation(TenantId, now, expiresAt, request.Credits), request.Tool, request.Units,
+                request.Credits, expiresAt);
             Ledger(Entry(CreditLedger.Hold, now, 0, request.Credits, actor) with
-                { ReservationId = hold.Id, Tool = request.Tool, IdempotencyKey = request.IdempotencyKey });
+            { ReservationId = hold.Id, Tool = request.Tool, IdempotencyKey = request.IdempotencyKey });
             return new WalletResult(WalletOutcome.Done, Book.Totals, request.Credits, hold.Id, expiresAt);
         });
     }
@@ -35,7 +37,7 @@ public sealed partial class CreditWalletGrain
                 KeepSpend(spendId, new WalletEntry(now, now + IdempotencyRetention, Shares: taken), now);
             }
             Ledger(Entry(CreditLedger.Settle, now, -left, -hold.Credits, actor) with
-                { ReservationId = hold.Id, SpendId = spendId, Tool = hold.Tool, IdempotencyKey = idempotencyKey });
+            { ReservationId = hold.Id, SpendId = spendId, Tool = hold.Tool, IdempotencyKey = idempotencyKey });
             return new WalletResult(WalletOutcome.Done, Book.Totals, spent, spendId, Released: hold.Credits - left);
         });
     }
@@ -49,7 +51,7 @@ public sealed partial class CreditWalletGrain
             var hold = Book.Hold(reservationId)!;
             var (_, left) = Book.EndHold(hold, 0, now);
             Ledger(Entry(CreditLedger.Release, now, -left, -hold.Credits, actor) with
-                { ReservationId = hold.Id, Tool = hold.Tool, IdempotencyKey = idempotencyKey, Reason = "released" });
+            { ReservationId = hold.Id, Tool = hold.Tool, IdempotencyKey = idempotencyKey, Reason = "released" });
             return new WalletResult(WalletOutcome.Done, Book.Totals, hold.Credits - left, hold.Id);
         });
     }
@@ -57,5 +59,6 @@ public sealed partial class CreditWalletGrain
     /// <summary>The answer for a reservation that is not live: ended if this wallet made it, unknown otherwise.</summary>
     private WalletResult? Ended(string reservationId, CreditIds ids) =>
         Book.Hold(reservationId) is not null ? null
-        : new WalletResult(ids.IsReservation(TenantId, reservationId) ? WalletOutcome.ReservationEnded : WalletOutcome.UnknownReservation, Book.Totals);
+        : new WalletResult(ids.IsReservation(TenantId, reservationId) ? WalletOutcome.ReservationEnded : WalletOutcome.UnknownReservation,
+            Book.Totals);
 }

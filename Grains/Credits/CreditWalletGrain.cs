@@ -84,7 +84,7 @@ public sealed partial class CreditWalletGrain(
             var id = ids.Spend(TenantId, now, spend.Units, spend.Credits);
             KeepSpend(id, new WalletEntry(now, now + IdempotencyRetention, Shares: Book.Take(spend.Credits)), now);
             Ledger(Entry(CreditLedger.Spend, now, -spend.Credits, 0, actor) with
-                { SpendId = id, Tool = spend.Tool, IdempotencyKey = spend.IdempotencyKey });
+            { SpendId = id, Tool = spend.Tool, IdempotencyKey = spend.IdempotencyKey });
             return new WalletResult(WalletOutcome.Done, Book.Totals, spend.Credits, id);
         });
         if (answer is { Outcome: WalletOutcome.Done, Replayed: false } && CreditRules.WantsTopUp(State, answer.Balance.Available))
@@ -100,7 +100,8 @@ public sealed partial class CreditWalletGrain(
         {
             // A spend named by its key: the key's kept answer names the spend.
             await Memory.RecallAsync(refund.SpendKey!);
-            spendId = Memory.Fresh(refund.SpendKey!, TimeProvider.GetUtcNow()) is { Fingerprint: { } made, Answer: { Outcome: WalletOutcome.Done } kept }
+            spendId = Memory.Fresh(refund.SpendKey!, TimeProvider.GetUtcNow())
+                is { Fingerprint: { } made, Answer: { Outcome: WalletOutcome.Done } kept }
                 && made.StartsWith("spend\n", StringComparison.Ordinal) ? kept.Id : null;
         }
         // An id that is not this wallet's, altered or older than its entries is never looked up.
@@ -162,14 +163,17 @@ public sealed partial class CreditWalletGrain(
     /// Runs a decision under an optional key: a key's first answer is given again for the same request
     /// and another request under it is refused; the answer comes once what it decided is durable.
     /// </summary>
-    private async Task<WalletResult> DecideAsync(string? key, string fingerprint, TimeSpan keptFor, Func<DateTimeOffset, WalletResult> decide)
+    private async Task<WalletResult> DecideAsync(
+        string? key, string fingerprint, TimeSpan keptFor, Func<DateTimeOffset, WalletResult> decide)
     {
         if (key is not null) await Memory.RecallAsync(key);
         // From here to the await in FinishAsync nothing interleaves: the decision and the change are one step.
         var now = Now();
         WalletResult answer;
         if (key is not null && Memory.Fresh(key, now) is { } prior)
-            answer = prior.Fingerprint == fingerprint ? prior.Answer! with { Replayed = true } : new WalletResult(WalletOutcome.KeyReused, Book.Totals);
+            answer = prior.Fingerprint == fingerprint
+                ? prior.Answer! with { Replayed = true }
+                : new WalletResult(WalletOutcome.KeyReused, Book.Totals);
         else
         {
             answer = decide(now);
@@ -183,14 +187,17 @@ public sealed partial class CreditWalletGrain(
     private DateTimeOffset Now()
     {
         if (_writer is { Broken: true })
-            throw new Orleans.Storage.InconsistentStateException($"Credit wallet {TenantId} is reloading after a failed write; retry.", null, (string?)null);
+            throw new Orleans.Storage.InconsistentStateException($"Credit wallet {TenantId} is reloading after a failed write; retry.",
+                null, (string?)null);
         var now = TimeProvider.GetUtcNow();
         _changed = false;
         EndDue(now);
         return now;
     }
 
-    /// <summary>Ends the turn: tells a low-balance crossing, writes what changed (or waits for what is in flight), and keeps the reminder.</summary>
+    /// <summary>
+    /// Ends the turn: tells a low-balance crossing, writes what changed (or waits for what is in flight), and keeps the reminder.
+    /// </summary>
     private async Task FinishAsync(DateTimeOffset now)
     {
         EndDue(now); // a grant given already expired leaves at once
@@ -276,7 +283,11 @@ public sealed partial class CreditWalletGrain(
 
     private CreditWalletState Snapshot()
     {
-        var snapshot = new CreditWalletState { LowBalanceBelow = State.LowBalanceBelow, LowAlerted = State.LowAlerted, AutoTopUpBelow = State.AutoTopUpBelow };
+        var snapshot = new CreditWalletState
+        {
+            LowBalanceBelow = State.LowBalanceBelow, LowAlerted = State.LowAlerted,
+            AutoTopUpBelow = State.AutoTopUpBelow
+        };
         Book.CopyTo(snapshot);
         return snapshot;
     }

@@ -7,7 +7,8 @@ public sealed class CreditWalletState
     public List<CreditLot> Grants { get; set; } = [];
     public List<CreditHold> Holds { get; set; } = [];
 
-    /// <summary>The low-balance alert's threshold; <see cref="LowAlerted"/> once <c>credits.low</c> went out for the current crossing.</summary>
+    /// <summary>The low-balance alert's threshold; <see cref="LowAlerted"/> once <c>credits.low</c> went out for the current
+    /// crossing.</summary>
     public long? LowBalanceBelow { get; set; }
     public bool LowAlerted { get; set; }
     public long? AutoTopUpBelow { get; set; }

@@ -108,7 +108,8 @@ public sealed class GrantBook
         return (taken, left);
     }
 
-    /// <summary>Returns <paramref name="credits"/> of a share to its grant, made again if it was spent out; false when the grant has expired by <paramref name="at"/>.</summary>
+    /// <summary>Returns <paramref name="credits"/> of a share to its grant, made again if it was spent out; false when the grant has
+    /// expired by <paramref name="at"/>.</summary>
     public bool GiveBack(GrantShare share, long credits, DateTimeOffset at)
     {
         if (share.ExpiredAt(at)) return false;
@@ -117,7 +118,11 @@ public sealed class GrantBook
             lot.Remaining += credits;
             Free += credits;
         }
-        else Put(new CreditLot { Number = share.Grant, Source = share.Source, Priority = share.Priority, ExpiresAt = share.ExpiresAt, Remaining = credits });
+        else Put(new CreditLot
+        {
+            Number = share.Grant, Source = share.Source, Priority = share.Priority, ExpiresAt = share.ExpiresAt,
+            Remaining = credits
+        });
         return true;
     }
 

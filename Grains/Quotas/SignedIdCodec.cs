@@ -41,7 +41,8 @@ public sealed class SignedIdCodec
         return _prefix + Base64Url.EncodeToString(bytes);
     }
 
-    /// <summary>Reads the numbers of <paramref name="id"/> into <paramref name="values"/> if this codec's key wrote it for <paramref name="scope"/>.</summary>
+    /// <summary>Reads the numbers of <paramref name="id"/> into <paramref name="values"/> if this codec's key wrote it for <paramref
+    /// name="scope"/>.</summary>
     public bool TryRead(string scope, string id, Span<long> values)
     {
         if (id.Length != _length || !Owns(id)) return false;

@@ -28,12 +28,24 @@ public sealed class CreditsTests : ApiTestBase
         {
             _ops = await CatalogFixture.CreateAsync(Api);
             Assert.Equal(HttpStatusCode.Created,
-                (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "image", name = "Image", creditsPerUnit = 1 })).StatusCode);
+                (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new
+                {
+                    key = "image", name = "Image",
+                    creditsPerUnit = 1
+                })).StatusCode);
             Assert.Equal(HttpStatusCode.Created,
-                (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "video", name = "Video", creditsPerUnit = 10 })).StatusCode);
+                (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new
+                {
+                    key = "video", name = "Video",
+                    creditsPerUnit = 10
+                })).StatusCode);
         }
         var owner = await Api.RegisterAsync($"w-{Guid.NewGuid():N}@example.com");
-        if (credits > 0) Assert.Equal(HttpStatusCode.OK, (await GrantAsync(owner.TenantId, new { amount = credits, source = "promotion", reason = "welcome" })).StatusCode);
+        if (credits > 0) Assert.Equal(HttpStatusCode.Created, (await GrantAsync(owner.TenantId, new
+        {
+            amount = credits,
+            source = "promotion", reason = "welcome"
+        })).StatusCode);
         return (owner, Api.WithApiKey(await Api.IssueApiKeyAsync(owner, scopes.Split(','))));
     }
 
@@ -50,7 +62,8 @@ public sealed class CreditsTests : ApiTestBase
     private static Task<HttpResponseMessage> SpendAsync(HttpClient app, long units, string tool = Image, string? key = null) =>
         PostAsync(app, "/v1/credits/consume", new { tool, units }, key);
 
-    private async Task<JsonElement> WalletOf(Account owner) => await Json(await Silo.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits"));
+    private async Task<JsonElement> WalletOf(Account owner) =>
+        await Json(await Silo.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits"));
 
     private async Task<List<JsonElement>> LedgerOf(Account owner) =>
         (await Json(await Silo.As(owner.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger?limit=500")))
@@ -60,7 +73,11 @@ public sealed class CreditsTests : ApiTestBase
         (wallet.GetProperty("balance").GetInt64(), wallet.GetProperty("held").GetInt64(), wallet.GetProperty("available").GetInt64());
 
     private async Task<List<string>> EventsOf(string tenantId) =>
-        (await Api.Services.GetRequiredService<IJournalReader>().ReadAsync(new JournalQuery(TenantEventRecords.Stream) { Scope = tenantId, Limit = 1000 }))
+        (await Api.Services.GetRequiredService<IJournalReader>().ReadAsync(new JournalQuery(TenantEventRecords.Stream)
+        {
+            Scope = tenantId,
+            Limit = 1000
+        }))
         .Select(record => record.Name).Reverse().ToList();
 
     [Fact]
@@ -126,13 +143,14 @@ public sealed class CreditsTests : ApiTestBase
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => GrantAsync(owner.TenantId, grant, "promo-1")));
         var other = await GrantAsync(owner.TenantId, grant with { amount = 41 }, "promo-1");
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
         Assert.Single((await Task.WhenAll(answers.Select(Json))).Select(b => b.GetProperty("grantId").GetString()).Distinct());
         await AssertProblem(other, (HttpStatusCode)422, "idempotency_key_reused");
         var wallet = await WalletOf(owner);
         Assert.Equal((40, 0, 40), Totals(wallet));
         var only = Assert.Single(wallet.GetProperty("grants").EnumerateArray());
-        Assert.Equal(("promotion", 2, 40), (only.GetProperty("source").GetString(), only.GetProperty("priority").GetInt32(), only.GetProperty("remaining").GetInt64()));
+        Assert.Equal(("promotion", 2, 40), (only.GetProperty("source").GetString(), only.GetProperty("priority").GetInt32(),
+            only.GetProperty("remaining").GetInt64()));
         Assert.Equal(["grant"], (await LedgerOf(owner)).Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal([TenantEventTypes.CreditsGranted], await EventsOf(owner.TenantId));
         Assert.Contains("credits.granted", await AuditActionsAsync(_ops, owner.TenantId));
@@ -143,21 +161,28 @@ public sealed class CreditsTests : ApiTestBase
     {
         var (owner, _) = await WalletAsync(30);
 
-        await AssertProblem(await GrantAsync(owner.TenantId, new { amount = -31, source = "adjustment", reason = "fraud" }), HttpStatusCode.Conflict, "exceeds_balance");
+        await AssertProblem(await GrantAsync(owner.TenantId, new { amount = -31, source = "adjustment", reason = "fraud" }),
+            HttpStatusCode.Conflict, "exceeds_balance");
         var noReason = await GrantAsync(owner.TenantId, new { amount = -5, source = "adjustment" });
-        var noKey = await PostAsync(_ops, $"/v1/admin/tenants/{owner.TenantId}/credits/grants", new { amount = 5, source = "promotion", reason = "x" });
+        var noKey = await PostAsync(_ops, $"/v1/admin/tenants/{owner.TenantId}/credits/grants", new
+        {
+            amount = 5, source = "promotion",
+            reason = "x"
+        });
         var taken = await GrantAsync(owner.TenantId, new { amount = -30, source = "adjustment", reason = "chargeback" });
 
         await AssertProblem(noReason, HttpStatusCode.BadRequest, "validation_failed");
         Assert.True((await Json(noReason)).GetProperty("errors").TryGetProperty("reason", out _));
         await AssertProblem(noKey, HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
         Assert.Equal((0, 0, 0), Totals(await WalletOf(owner)));
         var adjustment = (await LedgerOf(owner))[^1];
-        Assert.Equal(("adjustment", -30, 0, "chargeback"), (adjustment.GetProperty("kind").GetString(), adjustment.GetProperty("credits").GetInt64(),
+        Assert.Equal(("adjustment", -30, 0, "chargeback"), (adjustment.GetProperty("kind").GetString(),
+            adjustment.GetProperty("credits").GetInt64(),
             adjustment.GetProperty("balanceAfter").GetInt64(), adjustment.GetProperty("reason").GetString()));
         Assert.Contains("credits.adjusted", await AuditActionsAsync(_ops, owner.TenantId));
-        await AssertProblem(await GrantAsync("tnt_nobody", new { amount = 5, source = "promotion", reason = "x" }), HttpStatusCode.NotFound);
+        await AssertProblem(await GrantAsync("tnt_nobody", new { amount = 5, source = "promotion", reason = "x" }),
+            HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -172,7 +197,8 @@ public sealed class CreditsTests : ApiTestBase
         var spend = await Json(await SpendAsync(app, 25));
         var spendId = spend.GetProperty("spendId").GetString();
         var left = (await WalletOf(owner)).GetProperty("grants").EnumerateArray().Single();
-        Assert.Equal(("grt_1", 5), (left.GetProperty("id").GetString(), left.GetProperty("remaining").GetInt64())); // the never-expiring one is last
+        Assert.Equal(("grt_1", 5), (left.GetProperty("id").GetString(),
+            left.GetProperty("remaining").GetInt64())); // the never-expiring one is last
 
         var part = await PostAsync(app, "/v1/credits/refund", new { spendId, credits = 5 });
         Assert.Equal(HttpStatusCode.OK, part.StatusCode);
@@ -198,14 +224,16 @@ public sealed class CreditsTests : ApiTestBase
         var spendId = (await Json(keyed)).GetProperty("spendId").GetString();
 
         await AssertProblem(await PostAsync(otherApp, "/v1/credits/refund", new { spendId }), HttpStatusCode.NotFound, "unknown_spend");
-        await AssertProblem(await PostAsync(app, "/v1/credits/refund", new { spendId = "spd_v1nothing" }), HttpStatusCode.NotFound, "unknown_spend");
+        await AssertProblem(await PostAsync(app, "/v1/credits/refund", new { spendId = "spd_v1nothing" }), HttpStatusCode.NotFound,
+            "unknown_spend");
         var tooMuch = await PostAsync(app, "/v1/credits/refund", new { spendId, credits = 21 });
         await AssertProblem(tooMuch, HttpStatusCode.Conflict, "refund_exceeds_spend");
         Assert.Equal(20, (await Json(tooMuch)).GetProperty("refundable").GetInt64());
         var byKey = await PostAsync(app, "/v1/credits/refund", new { idempotencyKey = "job-7", credits = 4 }, "refund-1");
         var replay = await PostAsync(app, "/v1/credits/refund", new { idempotencyKey = "job-7", credits = 4 }, "refund-1");
         var reused = await PostAsync(app, "/v1/credits/refund", new { idempotencyKey = "job-7", credits = 5 }, "refund-1");
-        await AssertProblem(await PostAsync(app, "/v1/credits/refund", new { spendId, idempotencyKey = "job-7" }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await PostAsync(app, "/v1/credits/refund", new { spendId, idempotencyKey = "job-7" }),
+            HttpStatusCode.BadRequest, "validation_failed");
 
         Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
@@ -228,23 +256,34 @@ public sealed class CreditsTests : ApiTestBase
         await AssertProblem(await PostAsync(app, "/v1/credits/reservations", new { tool = Video, units = 3, ttlSeconds = 60 }),
             HttpStatusCode.PaymentRequired, "insufficient_credits");
 
-        var settles = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PostAsync(app, $"/v1/credits/reservations/{id}/settle", new { units = 5 })));
+        var settles = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PostAsync(app, $"/v1/credits/reservations/{id}/settle",
+            new { units = 5 })));
 
         var settled = Assert.Single(settles, s => s.StatusCode == HttpStatusCode.OK);
-        Assert.Equal((50, 30), ((await Json(settled)).GetProperty("spent").GetInt64(), (await Json(settled)).GetProperty("released").GetInt64()));
+        Assert.Equal((50, 30), ((await Json(settled)).GetProperty("spent").GetInt64(),
+            (await Json(settled)).GetProperty("released").GetInt64()));
         Assert.All(settles.Where(s => s != settled), s => Assert.Equal(HttpStatusCode.Conflict, s.StatusCode));
         Assert.Equal("reservation_ended", (await Json(settles.First(s => s != settled))).GetProperty("code").GetString());
         Assert.Equal((50, 0, 50), Totals(await WalletOf(owner)));
         Assert.Equal(["grant", "hold", "settle"], (await LedgerOf(owner)).Select(e => e.GetProperty("kind").GetString()));
-        await AssertProblem(await PostAsync(app, "/v1/credits/reservations/rsv_v1made-up/settle", new { units = 1 }), HttpStatusCode.NotFound, "unknown_reservation");
+        await AssertProblem(await PostAsync(app, "/v1/credits/reservations/rsv_v1made-up/settle", new { units = 1 }),
+            HttpStatusCode.NotFound, "unknown_reservation");
     }
 
     [Fact]
     public async Task A_settle_spends_at_most_what_is_held_and_a_release_gives_it_all_back()
     {
         var (owner, app) = await WalletAsync(100);
-        var first = (await Json(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 30, ttlSeconds = 60 }))).GetProperty("id").GetString();
-        var second = (await Json(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 40, ttlSeconds = 60 }))).GetProperty("id").GetString();
+        var first = (await Json(await PostAsync(app, "/v1/credits/reservations", new
+        {
+            tool = Image, units = 30,
+            ttlSeconds = 60
+        }))).GetProperty("id").GetString();
+        var second = (await Json(await PostAsync(app, "/v1/credits/reservations", new
+        {
+            tool = Image, units = 40,
+            ttlSeconds = 60
+        }))).GetProperty("id").GetString();
 
         var over = await Json(await PostAsync(app, $"/v1/credits/reservations/{first}/settle", new { units = 1_000 }));
         var released = await PostAsync(app, $"/v1/credits/reservations/{second}/release", null);
@@ -253,14 +292,19 @@ public sealed class CreditsTests : ApiTestBase
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         Assert.Equal(40, (await Json(released)).GetProperty("released").GetInt64());
         Assert.Equal((70, 0, 70), Totals(await WalletOf(owner)));
-        await AssertProblem(await PostAsync(app, $"/v1/credits/reservations/{second}/release", null), HttpStatusCode.Conflict, "reservation_ended");
+        await AssertProblem(await PostAsync(app, $"/v1/credits/reservations/{second}/release", null), HttpStatusCode.Conflict,
+            "reservation_ended");
     }
 
     [Fact]
     public async Task From_its_expiry_instant_a_grant_or_hold_no_longer_counts_and_a_reminder_records_it_once()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new { amount = 50, source = "promotion", reason = "trial", expiresAt = Api.Clock.GetUtcNow().AddHours(1) });
+        await GrantAsync(owner.TenantId, new
+        {
+            amount = 50, source = "promotion", reason = "trial",
+            expiresAt = Api.Clock.GetUtcNow().AddHours(1)
+        });
         await GrantAsync(owner.TenantId, new { amount = 20, source = "promotion", reason = "gift" });
         await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 5, ttlSeconds = 1800 }); // from the expiring grant
         Assert.Equal((70, 5, 65), Totals(await WalletOf(owner)));
@@ -268,7 +312,8 @@ public sealed class CreditsTests : ApiTestBase
         Api.Clock.Advance(TimeSpan.FromHours(1));
 
         // The ledger is read without the wallet: only its reminder writes the expiry and the release there.
-        await EventuallyAsync(async () => (await LedgerOf(owner)).Count(e => e.GetProperty("kind").GetString() is "expiry" or "release") == 2,
+        await EventuallyAsync(async () => (await LedgerOf(owner)).Count(e =>
+            e.GetProperty("kind").GetString() is "expiry" or "release") == 2,
             "the reminder did not record the hold's end and the grant's expiry");
         Assert.Equal((20, 0, 20), Totals(await WalletOf(owner)));
         await AssertProblem(await SpendAsync(app, 21), HttpStatusCode.PaymentRequired, "insufficient_credits");
@@ -282,7 +327,11 @@ public sealed class CreditsTests : ApiTestBase
     public async Task Answers_are_exact_before_any_reminder_fires()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new { amount = 50, source = "promotion", reason = "trial", expiresAt = Api.Clock.GetUtcNow().AddSeconds(30) });
+        await GrantAsync(owner.TenantId, new
+        {
+            amount = 50, source = "promotion", reason = "trial",
+            expiresAt = Api.Clock.GetUtcNow().AddSeconds(30)
+        });
 
         Api.Clock.Advance(TimeSpan.FromSeconds(30));
 
@@ -295,7 +344,11 @@ public sealed class CreditsTests : ApiTestBase
     public async Task Expiries_and_holds_that_end_while_the_silo_is_down_are_recorded_once_after_it_starts()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new { amount = 50, source = "promotion", reason = "trial", expiresAt = Api.Clock.GetUtcNow().AddHours(1) });
+        await GrantAsync(owner.TenantId, new
+        {
+            amount = 50, source = "promotion", reason = "trial",
+            expiresAt = Api.Clock.GetUtcNow().AddHours(1)
+        });
         await GrantAsync(owner.TenantId, new { amount = 20, source = "promotion", reason = "gift" });
         var held = await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 60, ttlSeconds = 600 });
         Assert.Equal(HttpStatusCode.Created, held.StatusCode);
@@ -305,24 +358,31 @@ public sealed class CreditsTests : ApiTestBase
         clock.Advance(TimeSpan.FromHours(3));
         _restarted = await StartAsync(clock);
 
-        await EventuallyAsync(async () => (await LedgerOf(owner)).Count(e => e.GetProperty("kind").GetString() is "expiry" or "release") == 2,
+        await EventuallyAsync(async () => (await LedgerOf(owner)).Count(e =>
+            e.GetProperty("kind").GetString() is "expiry" or "release") == 2,
             "the ends during downtime were not recorded after the restart");
         Assert.Equal((20, 0, 20), Totals(await WalletOf(owner))); // the hold ended first, giving its 60 back; then the grant's 50 expired
         await Task.Delay(1500); // more reminder ticks record nothing twice
-        Assert.Equal(["grant", "grant", "hold", "release", "expiry"], (await LedgerOf(owner)).Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(["grant", "grant", "hold", "release", "expiry"], (await LedgerOf(owner)).Select(e =>
+            e.GetProperty("kind").GetString()));
     }
 
     [Fact]
     public async Task The_low_balance_alert_tells_once_per_crossing_even_under_concurrency()
     {
         var (owner, app) = await WalletAsync(100);
-        await Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ICreditWalletGrain>(owner.TenantId).SetLowBalanceAlert(50, AuditActor.System);
+        var wallet = Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ICreditWalletGrain>(owner.TenantId);
+        await wallet.SetLowBalanceAlert(50, AuditActor.System);
+        // Every spend below leaves less than this, so each tells the auto top-up once durable; the spends stand whatever it answers.
+        await wallet.SetAutoTopUpThreshold(1_000);
 
-        await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => SpendAsync(app, 1)));
+        var spends = await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => SpendAsync(app, 1)));
         await GrantAsync(owner.TenantId, new { amount = 100, source = "promotion", reason = "top up" });
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => SpendAsync(app, 1)));
 
-        Assert.Equal([TenantEventTypes.CreditsGranted, TenantEventTypes.CreditsLow, TenantEventTypes.CreditsGranted, TenantEventTypes.CreditsResolved],
+        Assert.All(spends, spend => Assert.Equal(HttpStatusCode.OK, spend.StatusCode));
+        Assert.Equal([TenantEventTypes.CreditsGranted, TenantEventTypes.CreditsLow, TenantEventTypes.CreditsGranted,
+            TenantEventTypes.CreditsResolved],
             await EventsOf(owner.TenantId));
     }
 
@@ -332,15 +392,26 @@ public sealed class CreditsTests : ApiTestBase
         var (owner, app) = await WalletAsync(10);
         var (other, otherApp) = await WalletAsync(10);
 
-        await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits"), HttpStatusCode.NotFound, "not_found");
-        await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger"), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits"), HttpStatusCode.NotFound,
+            "not_found");
+        await AssertProblem(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger"),
+            HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await otherApp.GetAsync($"/v1/tenants/{owner.TenantId}/credits"), HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await PostAsync(otherApp, "/v1/credits/consume", new { tool = Image, units = 1, tenantId = owner.TenantId }),
             HttpStatusCode.NotFound, "not_found");
-        await AssertProblem(await PostAsync(Api.As(other.AccessToken), "/v1/credits/consume", new { tool = Image, units = 1, tenantId = owner.TenantId }),
+        await AssertProblem(await PostAsync(Api.As(other.AccessToken), "/v1/credits/consume", new
+        {
+            tool = Image, units = 1,
+            tenantId = owner.TenantId
+        }),
             HttpStatusCode.NotFound, "not_found");
-        var reservation = (await Json(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 5, ttlSeconds = 60 }))).GetProperty("id").GetString();
-        await AssertProblem(await PostAsync(otherApp, $"/v1/credits/reservations/{reservation}/release", null), HttpStatusCode.NotFound, "unknown_reservation");
+        var reservation = (await Json(await PostAsync(app, "/v1/credits/reservations", new
+        {
+            tool = Image, units = 5,
+            ttlSeconds = 60
+        }))).GetProperty("id").GetString();
+        await AssertProblem(await PostAsync(otherApp, $"/v1/credits/reservations/{reservation}/release", null), HttpStatusCode.NotFound,
+            "unknown_reservation");
         Assert.Equal((10, 5, 5), Totals(await Json(await app.GetAsync($"/v1/tenants/{owner.TenantId}/credits"))));
         Assert.Equal((10, 0, 10), Totals(await WalletOf(other)));
     }
@@ -357,10 +428,18 @@ public sealed class CreditsTests : ApiTestBase
         var quotaOnly = Api.WithApiKey(await Api.IssueApiKeyAsync(owner, "quota:consume"));
 
         await AssertProblem(await SpendAsync(readOnly, 1), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await PostAsync(Api.As(member.AccessToken), "/v1/credits/consume", new { tool = Image, units = 1, tenantId = owner.TenantId }),
+        await AssertProblem(await PostAsync(Api.As(member.AccessToken), "/v1/credits/consume", new
+        {
+            tool = Image, units = 1,
+            tenantId = owner.TenantId
+        }),
             HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(HttpStatusCode.OK,
-            (await PostAsync(Api.As(admin.AccessToken), "/v1/credits/consume", new { tool = Image, units = 1, tenantId = owner.TenantId })).StatusCode);
+            (await PostAsync(Api.As(admin.AccessToken), "/v1/credits/consume", new
+            {
+                tool = Image, units = 1,
+                tenantId = owner.TenantId
+            })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await readOnly.GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Api.As(member.AccessToken).GetAsync($"/v1/tenants/{owner.TenantId}/credits")).StatusCode);
         await AssertProblem(await quotaOnly.GetAsync($"/v1/tenants/{owner.TenantId}/credits"), HttpStatusCode.Forbidden);
@@ -381,19 +460,36 @@ public sealed class CreditsTests : ApiTestBase
 
         await AssertField(await SpendAsync(app, 0), "units");
         await AssertField(await PostAsync(app, "/v1/credits/consume", new { units = 1 }), "tool");
-        await AssertField(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 1, ttlSeconds = 86_401 }), "ttlSeconds");
+        await AssertField(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 1, ttlSeconds = 86_401 }),
+            "ttlSeconds");
         await AssertField(await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 1, ttlSeconds = 0 }), "ttlSeconds");
         await AssertField(await PostAsync(app, "/v1/credits/refund", new { credits = 1 }), "spendId");
         await AssertField(await PostAsync(app, "/v1/credits/refund", new { spendId = "spd_x", credits = 0 }), "credits");
         await AssertField(await GrantAsync(owner.TenantId, new { amount = -5, source = "promotion", reason = "x" }), "amount");
         await AssertField(await GrantAsync(owner.TenantId, new { amount = 5, source = "purchase", reason = "x" }), "source");
-        await AssertField(await GrantAsync(owner.TenantId, new { amount = 5, source = "promotion", reason = "x", expiresAt = Api.Clock.GetUtcNow().AddDays(-1) }), "expiresAt");
-        await AssertField(await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "free", name = "Free", creditsPerUnit = 0 }), "creditsPerUnit");
+        await AssertField(await GrantAsync(owner.TenantId, new
+        {
+            amount = 5, source = "promotion", reason = "x",
+            expiresAt = Api.Clock.GetUtcNow().AddDays(-1)
+        }), "expiresAt");
+        await AssertField(await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new
+        {
+            key = "free", name = "Free",
+            creditsPerUnit = 0
+        }), "creditsPerUnit");
         await AssertProblem(await SpendAsync(app, 1, "chat/nothing"), HttpStatusCode.NotFound, "unknown_tool");
         Assert.Equal(HttpStatusCode.Created,
-            (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "gold", name = "Gold", creditsPerUnit = 1_000_000_000 })).StatusCode);
+            (await _ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new
+            {
+                key = "gold", name = "Gold",
+                creditsPerUnit = 1_000_000_000
+            })).StatusCode);
         await AssertProblem(await SpendAsync(app, 1_000_000_000_000, "chat/gold"), (HttpStatusCode)422, "credits_overflow");
-        await AssertProblem(await PostAsync(app, "/v1/credits/reservations", new { tool = "chat/gold", units = 1_000_000_000_000, ttlSeconds = 60 }),
+        await AssertProblem(await PostAsync(app, "/v1/credits/reservations", new
+        {
+            tool = "chat/gold", units = 1_000_000_000_000,
+            ttlSeconds = 60
+        }),
             (HttpStatusCode)422, "credits_overflow");
         await AssertField(await SpendAsync(app, 1_000_000_000_001), "units");
         Assert.Equal((100, 0, 100), Totals(await WalletOf(owner)));
@@ -422,6 +518,7 @@ public sealed class CreditsTests : ApiTestBase
         Assert.StartsWith("id,at,kind,credits,held,balanceAfter", lines[0]);
         Assert.Equal(7, lines.Length);
         Assert.Contains("\"spend\",\"'-1\"", lines[1]);
-        await AssertProblem(await owners.GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger?limit=0"), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await owners.GetAsync($"/v1/tenants/{owner.TenantId}/credits/ledger?limit=0"), HttpStatusCode.BadRequest,
+            "validation_failed");
     }
 }

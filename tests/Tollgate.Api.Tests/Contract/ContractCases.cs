@@ -307,9 +307,10 @@ public static class ContractCases
             await w.SendAsync("ConsumeCredits", request);
             return request;
         }, "Idempotent-Replayed", "X-Credits-Remaining"),
-        Case("ConsumeCredits", "a person for their tenant", 200, w => w.AsOwner.Json(new { tool = ContractWorld.Tool, units = 1, tenantId = w.TenantId })),
-        Case("ConsumeCredits", "more than the balance", 402, w => w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 999_999_999_999 }),
-            "X-Credits-Remaining"),
+        Case("ConsumeCredits", "a person for their tenant", 200, w => w.AsOwner
+            .Json(new { tool = ContractWorld.Tool, units = 1, tenantId = w.TenantId })),
+        Case("ConsumeCredits", "more than the balance", 402, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 999_999_999_999 }), "X-Credits-Remaining"),
         Case("ConsumeCredits", "no such tool", 404, w => w.AsCreditsApp.Json(new { tool = "chat/nothing", units = 1 })),
         Case("ConsumeCredits", "0 units", 400, w => w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 0 })),
         Case("ConsumeCredits", "a key without credits:consume", 403, w => w.AsApp.Json(new { tool = ContractWorld.Tool, units = 1 })),
@@ -319,8 +320,8 @@ public static class ContractCases
             await w.SpendCreditsAsync(1, key);
             return w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 2 }).Header("Idempotency-Key", key);
         }),
-        Case("RefundCredits", "part of a spend", 200, async w => w.AsCreditsApp.Json(new { spendId = await w.SpendCreditsAsync(2), credits = 1 }),
-            "X-Credits-Remaining"),
+        Case("RefundCredits", "part of a spend", 200, async w => w.AsCreditsApp
+            .Json(new { spendId = await w.SpendCreditsAsync(2), credits = 1 }), "X-Credits-Remaining"),
         Case("RefundCredits", "a spend refunded in full", 409, async w =>
         {
             var spendId = await w.SpendCreditsAsync(1);
@@ -329,22 +330,24 @@ public static class ContractCases
         }),
         Case("RefundCredits", "no such spend", 404, w => w.AsCreditsApp.Json(new { spendId = "spd_v1nothing" })),
         Case("RefundCredits", "no spend named", 400, w => w.AsCreditsApp.Json(new { credits = 1 })),
-        Case("ReserveCredits", "units the balance covers", 201, w => w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 2, ttlSeconds = 60 }),
-            "X-Credits-Remaining"),
+        Case("ReserveCredits", "units the balance covers", 201, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 2, ttlSeconds = 60 }), "X-Credits-Remaining"),
         Case("ReserveCredits", "more than the balance", 402, w => w.AsCreditsApp
             .Json(new { tool = ContractWorld.Tool, units = 999_999_999_999, ttlSeconds = 60 }), "X-Credits-Remaining"),
-        Case("ReserveCredits", "a TTL over 24 hours", 400, w => w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 1, ttlSeconds = 86_401 })),
-        Case("SettleReservation", "what the job used", 200, async w => w.AsCreditsApp.At(new { reservationId = await w.ReserveCreditsAsync() })
-            .Json(new { units = 3 }), "X-Credits-Remaining"),
+        Case("ReserveCredits", "a TTL over 24 hours", 400, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 1, ttlSeconds = 86_401 })),
+        Case("SettleReservation", "what the job used", 200, async w => w.AsCreditsApp
+            .At(new { reservationId = await w.ReserveCreditsAsync() }).Json(new { units = 3 }), "X-Credits-Remaining"),
         Case("SettleReservation", "a reservation settled already", 409, async w =>
         {
             var request = w.AsCreditsApp.At(new { reservationId = await w.ReserveCreditsAsync() }).Json(new { units = 3 });
             await w.SendAsync("SettleReservation", request);
             return request;
         }),
-        Case("SettleReservation", "no such reservation", 404, w => w.AsCreditsApp.At(new { reservationId = "rsv_v1nothing" }).Json(new { units = 1 })),
-        Case("ReleaseReservation", "a live reservation", 200, async w => w.AsCreditsApp.At(new { reservationId = await w.ReserveCreditsAsync() }),
-            "X-Credits-Remaining"),
+        Case("SettleReservation", "no such reservation", 404, w => w.AsCreditsApp
+            .At(new { reservationId = "rsv_v1nothing" }).Json(new { units = 1 })),
+        Case("ReleaseReservation", "a live reservation", 200, async w => w.AsCreditsApp
+            .At(new { reservationId = await w.ReserveCreditsAsync() }), "X-Credits-Remaining"),
         Case("ReleaseReservation", "no such reservation", 404, w => w.AsCreditsApp.At(new { reservationId = "rsv_v1nothing" })),
         Case("GetCredits", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("GetCredits", "the credits key", 200, w => w.AsCreditsApp.At(new { tenantId = w.TenantId })),
@@ -353,7 +356,7 @@ public static class ContractCases
         Case("GetCreditLedger", "CSV", 200, w => w.AsOwnerOfTenant.Query("format=csv")),
         Case("GetCreditLedger", "a limit of 0", 400, w => w.AsOwnerOfTenant.Query("limit=0")),
         Case("GetCreditLedger", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
-        Case("GrantCredits", "a promotion", 200, w => w.AsOperator.At(new { tenantId = w.TenantId })
+        Case("GrantCredits", "a promotion", 201, w => w.AsOperator.At(new { tenantId = w.TenantId })
             .Json(new { amount = 10, source = "promotion", reason = "contract" }).Header("Idempotency-Key", w.Fresh("grant-"))),
         Case("GrantCredits", "an adjustment past the balance", 409, w => w.AsOperator.At(new { tenantId = w.Outsider.TenantId })
             .Json(new { amount = -10, source = "adjustment", reason = "contract" }).Header("Idempotency-Key", w.Fresh("grant-"))),

@@ -36,7 +36,7 @@ public sealed class ContractWorld : IAsyncLifetime
     public string ApiKey { get; private set; } = null!;
     /// <summary>An API key of the owner's tenant that may only read quota.</summary>
     public string ReadOnlyApiKey { get; private set; } = null!;
-    /// <summary>An API key of the owner's tenant with credits:consume and credits:read; the tenant has a million credits of <see cref="Tool"/>.</summary>
+    /// <summary>An API key of the owner's tenant with credits:consume and credits:read; the tenant has a million credits.</summary>
     public string CreditsApiKey { get; private set; } = null!;
     public const string Tool = "chat/image";
 
@@ -154,15 +154,18 @@ public sealed class ContractWorld : IAsyncLifetime
     /// <summary>Spends <paramref name="units"/> of <see cref="Tool"/> with the credits key and returns the spend's id.</summary>
     public async Task<string> SpendCreditsAsync(long units = 1, string? idempotencyKey = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/credits/consume") { Content = JsonContent.Create(new { tool = Tool, units }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/credits/consume")
+        {
+            Content = JsonContent.Create(new { tool = Tool, units }),
+        };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return (await Ok(await Api.WithApiKey(CreditsApiKey).SendAsync(request))).GetProperty("spendId").GetString()!;
     }
 
     /// <summary>A new reservation of <see cref="Tool"/>, for a case to settle or release.</summary>
     public async Task<string> ReserveCreditsAsync() =>
-        (await Ok(await Api.WithApiKey(CreditsApiKey).PostAsJsonAsync("/v1/credits/reservations", new { tool = Tool, units = 5, ttlSeconds = 600 })))
-        .GetProperty("id").GetString()!;
+        (await Ok(await Api.WithApiKey(CreditsApiKey)
+            .PostAsJsonAsync("/v1/credits/reservations", new { tool = Tool, units = 5, ttlSeconds = 600 }))).GetProperty("id").GetString()!;
 
     /// <summary>Sends <paramref name="request"/> to <paramref name="operationId"/> and expects a 2xx (the first call that a replay repeats).</summary>
     public async Task SendAsync(string operationId, ContractRequest request)

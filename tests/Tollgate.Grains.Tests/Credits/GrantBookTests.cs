@@ -39,7 +39,8 @@ public sealed class GrantBookTests
         Assert.Equal(25, book.Balance);
         var ended = Assert.Single(book.EndDue(Now.AddHours(1))!);
 
-        Assert.Equal((CreditLedger.Expiry, Now.AddHours(1), -20L, 5L, lot.Id), (ended.Kind, ended.At, ended.Credits, ended.BalanceAfter, ended.GrantId));
+        Assert.Equal((CreditLedger.Expiry, Now.AddHours(1), -20L, 5L, lot.Id), (ended.Kind, ended.At, ended.Credits, ended.BalanceAfter,
+            ended.GrantId));
         Assert.Null(book.EndDue(Now.AddDays(1))); // once
         Assert.Equal(5, book.Balance);
     }
