@@ -151,6 +151,7 @@ public sealed partial class CreditWalletGrain(
         if (Book.NextEnd is not null || await this.GetReminder(ReminderName) is not { } reminder) return;
         await this.UnregisterReminder(reminder);
         _reminderOn = false;
+        if (Book.NextEnd is not null) await KeepReminderAsync(); // a call made while the reminder was going added something that ends
     }
 
     /// <summary>
