@@ -52,6 +52,15 @@ public sealed class CreditsTests : ApiTestBase
     private Task<HttpResponseMessage> GrantAsync(string tenantId, object grant, string? key = null) =>
         PostAsync(_ops, $"/v1/admin/tenants/{tenantId}/credits/grants", grant, key ?? Guid.NewGuid().ToString());
 
+    /// <summary>A trial of 50 credits that expires in <paramref name="expiresIn"/>, and a gift that never does.</summary>
+    private async Task TrialAndGiftAsync(Account owner, TimeSpan expiresIn, long gift = 20)
+    {
+        var trial = new { amount = 50, source = "promotion", reason = "trial", expiresAt = Api.Clock.GetUtcNow() + expiresIn };
+        Assert.Equal(HttpStatusCode.Created, (await GrantAsync(owner.TenantId, trial)).StatusCode);
+        if (gift == 0) return;
+        Assert.Equal(HttpStatusCode.Created, (await GrantAsync(owner.TenantId, new { amount = gift, source = "promotion", reason = "gift" })).StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object? body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body is null ? null : JsonContent.Create(body) };
@@ -300,12 +309,7 @@ public sealed class CreditsTests : ApiTestBase
     public async Task From_its_expiry_instant_a_grant_or_hold_no_longer_counts_and_a_reminder_records_it_once()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new
-        {
-            amount = 50, source = "promotion", reason = "trial",
-            expiresAt = Api.Clock.GetUtcNow().AddHours(1)
-        });
-        await GrantAsync(owner.TenantId, new { amount = 20, source = "promotion", reason = "gift" });
+        await TrialAndGiftAsync(owner, TimeSpan.FromHours(1));
         await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 5, ttlSeconds = 1800 }); // from the expiring grant
         Assert.Equal((70, 5, 65), Totals(await WalletOf(owner)));
 
@@ -327,11 +331,7 @@ public sealed class CreditsTests : ApiTestBase
     public async Task Answers_are_exact_before_any_reminder_fires()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new
-        {
-            amount = 50, source = "promotion", reason = "trial",
-            expiresAt = Api.Clock.GetUtcNow().AddSeconds(30)
-        });
+        await TrialAndGiftAsync(owner, TimeSpan.FromSeconds(30), gift: 0);
 
         Api.Clock.Advance(TimeSpan.FromSeconds(30));
 
@@ -344,12 +344,7 @@ public sealed class CreditsTests : ApiTestBase
     public async Task Expiries_and_holds_that_end_while_the_silo_is_down_are_recorded_once_after_it_starts()
     {
         var (owner, app) = await WalletAsync(0);
-        await GrantAsync(owner.TenantId, new
-        {
-            amount = 50, source = "promotion", reason = "trial",
-            expiresAt = Api.Clock.GetUtcNow().AddHours(1)
-        });
-        await GrantAsync(owner.TenantId, new { amount = 20, source = "promotion", reason = "gift" });
+        await TrialAndGiftAsync(owner, TimeSpan.FromHours(1));
         var held = await PostAsync(app, "/v1/credits/reservations", new { tool = Image, units = 60, ttlSeconds = 600 });
         Assert.Equal(HttpStatusCode.Created, held.StatusCode);
         await Api.DisposeAsync();
