@@ -298,6 +298,82 @@ public static class ContractCases
         }),
         Case("ReceiveStripeEvent", "a wrong signature", 400, w =>
             ContractRequest.Anonymous.Raw(w.StripeEvent("customer.created"), "application/json").Header("Stripe-Signature", "t=1,v1=00")),
+        // ---- Credits ----
+        Case("ConsumeCredits", "units the balance covers", 200, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 1 }).Header("Idempotency-Key", w.Fresh("spend-")), "X-Credits-Remaining"),
+        Case("ConsumeCredits", "a retry", 200, async w =>
+        {
+            var request = w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 1 }).Header("Idempotency-Key", w.Fresh("spend-"));
+            await w.SendAsync("ConsumeCredits", request);
+            return request;
+        }, "Idempotent-Replayed", "X-Credits-Remaining"),
+        Case("ConsumeCredits", "a person for their tenant", 200, w => w.AsOwner
+            .Json(new { tool = ContractWorld.Tool, units = 1, tenantId = w.TenantId })),
+        Case("ConsumeCredits", "more than the balance", 402, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 999_999_999_999 }), "X-Credits-Remaining"),
+        Case("ConsumeCredits", "no such tool", 404, w => w.AsCreditsApp.Json(new { tool = "chat/nothing", units = 1 })),
+        Case("ConsumeCredits", "0 units", 400, w => w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 0 })),
+        Case("ConsumeCredits", "a key without credits:consume", 403, w => w.AsApp.Json(new { tool = ContractWorld.Tool, units = 1 })),
+        Case("ConsumeCredits", "a key reused for other units", 422, async w =>
+        {
+            var key = w.Fresh("spend-");
+            await w.SpendCreditsAsync(1, key);
+            return w.AsCreditsApp.Json(new { tool = ContractWorld.Tool, units = 2 }).Header("Idempotency-Key", key);
+        }),
+        Case("RefundCredits", "part of a spend", 200, async w => w.AsCreditsApp
+            .Json(new { spendId = await w.SpendCreditsAsync(2), credits = 1 }), "X-Credits-Remaining"),
+        Case("RefundCredits", "a spend refunded in full", 409, async w =>
+        {
+            var spendId = await w.SpendCreditsAsync(1);
+            await w.SendAsync("RefundCredits", w.AsCreditsApp.Json(new { spendId }));
+            return w.AsCreditsApp.Json(new { spendId });
+        }),
+        Case("RefundCredits", "no such spend", 404, w => w.AsCreditsApp.Json(new { spendId = "spd_v1nothing" })),
+        Case("RefundCredits", "no spend named", 400, w => w.AsCreditsApp.Json(new { credits = 1 })),
+        Case("ReserveCredits", "units the balance covers", 201, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 2, ttlSeconds = 60 }), "X-Credits-Remaining"),
+        Case("ReserveCredits", "more than the balance", 402, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 999_999_999_999, ttlSeconds = 60 }), "X-Credits-Remaining"),
+        Case("ReserveCredits", "a TTL over 24 hours", 400, w => w.AsCreditsApp
+            .Json(new { tool = ContractWorld.Tool, units = 1, ttlSeconds = 86_401 })),
+        Case("SettleReservation", "what the job used", 200, async w => w.AsCreditsApp
+            .At(new { reservationId = await w.ReserveCreditsAsync() }).Json(new { units = 3 }), "X-Credits-Remaining"),
+        Case("SettleReservation", "a reservation settled already", 409, async w =>
+        {
+            var request = w.AsCreditsApp.At(new { reservationId = await w.ReserveCreditsAsync() }).Json(new { units = 3 });
+            await w.SendAsync("SettleReservation", request);
+            return request;
+        }),
+        Case("SettleReservation", "no such reservation", 404, w => w.AsCreditsApp
+            .At(new { reservationId = "rsv_v1nothing" }).Json(new { units = 1 })),
+        Case("ReleaseReservation", "a live reservation", 200, async w => w.AsCreditsApp
+            .At(new { reservationId = await w.ReserveCreditsAsync() }), "X-Credits-Remaining"),
+        Case("ReleaseReservation", "no such reservation", 404, w => w.AsCreditsApp.At(new { reservationId = "rsv_v1nothing" })),
+        Case("GetCredits", "the owner", 200, w => w.AsOwnerOfTenant),
+        Case("GetCredits", "the credits key", 200, w => w.AsCreditsApp.At(new { tenantId = w.TenantId })),
+        Case("GetCredits", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("GetCreditLedger", "JSON", 200, w => w.AsOwnerOfTenant.Query("kind=spend")),
+        Case("GetCreditLedger", "CSV", 200, w => w.AsOwnerOfTenant.Query("format=csv")),
+        Case("GetCreditLedger", "a limit of 0", 400, w => w.AsOwnerOfTenant.Query("limit=0")),
+        Case("GetCreditLedger", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("GrantCredits", "a promotion", 201, w => w.AsOperator.At(new { tenantId = w.TenantId })
+            .Json(new { amount = 10, source = "promotion", reason = "contract" }).Header("Idempotency-Key", w.Fresh("grant-"))),
+        Case("GrantCredits", "an adjustment past the balance", 409, w => w.AsOperator.At(new { tenantId = w.Outsider.TenantId })
+            .Json(new { amount = -10, source = "adjustment", reason = "contract" }).Header("Idempotency-Key", w.Fresh("grant-"))),
+        Case("GrantCredits", "no reason", 400, w => w.AsOperator.At(new { tenantId = w.TenantId })
+            .Json(new { amount = 10, source = "promotion" }).Header("Idempotency-Key", w.Fresh("grant-"))),
+        Case("GrantCredits", "not an operator", 403, w => w.AsOwnerOfTenant
+            .Json(new { amount = 10, source = "promotion", reason = "contract" }).Header("Idempotency-Key", w.Fresh("grant-"))),
+        Case("CreateTool", "a new key", 201, w => w.AsOperator.At(new { appId = "chat" })
+            .Json(new { key = w.Fresh("tool-"), name = "Tool", creditsPerUnit = 3 })),
+        Case("CreateTool", "a key that exists", 409, w => w.AsOperator.At(new { appId = "chat" })
+            .Json(new { key = "image", name = "Image", creditsPerUnit = 1 })),
+        Case("CreateTool", "no such app", 404, w => w.AsOperator.At(new { appId = "nothing" })
+            .Json(new { key = "image", name = "Image", creditsPerUnit = 1 })),
+        Case("CreateTool", "a price of 0", 400, w => w.AsOperator.At(new { appId = "chat" })
+            .Json(new { key = "free", name = "Free", creditsPerUnit = 0 })),
+        Case("ListTools", "an operator", 200, w => w.AsOperator.At(new { appId = "chat" })),
+        Case("ListTools", "no such app", 404, w => w.AsOperator.At(new { appId = "nothing" })),
     ];
 
     /// <summary>A free plan as CatalogFixture's "plus" is (so updating "plus" with it changes nothing).</summary>

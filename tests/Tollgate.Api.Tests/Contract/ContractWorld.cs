@@ -36,6 +36,9 @@ public sealed class ContractWorld : IAsyncLifetime
     public string ApiKey { get; private set; } = null!;
     /// <summary>An API key of the owner's tenant that may only read quota.</summary>
     public string ReadOnlyApiKey { get; private set; } = null!;
+    /// <summary>An API key of the owner's tenant with credits:consume and credits:read; the tenant has a million credits.</summary>
+    public string CreditsApiKey { get; private set; } = null!;
+    public const string Tool = "chat/image";
 
     public string TenantId => Owner.TenantId;
 
@@ -59,6 +62,7 @@ public sealed class ContractWorld : IAsyncLifetime
         await Api.VerifyEmailAsync(Outsider);
         ApiKey = await Api.IssueApiKeyAsync(Owner, "quota:consume", "quota:read");
         ReadOnlyApiKey = await Api.IssueApiKeyAsync(Owner, "quota:read");
+        await CreditsAsync();
         Contract = new OpenApiContract(await Api.Anonymous().GetStringAsync("/openapi/v1.json"));
     }
 
@@ -67,6 +71,7 @@ public sealed class ContractWorld : IAsyncLifetime
     public ContractRequest AsOutsider => ContractRequest.Bearer(Outsider.AccessToken);
     public ContractRequest AsOperator => ContractRequest.Bearer(Operator.AccessToken);
     public ContractRequest AsApp => ContractRequest.WithApiKey(ApiKey);
+    public ContractRequest AsCreditsApp => ContractRequest.WithApiKey(CreditsApiKey);
     public ContractRequest AsOwnerOfTenant => AsOwner.At(new { tenantId = TenantId });
 
     /// <summary>A name no other call of this run has used.</summary>
@@ -132,6 +137,35 @@ public sealed class ContractWorld : IAsyncLifetime
     {
         await Ok(await Api.WithApiKey(ApiKey).PostAsJsonAsync("/v1/quota/refund", new { quotaType = Quota, amount, consumeId }));
     }
+
+    private async Task CreditsAsync()
+    {
+        CreditsApiKey = await Api.IssueApiKeyAsync(Owner, "credits:consume", "credits:read");
+        var ops = Api.As(Operator.AccessToken);
+        await Ok(await ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "image", name = "Image", creditsPerUnit = 1 }));
+        using var grant = new HttpRequestMessage(HttpMethod.Post, $"/v1/admin/tenants/{TenantId}/credits/grants")
+        {
+            Content = JsonContent.Create(new { amount = 1_000_000, source = "promotion", reason = "contract" }),
+        };
+        grant.Headers.Add("Idempotency-Key", "contract-credits");
+        await Ok(await ops.SendAsync(grant));
+    }
+
+    /// <summary>Spends <paramref name="units"/> of <see cref="Tool"/> with the credits key and returns the spend's id.</summary>
+    public async Task<string> SpendCreditsAsync(long units = 1, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/credits/consume")
+        {
+            Content = JsonContent.Create(new { tool = Tool, units }),
+        };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return (await Ok(await Api.WithApiKey(CreditsApiKey).SendAsync(request))).GetProperty("spendId").GetString()!;
+    }
+
+    /// <summary>A new reservation of <see cref="Tool"/>, for a case to settle or release.</summary>
+    public async Task<string> ReserveCreditsAsync() =>
+        (await Ok(await Api.WithApiKey(CreditsApiKey)
+            .PostAsJsonAsync("/v1/credits/reservations", new { tool = Tool, units = 5, ttlSeconds = 600 }))).GetProperty("id").GetString()!;
 
     /// <summary>Sends <paramref name="request"/> to <paramref name="operationId"/> and expects a 2xx (the first call that a replay repeats).</summary>
     public async Task SendAsync(string operationId, ContractRequest request)
