@@ -99,6 +99,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
         services.AddHttpClient<IPaymentProvider, StripePaymentProvider>(client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddTransient<Grains.Credits.IOffSessionCharges, ProviderOffSessionCharges>(); // auto top-up's charges, made by a grain
         return services;
     }
 
@@ -131,6 +132,7 @@ public static class ApiServiceCollectionExtensions
         app.MapUsageApi();
         app.MapBillingApi();
         app.MapStripeWebhookApi();
+        app.MapCreditPurchaseApi();
         app.MapSignInApi();
         app.MapEmailLinkPages();
         app.MapOpsApi();
