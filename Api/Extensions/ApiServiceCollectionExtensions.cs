@@ -130,6 +130,8 @@ public static class ApiServiceCollectionExtensions
         app.MapSubscriptionApi();
         app.MapQuotaApi();
         app.MapUsageApi();
+        app.MapCreditsApi();
+        app.MapWalletApi();
         app.MapBillingApi();
         app.MapStripeWebhookApi();
         app.MapCreditPurchaseApi();
