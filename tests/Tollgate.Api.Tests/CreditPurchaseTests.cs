@@ -266,6 +266,31 @@ public sealed class CreditPurchaseTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Concurrent_spends_that_leave_the_balance_low_create_one_charge_whose_webhook_tops_up()
+    {
+        await SetUpAsync();
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "render", name = "Render", creditsPerUnit = 10 }));
+        await BuyAsync("pm_saved");
+        await ConfigureAutoTopUpAsync(new { threshold = 500, packId = "starter", maxPerMonth = 3 });
+        var app = Api.WithApiKey(await Api.IssueApiKeyAsync(_owner, "credits:consume"));
+
+        // 60 spends of 10 from 1,000: the balance goes under 500 and stays there for the last 11.
+        var spends = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/render", units = 1 })));
+        Assert.All(spends, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var charge = await NextChargeAsync(1);
+        await AutoTopUpAsync();
+        Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_intents"));
+        Assert.Equal(400, (await WalletAsync()).GetProperty("balance").GetInt64());
+
+        await PostAsync(Event("payment_intent.succeeded", charge));
+        Assert.Equal(1_400, (await WalletAsync()).GetProperty("balance").GetInt64());
+        // Back over the threshold: the next spends buy nothing.
+        await app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/render", units = 1 });
+        await AutoTopUpAsync();
+        Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_intents"));
+    }
+
+    [Fact]
     public async Task Auto_top_up_charges_at_most_maxPerMonth_a_month_and_again_the_next_month()
     {
         await SetUpAsync();
