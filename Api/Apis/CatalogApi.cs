@@ -165,7 +165,8 @@ public static partial class CatalogApi
             _ => Problems.Field(result.Field ?? "request", result.Detail!),
         };
 
-    /// <summary>Credits are whole numbers; a pack or a refill of more than a trillion is a typo, and sums of them stay far from overflow.</summary>
+    /// <summary>Credits are whole numbers; a pack or a refill of more than a trillion is a typo, and sums of them stay far from
+    /// overflow.</summary>
     private const long MaxCredits = 1_000_000_000_000;
 
     private const string PackConflict = "A credit pack with this id exists, or a pack or plan has this `stripePriceId` (`conflict`).";
@@ -205,7 +206,8 @@ public static partial class CatalogApi
     {
         var inputs = new Inputs();
         var definition = PackDefinition(inputs, request);
-        if (request.Id is not null && request.Id != packId) inputs.Fail("id", $"A credit pack keeps its id: this is '{packId}', the one in the path.");
+        if (request.Id is not null && request.Id != packId) inputs.Fail("id",
+            $"A credit pack keeps its id: this is '{packId}', the one in the path.");
         if (!inputs.IsValid) return inputs.Problem();
         return ToResult(await Catalog(grains).UpdateCreditPack(packId, definition!, http.Actor()), TypedResults.Ok);
     }
@@ -213,12 +215,15 @@ public static partial class CatalogApi
     private static CreditPackDefinition? PackDefinition(Inputs inputs, CreditPackRequest request)
     {
         var name = inputs.Text("name", request.Name, required: true);
-        if (request.Credits is not (>= 1 and <= MaxCredits)) inputs.Fail("credits", $"credits is required: a whole number from 1 to {MaxCredits}.");
+        if (request.Credits is not (>= 1 and <= MaxCredits)) inputs.Fail("credits",
+            $"credits is required: a whole number from 1 to {MaxCredits}.");
         if (request.PriceMinor is not >= 0) inputs.Fail("priceMinor", "priceMinor is required: a whole number of minor units, 0 or more.");
         var currency = request.Currency?.Trim().ToUpperInvariant();
-        if (currency is null || !CurrencyCode().IsMatch(currency)) inputs.Fail("currency", "currency must be an ISO 4217 code such as USD.");
+        if (currency is null || !CurrencyCode().IsMatch(currency)) inputs.Fail("currency",
+            "currency must be an ISO 4217 code such as USD.");
         var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
-        return inputs.IsValid ? new CreditPackDefinition(name!, request.Credits!.Value, request.PriceMinor!.Value, currency!, stripePriceId) : null;
+        return inputs.IsValid ? new CreditPackDefinition(name!, request.Credits!.Value, request.PriceMinor!.Value, currency!,
+            stripePriceId) : null;
     }
 
     /// <summary>The most a unit of a tool may cost: units times this stays far from overflowing for any sane request.</summary>

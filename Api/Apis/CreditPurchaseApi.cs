@@ -10,7 +10,8 @@ using Tollgate.Grains.Credits;
 
 namespace Tollgate.Api;
 
-public sealed record CreditCheckoutRequest([property: Required] string? PackId, [property: Required] string? SuccessUrl, [property: Required] string? CancelUrl);
+public sealed record CreditCheckoutRequest([property: Required] string? PackId, [property: Required] string? SuccessUrl,
+    [property: Required] string? CancelUrl);
 public sealed record AutoTopUpRequest(
     [property: Required] long? Threshold, [property: Required] string? PackId, [property: Required] int? MaxPerMonth, bool? Enabled,
     string? PaymentMethodId);
@@ -57,8 +58,10 @@ public static partial class CreditPurchaseApi
         // As for plan checkout: at most 200, since Stripe takes keys of up to 255 and ours is prefixed.
         var clientKey = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader], maxLength: 200);
         if (!inputs.IsValid) return inputs.Problem();
-        var kept = clientKey is null ? null : grains.GetGrain<IIdempotencyKeyGrain>(IIdempotencyKeyGrain.KeyFor("credits-checkout", tenantId, clientKey));
-        var fingerprint = JsonSerializer.Serialize(new CreditCheckoutRequest(request.PackId, successUrl!.AbsoluteUri, cancelUrl!.AbsoluteUri));
+        var kept = clientKey is null ? null : grains.GetGrain<IIdempotencyKeyGrain>(IIdempotencyKeyGrain.KeyFor("credits-checkout",
+            tenantId, clientKey));
+        var fingerprint = JsonSerializer.Serialize(new CreditCheckoutRequest(request.PackId, successUrl!.AbsoluteUri,
+            cancelUrl!.AbsoluteUri));
         if (kept is not null && await kept.Get() is { } first)
         {
             if (first.Fingerprint != fingerprint) return Problems.IdempotencyKeyReused();
@@ -69,11 +72,15 @@ public static partial class CreditPurchaseApi
         if (await PackOnSaleAsync(grains, request.PackId!) is not { } pack) return Problems.NotFound($"Credit pack '{request.PackId}'");
         if (pack.StripePriceId is null) return NotPurchasable(pack);
         var customerId = await BillingCustomers.EnsureAsync(grains, provider, tenantId, http.Actor(), http.RequestAborted);
-        var key = clientKey is not null ? $"tollgate-credits-checkout-{tenantId}-{clientKey}" : $"tollgate-credits-checkout-{Guid.NewGuid():N}";
+        var key = clientKey is not null
+            ? $"tollgate-credits-checkout-{tenantId}-{clientKey}"
+            : $"tollgate-credits-checkout-{Guid.NewGuid():N}";
         var metadata = CreditPurchases.Metadata(CreditPurchases.PackPurchase, tenantId, pack.Id, pack.Credits);
         var session = await provider.CreatePaymentCheckoutSessionAsync(
-            new PaymentCheckoutRequest(tenantId, customerId, pack.StripePriceId, metadata, successUrl!, cancelUrl!), key, http.RequestAborted);
-        await grains.GetGrain<ITenantGrain>(tenantId).RecordBillingSession(provider.Name, "credits_checkout", session.Id, pack.Id, http.Actor());
+            new PaymentCheckoutRequest(tenantId, customerId, pack.StripePriceId, metadata, successUrl!,
+                cancelUrl!), key, http.RequestAborted);
+        await grains.GetGrain<ITenantGrain>(tenantId).RecordBillingSession(provider.Name, "credits_checkout", session.Id, pack.Id,
+            http.Actor());
         var response = new CheckoutResponse(session.Id, session.Url.AbsoluteUri);
         if (kept is not null) await kept.Keep(fingerprint, JsonSerializer.Serialize(response, s_web));
         return TypedResults.Created((string?)null, response);
@@ -83,7 +90,8 @@ public static partial class CreditPurchaseApi
         string tenantId, AutoTopUpRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
-        if (request.Threshold is not (>= 1 and <= 1_000_000_000_000)) inputs.Fail("threshold", "threshold is required: a whole number of credits from 1.");
+        if (request.Threshold is not (>= 1 and <= 1_000_000_000_000)) inputs.Fail("threshold",
+            "threshold is required: a whole number of credits from 1.");
         if (string.IsNullOrWhiteSpace(request.PackId)) inputs.Fail("packId", "packId is required.");
         if (request.MaxPerMonth is not (>= 1 and <= MaxChargesPerMonth))
             inputs.Fail("maxPerMonth", $"maxPerMonth is required: from 1 to {MaxChargesPerMonth} purchases a calendar month.");
@@ -92,7 +100,8 @@ public static partial class CreditPurchaseApi
         if (!inputs.IsValid) return inputs.Problem();
         if (await PackOnSaleAsync(grains, request.PackId!) is not { } pack) return Problems.NotFound($"Credit pack '{request.PackId}'");
         if (pack.StripePriceId is null) return NotPurchasable(pack);
-        var settings = new AutoTopUpSettings(request.Threshold!.Value, pack.Id, request.MaxPerMonth!.Value, request.Enabled ?? true, request.PaymentMethodId);
+        var settings = new AutoTopUpSettings(request.Threshold!.Value, pack.Id, request.MaxPerMonth!.Value, request.Enabled ?? true,
+            request.PaymentMethodId);
         return TypedResults.Ok(await grains.GetGrain<IAutoTopUpGrain>(tenantId).Configure(settings, http.Actor()));
     }
 

@@ -14,7 +14,8 @@ namespace Tollgate.Api;
 /// </summary>
 public static partial class StripeWebhookApi
 {
-    private static async Task<WebhookResponse> CreditSessionAsync(Stripe.Checkout.Session session, EventTenants owners, IGrainFactory grains,
+    private static async Task<WebhookResponse> CreditSessionAsync(Stripe.Checkout.Session session, EventTenants owners,
+        IGrainFactory grains,
         IPaymentProvider provider, AuditActor actor, CancellationToken cancellationToken)
     {
         if (CreditPurchases.Read(session.Metadata) is not { Purpose: CreditPurchases.PackPurchase } purchase)
@@ -25,7 +26,8 @@ public static partial class StripeWebhookApi
         var tenantId = owners.TenantId!;
         var granted = await GrantPackAsync(grains, tenantId, session.PaymentIntentId ?? session.Id, purchase, actor);
         // The session names its payment but does not carry it: the method it was paid with is read from Stripe.
-        if (session.PaymentIntentId is { } paymentId && (await provider.GetPaymentAsync(paymentId, cancellationToken)).PaymentMethodId is { } method)
+        if (session.PaymentIntentId is { } paymentId && (await provider.GetPaymentAsync(paymentId,
+            cancellationToken)).PaymentMethodId is { } method)
             await grains.GetGrain<IAutoTopUpGrain>(tenantId).SavePaymentMethod(method, actor);
         return Outcome(granted);
     }
@@ -45,19 +47,22 @@ public static partial class StripeWebhookApi
             await autoTopUp.ChargeFailed(intent.Id, chargeKey, intent.LastPaymentError?.Code, intent.LastPaymentError?.Message, actor);
             return new(true, WireNames.Of(ProviderEventOutcome.Applied));
         }
-        if (purchase.Purpose == CreditPurchases.AutoTopUp) return Outcome(await autoTopUp.ChargeSucceeded(intent.Id, chargeKey, purchase.Credits, actor));
+        if (purchase.Purpose == CreditPurchases.AutoTopUp) return Outcome(await autoTopUp.ChargeSucceeded(intent.Id, chargeKey,
+            purchase.Credits, actor));
         var granted = await GrantPackAsync(grains, owners.TenantId!, intent.Id, purchase, actor);
         if (intent.PaymentMethodId is { Length: > 0 } method) await autoTopUp.SavePaymentMethod(method, actor);
         return Outcome(granted);
     }
 
     private static Task<GrantResult> GrantPackAsync(
-        IGrainFactory grains, string tenantId, string paymentId, (string Purpose, string PackId, long Credits) purchase, AuditActor actor) =>
+        IGrainFactory grains, string tenantId, string paymentId, (string Purpose, string PackId,
+            long Credits) purchase, AuditActor actor) =>
         grains.GetGrain<ICreditWalletGrain>(tenantId).Grant(
             new CreditGrant(purchase.Credits, CreditSources.Purchase, Priority: 0, ExpiresAt: null, CreditPurchases.PurchaseKey(paymentId),
                 $"credit pack {purchase.PackId}"), actor);
 
-    /// <summary>Applied the first time; a grant replayed under its key (the other event of the same payment, a redelivery) is a duplicate.</summary>
+    /// <summary>Applied the first time; a grant replayed under its key (the other event of the same payment, a redelivery) is a
+    /// duplicate.</summary>
     private static WebhookResponse Outcome(GrantResult granted) => granted switch
     {
         { Outcome: GrantOutcome.Granted, Replayed: false } => new(true, WireNames.Of(ProviderEventOutcome.Applied)),

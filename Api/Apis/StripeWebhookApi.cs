@@ -128,7 +128,8 @@ public static partial class StripeWebhookApi
                     Expect<Stripe.Checkout.Session>(stripeObject, "checkout.session"), owners, grains, provider, actor, cancellationToken);
 
             case "payment_intent.succeeded" or "payment_intent.payment_failed":
-                return await CreditPaymentAsync(providerEvent, Expect<PaymentIntent>(stripeObject, "payment_intent"), owners, grains, actor);
+                return await CreditPaymentAsync(providerEvent, Expect<PaymentIntent>(stripeObject, "payment_intent"), owners, grains,
+                    actor);
 
             default:
                 return new(true, "ignored", "event type not used");

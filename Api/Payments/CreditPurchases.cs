@@ -29,12 +29,14 @@ public static class CreditPurchases
     {
         if (metadata is null || !metadata.TryGetValue(Purpose, out var purpose) || purpose is not (PackPurchase or AutoTopUp)) return null;
         if (!metadata.TryGetValue(PackId, out var packId) || packId.Length == 0
-            || !metadata.TryGetValue(Credits, out var text) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var credits)
+            || !metadata.TryGetValue(Credits, out var text) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture,
+                out var credits)
             || credits <= 0)
             throw new FormatException("The credit purchase's metadata has no packId or no positive credits.");
         return (purpose, packId, credits);
     }
 
-    /// <summary>The grant key of a bought pack: the payment's, so the session's and the payment's webhooks grant once between them.</summary>
+    /// <summary>The grant key of a bought pack: the payment's, so the session's and the payment's webhooks grant once between
+    /// them.</summary>
     public static string PurchaseKey(string paymentOrSessionId) => $"purchase:{paymentOrSessionId}";
 }

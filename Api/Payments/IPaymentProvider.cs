@@ -35,13 +35,15 @@ public interface IPaymentProvider
     Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>A hosted page where the customer pays once (Stripe Checkout in payment mode).</summary>
-    Task<CheckoutSession> CreatePaymentCheckoutSessionAsync(PaymentCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
+    Task<CheckoutSession> CreatePaymentCheckoutSessionAsync(PaymentCheckoutRequest request, string idempotencyKey,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Creates and confirms a payment of a saved method; a repeated key returns the first payment. A decline comes back
     /// as <see cref="PaymentDeclinedException"/>.
     /// </summary>
-    Task<ProviderPayment> CreateOffSessionPaymentAsync(OffSessionPaymentRequest request, string idempotencyKey, CancellationToken cancellationToken);
+    Task<ProviderPayment> CreateOffSessionPaymentAsync(OffSessionPaymentRequest request, string idempotencyKey,
+        CancellationToken cancellationToken);
 
     Task<ProviderPayment> GetPaymentAsync(string paymentId, CancellationToken cancellationToken);
 

@@ -11,7 +11,8 @@ public sealed class ProviderOffSessionCharges(IPaymentProvider provider, IGrainF
     {
         var customerId = await grains.GetGrain<ITenantGrain>(charge.TenantId).GetBillingCustomer(provider.Name);
         if (customerId is null)
-            return new(OffSessionChargeStatus.Failed, null, "no_customer", "The tenant has no customer at the payment provider: buy a pack first.");
+            return new(OffSessionChargeStatus.Failed, null, "no_customer",
+                "The tenant has no customer at the payment provider: buy a pack first.");
         var metadata = CreditPurchases.Metadata(CreditPurchases.AutoTopUp, charge.TenantId, charge.PackId, charge.Credits);
         metadata[CreditPurchases.ChargeKey] = charge.IdempotencyKey;
         try

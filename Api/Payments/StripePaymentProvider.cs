@@ -94,7 +94,8 @@ public sealed class StripePaymentProvider(HttpClient http, IOptions<StripeOption
                 }, Key(idempotencyKey), cancellationToken));
             }
             // A decline answers 402 with the payment it failed: that is an outcome, not an outage.
-            catch (Stripe.StripeException declined) when (declined.StripeError?.Type == "card_error" || declined.StripeError?.PaymentIntent is not null)
+            catch (Stripe.StripeException declined) when (declined.StripeError?.Type == "card_error"
+                || declined.StripeError?.PaymentIntent is not null)
             {
                 throw new PaymentDeclinedException(declined.StripeError?.PaymentIntent?.Id, declined.StripeError?.Code,
                     declined.StripeError?.Message ?? declined.Message, declined);

@@ -31,6 +31,7 @@ public interface IAutoTopUpGrain : IGrainWithStringKey
     /// </summary>
     Task<GrantResult> ChargeSucceeded(string paymentId, string? chargeKey, long credits, AuditActor actor);
 
-    /// <summary>The provider reports an auto top-up payment failed: recorded, audited, and no charge starts until the method changes.</summary>
+    /// <summary>The provider reports an auto top-up payment failed: recorded, audited, and no charge starts until the method
+    /// changes.</summary>
     Task ChargeFailed(string paymentId, string? chargeKey, string? code, string? message, AuditActor actor);
 }

@@ -115,10 +115,12 @@ public sealed class CatalogGrain(
         if (State.CreditPacks.Any(p => p.Id == id))
             return CatalogResult<CreditPackInfo>.Fail(CatalogError.Conflict, $"Credit pack '{id}' already exists.", "id");
         if (SharedPackPrice(id, definition) is { } error) return error;
-        var pack = new CreditPackInfo(id, definition.Name, definition.Credits, definition.PriceMinor, definition.Currency, definition.StripePriceId,
+        var pack = new CreditPackInfo(id, definition.Name, definition.Credits, definition.PriceMinor, definition.Currency,
+            definition.StripePriceId,
             Archived: false, TimeProvider.GetUtcNow());
         State.CreditPacks.Add(pack);
-        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.created", "creditPack", id, after: pack)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.created", "creditPack", id,
+            after: pack)]);
         return new(pack);
     }
 
@@ -134,7 +136,8 @@ public sealed class CatalogGrain(
             StripePriceId = definition.StripePriceId, UpdatedAt = TimeProvider.GetUtcNow(),
         };
         State.CreditPacks[index] = pack;
-        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.updated", "creditPack", id, before, pack)]);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.updated", "creditPack", id, before,
+            pack)]);
         return new(pack);
     }
 

@@ -40,6 +40,7 @@ public static class PlanRefills
         state.RefillPeriod(plan);
     }
 
-    /// <summary>Whether the pending refill is still worth granting at <paramref name="now"/>: its credits would not be expired already.</summary>
+    /// <summary>Whether the pending refill is still worth granting at <paramref name="now"/>: its credits would not be expired
+    /// already.</summary>
     public static bool StillDue(PlanRefill refill, DateTimeOffset now) => refill.RollOver || refill.PeriodEnd > now;
 }

@@ -218,7 +218,8 @@ public sealed class SubscriptionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await CatchUpAsync();
 
-    /// <summary>Applies every boundary already passed, then grants the current period's refill if the wallet does not have it yet.</summary>
+    /// <summary>Applies every boundary already passed, then grants the current period's refill if the wallet does not have it
+    /// yet.</summary>
     private async Task CatchUpAsync()
     {
         await CatchUpPeriodsAsync();
@@ -317,11 +318,13 @@ public sealed class SubscriptionGrain(
             {
                 var granted = await GrainFactory.GetGrain<ICreditWalletGrain>(TenantId).Grant(PlanRefills.Grant(refill), AuditActor.System);
                 if (granted.Outcome != GrantOutcome.Granted)
-                    logger.LogWarning("The wallet of tenant {TenantId} refused plan refill {Key}: {Outcome}", TenantId, PlanRefills.Key(refill), granted.Outcome);
+                    logger.LogWarning("The wallet of tenant {TenantId} refused plan refill {Key}: {Outcome}", TenantId,
+                        PlanRefills.Key(refill), granted.Outcome);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                logger.LogWarning(failure, "Plan refill {Key} of tenant {TenantId} not granted yet; retried", PlanRefills.Key(refill), TenantId);
+                logger.LogWarning(failure, "Plan refill {Key} of tenant {TenantId} not granted yet; retried", PlanRefills.Key(refill),
+                    TenantId);
                 await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
                 return;
             }

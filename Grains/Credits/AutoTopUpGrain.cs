@@ -38,7 +38,8 @@ public sealed class AutoTopUpGrain(
         // The wallet first: if it cannot be told, nothing is stored and the caller retries.
         await GrainFactory.GetGrain<ICreditWalletGrain>(TenantId).SetAutoTopUpThreshold(settings.Enabled ? settings.Threshold : null);
         State.RollMonth(TimeProvider.GetUtcNow());
-        (State.Threshold, State.PackId, State.MaxPerMonth, State.Enabled) = (settings.Threshold, settings.PackId, settings.MaxPerMonth, settings.Enabled);
+        (State.Threshold, State.PackId, State.MaxPerMonth, State.Enabled) =
+            (settings.Threshold, settings.PackId, settings.MaxPerMonth, settings.Enabled);
         if (settings.PaymentMethodId is { } method) State.SaveMethod(method);
         await _autoTopUp.WriteStateAsync([Audit(actor, "credits.auto_topup_configured", before, Info())]);
         return Info();
@@ -79,7 +80,8 @@ public sealed class AutoTopUpGrain(
         switch (result.Status)
         {
             case OffSessionChargeStatus.Unreachable:
-                logger.LogWarning("Auto top-up {Key} of tenant {TenantId} got no answer; the next trigger repeats it", charge.Key, TenantId);
+                logger.LogWarning("Auto top-up {Key} of tenant {TenantId} got no answer; the next trigger repeats it", charge.Key,
+                    TenantId);
                 return;
             case OffSessionChargeStatus.Failed:
                 await FailAsync(result.PaymentId, result.FailureCode, result.FailureMessage, AuditActor.System);
@@ -95,7 +97,8 @@ public sealed class AutoTopUpGrain(
     {
         // The money was taken: the credits are granted whether or not this grain still knows the charge.
         var granted = await GrainFactory.GetGrain<ICreditWalletGrain>(TenantId).Grant(
-            new CreditGrant(credits, CreditSources.AutoTopUp, Priority: 0, ExpiresAt: null, $"auto_topup:{paymentId}", Reason: null), actor);
+            new CreditGrant(credits, CreditSources.AutoTopUp, Priority: 0, ExpiresAt: null, $"auto_topup:{paymentId}",
+                Reason: null), actor);
         if (State.IsPending(paymentId, chargeKey))
         {
             var ended = State.End(paymentId, "succeeded", TimeProvider.GetUtcNow());
@@ -116,7 +119,8 @@ public sealed class AutoTopUpGrain(
         var now = TimeProvider.GetUtcNow();
         var ended = State.Pending is null ? null : State.End(paymentId ?? "", "failed", now);
         State.LastFailure = new AutoTopUpFailure(paymentId, State.PaymentMethodId, code, message ?? "The payment failed.", now);
-        await _autoTopUp.WriteStateAsync([Audit(actor, "credits.auto_topup_failed", null, new { charge = ended, failure = State.LastFailure })]);
+        var failed = new { charge = ended, failure = State.LastFailure };
+        await _autoTopUp.WriteStateAsync([Audit(actor, "credits.auto_topup_failed", null, failed)]);
     }
 
     private async Task<OffSessionChargeResult> ChargeAsync(AutoTopUpCharge charge)
@@ -124,7 +128,8 @@ public sealed class AutoTopUpGrain(
         // Resolved when needed: a silo without the Api's payment services still activates this grain.
         var charges = ServiceProvider.GetRequiredService<IOffSessionCharges>();
         return await charges.ChargeAsync(
-            new OffSessionCharge(TenantId, State.PaymentMethodId!, charge.AmountMinor, charge.Currency, charge.PackId, charge.Credits, charge.Key),
+            new OffSessionCharge(TenantId, State.PaymentMethodId!, charge.AmountMinor, charge.Currency, charge.PackId, charge.Credits,
+                charge.Key),
             CancellationToken.None);
     }
 

@@ -59,7 +59,8 @@ public static class AutoTopUpRules
         var ended = state.Pending! with { PaymentId = paymentId, Status = status, EndedAt = now };
         state.Pending = null;
         state.RecentCharges.Insert(0, ended);
-        if (state.RecentCharges.Count > RecentChargesKept) state.RecentCharges.RemoveRange(RecentChargesKept, state.RecentCharges.Count - RecentChargesKept);
+        if (state.RecentCharges.Count > RecentChargesKept) state.RecentCharges.RemoveRange(RecentChargesKept,
+            state.RecentCharges.Count - RecentChargesKept);
         return ended;
     }
 

@@ -48,7 +48,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Operators_create_change_and_archive_packs_and_the_portal_lists_those_on_sale()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "big", name = "Big", credits = 10_000, priceMinor = 9_900, currency = "EUR" }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "big", name = "Big", credits = 10_000,
+            priceMinor = 9_900, currency = "EUR" }));
         var changed = await _ops.PutAsJsonAsync("/v1/admin/credit-packs/big",
             new { name = "Bigger", credits = 12_000, priceMinor = 9_900, currency = "EUR", stripePriceId = "price_big" });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
@@ -60,7 +61,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         Assert.Equal(1_500, onSale[0].GetProperty("priceMinor").GetInt64());
 
         Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsync("/v1/admin/credit-packs/big/archive", null)).StatusCode);
-        Assert.Equal(["starter"], (await Json(await Api.Anonymous().GetAsync("/v1/credit-packs"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(["starter"],
+            (await Json(await Api.Anonymous().GetAsync("/v1/credit-packs"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
         var all = (await Json(await _ops.GetAsync("/v1/admin/credit-packs"))).EnumerateArray().ToList();
         Assert.True(all.Single(p => p.GetProperty("id").GetString() == "big").GetProperty("archived").GetBoolean());
 
@@ -94,10 +96,12 @@ public sealed class CreditPurchaseTests : ApiTestBase
             new { id = "starter", name = "Again", credits = 5, priceMinor = 1, currency = "USD" }), HttpStatusCode.Conflict, "conflict");
         // A Stripe price names one thing on sale: the pro plan's price cannot be a pack's.
         await AssertProblem(await _ops.PostAsJsonAsync("/v1/admin/credit-packs",
-            new { id = "clash", name = "Clash", credits = 5, priceMinor = 1, currency = "USD", stripePriceId = "price_123" }), HttpStatusCode.Conflict, "conflict");
+            new { id = "clash", name = "Clash", credits = 5, priceMinor = 1, currency = "USD",
+                stripePriceId = "price_123" }), HttpStatusCode.Conflict, "conflict");
         await AssertProblem(await _ops.PutAsJsonAsync("/v1/admin/credit-packs/nope",
             new { name = "Nope", credits = 5, priceMinor = 1, currency = "USD" }), HttpStatusCode.NotFound, "not_found");
-        Assert.Equal(["starter"], (await Json(await _ops.GetAsync("/v1/admin/credit-packs"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(["starter"],
+            (await Json(await _ops.GetAsync("/v1/admin/credit-packs"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
     }
 
     // ---- Checkout ----
@@ -127,7 +131,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         var again = await CheckoutAsync("co-1");
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(sessionId, (await Json(again)).GetProperty("sessionId").GetString());
-        await AssertProblem(await CheckoutAsync("co-1", successUrl: "https://app.example.com/elsewhere"), HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await AssertProblem(await CheckoutAsync("co-1", successUrl: "https://app.example.com/elsewhere"),
+            HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Single(_stripe.RequestsTo("POST", "/v1/checkout/sessions"));
         Assert.Contains("billing.credits_checkout_created", await AuditActionsAsync(_ops, _owner.TenantId));
     }
@@ -136,16 +141,23 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Checkout_refuses_bad_input_unknown_and_unpriced_packs_other_tenants_and_mere_members()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "manual", name = "Manual", credits = 5, priceMinor = 100, currency = "USD" }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "manual", name = "Manual", credits = 5,
+            priceMinor = 100, currency = "USD" }));
         var url = $"/v1/tenants/{_owner.TenantId}/credits/checkout";
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "nope", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound, "not_found");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "manual", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" }), HttpStatusCode.Conflict, "pack_not_purchasable");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "/relative", cancelUrl = "javascript:alert(1)" }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no", credits = 1_000_000 }), HttpStatusCode.BadRequest, "malformed_request");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "nope", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "manual", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no" }), HttpStatusCode.Conflict, "pack_not_purchasable");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "/relative",
+            cancelUrl = "javascript:alert(1)" }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new { successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no" }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no", credits = 1_000_000 }), HttpStatusCode.BadRequest, "malformed_request");
 
         var stranger = Api.As((await Api.RegisterAsync("stranger@example.com")).AccessToken);
-        await AssertProblem(await stranger.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound);
+        await AssertProblem(await stranger.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound);
         await AssertProblem(await stranger.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"), HttpStatusCode.NotFound);
         await AssertProblem(await stranger.PutAsJsonAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up",
             new { threshold = 10, packId = "starter", maxPerMonth = 1 }), HttpStatusCode.NotFound);
@@ -153,7 +165,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         var member = await Api.RegisterAsync("member@example.com");
         await Api.AddMemberAsync(_owner, _owner.TenantId, member, "member");
         var memberClient = Api.As(member.AccessToken);
-        await AssertProblem(await memberClient.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok", cancelUrl = "https://a.example/no" }), HttpStatusCode.Forbidden);
+        await AssertProblem(await memberClient.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no" }), HttpStatusCode.Forbidden);
         await AssertProblem(await memberClient.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"), HttpStatusCode.Forbidden);
         var billing = await Api.RegisterAsync("billing@example.com");
         await Api.AddMemberAsync(_owner, _owner.TenantId, billing, "billing");
@@ -202,7 +215,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         Assert.Equal(0, (await WalletAsync()).GetProperty("balance").GetInt64());
 
         var (paid, _) = _stripe.SucceedPayment(payment["id"]!.GetValue<string>());
-        Assert.Equal("applied", (await PostAsync(Event("checkout.session.async_payment_succeeded", paid!))).GetProperty("outcome").GetString());
+        Assert.Equal("applied", (await PostAsync(Event("checkout.session.async_payment_succeeded",
+            paid!))).GetProperty("outcome").GetString());
         Assert.Equal(1_000, (await WalletAsync()).GetProperty("balance").GetInt64());
     }
 
@@ -216,7 +230,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         payment["metadata"]!["tenantId"] = other.TenantId; // the customer is the buyer's
         Assert.Equal("ignored", (await PostAsync(Event("payment_intent.succeeded", payment))).GetProperty("outcome").GetString());
         Assert.Equal(0, (await WalletAsync()).GetProperty("balance").GetInt64());
-        Assert.Equal(0, (await Json(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{other.TenantId}/credits"))).GetProperty("balance").GetInt64());
+        var othersWallet = await Json(await Api.As(other.AccessToken).GetAsync($"/v1/tenants/{other.TenantId}/credits"));
+        Assert.Equal(0, othersWallet.GetProperty("balance").GetInt64());
         // A subscription's invoice payment carries no purchase: acknowledged, nothing granted.
         var invoicePayment = FakeStripe.Fixture("payment_intent.succeeded");
         Assert.Equal("ignored", (await PostAsync(Event("payment_intent.succeeded", invoicePayment))).GetProperty("outcome").GetString());
@@ -236,8 +251,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
 
         var autoTopUp = Grains.GetGrain<IAutoTopUpGrain>(_owner.TenantId);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => autoTopUp.BalanceLow(100)));
-        await EventuallyAsync(async () => (await AutoTopUpAsync()).GetProperty("pending").ValueKind == JsonValueKind.Object
-            && (await AutoTopUpAsync()).GetProperty("pending").GetProperty("paymentId").ValueKind == JsonValueKind.String, "no charge was created");
+        await EventuallyAsync(async () => (await AutoTopUpAsync()).GetProperty("pending") is { ValueKind: JsonValueKind.Object } pending
+            && pending.GetProperty("paymentId").ValueKind == JsonValueKind.String, "no charge was created");
         await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => autoTopUp.BalanceLow(100)));
         var state = await AutoTopUpAsync(); // answered after every trigger sent before it
 
@@ -245,7 +260,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         Assert.Equal(2, attempts.Count); // the failed attempt and its retry
         var key = Assert.Single(attempts.Select(a => a.Header("Idempotency-Key")).Distinct());
         Assert.Equal($"tollgate-autotopup-{_owner.TenantId}-{Api.Clock.GetUtcNow():yyyy-MM}-1", key);
-        var charge = Assert.Single(_stripe.PaymentIntents.Values, p => p["metadata"]?["tollgatePurpose"]?.GetValue<string>() == "auto_topup");
+        var charge = Assert.Single(_stripe.PaymentIntents.Values,
+            p => p["metadata"]?["tollgatePurpose"]?.GetValue<string>() == "auto_topup");
         Assert.Equal("true", attempts[1].Field("off_session"));
         Assert.Equal("true", attempts[1].Field("confirm"));
         Assert.Equal("pm_saved", attempts[1].Field("payment_method"));
@@ -269,13 +285,15 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Concurrent_spends_that_leave_the_balance_low_create_one_charge_whose_webhook_tops_up()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "render", name = "Render", creditsPerUnit = 10 }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "render", name = "Render",
+            creditsPerUnit = 10 }));
         await BuyAsync("pm_saved");
         await ConfigureAutoTopUpAsync(new { threshold = 500, packId = "starter", maxPerMonth = 3 });
         var app = Api.WithApiKey(await Api.IssueApiKeyAsync(_owner, "credits:consume"));
 
         // 60 spends of 10 from 1,000: the balance goes under 500 and stays there for the last 11.
-        var spends = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/render", units = 1 })));
+        var spends = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => app.PostAsJsonAsync("/v1/credits/consume",
+            new { tool = "chat/render", units = 1 })));
         Assert.All(spends, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var charge = await NextChargeAsync(1);
         await AutoTopUpAsync();
@@ -326,7 +344,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         var autoTopUp = Grains.GetGrain<IAutoTopUpGrain>(_owner.TenantId);
         _stripe.DeclineNextPayment("card_declined");
         await autoTopUp.BalanceLow(100);
-        await EventuallyAsync(async () => (await AutoTopUpAsync()).GetProperty("lastFailure").ValueKind == JsonValueKind.Object, "the decline was not recorded");
+        await EventuallyAsync(async () => (await AutoTopUpAsync()).GetProperty("lastFailure").ValueKind == JsonValueKind.Object,
+            "the decline was not recorded");
         var failure = (await AutoTopUpAsync()).GetProperty("lastFailure");
         Assert.Equal("card_declined", failure.GetProperty("code").GetString());
         Assert.Equal("pm_expiring", failure.GetProperty("paymentMethodId").GetString());
@@ -388,7 +407,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         await Refused(new { threshold = 10, packId = "starter", maxPerMonth = 101 }, "maxPerMonth");
         await Refused(new { threshold = 10, maxPerMonth = 1 }, "packId");
         await Refused(new { threshold = 10, packId = "starter", maxPerMonth = 1, paymentMethodId = "card_4242" }, "paymentMethodId");
-        await AssertProblem(await _client.PutAsJsonAsync(url, new { threshold = 10, packId = "nope", maxPerMonth = 1 }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await _client.PutAsJsonAsync(url, new { threshold = 10, packId = "nope", maxPerMonth = 1 }),
+            HttpStatusCode.NotFound, "not_found");
         var untouched = await AutoTopUpAsync();
         Assert.Equal(JsonValueKind.Null, untouched.GetProperty("threshold").ValueKind);
 
@@ -445,20 +465,23 @@ public sealed class CreditPurchaseTests : ApiTestBase
         return _stripe.PaymentIntents[id].DeepClone().AsObject();
     }
 
-    private async Task<JsonElement> AutoTopUpAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"));
+    private async Task<JsonElement> AutoTopUpAsync() =>
+        await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"));
 
     private async Task<JsonElement> WalletAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits"));
 
     /// <summary>The ledger's grants, newest first.</summary>
     private async Task<List<JsonElement>> GrantsAsync() =>
-        (await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/ledger?kind=grant"))).GetProperty("items").EnumerateArray().ToList();
+        (await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/ledger?kind=grant"))).GetProperty("items")
+            .EnumerateArray().ToList();
 
     private string Event(string type, JsonObject stripeObject) =>
         FakeStripe.Event(type, stripeObject, Api.Clock.GetUtcNow(), $"evt_test_{Interlocked.Increment(ref _events)}");
 
     private async Task<JsonElement> PostAsync(string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body,
+            Encoding.UTF8, "application/json") };
         request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, Api.Clock.GetUtcNow()));
         var response = await Api.Anonymous().SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -468,7 +491,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
     private static async Task ExpectCreated(Task<HttpResponseMessage> call)
     {
         var response = await call;
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public override async Task DisposeAsync()

@@ -34,7 +34,8 @@ public sealed class PlanRefillTests : ApiTestBase
         _ops = await CreateAsync(Api);
         var created = await _ops.PostAsJsonAsync("/v1/admin/plans", new
         {
-            id = "studio", name = "Studio", priceMinor = 0, currency = "USD", interval = "month", monthlyCredits = 500, creditsRollOver = rollOver,
+            id = "studio", name = "Studio", priceMinor = 0, currency = "USD", interval = "month",
+            monthlyCredits = 500, creditsRollOver = rollOver,
             quotas = new Dictionary<string, long> { [Messages] = 10 },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -46,7 +47,8 @@ public sealed class PlanRefillTests : ApiTestBase
     }
 
     private async Task GrantStudioAsync() =>
-        Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsJsonAsync($"/v1/admin/tenants/{_owner.TenantId}/subscription", new { planId = "studio" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsJsonAsync($"/v1/admin/tenants/{_owner.TenantId}/subscription",
+            new { planId = "studio" })).StatusCode);
 
     [Fact]
     public async Task Each_period_refills_once_and_its_credits_expire_at_its_end()
@@ -69,7 +71,8 @@ public sealed class PlanRefillTests : ApiTestBase
         await EventuallyAsync(async () => (await RefillsAsync()).Count == 2, "the renewal did not refill");
         wallet = await WalletAsync();
         Assert.Equal(500, wallet.GetProperty("balance").GetInt64()); // the first period's credits left with it
-        Assert.Equal(periodEnd.AddMonths(1), Assert.Single(wallet.GetProperty("grants").EnumerateArray()).GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal(periodEnd.AddMonths(1),
+            Assert.Single(wallet.GetProperty("grants").EnumerateArray()).GetProperty("expiresAt").GetDateTimeOffset());
         await SubscriptionAsync();
         Assert.Equal(2, (await RefillsAsync()).Count);
     }
@@ -103,7 +106,8 @@ public sealed class PlanRefillTests : ApiTestBase
     {
         await SetUpAsync(rollOver: true);
         await GrantStudioAsync();
-        Assert.Equal(JsonValueKind.Null, Assert.Single((await WalletAsync()).GetProperty("grants").EnumerateArray()).GetProperty("expiresAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null,
+            Assert.Single((await WalletAsync()).GetProperty("grants").EnumerateArray()).GetProperty("expiresAt").ValueKind);
         Api.Clock.Advance(TimeSpan.FromDays(32));
         await EventuallyAsync(async () => (await RefillsAsync()).Count == 2, "the renewal did not refill");
         Assert.Equal(1_000, (await WalletAsync()).GetProperty("balance").GetInt64());
@@ -117,7 +121,8 @@ public sealed class PlanRefillTests : ApiTestBase
             new { id = "neg", name = "Neg", priceMinor = 0, currency = "USD", interval = "month", monthlyCredits = -1 });
         await AssertProblem(refused, HttpStatusCode.BadRequest, "validation_failed");
         Assert.True((await Json(refused)).GetProperty("errors").TryGetProperty("monthlyCredits", out _));
-        var listed = (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray().Single(p => p.GetProperty("id").GetString() == "studio");
+        var listed = (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray()
+            .Single(p => p.GetProperty("id").GetString() == "studio");
         Assert.Equal(500, listed.GetProperty("monthlyCredits").GetInt64());
         Assert.Equal(0, (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray()
             .Single(p => p.GetProperty("id").GetString() == "free").GetProperty("monthlyCredits").GetInt64());
@@ -129,7 +134,8 @@ public sealed class PlanRefillTests : ApiTestBase
         await SetUpAsync();
         Assert.Equal(HttpStatusCode.OK, (await _ops.PutAsJsonAsync("/v1/admin/plans/pro", new
         {
-            name = "Pro", priceMinor = 2_000, currency = "USD", interval = "month", trialDays = 14, stripePriceId = "price_123", monthlyCredits = 2_000,
+            name = "Pro", priceMinor = 2_000, currency = "USD", interval = "month", trialDays = 14, stripePriceId = "price_123",
+            monthlyCredits = 2_000,
             quotas = new Dictionary<string, long> { [Messages] = 50_000 },
         })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync($"/v1/tenants/{_owner.TenantId}/checkout",
@@ -140,7 +146,8 @@ public sealed class PlanRefillTests : ApiTestBase
         var (p1, p2) = (start, start.AddDays(30));
 
         await DeliverAsync("customer.subscription.created", Subscription(customer, "active", p1, p2), p1);
-        await DeliverAsync("customer.subscription.updated", Subscription(customer, "active", p1, p2, cancelAtPeriodEnd: true), p1.AddMinutes(1));
+        await DeliverAsync("customer.subscription.updated", Subscription(customer, "active", p1, p2, cancelAtPeriodEnd: true),
+            p1.AddMinutes(1));
         Assert.Single(await RefillsAsync());
         // The renewal's payment failed: Stripe moves the period on, past due; nothing is granted until it is paid.
         await DeliverAsync("customer.subscription.updated", Subscription(customer, "past_due", p2, p2.AddDays(30)), p1.AddMinutes(2));
@@ -150,22 +157,25 @@ public sealed class PlanRefillTests : ApiTestBase
 
         var refills = await RefillsAsync();
         Assert.Equal(2, refills.Count);
-        Assert.Equal([$"plan_refill:pro:{p2.UtcTicks}", $"plan_refill:pro:{p1.UtcTicks}"], refills.Select(r => r.GetProperty("idempotencyKey").GetString()));
+        Assert.Equal([$"plan_refill:pro:{p2.UtcTicks}", $"plan_refill:pro:{p1.UtcTicks}"],
+            refills.Select(r => r.GetProperty("idempotencyKey").GetString()));
         Assert.All(refills, r => Assert.Equal(2_000, r.GetProperty("credits").GetInt64()));
     }
 
     // ---- helpers ----
 
-    private async Task<JsonElement> SubscriptionAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/subscription"));
+    private async Task<JsonElement> SubscriptionAsync() =>
+        await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/subscription"));
 
     private async Task<JsonElement> WalletAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits"));
 
     /// <summary>The ledger's plan refills, newest first.</summary>
     private async Task<List<JsonElement>> RefillsAsync() =>
-        (await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/ledger?kind=grant"))).GetProperty("items").EnumerateArray()
-            .Where(g => g.GetProperty("source").GetString() == "plan_refill").ToList();
+        (await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/ledger?kind=grant"))).GetProperty("items")
+            .EnumerateArray().Where(g => g.GetProperty("source").GetString() == "plan_refill").ToList();
 
-    private static JsonObject Subscription(string customer, string status, DateTimeOffset start, DateTimeOffset end, bool cancelAtPeriodEnd = false)
+    private static JsonObject Subscription(string customer, string status, DateTimeOffset start, DateTimeOffset end,
+        bool cancelAtPeriodEnd = false)
     {
         var subscription = FakeStripe.Fixture("subscription");
         subscription["id"] = "sub_refill";
@@ -186,10 +196,12 @@ public sealed class PlanRefillTests : ApiTestBase
     private async Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created)
     {
         var body = FakeStripe.Event(type, stripeObject, created, $"evt_refill_{Interlocked.Increment(ref _events)}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body,
+            Encoding.UTF8, "application/json") };
         request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, Api.Clock.GetUtcNow()));
         var response = await Api.Anonymous().SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public override async Task DisposeAsync()

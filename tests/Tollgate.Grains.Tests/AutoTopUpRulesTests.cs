@@ -7,7 +7,8 @@ namespace Tollgate.Grains.Tests;
 public sealed class AutoTopUpRulesTests
 {
     private static readonly DateTimeOffset March = new(2026, 3, 31, 23, 59, 0, TimeSpan.Zero);
-    private static readonly CreditPackInfo Pack = new("starter", "Starter", 1_000, 1_500, "USD", "price_1", false, DateTimeOffset.UnixEpoch);
+    private static readonly CreditPackInfo Pack = new("starter", "Starter", 1_000, 1_500, "USD", "price_1", false,
+        DateTimeOffset.UnixEpoch);
 
     private static AutoTopUpState Ready() => new()
     {

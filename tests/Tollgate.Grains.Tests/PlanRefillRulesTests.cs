@@ -9,7 +9,8 @@ public sealed class PlanRefillRulesTests
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static PlanInfo Plan(long monthlyCredits, bool rollOver = false) =>
-        new("studio", "Studio", null, 0, "USD", BillingInterval.Month, 0, 7, new Dictionary<string, long>(), new Dictionary<string, JsonElement>(),
+        new("studio", "Studio", null, 0, "USD", BillingInterval.Month, 0, 7, new Dictionary<string, long>(), new Dictionary<string,
+            JsonElement>(),
             null, false, false, 1, DateTimeOffset.UnixEpoch, monthlyCredits, rollOver);
 
     [Fact]

@@ -81,7 +81,8 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <paramref name="paymentMethodId"/>. A <paramref name="delayed"/> method (a bank debit) completes the session
     /// unpaid and its payment processing; <see cref="SucceedPayment"/> settles it later.
     /// </summary>
-    public (JsonObject Session, JsonObject Payment) CompleteCheckout(string sessionId, long amount, string paymentMethodId = "pm_card_visa", bool delayed = false)
+    public (JsonObject Session, JsonObject Payment) CompleteCheckout(string sessionId, long amount,
+        string paymentMethodId = "pm_card_visa", bool delayed = false)
     {
         var session = Sessions[sessionId];
         var payment = Fixture("payment_intent.succeeded");
@@ -135,7 +136,8 @@ public sealed class FakeStripe : IAsyncDisposable
         return stripeEvent.ToJsonString();
     }
 
-    /// <summary>The <c>Stripe-Signature</c> header Stripe sends with <paramref name="body"/>: HMAC-SHA256 of "t.body" under the endpoint secret.</summary>
+    /// <summary>The <c>Stripe-Signature</c> header Stripe sends with <paramref name="body"/>: HMAC-SHA256 of "t.body" under the endpoint
+    /// secret.</summary>
     public static string Sign(string body, string secret, DateTimeOffset at)
     {
         var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
@@ -178,7 +180,8 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             if (_idempotent.TryGetValue(key, out var first))
                 return first.Request == fingerprint ? (first.Status, first.Body)
-                    : Error(400, "idempotency_error", null, "Keys for idempotent requests can only be used with the same parameters they were first used with.", null);
+                    : Error(400, "idempotency_error", null,
+                        "Keys for idempotent requests can only be used with the same parameters they were first used with.", null);
             var answer = Route(request);
             _idempotent.TryAdd(key, (fingerprint, answer.Status, answer.Body));
             return answer;

@@ -302,11 +302,15 @@ public static class ContractCases
         // ---- Credit packs and buying credits (a fake Stripe answers) ----
         Case("CreateCreditPack", "a new pack", 201, w => w.AsOperator.Json(Pack("credits-100", "price_credits_100"))),
         Case("CreateCreditPack", "a pack that exists", 409, w => w.AsOperator.Json(Pack("credits-100", null))),
-        Case("CreateCreditPack", "no credits", 400, w => w.AsOperator.Json(new { id = "empty", name = "Empty", credits = 0, priceMinor = 100, currency = "USD" })),
-        Case("UpdateCreditPack", "the same pack", 200, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null, "price_credits_100"))),
-        Case("UpdateCreditPack", "a plan's Stripe price", 409, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null, "price_123"))),
+        Case("CreateCreditPack", "no credits", 400, w => w.AsOperator.Json(new { id = "empty", name = "Empty", credits = 0,
+            priceMinor = 100, currency = "USD" })),
+        Case("UpdateCreditPack", "the same pack", 200, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null,
+            "price_credits_100"))),
+        Case("UpdateCreditPack", "a plan's Stripe price", 409, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null,
+            "price_123"))),
         Case("UpdateCreditPack", "no such pack", 404, w => w.AsOperator.At(new { packId = "nothing" }).Json(Pack(null, null))),
-        Case("UpdateCreditPack", "no currency", 400, w => w.AsOperator.At(new { packId = "credits-100" }).Json(new { name = "X", credits = 1, priceMinor = 1 })),
+        Case("UpdateCreditPack", "no currency", 400, w => w.AsOperator.At(new { packId = "credits-100" }).Json(new { name = "X",
+            credits = 1, priceMinor = 1 })),
         Case("ListCreditPacks", "anyone", 200, _ => ContractRequest.Anonymous),
         Case("ListAllCreditPacks", "an operator", 200, w => w.AsOperator),
         Case("ListAllCreditPacks", "not an operator", 403, w => w.AsOwner),
@@ -317,7 +321,8 @@ public static class ContractCases
             return w.AsOperator.At(new { packId = id });
         }),
         Case("ArchiveCreditPack", "no such pack", 404, w => w.AsOperator.At(new { packId = "nothing" })),
-        Case("StartCreditCheckout", "a pack", 201, w => w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key", w.Fresh("credits-"))),
+        Case("StartCreditCheckout", "a pack", 201, w => w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key",
+            w.Fresh("credits-"))),
         Case("StartCreditCheckout", "a retry", 201, async w =>
         {
             var request = w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key", w.Fresh("credits-"));
@@ -330,12 +335,15 @@ public static class ContractCases
             await w.SendAsync("StartCreditCheckout", w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key", key));
             return w.AsOwnerOfTenant.Json(PackCheckout("other")).Header("Idempotency-Key", key);
         }),
-        Case("StartCreditCheckout", "a pack without a Stripe price", 409, async w => w.AsOwnerOfTenant.Json(PackCheckout(await UnpricedPackAsync(w)))),
+        Case("StartCreditCheckout", "a pack without a Stripe price", 409,
+            async w => w.AsOwnerOfTenant.Json(PackCheckout(await UnpricedPackAsync(w)))),
         Case("StartCreditCheckout", "no such pack", 404, w => w.AsOwnerOfTenant.Json(PackCheckout("nothing"))),
-        Case("StartCreditCheckout", "not a URL", 400, w => w.AsOwnerOfTenant.Json(new { packId = "credits-100", successUrl = "paid", cancelUrl = "no" })),
+        Case("StartCreditCheckout", "not a URL", 400, w => w.AsOwnerOfTenant.Json(new { packId = "credits-100", successUrl = "paid",
+            cancelUrl = "no" })),
         Case("GetAutoTopUp", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("GetAutoTopUp", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })),
-        Case("SetAutoTopUp", "settings", 200, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "credits-100", maxPerMonth = 2, enabled = false })),
+        Case("SetAutoTopUp", "settings", 200, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "credits-100", maxPerMonth = 2,
+            enabled = false })),
         Case("SetAutoTopUp", "a pack without a Stripe price", 409, async w =>
             w.AsOwnerOfTenant.Json(new { threshold = 50, packId = await UnpricedPackAsync(w), maxPerMonth = 2 })),
         Case("SetAutoTopUp", "no such pack", 404, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "nothing", maxPerMonth = 2 })),
