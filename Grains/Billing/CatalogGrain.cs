@@ -132,8 +132,12 @@ public sealed class CatalogGrain(
         var before = State.CreditPacks[index];
         var pack = before with
         {
-            Name = definition.Name, Credits = definition.Credits, PriceMinor = definition.PriceMinor, Currency = definition.Currency,
-            StripePriceId = definition.StripePriceId, UpdatedAt = TimeProvider.GetUtcNow(),
+            Name = definition.Name,
+            Credits = definition.Credits,
+            PriceMinor = definition.PriceMinor,
+            Currency = definition.Currency,
+            StripePriceId = definition.StripePriceId,
+            UpdatedAt = TimeProvider.GetUtcNow(),
         };
         State.CreditPacks[index] = pack;
         await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.updated", "creditPack", id, before,

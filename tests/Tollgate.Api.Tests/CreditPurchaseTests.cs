@@ -48,8 +48,11 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Operators_create_change_and_archive_packs_and_the_portal_lists_those_on_sale()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "big", name = "Big", credits = 10_000,
-            priceMinor = 9_900, currency = "EUR" }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new
+        {
+            id = "big", name = "Big", credits = 10_000,
+            priceMinor = 9_900, currency = "EUR"
+        }));
         var changed = await _ops.PutAsJsonAsync("/v1/admin/credit-packs/big",
             new { name = "Bigger", credits = 12_000, priceMinor = 9_900, currency = "EUR", stripePriceId = "price_big" });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
@@ -96,8 +99,11 @@ public sealed class CreditPurchaseTests : ApiTestBase
             new { id = "starter", name = "Again", credits = 5, priceMinor = 1, currency = "USD" }), HttpStatusCode.Conflict, "conflict");
         // A Stripe price names one thing on sale: the pro plan's price cannot be a pack's.
         await AssertProblem(await _ops.PostAsJsonAsync("/v1/admin/credit-packs",
-            new { id = "clash", name = "Clash", credits = 5, priceMinor = 1, currency = "USD",
-                stripePriceId = "price_123" }), HttpStatusCode.Conflict, "conflict");
+            new
+            {
+                id = "clash", name = "Clash", credits = 5, priceMinor = 1, currency = "USD",
+                stripePriceId = "price_123"
+            }), HttpStatusCode.Conflict, "conflict");
         await AssertProblem(await _ops.PutAsJsonAsync("/v1/admin/credit-packs/nope",
             new { name = "Nope", credits = 5, priceMinor = 1, currency = "USD" }), HttpStatusCode.NotFound, "not_found");
         Assert.Equal(["starter"],
@@ -141,23 +147,44 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Checkout_refuses_bad_input_unknown_and_unpriced_packs_other_tenants_and_mere_members()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new { id = "manual", name = "Manual", credits = 5,
-            priceMinor = 100, currency = "USD" }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/credit-packs", new
+        {
+            id = "manual", name = "Manual", credits = 5,
+            priceMinor = 100, currency = "USD"
+        }));
         var url = $"/v1/tenants/{_owner.TenantId}/credits/checkout";
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "nope", successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound, "not_found");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "manual", successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no" }), HttpStatusCode.Conflict, "pack_not_purchasable");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "/relative",
-            cancelUrl = "javascript:alert(1)" }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no" }), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await _client.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no", credits = 1_000_000 }), HttpStatusCode.BadRequest, "malformed_request");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new
+        {
+            packId = "nope", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no"
+        }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new
+        {
+            packId = "manual", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no"
+        }), HttpStatusCode.Conflict, "pack_not_purchasable");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new
+        {
+            packId = "starter", successUrl = "/relative",
+            cancelUrl = "javascript:alert(1)"
+        }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new
+        {
+            successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no"
+        }), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await _client.PostAsJsonAsync(url, new
+        {
+            packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no", credits = 1_000_000
+        }), HttpStatusCode.BadRequest, "malformed_request");
 
         var stranger = Api.As((await Api.RegisterAsync("stranger@example.com")).AccessToken);
-        await AssertProblem(await stranger.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no" }), HttpStatusCode.NotFound);
+        await AssertProblem(await stranger.PostAsJsonAsync(url, new
+        {
+            packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no"
+        }), HttpStatusCode.NotFound);
         await AssertProblem(await stranger.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"), HttpStatusCode.NotFound);
         await AssertProblem(await stranger.PutAsJsonAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up",
             new { threshold = 10, packId = "starter", maxPerMonth = 1 }), HttpStatusCode.NotFound);
@@ -165,8 +192,11 @@ public sealed class CreditPurchaseTests : ApiTestBase
         var member = await Api.RegisterAsync("member@example.com");
         await Api.AddMemberAsync(_owner, _owner.TenantId, member, "member");
         var memberClient = Api.As(member.AccessToken);
-        await AssertProblem(await memberClient.PostAsJsonAsync(url, new { packId = "starter", successUrl = "https://a.example/ok",
-            cancelUrl = "https://a.example/no" }), HttpStatusCode.Forbidden);
+        await AssertProblem(await memberClient.PostAsJsonAsync(url, new
+        {
+            packId = "starter", successUrl = "https://a.example/ok",
+            cancelUrl = "https://a.example/no"
+        }), HttpStatusCode.Forbidden);
         await AssertProblem(await memberClient.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/auto-top-up"), HttpStatusCode.Forbidden);
         var billing = await Api.RegisterAsync("billing@example.com");
         await Api.AddMemberAsync(_owner, _owner.TenantId, billing, "billing");
@@ -285,8 +315,11 @@ public sealed class CreditPurchaseTests : ApiTestBase
     public async Task Concurrent_spends_that_leave_the_balance_low_create_one_charge_whose_webhook_tops_up()
     {
         await SetUpAsync();
-        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "render", name = "Render",
-            creditsPerUnit = 10 }));
+        await ExpectCreated(_ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new
+        {
+            key = "render", name = "Render",
+            creditsPerUnit = 10
+        }));
         await BuyAsync("pm_saved");
         await ConfigureAutoTopUpAsync(new { threshold = 500, packId = "starter", maxPerMonth = 3 });
         var app = Api.WithApiKey(await Api.IssueApiKeyAsync(_owner, "credits:consume"));
@@ -480,8 +513,11 @@ public sealed class CreditPurchaseTests : ApiTestBase
 
     private async Task<JsonElement> PostAsync(string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body,
-            Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe")
+        {
+            Content = new StringContent(body,
+            Encoding.UTF8, "application/json")
+        };
         request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, Api.Clock.GetUtcNow()));
         var response = await Api.Anonymous().SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

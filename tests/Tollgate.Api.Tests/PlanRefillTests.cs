@@ -196,8 +196,11 @@ public sealed class PlanRefillTests : ApiTestBase
     private async Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created)
     {
         var body = FakeStripe.Event(type, stripeObject, created, $"evt_refill_{Interlocked.Increment(ref _events)}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body,
-            Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe")
+        {
+            Content = new StringContent(body,
+            Encoding.UTF8, "application/json")
+        };
         request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, Api.Clock.GetUtcNow()));
         var response = await Api.Anonymous().SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK,
