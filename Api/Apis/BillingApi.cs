@@ -123,7 +123,7 @@ public static class BillingApi
     }
 
     /// <summary>An absolute http(s) URL: where the provider sends the customer back.</summary>
-    private static Uri? WebUrl(Inputs inputs, string field, string? value)
+    internal static Uri? WebUrl(Inputs inputs, string field, string? value)
     {
         if (value is { Length: > 0 and <= 2048 } && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.Host.Length > 0)
             return url;

@@ -14,7 +14,11 @@ public sealed record CreateQuotaTypeRequest(
 public sealed record PlanRequest(
     string? Id, [property: Required] string? Name, string? Description, [property: Required] long? PriceMinor, [property: Required] string? Currency, [property: Required] string? Interval,
     int? TrialDays, int? GraceDays,
-    Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
+    Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow,
+    long? MonthlyCredits = null, bool? CreditsRollOver = null);
+public sealed record CreditPackRequest(
+    string? Id, [property: Required] string? Name, [property: Required] long? Credits, [property: Required] long? PriceMinor,
+    [property: Required] string? Currency, string? StripePriceId);
 public sealed record CreateToolRequest(
     [property: Required] string? Key, [property: Required] string? Name, [property: Required] long? CreditsPerUnit);
 
@@ -63,6 +67,7 @@ public static partial class CatalogApi
             .AnswersProblem(StatusCodes.Status409Conflict, "The app has a tool with this key (`conflict`).");
         admin.MapGet("/apps/{appId}/tools", ListToolsAsync)
             .WithName("ListTools").WithSummary("List an app's tools (operator)");
+        MapCreditPacks(app, admin);
         return app;
     }
 
@@ -136,9 +141,10 @@ public static partial class CatalogApi
         foreach (var (quotaType, limit) in quotas)
             if (limit < 0) inputs.Fail("quotas", $"The limit of '{quotaType}' must be 0 or more.");
         var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
+        if (request.MonthlyCredits is < 0 or > MaxCredits) inputs.Fail("monthlyCredits", $"monthlyCredits must be from 0 to {MaxCredits}.");
         if (!inputs.IsValid) return null;
         return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0, request.GraceDays ?? DefaultGraceDays,
-            quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false);
+            quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false, request.MonthlyCredits ?? 0, request.CreditsRollOver ?? false);
     }
 
     private static string? SlugField(Inputs inputs, string field, string? value)
@@ -156,6 +162,67 @@ public static partial class CatalogApi
             CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
             _ => Problems.Field(result.Field ?? "request", result.Detail!),
         };
+
+    /// <summary>Credits are whole numbers; a pack or a refill of more than a trillion is a typo, and sums of them stay far from
+    /// overflow.</summary>
+    private const long MaxCredits = 1_000_000_000_000;
+
+    private const string PackConflict = "A credit pack with this id exists, or a pack or plan has this `stripePriceId` (`conflict`).";
+
+    private static void MapCreditPacks(IEndpointRouteBuilder app, RouteGroupBuilder admin)
+    {
+        app.MapGet("/v1/credit-packs", async (IGrainFactory grains) =>
+            TypedResults.Ok((await Catalog(grains).Get()).CreditPacks.Where(p => !p.Archived).ToList()))
+            .WithName("ListCreditPacks").WithSummary("List the credit packs on sale")
+            .WithTags("Credits").AllowAnonymous();
+        admin.MapGet("/credit-packs", async (IGrainFactory grains) => TypedResults.Ok((await Catalog(grains).Get()).CreditPacks))
+            .WithName("ListAllCreditPacks").WithSummary("List every credit pack, archived ones too (operator)");
+        admin.MapPost("/credit-packs", CreateCreditPackAsync)
+            .WithName("CreateCreditPack").WithSummary("Create a credit pack (operator)")
+            .AnswersProblem(StatusCodes.Status409Conflict, PackConflict);
+        admin.MapPut("/credit-packs/{packId}", UpdateCreditPackAsync)
+            .WithName("UpdateCreditPack").WithSummary("Change a credit pack (operator)")
+            .AnswersProblem(StatusCodes.Status409Conflict, PackConflict);
+        admin.MapPost("/credit-packs/{packId}/archive", async (string packId, HttpContext http, IGrainFactory grains) =>
+            ToResult(await Catalog(grains).ArchiveCreditPack(packId, http.Actor()), TypedResults.Ok))
+            .WithName("ArchiveCreditPack").WithSummary("Take a credit pack off sale (operator)");
+    }
+
+    private static async Task<Results<Created<CreditPackInfo>, ProblemHttpResult>> CreateCreditPackAsync(
+        CreditPackRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var id = SlugField(inputs, "id", request.Id);
+        var definition = PackDefinition(inputs, request);
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).CreateCreditPack(id!, definition!, http.Actor()),
+            pack => TypedResults.Created($"/v1/admin/credit-packs/{pack.Id}", pack));
+    }
+
+    private static async Task<Results<Ok<CreditPackInfo>, ProblemHttpResult>> UpdateCreditPackAsync(
+        string packId, CreditPackRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var definition = PackDefinition(inputs, request);
+        if (request.Id is not null && request.Id != packId) inputs.Fail("id",
+            $"A credit pack keeps its id: this is '{packId}', the one in the path.");
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).UpdateCreditPack(packId, definition!, http.Actor()), TypedResults.Ok);
+    }
+
+    private static CreditPackDefinition? PackDefinition(Inputs inputs, CreditPackRequest request)
+    {
+        var name = inputs.Text("name", request.Name, required: true);
+        if (request.Credits is not (>= 1 and <= MaxCredits)) inputs.Fail("credits",
+            $"credits is required: a whole number from 1 to {MaxCredits}.");
+        if (request.PriceMinor is not >= 0) inputs.Fail("priceMinor", "priceMinor is required: a whole number of minor units, 0 or more.");
+        var currency = request.Currency?.Trim().ToUpperInvariant();
+        if (currency is null || !CurrencyCode().IsMatch(currency)) inputs.Fail("currency",
+            "currency must be an ISO 4217 code such as USD.");
+        var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
+        return inputs.IsValid ? new CreditPackDefinition(name!, request.Credits!.Value, request.PriceMinor!.Value, currency!,
+            stripePriceId) : null;
+    }
 
     /// <summary>The most a unit of a tool may cost: units times this stays far from overflowing for any sane request.</summary>
     public const long MaxCreditsPerUnit = 1_000_000_000;

@@ -19,7 +19,7 @@ public sealed record WebhookResponse(bool Received, string Outcome, string? Reas
 /// answers 200 and is logged, so Stripe stops retrying. An event applies only to the tenant that owns
 /// the customer it names, and each event id to one tenant at most (<see cref="IProviderEventGrain"/>).
 /// </summary>
-public static class StripeWebhookApi
+public static partial class StripeWebhookApi
 {
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
@@ -91,6 +91,7 @@ public static class StripeWebhookApi
         {
             case "checkout.session.completed":
                 var session = Expect<Stripe.Checkout.Session>(stripeObject, "checkout.session");
+                if (session.Mode == "payment") return await CreditSessionAsync(session, owners, grains, provider, actor, cancellationToken);
                 if (session.Mode != "subscription" || session.SubscriptionId is not { Length: > 0 } subscriptionId)
                     return new(true, "ignored", "not a subscription checkout");
                 if (await owners.ResolveAsync(StripeObjects.TenantId(session), session.CustomerId) is { Refusal: { } checkoutRefusal })
@@ -121,6 +122,14 @@ public static class StripeWebhookApi
                     _ => PaymentOutcome.ActionRequired,
                 };
                 return Outcome(await grains.GetGrain<ISubscriptionGrain>(invoiceTenant).ApplyProviderInvoice(providerEvent, invoice, payment, actor));
+
+            case "checkout.session.async_payment_succeeded":
+                return await CreditSessionAsync(
+                    Expect<Stripe.Checkout.Session>(stripeObject, "checkout.session"), owners, grains, provider, actor, cancellationToken);
+
+            case "payment_intent.succeeded" or "payment_intent.payment_failed":
+                return await CreditPaymentAsync(providerEvent, Expect<PaymentIntent>(stripeObject, "payment_intent"), owners, grains,
+                    actor);
 
             default:
                 return new(true, "ignored", "event type not used");

@@ -99,6 +99,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
         services.AddHttpClient<IPaymentProvider, StripePaymentProvider>(client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddTransient<Grains.Credits.IOffSessionCharges, ProviderOffSessionCharges>(); // auto top-up's charges, made by a grain
         return services;
     }
 
@@ -133,6 +134,7 @@ public static class ApiServiceCollectionExtensions
         app.MapWalletApi();
         app.MapBillingApi();
         app.MapStripeWebhookApi();
+        app.MapCreditPurchaseApi();
         app.MapSignInApi();
         app.MapEmailLinkPages();
         app.MapOpsApi();

@@ -44,6 +44,8 @@ public static class StripeObjects
 
     public static string? TenantId(Subscription subscription) => TenantId(subscription.Metadata);
 
+    public static string? TenantId(PaymentIntent intent) => TenantId(intent.Metadata);
+
     /// <summary>The invoice's own metadata, else that of the subscription it bills.</summary>
     public static string? TenantId(Invoice invoice) =>
         TenantId(invoice.Metadata) ?? TenantId(invoice.Parent?.SubscriptionDetails?.Metadata);

@@ -53,6 +53,61 @@ public sealed class StripePaymentProvider(HttpClient http, IOptions<StripeOption
             return new CheckoutSession(session.Id, new Uri(session.Url ?? throw new FormatException("The Checkout Session has no url.")));
         });
 
+    public Task<CheckoutSession> CreatePaymentCheckoutSessionAsync(
+        PaymentCheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync("create payment checkout session", async () =>
+        {
+            var session = await Client.V1.Checkout.Sessions.CreateAsync(new Stripe.Checkout.SessionCreateOptions
+            {
+                Mode = "payment",
+                Customer = request.CustomerId,
+                ClientReferenceId = request.TenantId,
+                LineItems = [new Stripe.Checkout.SessionLineItemOptions { Price = request.PriceId, Quantity = 1 }],
+                Metadata = new Dictionary<string, string>(request.Metadata),
+                PaymentIntentData = new Stripe.Checkout.SessionPaymentIntentDataOptions
+                {
+                    Metadata = new Dictionary<string, string>(request.Metadata),
+                    // Kept on the customer for auto top-up's off-session charges.
+                    SetupFutureUsage = "off_session",
+                },
+                SuccessUrl = request.SuccessUrl.AbsoluteUri,
+                CancelUrl = request.CancelUrl.AbsoluteUri,
+            }, Key(idempotencyKey), cancellationToken);
+            return new CheckoutSession(session.Id, new Uri(session.Url ?? throw new FormatException("The Checkout Session has no url.")));
+        });
+
+    public Task<ProviderPayment> CreateOffSessionPaymentAsync(
+        OffSessionPaymentRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync("create payment intent", async () =>
+        {
+            try
+            {
+                return Payment(await Client.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+                {
+                    Amount = request.AmountMinor,
+                    Currency = request.Currency.ToLowerInvariant(),
+                    Customer = request.CustomerId,
+                    PaymentMethod = request.PaymentMethodId,
+                    OffSession = true,
+                    Confirm = true,
+                    Metadata = new Dictionary<string, string>(request.Metadata),
+                }, Key(idempotencyKey), cancellationToken));
+            }
+            // A decline answers 402 with the payment it failed: that is an outcome, not an outage.
+            catch (Stripe.StripeException declined) when (declined.StripeError?.Type == "card_error"
+                || declined.StripeError?.PaymentIntent is not null)
+            {
+                throw new PaymentDeclinedException(declined.StripeError?.PaymentIntent?.Id, declined.StripeError?.Code,
+                    declined.StripeError?.Message ?? declined.Message, declined);
+            }
+        });
+
+    public Task<ProviderPayment> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
+        CallAsync("get payment intent", async () =>
+            Payment(await Client.V1.PaymentIntents.GetAsync(paymentId, cancellationToken: cancellationToken)));
+
+    private static ProviderPayment Payment(PaymentIntent intent) => new(intent.Id, intent.Status, intent.PaymentMethodId);
+
     public Task<Uri> CreatePortalSessionAsync(string customerId, Uri returnUrl, CancellationToken cancellationToken) =>
         CallAsync("create billing portal session", async () =>
         {

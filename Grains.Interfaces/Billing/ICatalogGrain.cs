@@ -18,4 +18,7 @@ public interface ICatalogGrain : IGrainWithStringKey
     Task<CatalogResult<PlanInfo>> UpdatePlan(string id, PlanDefinition plan, AuditActor actor);
     Task<CatalogResult<PlanInfo>> ArchivePlan(string id, AuditActor actor);
     Task<CatalogResult<ToolInfo>> CreateTool(string appId, string key, string name, long creditsPerUnit, AuditActor actor);
+    Task<CatalogResult<CreditPackInfo>> CreateCreditPack(string id, CreditPackDefinition pack, AuditActor actor);
+    Task<CatalogResult<CreditPackInfo>> UpdateCreditPack(string id, CreditPackDefinition pack, AuditActor actor);
+    Task<CatalogResult<CreditPackInfo>> ArchiveCreditPack(string id, AuditActor actor);
 }

@@ -110,6 +110,62 @@ public sealed class CatalogGrain(
         else State.Plans.Add(plan);
     }
 
+    public async Task<CatalogResult<CreditPackInfo>> CreateCreditPack(string id, CreditPackDefinition definition, AuditActor actor)
+    {
+        if (State.CreditPacks.Any(p => p.Id == id))
+            return CatalogResult<CreditPackInfo>.Fail(CatalogError.Conflict, $"Credit pack '{id}' already exists.", "id");
+        if (SharedPackPrice(id, definition) is { } error) return error;
+        var pack = new CreditPackInfo(id, definition.Name, definition.Credits, definition.PriceMinor, definition.Currency,
+            definition.StripePriceId,
+            Archived: false, TimeProvider.GetUtcNow());
+        State.CreditPacks.Add(pack);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.created", "creditPack", id,
+            after: pack)]);
+        return new(pack);
+    }
+
+    public async Task<CatalogResult<CreditPackInfo>> UpdateCreditPack(string id, CreditPackDefinition definition, AuditActor actor)
+    {
+        var index = State.CreditPacks.FindIndex(p => p.Id == id);
+        if (index < 0) return CatalogResult<CreditPackInfo>.Fail(CatalogError.NotFound, $"Credit pack '{id}' does not exist.");
+        if (SharedPackPrice(id, definition) is { } error) return error;
+        var before = State.CreditPacks[index];
+        var pack = before with
+        {
+            Name = definition.Name,
+            Credits = definition.Credits,
+            PriceMinor = definition.PriceMinor,
+            Currency = definition.Currency,
+            StripePriceId = definition.StripePriceId,
+            UpdatedAt = TimeProvider.GetUtcNow(),
+        };
+        State.CreditPacks[index] = pack;
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.updated", "creditPack", id, before,
+            pack)]);
+        return new(pack);
+    }
+
+    public async Task<CatalogResult<CreditPackInfo>> ArchiveCreditPack(string id, AuditActor actor)
+    {
+        var index = State.CreditPacks.FindIndex(p => p.Id == id);
+        if (index < 0) return CatalogResult<CreditPackInfo>.Fail(CatalogError.NotFound, $"Credit pack '{id}' does not exist.");
+        if (State.CreditPacks[index].Archived) return new(State.CreditPacks[index]);
+        var pack = State.CreditPacks[index] with { Archived = true, UpdatedAt = TimeProvider.GetUtcNow() };
+        State.CreditPacks[index] = pack;
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.archived", "creditPack", id)]);
+        return new(pack);
+    }
+
+    /// <summary>A Stripe price names one thing on sale: a payment finds its pack (or a subscription its plan) by it.</summary>
+    private CatalogResult<CreditPackInfo>? SharedPackPrice(string id, CreditPackDefinition definition)
+    {
+        if (definition.StripePriceId is not { } price) return null;
+        var owner = State.CreditPacks.FirstOrDefault(p => p.Id != id && p.StripePriceId == price)?.Id is { } pack ? $"Credit pack '{pack}'"
+            : State.Plans.FirstOrDefault(p => p.StripePriceId == price)?.Id is { } plan ? $"Plan '{plan}'" : null;
+        return owner is null ? null
+            : CatalogResult<CreditPackInfo>.Fail(CatalogError.Conflict, $"{owner} already has Stripe price '{price}'.", "stripePriceId");
+    }
+
     public async Task<CatalogResult<ToolInfo>> CreateTool(string appId, string key, string name, long creditsPerUnit, AuditActor actor)
     {
         if (State.Apps.All(a => a.Id != appId))

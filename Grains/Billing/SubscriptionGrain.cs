@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
 
@@ -9,7 +11,8 @@ namespace Tollgate.Grains.Billing;
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store,
     IStateEntryReader entries,
-    IOptions<SubscriptionOptions> options)
+    IOptions<SubscriptionOptions> options,
+    ILogger<SubscriptionGrain> logger)
     : RecordingGrain, ISubscriptionGrain, IStateShownOnDashboard
 {
     private readonly StateWithRecords<SubscriptionState> _subscription = new(store, entries);
@@ -138,10 +141,12 @@ public sealed class SubscriptionGrain(
 
         if (State.PlanId is { } previous && previous != plan!.Id) await RemoveFromPlanAsync(previous);
         State.Sync(providerEvent, reported, plan!, TimeProvider.GetUtcNow());
+        State.RefillIfNewPeriod(plan);
         await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.synced", before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan!.Id).Add(TenantId);
         await AimReminderAsync();
         await NotifyCountersAsync();
+        await GrantRefillAsync();
         return ProviderEventOutcome.Applied;
     }
 
@@ -162,7 +167,11 @@ public sealed class SubscriptionGrain(
         };
 
         var effect = State.EffectOf(invoice, payment);
-        if (effect == InvoiceEffect.Paid) State.Paid(invoice);
+        if (effect == InvoiceEffect.Paid)
+        {
+            State.Paid(invoice);
+            State.RefillIfNewPeriod((await CatalogAsync(refresh: true)).Plan(State.PlanId!));
+        }
         else if (effect == InvoiceEffect.Failed)
             State.PaymentFailed(providerEvent.Created, (await CatalogAsync(refresh: true)).Plan(State.PlanId!)?.GraceDays ?? 0, now);
         var changed = effect != InvoiceEffect.None;
@@ -178,6 +187,7 @@ public sealed class SubscriptionGrain(
         {
             await AimReminderAsync();
             await NotifyCountersAsync();
+            await GrantRefillAsync();
         }
         return ProviderEventOutcome.Applied;
     }
@@ -208,8 +218,16 @@ public sealed class SubscriptionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await CatchUpAsync();
 
-    /// <summary>Applies every trial end and period end already passed, then aims the reminder at the next one.</summary>
+    /// <summary>Applies every boundary already passed, then grants the current period's refill if the wallet does not have it
+    /// yet.</summary>
     private async Task CatchUpAsync()
+    {
+        await CatchUpPeriodsAsync();
+        await GrantRefillAsync();
+    }
+
+    /// <summary>Applies every trial end and period end already passed, then aims the reminder at the next one.</summary>
+    private async Task CatchUpPeriodsAsync()
     {
         if (!_subscription.RecordExists || State.PlanId is null) return;
         var now = TimeProvider.GetUtcNow();
@@ -248,7 +266,9 @@ public sealed class SubscriptionGrain(
             await FallBackAsync(boundary, AuditActor.System, "subscription.canceled", before, notify: false);
             return;
         }
-        State.Renew(boundary, (await CatalogAsync(refresh: true)).Plan(State.PlanAtRenewal()));
+        var catalog = await CatalogAsync(refresh: true);
+        State.Renew(boundary, catalog.Plan(State.PlanAtRenewal()));
+        State.RefillPeriod(catalog.Plan(State.PlanId!));
         await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before)]);
         await AimReminderAsync();
     }
@@ -277,10 +297,42 @@ public sealed class SubscriptionGrain(
         before ??= Info();
         if (State.PlanId is not null && State.PlanId != plan.Id) await RemoveFromPlanAsync(State.PlanId);
         State.Start(plan, source, trialDays, at);
+        State.RefillPeriod(plan);
         await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
         if (notify) await NotifyCountersAsync();
+        await GrantRefillAsync();
+    }
+
+    /// <summary>
+    /// Gives the wallet the current period's refill, once (the wallet applies a key once); cleared only after the wallet
+    /// answered. When the wallet cannot be reached, the reminder looks again within its period and every call retries.
+    /// </summary>
+    private async Task GrantRefillAsync()
+    {
+        if (State.PendingRefill is not { } refill) return;
+        if (PlanRefills.StillDue(refill, TimeProvider.GetUtcNow()))
+        {
+            try
+            {
+                var granted = await GrainFactory.GetGrain<ICreditWalletGrain>(TenantId).Grant(PlanRefills.Grant(refill), AuditActor.System);
+                if (granted.Outcome != GrantOutcome.Granted)
+                    logger.LogWarning("The wallet of tenant {TenantId} refused plan refill {Key}: {Outcome}", TenantId,
+                        PlanRefills.Key(refill), granted.Outcome);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                logger.LogWarning(failure, "Plan refill {Key} of tenant {TenantId} not granted yet; retried", PlanRefills.Key(refill),
+                    TenantId);
+                await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
+                return;
+            }
+        }
+        State.PendingRefill = null;
+        await _subscription.WriteStateAsync();
+        // A provider's subscription has no reminder of its own unless a retry registered one.
+        if (State.NextLook() is null) await UnregisterReminderIfAnyAsync();
     }
 
     private async Task NotifyCountersAsync()

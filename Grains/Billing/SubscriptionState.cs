@@ -30,4 +30,10 @@ public sealed class SubscriptionState
     public List<string> AppliedEvents { get; set; } = [];
     /// <summary>Provider subscriptions that ended: ending is final, so later-delivered older events are ignored.</summary>
     public HashSet<string> EndedProviderSubscriptions { get; set; } = [];
+
+    /// <summary>The current period's plan refill until the wallet has it: set in the write that starts the period, retried until
+    /// granted.</summary>
+    public PlanRefill? PendingRefill { get; set; }
+    /// <summary>The start of the last period a refill was set for: a provider's repeated reports of one period refill once.</summary>
+    public DateTimeOffset? RefilledPeriodStart { get; set; }
 }

@@ -374,7 +374,70 @@ public static class ContractCases
             .Json(new { key = "free", name = "Free", creditsPerUnit = 0 })),
         Case("ListTools", "an operator", 200, w => w.AsOperator.At(new { appId = "chat" })),
         Case("ListTools", "no such app", 404, w => w.AsOperator.At(new { appId = "nothing" })),
+
+        // ---- Credit packs and buying credits (a fake Stripe answers) ----
+        Case("CreateCreditPack", "a new pack", 201, w => w.AsOperator.Json(Pack("credits-100", "price_credits_100"))),
+        Case("CreateCreditPack", "a pack that exists", 409, w => w.AsOperator.Json(Pack("credits-100", null))),
+        Case("CreateCreditPack", "no credits", 400, w => w.AsOperator.Json(new { id = "empty", name = "Empty", credits = 0,
+            priceMinor = 100, currency = "USD" })),
+        Case("UpdateCreditPack", "the same pack", 200, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null,
+            "price_credits_100"))),
+        Case("UpdateCreditPack", "a plan's Stripe price", 409, w => w.AsOperator.At(new { packId = "credits-100" }).Json(Pack(null,
+            "price_123"))),
+        Case("UpdateCreditPack", "no such pack", 404, w => w.AsOperator.At(new { packId = "nothing" }).Json(Pack(null, null))),
+        Case("UpdateCreditPack", "no currency", 400, w => w.AsOperator.At(new { packId = "credits-100" }).Json(new { name = "X",
+            credits = 1, priceMinor = 1 })),
+        Case("ListCreditPacks", "anyone", 200, _ => ContractRequest.Anonymous),
+        Case("ListAllCreditPacks", "an operator", 200, w => w.AsOperator),
+        Case("ListAllCreditPacks", "not an operator", 403, w => w.AsOwner),
+        Case("ArchiveCreditPack", "a pack", 200, async w =>
+        {
+            var id = w.Fresh("pack-");
+            await w.SendAsync("CreateCreditPack", w.AsOperator.Json(Pack(id, null)));
+            return w.AsOperator.At(new { packId = id });
+        }),
+        Case("ArchiveCreditPack", "no such pack", 404, w => w.AsOperator.At(new { packId = "nothing" })),
+        Case("StartCreditCheckout", "a pack", 201, w => w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key",
+            w.Fresh("credits-"))),
+        Case("StartCreditCheckout", "a retry", 201, async w =>
+        {
+            var request = w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key", w.Fresh("credits-"));
+            await w.SendAsync("StartCreditCheckout", request);
+            return request;
+        }, "Idempotent-Replayed"),
+        Case("StartCreditCheckout", "a key reused for another pack", 422, async w =>
+        {
+            var key = w.Fresh("credits-");
+            await w.SendAsync("StartCreditCheckout", w.AsOwnerOfTenant.Json(PackCheckout("credits-100")).Header("Idempotency-Key", key));
+            return w.AsOwnerOfTenant.Json(PackCheckout("other")).Header("Idempotency-Key", key);
+        }),
+        Case("StartCreditCheckout", "a pack without a Stripe price", 409,
+            async w => w.AsOwnerOfTenant.Json(PackCheckout(await UnpricedPackAsync(w)))),
+        Case("StartCreditCheckout", "no such pack", 404, w => w.AsOwnerOfTenant.Json(PackCheckout("nothing"))),
+        Case("StartCreditCheckout", "not a URL", 400, w => w.AsOwnerOfTenant.Json(new { packId = "credits-100", successUrl = "paid",
+            cancelUrl = "no" })),
+        Case("GetAutoTopUp", "the owner", 200, w => w.AsOwnerOfTenant),
+        Case("GetAutoTopUp", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })),
+        Case("SetAutoTopUp", "settings", 200, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "credits-100", maxPerMonth = 2,
+            enabled = false })),
+        Case("SetAutoTopUp", "a pack without a Stripe price", 409, async w =>
+            w.AsOwnerOfTenant.Json(new { threshold = 50, packId = await UnpricedPackAsync(w), maxPerMonth = 2 })),
+        Case("SetAutoTopUp", "no such pack", 404, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "nothing", maxPerMonth = 2 })),
+        Case("SetAutoTopUp", "no threshold", 400, w => w.AsOwnerOfTenant.Json(new { packId = "credits-100", maxPerMonth = 2 })),
     ];
+
+    private static object Pack(string? id, string? stripePriceId) =>
+        new { id, name = "100 credits", credits = 100, priceMinor = 500, currency = "USD", stripePriceId };
+
+    private static object PackCheckout(string packId) =>
+        new { packId, successUrl = "https://app.example.com/paid", cancelUrl = "https://app.example.com/credits" };
+
+    private static async Task<string> UnpricedPackAsync(ContractWorld w)
+    {
+        var id = w.Fresh("unpriced-");
+        await w.SendAsync("CreateCreditPack", w.AsOperator.Json(Pack(id, null)));
+        return id;
+    }
 
     /// <summary>A free plan as CatalogFixture's "plus" is (so updating "plus" with it changes nothing).</summary>
     private static object Plan(string? id) => new
