@@ -67,6 +67,7 @@ public sealed class ApiFactory(
         {
             collection.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock); // Tollgate's clock; Orleans keeps its own
             collection.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, StopSiloOnFatalError>());
+            collection.ShareDashboardAssets().StopSiloOnce();
             services?.Invoke(collection);
         });
     }
