@@ -22,6 +22,9 @@ public sealed class ApiFactory(
     public const string OperatorEmail = "ops@tollgate.test";
     public const string OperatorPassword = "operator-password";
 
+    // Every test's silo runs in this process: a thousand PBKDF2 iterations per password rather than 100,000 (see Passwords).
+    static ApiFactory() => Tollgate.Grains.Identity.Passwords.UseIterationsInTests(1_000);
+
     public OffsetTimeProvider Clock { get; } = clock ?? new OffsetTimeProvider();
 
     public TestMailbox Mailbox => mailbox;
@@ -68,6 +71,7 @@ public sealed class ApiFactory(
         {
             collection.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock); // Tollgate's clock; Orleans keeps its own
             collection.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, StopSiloOnFatalError>());
+            collection.ShareDashboardAssets().StopSiloOnce();
             services?.Invoke(collection);
         });
     }
@@ -144,7 +148,7 @@ public sealed class ApiFactory(
 public sealed record Account(string UserId, string Email, string Password, string TenantId, string AccessToken, string RefreshToken);
 
 /// <summary>Fresh storage and a started API per test.</summary>
-public abstract class ApiTestBase : IAsyncLifetime
+public abstract class ApiTestBase : ApiTestHelpers, IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _cleanup = [];
 
@@ -180,11 +184,6 @@ public abstract class ApiTestBase : IAsyncLifetime
         await Mailbox.DisposeAsync();
     }
 
-    /// <summary>The tenant's audit actions, newest first, as an operator reads them.</summary>
-    protected static async Task<List<string>> AuditActionsAsync(HttpClient operatorClient, string tenantId) =>
-        (await Json(await operatorClient.GetAsync($"/v1/admin/audit-log?tenantId={tenantId}&limit=500"))).GetProperty("items").EnumerateArray()
-            .Select(i => i.GetProperty("action").GetString()!).ToList();
-
     /// <summary>
     /// Everything the SQLite database holds in its state and journal tables, as text (state is JSON in
     /// a blob). Dispose the API first, so everything is committed and checkpointed into the file.
@@ -204,6 +203,15 @@ public abstract class ApiTestBase : IAsyncLifetime
         return stored.ToString();
         static string Text(object value) => value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value.ToString()!;
     }
+}
+
+/// <summary>What tests on a silo of their own (<see cref="ApiTestBase"/>) or a shared one (<see cref="SharedApiTestBase"/>) use.</summary>
+public abstract class ApiTestHelpers
+{
+    /// <summary>The tenant's audit actions, newest first, as an operator reads them.</summary>
+    protected static async Task<List<string>> AuditActionsAsync(HttpClient operatorClient, string tenantId) =>
+        (await Json(await operatorClient.GetAsync($"/v1/admin/audit-log?tenantId={tenantId}&limit=500"))).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("action").GetString()!).ToList();
 
     /// <summary>Waits up to 10 s for what a reminder or another background step will do.</summary>
     protected static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)

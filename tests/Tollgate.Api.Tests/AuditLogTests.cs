@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 
 namespace Tollgate.Api.Tests;
 
-public sealed class AuditLogTests : ApiTestBase
+public sealed class AuditLogTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     [Fact]
     public async Task Every_mutation_is_audited_newest_first_with_actor_and_client_and_without_secrets()

@@ -5,7 +5,7 @@ using System.Text;
 namespace Tollgate.Api.Tests;
 
 /// <summary>Every kind of bad input gets a 4xx problem and changes nothing.</summary>
-public sealed class BadInputTests : ApiTestBase
+public sealed class BadInputTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     public static TheoryData<string, string> BadRegistrations => new()
     {
@@ -92,6 +92,7 @@ public sealed class BadInputTests : ApiTestBase
     private Task<HttpResponseMessage> Post(string url, string json) =>
         Api.Anonymous().PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
 
+    // Asked of the operator, not by logging in: the class's tests share a silo, and five failed logins lock an email out.
     private async Task AssertNoAccount(string email) =>
-        await AssertProblem(await Api.Anonymous().PostAsJsonAsync("/v1/auth/login", new { email, password = "long-enough-pw" }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Empty((await Json(await Api.As((await Api.LoginOperatorAsync()).AccessToken).GetAsync($"/v1/admin/users?email={email}"))).EnumerateArray());
 }

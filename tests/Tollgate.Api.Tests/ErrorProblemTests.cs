@@ -5,7 +5,7 @@ using System.Text;
 namespace Tollgate.Api.Tests;
 
 /// <summary>Every error the framework answers (not only the handlers) is a problem with a stable code and no framework internals.</summary>
-public sealed class ErrorProblemTests : ApiTestBase
+public sealed class ErrorProblemTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     private static readonly string[] FrameworkTexts =
         ["Microsoft.", "System.", "Failed to read parameter", "JsonException", "LineNumber", "BytePositionInLine", "Exception", "Tollgate.", "parameter"];

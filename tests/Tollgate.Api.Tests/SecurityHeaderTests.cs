@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Tollgate.Api.Tests;
 
 /// <summary>Headers every response carries, whatever answered it.</summary>
-public sealed class SecurityHeaderTests : ApiTestBase
+public sealed class SecurityHeaderTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     [Fact]
     public async Task Success_error_redirect_and_page_responses_all_carry_the_security_headers()

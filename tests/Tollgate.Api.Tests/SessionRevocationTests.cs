@@ -9,7 +9,7 @@ using Tollgate.Api.Auth;
 namespace Tollgate.Api.Tests;
 
 /// <summary>An access token is refused as soon as its login (session) ends, not when it expires.</summary>
-public sealed class SessionRevocationTests : ApiTestBase
+public sealed class SessionRevocationTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     [Fact]
     public async Task Logging_out_refuses_that_logins_access_token_at_once()

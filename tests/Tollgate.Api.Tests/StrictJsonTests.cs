@@ -5,7 +5,7 @@ using static Tollgate.Api.Tests.CatalogFixture;
 namespace Tollgate.Api.Tests;
 
 /// <summary>Request bodies are read strictly: repeated or unknown fields and numbers sent as strings are refused, naming the field.</summary>
-public sealed class StrictJsonTests : ApiTestBase
+public sealed class StrictJsonTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     public static TheoryData<string, string> BadRegistrations => new()
     {

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace Tollgate.Api.Tests;
 
 /// <summary>The role matrix, owner protection and tenant isolation.</summary>
-public sealed class TenantAccessTests : ApiTestBase
+public sealed class TenantAccessTests(SharedApi shared) : SharedApiTestBase(shared)
 {
     private static readonly string[] Roles = ["owner", "admin", "billing", "member"];
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
@@ -17,5 +18,6 @@ public sealed class SiloFactory(StorageTarget storage) : WebApplicationFactory<P
         .UseSetting("Orleans:SiloPort", FreePorts.Next().ToString())
         .UseSetting("Orleans:GatewayPort", FreePorts.Next().ToString())
         .UseSetting("Orleans:ClusterId", storage.Id)
-        .UseSetting("Orleans:ServiceId", storage.Id);
+        .UseSetting("Orleans:ServiceId", storage.Id)
+        .ConfigureTestServices(services => services.ShareDashboardAssets().StopSiloOnce());
 }
