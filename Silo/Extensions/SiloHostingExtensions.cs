@@ -42,6 +42,7 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
+        builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
         builder.Services.AddSingleton<ConsumeIdKey>();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
