@@ -29,7 +29,8 @@ public static class AlertsApi
         string tenantId, AlertSettingsRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
-        if (request.QuotaPercents is not { } percents) inputs.Fail("quotaPercents", "quotaPercents is required: a list of percents, [] for none.");
+        if (request.QuotaPercents is not { } percents)
+            inputs.Fail("quotaPercents", "quotaPercents is required: a list of percents, [] for none.");
         else
         {
             if (percents.Any(p => p is < 1 or > 100)) inputs.Fail("quotaPercents", "Each percent must be a whole number from 1 to 100.");

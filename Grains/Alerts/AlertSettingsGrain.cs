@@ -7,7 +7,8 @@ namespace Tollgate.Grains.Alerts;
 
 [GrainType("alert-settings")]
 public sealed class AlertSettingsGrain(
-    [PersistentState("alerts", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<AlertSettingsState>> store, IStateEntryReader entries)
+    [PersistentState("alerts", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<AlertSettingsState>> store,
+    IStateEntryReader entries)
     : RecordingGrain, IAlertSettingsGrain, IStateShownOnDashboard
 {
     private readonly StateWithRecords<AlertSettingsState> _settings = new(store, entries);
@@ -29,11 +30,20 @@ public sealed class AlertSettingsGrain(
     public async Task<AlertSettings> Set(AlertSettings settings, AuditActor actor)
     {
         var before = Settings();
+        _durablePercents ??= before.QuotaPercents; // counters asking meanwhile get what is stored
         State.QuotaPercents = [.. settings.QuotaPercents.Order()];
         State.CreditsBelow = settings.CreditsBelow;
         var after = Settings();
-        await _settings.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, "alerts.updated", "alert_settings", TenantId,
-            new { before.QuotaPercents, before.CreditsBelow }, new { after.QuotaPercents, after.CreditsBelow })]);
+        try
+        {
+            await _settings.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, "alerts.updated",
+                "alert_settings", TenantId, before, after)]);
+        }
+        catch
+        {
+            DeactivateOnIdle(); // memory holds what storage refused: the next call reads what is stored
+            throw;
+        }
         _durablePercents = after.QuotaPercents;
         // Told every time, not only on a change: a change whose telling failed is completed by setting it again.
         // A tenant that never had a credit threshold has no wallet to tell.

@@ -9,7 +9,10 @@ namespace Tollgate.Grains.Alerts;
 /// <see cref="Quiet"/>, so a holder needs only two compares per change until it leaves that band.
 /// </summary>
 /// <param name="levels">The levels alerted on, ascending and distinct, each greater than 0.</param>
-/// <param name="markOf">A level's mark; non-decreasing in the level. Levels not in <paramref name="levels"/> are asked too (one alerted before a change of levels).</param>
+/// <param name="markOf">
+/// A level's mark; non-decreasing in the level. Levels not in <paramref name="levels"/> are asked too (one alerted
+/// before the levels changed).
+/// </param>
 public sealed class ThresholdAlerts(IReadOnlyList<long> levels, Func<long, long> markOf)
 {
     /// <summary>

@@ -292,8 +292,8 @@ public sealed class QuotaCounterGrain(
         if (windowEnd is not { } end) return; // a lifetime quota never resets
         try
         {
-            await this.RegisterOrUpdateReminder(AlertReminder, SubscriptionRules.DueIn(end, now ?? TimeProvider.GetUtcNow(), _reminderPeriod),
-                _reminderPeriod);
+            var dueIn = SubscriptionRules.DueIn(end, now ?? TimeProvider.GetUtcNow(), _reminderPeriod);
+            await this.RegisterOrUpdateReminder(AlertReminder, dueIn, _reminderPeriod);
             _reminderAimed = true;
         }
         catch (Exception exception)

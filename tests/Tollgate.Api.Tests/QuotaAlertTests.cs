@@ -36,7 +36,8 @@ public sealed class QuotaAlertTests : ApiTestBase
         }).ToList();
     }
 
-    private static string Describe(TenantEvent e) => $"{e.Type} {e.Data.GetProperty("quotaType").GetString()} {e.Data.GetProperty("percent").GetInt32()}";
+    private static string Describe(TenantEvent e) =>
+        $"{e.Type} {e.Data.GetProperty("quotaType").GetString()} {e.Data.GetProperty("percent").GetInt32()}";
 
     private async Task<List<string>> DescribedEventsAsync(string tenantId, ApiFactory? api = null) =>
         (await EventsAsync(api ?? Api, tenantId)).Select(Describe).ToList();
@@ -132,7 +133,8 @@ public sealed class QuotaAlertTests : ApiTestBase
         Assert.Equal(["quota.threshold chat/tokens 80"], await DescribedEventsAsync(owner.TenantId, restarted));
         await ConsumeAsync(again, Tokens, 140);
 
-        Assert.Equal(["quota.threshold chat/tokens 80", "quota.exhausted chat/tokens 100"], await DescribedEventsAsync(owner.TenantId, restarted));
+        Assert.Equal(["quota.threshold chat/tokens 80", "quota.exhausted chat/tokens 100"],
+            await DescribedEventsAsync(owner.TenantId, restarted));
     }
 
     [Fact]
@@ -149,7 +151,8 @@ public sealed class QuotaAlertTests : ApiTestBase
         });
         Assert.Equal(HttpStatusCode.OK, lowered.StatusCode);
         await EventuallyAsync(async () => (await EventsAsync(Api, owner.TenantId)).Count == 1, "the lower limit raised no alert");
-        var upgraded = await Api.As(owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription", new { planId = "plus" });
+        var upgraded = await Api.As(owner.AccessToken)
+            .PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription", new { planId = "plus" });
         Assert.Equal(HttpStatusCode.OK, upgraded.StatusCode);
 
         var events = await EventsAsync(Api, owner.TenantId);
@@ -166,7 +169,8 @@ public sealed class QuotaAlertTests : ApiTestBase
         await ConsumeAsync(app, Messages, 10); // an active counter, which knows the old percents
 
         var defaults = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/alerts"));
-        var set = await client.PutAsJsonAsync($"/v1/tenants/{owner.TenantId}/alerts", new { quotaPercents = new[] { 90, 50 }, creditsBelow = (long?)null });
+        var set = await client.PutAsJsonAsync($"/v1/tenants/{owner.TenantId}/alerts",
+            new { quotaPercents = new[] { 90, 50 }, creditsBelow = (long?)null });
         await ConsumeAsync(app, Messages, 40);
         await ConsumeAsync(app, Tokens, 500);
         await ConsumeAsync(app, Messages, 30); // 80 % is no longer a threshold
@@ -185,7 +189,8 @@ public sealed class QuotaAlertTests : ApiTestBase
     public async Task Without_quota_percents_nothing_is_alerted()
     {
         var (owner, app) = await TenantAsync();
-        var set = await Api.As(owner.AccessToken).PutAsJsonAsync($"/v1/tenants/{owner.TenantId}/alerts", new { quotaPercents = Array.Empty<int>() });
+        var set = await Api.As(owner.AccessToken)
+            .PutAsJsonAsync($"/v1/tenants/{owner.TenantId}/alerts", new { quotaPercents = Array.Empty<int>() });
 
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         await ConsumeAsync(app, Tokens, 1_000);
@@ -198,7 +203,8 @@ public sealed class QuotaAlertTests : ApiTestBase
         var (owner, _) = await TenantAsync();
         var client = Api.As(owner.AccessToken);
         var route = $"/v1/tenants/{owner.TenantId}/alerts";
-        Task<HttpResponseMessage> Put(string json) => client.PutAsync(route, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Task<HttpResponseMessage> Put(string json) =>
+            client.PutAsync(route, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         foreach (var (json, field) in new[]
         {
