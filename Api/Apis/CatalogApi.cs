@@ -15,6 +15,7 @@ public sealed record PlanRequest(
     string? Id, [property: Required] string? Name, string? Description, [property: Required] long? PriceMinor, [property: Required] string? Currency, [property: Required] string? Interval,
     int? TrialDays, int? GraceDays,
     Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow);
+public sealed record CreateToolRequest([property: Required] string? Key, [property: Required] string? Name, [property: Required] long? CreditsPerUnit);
 
 /// <summary>The operator's catalog: apps, quota types, plans; and the public list of plans.</summary>
 public static partial class CatalogApi
@@ -56,6 +57,14 @@ public static partial class CatalogApi
             ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok))
             .WithName("ArchivePlan").WithSummary("Take a plan off sale (operator)")
             .AnswersProblem(StatusCodes.Status409Conflict, "The default plan cannot be archived; make another plan default first (`conflict`).");
+        admin.MapPost("/apps/{appId}/tools", CreateToolAsync)
+            .WithName("CreateTool").WithSummary("Create a tool in an app: what a use costs in credits (operator)")
+            .AnswersProblem(StatusCodes.Status409Conflict, "The app has a tool with this key (`conflict`).");
+        admin.MapGet("/apps/{appId}/tools", async Task<Results<Ok<List<ToolInfo>>, ProblemHttpResult>> (string appId, IGrainFactory grains) =>
+            await Catalog(grains).Get() is var catalog && catalog.Apps.Any(a => a.Id == appId)
+                ? TypedResults.Ok(catalog.Tools.Where(t => t.AppId == appId).ToList())
+                : Problems.NotFound("The app"))
+            .WithName("ListTools").WithSummary("List an app's tools (operator)");
         return app;
     }
 
@@ -149,4 +158,20 @@ public static partial class CatalogApi
             CatalogError.Conflict => Problems.Conflict("conflict", result.Detail!),
             _ => Problems.Field(result.Field ?? "request", result.Detail!),
         };
+
+    /// <summary>The most a unit of a tool may cost: units times this stays far from overflowing for any sane request.</summary>
+    public const long MaxCreditsPerUnit = 1_000_000_000;
+
+    private static async Task<Results<Created<ToolInfo>, ProblemHttpResult>> CreateToolAsync(
+        string appId, CreateToolRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inputs = new Inputs();
+        var key = SlugField(inputs, "key", request.Key);
+        var name = inputs.Text("name", request.Name, required: true);
+        if (request.CreditsPerUnit is not (>= 1 and <= MaxCreditsPerUnit))
+            inputs.Fail("creditsPerUnit", $"creditsPerUnit is required: a whole number from 1 to {MaxCreditsPerUnit}.");
+        if (!inputs.IsValid) return inputs.Problem();
+        return ToResult(await Catalog(grains).CreateTool(appId, key!, name!, request.CreditsPerUnit!.Value, http.Actor()),
+            tool => TypedResults.Created($"/v1/admin/apps/{appId}/tools/{tool.Key}", tool));
+    }
 }

@@ -185,7 +185,7 @@ public static class QuotaApi
     /// The tenant the quota belongs to: an API key's own (with one of <paramref name="scopes"/>), or the
     /// tenant a user token names, whose role must allow <paramref name="permission"/>.
     /// </summary>
-    private static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(
+    internal static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(
         HttpContext http, TenantGuard guard, string? tenantId, TenantPermission permission, params string[] scopes)
     {
         if (http.User.ApiKeyTenant() is { } keyTenant)

@@ -130,6 +130,8 @@ public static class ApiServiceCollectionExtensions
         app.MapAlertsApi();
         app.MapQuotaApi();
         app.MapUsageApi();
+        app.MapCreditsApi();
+        app.MapWalletApi();
         app.MapBillingApi();
         app.MapStripeWebhookApi();
         app.MapSignInApi();

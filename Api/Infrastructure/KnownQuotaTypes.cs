@@ -10,11 +10,15 @@ namespace Tollgate.Api.Infrastructure;
 /// silo is found at its first use; questions asked while a read is in flight share the next read, so
 /// a flood of made-up names costs one catalog read at a time and no activation.
 /// </summary>
-/// <remarks>Each read replaces the whole set: were quota types ever removed, the next miss would drop them here too.</remarks>
+/// <remarks>
+/// Each read replaces the whole set: were quota types ever removed, the next miss would drop them here too.
+/// Tools are known the same way, with their price (<see cref="ToolAsync"/>): a tool keeps its price once created.
+/// </remarks>
 public sealed class KnownQuotaTypes(IGrainFactory grains)
 {
     private readonly Lock _gate = new();
     private volatile IReadOnlySet<string> _known = new HashSet<string>(StringComparer.Ordinal);
+    private volatile IReadOnlyDictionary<string, ToolInfo> _tools = new Dictionary<string, ToolInfo>(StringComparer.Ordinal);
     private TaskCompletionSource? _nextRead; // the questions the next read answers
     private bool _reading;
 
@@ -23,6 +27,14 @@ public sealed class KnownQuotaTypes(IGrainFactory grains)
         if (_known.Contains(quotaType)) return true;
         await NextReadAsync();
         return _known.Contains(quotaType);
+    }
+
+    /// <summary>The tool named <paramref name="toolId"/>, or null when the catalog has none.</summary>
+    public async ValueTask<ToolInfo?> ToolAsync(string toolId)
+    {
+        if (_tools.TryGetValue(toolId, out var tool)) return tool;
+        await NextReadAsync();
+        return _tools.GetValueOrDefault(toolId);
     }
 
     private Task NextReadAsync()
@@ -59,6 +71,7 @@ public sealed class KnownQuotaTypes(IGrainFactory grains)
             {
                 var catalog = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get();
                 _known = catalog.QuotaTypes.Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
+                _tools = catalog.Tools.ToDictionary(t => t.Id, StringComparer.Ordinal);
                 questions.SetResult();
             }
             catch (Exception exception)

@@ -22,6 +22,9 @@ public static class ContractHeaders
     public static readonly ContractHeader QuotaReset = new("X-Quota-Reset",
         "When the quota's window resets, in Unix seconds; absent for a lifetime quota.", JsonSchemaType.Integer);
 
+    public static readonly ContractHeader CreditsRemaining = new("X-Credits-Remaining",
+        "The tenant's available credits after this call (the balance less what reservations hold).", JsonSchemaType.Integer);
+
     public static readonly ContractHeader RetryAfter = new("Retry-After", "Seconds to wait before trying again.", JsonSchemaType.Integer);
 
     public static readonly ContractHeader WwwAuthenticate = new("WWW-Authenticate",

@@ -17,4 +17,5 @@ public interface ICatalogGrain : IGrainWithStringKey
     Task<CatalogResult<PlanInfo>> CreatePlan(string id, PlanDefinition plan, AuditActor actor);
     Task<CatalogResult<PlanInfo>> UpdatePlan(string id, PlanDefinition plan, AuditActor actor);
     Task<CatalogResult<PlanInfo>> ArchivePlan(string id, AuditActor actor);
+    Task<CatalogResult<ToolInfo>> CreateTool(string appId, string key, string name, long creditsPerUnit, AuditActor actor);
 }

@@ -7,4 +7,6 @@ public enum GrantOutcome
     KeyReused,
     /// <summary>A negative adjustment larger than what is available: nothing changed.</summary>
     ExceedsBalance,
+    /// <summary>The balance would pass the largest number it can hold: nothing changed.</summary>
+    Overflow,
 }

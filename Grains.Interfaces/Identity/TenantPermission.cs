@@ -12,4 +12,6 @@ public enum TenantPermission
     ManageBilling,
     /// <summary>Deduct and refund quota with a user token (reading and checking it needs only <see cref="Read"/>).</summary>
     UseQuota,
+    /// <summary>Spend, refund and reserve credits with a user token (reading the wallet needs only <see cref="Read"/>).</summary>
+    UseCredits,
 }

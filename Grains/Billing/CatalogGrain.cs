@@ -109,4 +109,15 @@ public sealed class CatalogGrain(
         if (index >= 0) State.Plans[index] = plan;
         else State.Plans.Add(plan);
     }
+
+    public async Task<CatalogResult<ToolInfo>> CreateTool(string appId, string key, string name, long creditsPerUnit, AuditActor actor)
+    {
+        if (State.Apps.All(a => a.Id != appId)) return CatalogResult<ToolInfo>.Fail(CatalogError.NotFound, $"App '{appId}' does not exist.");
+        var id = $"{appId}/{key}";
+        if (State.Tools.Any(t => t.Id == id)) return CatalogResult<ToolInfo>.Fail(CatalogError.Conflict, $"Tool '{id}' already exists.", "key");
+        var tool = new ToolInfo(id, appId, key, name, creditsPerUnit, TimeProvider.GetUtcNow());
+        State.Tools.Add(tool);
+        await _catalog.WriteStateAsync([AuditJournal.Record(actor, tool.CreatedAt, null, "tool.created", "tool", id, after: tool)]);
+        return new(tool);
+    }
 }

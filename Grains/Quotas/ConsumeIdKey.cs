@@ -14,15 +14,19 @@ public sealed class ConsumeIdKey(IGrainFactory grains, IDataProtectionProvider d
     public const string SecretName = "consume-id-key";
     public const string Purpose = "Tollgate.Quotas.ConsumeIdKey.v1";
 
-    private Task<ConsumeIdCodec>? _codec;
+    private Task<byte[]>? _secret;
+    private ConsumeIdCodec? _codec;
 
-    public Task<ConsumeIdCodec> CodecAsync()
+    public async Task<ConsumeIdCodec> CodecAsync() => _codec ??= new(await SecretAsync());
+
+    /// <summary>
+    /// The secret itself, for the wallet's spend and reservation ids: their prefixes keep each kind
+    /// of id from reading as another (<see cref="SignedIdCodec"/>).
+    /// </summary>
+    public Task<byte[]> SecretAsync()
     {
-        var codec = _codec ??= LoadAsync();
-        if (codec.IsFaulted) Interlocked.CompareExchange(ref _codec, null, codec);
-        return codec;
+        var secret = _secret ??= KeptSecret.LoadAsync(grains, dataProtection, SecretName, Purpose, 32, logger);
+        if (secret.IsFaulted) Interlocked.CompareExchange(ref _secret, null, secret);
+        return secret;
     }
-
-    private async Task<ConsumeIdCodec> LoadAsync() =>
-        new(await KeptSecret.LoadAsync(grains, dataProtection, SecretName, Purpose, 32, logger));
 }

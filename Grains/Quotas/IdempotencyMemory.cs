@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Tollgate.Grains.Quotas;
 
@@ -15,6 +16,14 @@ namespace Tollgate.Grains.Quotas;
 public sealed class IdempotencyMemory(
     Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, string>>> read, TimeProvider timeProvider, TimeSpan retention,
     TimeSpan rememberFor)
+    : IdempotencyMemory<KeyedConsume>(read, timeProvider, retention, rememberFor, QuotaJson.Default.KeyedConsume, consume => consume.At);
+
+/// <summary>The memory of a grain's kept entries of type <typeparamref name="T"/> (see <see cref="IdempotencyMemory"/>).</summary>
+/// <param name="json">How an entry is stored.</param>
+/// <param name="at">When an entry was decided: it is fresh for <c>retention</c> from then.</param>
+public class IdempotencyMemory<T>(
+    Func<IReadOnlyCollection<string>, Task<IReadOnlyDictionary<string, string>>> read, TimeProvider timeProvider, TimeSpan retention,
+    TimeSpan rememberFor, JsonTypeInfo<T> json, Func<T, DateTimeOffset> at) where T : class
 {
     private readonly Dictionary<string, Remembered> _kept = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, long Change)> _order = new();
@@ -22,7 +31,7 @@ public sealed class IdempotencyMemory(
     private Lookup? _nextLookup;
     private bool _lookingUp;
 
-    private readonly record struct Remembered(KeyedConsume Consume, long Change, DateTimeOffset Since);
+    private readonly record struct Remembered(T Consume, long Change, DateTimeOffset Since);
 
     private sealed class Lookup
     {
@@ -50,7 +59,7 @@ public sealed class IdempotencyMemory(
         var found = await lookup.Found.Task;
         // A turn may have decided this key while the read was in flight; that entry is the newer one.
         if (found.TryGetValue(key, out var stored) && !_kept.ContainsKey(key))
-            Remember(key, JsonSerializer.Deserialize(stored, QuotaJson.Default.KeyedConsume)!, timeProvider.GetUtcNow());
+            Remember(key, JsonSerializer.Deserialize(stored, json)!, timeProvider.GetUtcNow());
     }
 
     /// <summary>Reads the gathered keys, then those gathered meanwhile. Never throws: outcomes go to the lookups.</summary>
@@ -72,11 +81,11 @@ public sealed class IdempotencyMemory(
     }
 
     /// <summary>What is held under this key, recalled or remembered, if it is younger than the retention.</summary>
-    public KeyedConsume? Fresh(string key, DateTimeOffset now) =>
-        _kept.TryGetValue(key, out var held) && held.Consume.At > now - retention ? held.Consume : null;
+    public T? Fresh(string key, DateTimeOffset now) =>
+        _kept.TryGetValue(key, out var held) && at(held.Consume) > now - retention ? held.Consume : null;
 
     /// <summary>Holds an entry in memory and forgets the oldest ones that may go: a few at a time, never a pass over all.</summary>
-    public void Remember(string key, KeyedConsume consume, DateTimeOffset now)
+    public void Remember(string key, T consume, DateTimeOffset now)
     {
         _kept[key] = new Remembered(consume, ++Changes, now);
         _order.Enqueue((key, Changes));

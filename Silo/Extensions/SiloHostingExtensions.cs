@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Tollgate.Grains.Billing;
+using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Journal;
 using Tollgate.Grains.Quotas;
@@ -43,6 +44,7 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
+        builder.Services.Configure<CreditWalletOptions>(builder.Configuration.GetSection(CreditWalletOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
         builder.Services.AddSingleton<ConsumeIdKey>();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);

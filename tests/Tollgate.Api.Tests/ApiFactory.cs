@@ -51,6 +51,7 @@ public sealed class ApiFactory(
             ["Orleans:ProbeTimeout"] = "00:00:10",
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
             ["QuotaAlerts:ReminderPeriod"] = "00:00:01", // alerted counters look at their window's end every second too
+            ["Credits:ReminderPeriod"] = "00:00:01",
             // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
             ["RateLimits:Auth:PermitLimit"] = "1000000",
             // Emails go to the test's own SMTP server, looked for every 100 ms and tried again 200 ms after a failure.
