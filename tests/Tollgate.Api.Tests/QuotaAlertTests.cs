@@ -198,6 +198,44 @@ public sealed class QuotaAlertTests : ApiTestBase
     }
 
     [Fact]
+    public async Task The_credit_threshold_reaches_the_wallet_and_null_turns_it_off()
+    {
+        var ops = await CreateAsync(Api);
+        Assert.Equal(HttpStatusCode.Created,
+            (await ops.PostAsJsonAsync("/v1/admin/apps/chat/tools", new { key = "image", name = "Image", creditsPerUnit = 1 })).StatusCode);
+        var owner = await Api.RegisterAsync($"c-{Guid.NewGuid():N}@example.com");
+        var app = Api.WithApiKey(await Api.IssueApiKeyAsync(owner, "credits:consume"));
+        var client = Api.As(owner.AccessToken);
+        var route = $"/v1/tenants/{owner.TenantId}/alerts";
+        async Task Grant(long amount)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/admin/tenants/{owner.TenantId}/credits/grants")
+            {
+                Content = JsonContent.Create(new { amount, source = "promotion", reason = "test" }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.OK, (await ops.SendAsync(request)).StatusCode);
+        }
+        async Task Spend(long units) =>
+            Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/image", units })).StatusCode);
+        async Task<int> LowEvents() => (await EventsAsync(Api, owner.TenantId)).Count(e => e.Type == "credits.low");
+
+        await Grant(100);
+        var set = await client.PutAsJsonAsync(route, new { quotaPercents = new[] { 80, 100 }, creditsBelow = 50 });
+        Assert.Equal(0, await LowEvents());
+        await Spend(60);
+        Assert.Equal(1, await LowEvents());
+        var off = await client.PutAsJsonAsync(route, new { quotaPercents = new[] { 80, 100 }, creditsBelow = (long?)null });
+        await Grant(100);
+        await Spend(120);
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.Equal(1, await LowEvents());
+        Assert.Equal("""{"quotaPercents":[80,100],"creditsBelow":null}""", (await Json(await client.GetAsync(route))).GetRawText());
+    }
+
+    [Fact]
     public async Task Invalid_alert_settings_get_a_clear_400_and_change_nothing()
     {
         var (owner, _) = await TenantAsync();
