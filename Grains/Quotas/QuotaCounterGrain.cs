@@ -162,10 +162,19 @@ public sealed class QuotaCounterGrain(
     {
         _entitlement = entitlement;
         ForgetAlerts();
+        if (!entitlement.Known) return;
         // A lower limit may raise the alert and a higher one resolve it: the change itself writes the event.
-        if (!entitlement.Known || _writer is { Broken: true }) return;
-        await AlertPercentsAsync();
-        if (Alert(entitlement, Decide(entitlement))) await Writer.WriteAsync();
+        try
+        {
+            await AlertPercentsAsync();
+            if (_writer is { Broken: true }) return; // reloading: the stored state meets the new limit at the next change
+            if (Alert(entitlement, Decide(entitlement))) await Writer.WriteAsync();
+        }
+        catch (Exception exception)
+        {
+            // The subscription's change stands; with the alerts forgotten, the counter's next change looks again.
+            logger.LogWarning(exception, "Quota counter {Counter} could not look at its alert after a limit change.", CounterKey);
+        }
     }
 
     public Task ApplyAlertPercents(IReadOnlyList<int> percents)
@@ -266,13 +275,13 @@ public sealed class QuotaCounterGrain(
         var alerts = _alerts ??= ThresholdAlerts.Percents(percents, entitlement.Limit);
         var crossing = alerts.Cross(State.Used, State.AlertedPercent);
         (_quietFrom, _quietBelow) = alerts.Quiet(crossing.Alerted);
-        var status = Status(entitlement, now);
         if (crossing.Change == ThresholdChange.None)
         {
             // An alert raised by an earlier activation: its reminder may have been lost with it.
-            if (State.AlertedPercent != 0 && !_reminderAimed) _ = AimReminderAsync(status.ResetsAt);
+            if (State.AlertedPercent != 0 && !_reminderAimed) _ = AimReminderAsync(Status(entitlement, now).ResetsAt);
             return false;
         }
+        var status = Status(entitlement, now);
         State.AlertedPercent = (int)crossing.Alerted;
         var type = crossing.Change == ThresholdChange.Resolved ? TenantEventTypes.QuotaResolved
             : crossing.Level == 100 ? TenantEventTypes.QuotaExhausted : TenantEventTypes.QuotaThreshold;
