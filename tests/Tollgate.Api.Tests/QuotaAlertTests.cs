@@ -138,6 +138,24 @@ public sealed class QuotaAlertTests : ApiTestBase
     }
 
     [Fact]
+    public async Task An_alert_raised_before_a_restart_resolves_at_the_reset_after_it_without_any_call()
+    {
+        var (owner, app) = await TenantAsync();
+        await ConsumeAsync(app, Tokens, 900);
+        var clock = Api.Clock;
+        await Api.DisposeAsync();
+
+        var now = clock.GetUtcNow();
+        clock.Advance(now.UtcDateTime.Date.AddDays(1).AddSeconds(1) - now.UtcDateTime); // the reset passed while the silo was down
+        var restarted = await StartAsync(clock); // only the stored reminder wakes the counter
+
+        await EventuallyAsync(async () => (await EventsAsync(restarted, owner.TenantId)).Count == 2,
+            "the stored reminder resolved nothing");
+        Assert.Equal(["quota.threshold chat/tokens 80", "quota.resolved chat/tokens 80"],
+            await DescribedEventsAsync(owner.TenantId, restarted));
+    }
+
+    [Fact]
     public async Task A_lower_limit_raises_the_alert_and_a_larger_one_resolves_it()
     {
         var (owner, app) = await TenantAsync();
