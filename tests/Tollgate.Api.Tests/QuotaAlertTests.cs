@@ -234,8 +234,11 @@ public sealed class QuotaAlertTests : ApiTestBase
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
             Assert.Equal(HttpStatusCode.OK, (await ops.SendAsync(request)).StatusCode);
         }
-        async Task Spend(long units) =>
-            Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/image", units })).StatusCode);
+        async Task Spend(long units)
+        {
+            var spent = await app.PostAsJsonAsync("/v1/credits/consume", new { tool = "chat/image", units });
+            Assert.Equal(HttpStatusCode.OK, spent.StatusCode);
+        }
         async Task<int> LowEvents() => (await EventsAsync(Api, owner.TenantId)).Count(e => e.Type == "credits.low");
 
         await Grant(100);
