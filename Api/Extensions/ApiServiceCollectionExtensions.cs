@@ -128,6 +128,7 @@ public static class ApiServiceCollectionExtensions
         app.MapAdminApi();
         app.MapCatalogApi();
         app.MapSubscriptionApi();
+        app.MapAlertsApi();
         app.MapQuotaApi();
         app.MapUsageApi();
         app.MapCreditsApi();

@@ -6,10 +6,11 @@ namespace Tollgate.Grains.Quotas;
 /// <summary>
 /// One quota of one tenant (key: "{tenantId}/{quotaType}"). Consumes are decided one at a time in
 /// memory and acknowledged only once durable; consumes arriving while a write is in flight are
-/// decided meanwhile and share the next write (group commit).
+/// decided meanwhile and share the next write (group commit). A reminder wakes it at the end of a
+/// window in which it raised an alert, to resolve the alert even when no consume comes.
 /// </summary>
 [Alias("tollgate.IQuotaCounterGrain")]
-public interface IQuotaCounterGrain : IGrainWithStringKey
+public interface IQuotaCounterGrain : IGrainWithStringKey, IRemindable
 {
     Task<ConsumeResult> Consume(long amount, string? idempotencyKey, AuditActor actor);
 
@@ -33,4 +34,7 @@ public interface IQuotaCounterGrain : IGrainWithStringKey
 
     /// <summary>The subscription's new limit or anchor for this quota.</summary>
     Task Apply(QuotaEntitlement entitlement);
+
+    /// <summary>The tenant's new alert percents; they apply from the counter's next change.</summary>
+    Task ApplyAlertPercents(IReadOnlyList<int> percents);
 }

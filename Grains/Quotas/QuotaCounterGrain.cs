@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tollgate.Grains.Alerts;
 using Tollgate.Grains.Billing;
+using Tollgate.Grains.Events;
 using Tollgate.Grains.Identity;
 
 namespace Tollgate.Grains.Quotas;
@@ -9,12 +13,13 @@ namespace Tollgate.Grains.Quotas;
 /// An allowed consume writes the counter and its usage record, nothing else: its id carries what a
 /// refund needs (<see cref="ConsumeIdCodec"/>). Writes are group-committed (<see cref="GroupCommitWriter"/>),
 /// keyed answers and refunds' entries remembered (<see cref="IdempotencyMemory"/>), the day's totals
-/// kept by <see cref="DayTotals"/>, and the rules are <see cref="QuotaRules"/>.
+/// kept by <see cref="DayTotals"/>, and the rules are <see cref="QuotaRules"/>. Its alerts (<see cref="ThresholdAlerts"/>)
+/// are events written with the change that raised or resolved them.
 /// </summary>
 [GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
     [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store,
-    IStateEntryReader entries, ConsumeIdKey consumeIdKey)
+    IStateEntryReader entries, ConsumeIdKey consumeIdKey, IOptions<QuotaAlertOptions> alertOptions, ILogger<QuotaCounterGrain> logger)
     : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
@@ -24,9 +29,17 @@ public sealed class QuotaCounterGrain(
 
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
+    private readonly TimeSpan _reminderPeriod = alertOptions.Value.ReminderPeriod;
 
     private QuotaEntitlement? _entitlement;
     private Task<QuotaEntitlement>? _loadingEntitlement;
+    private IReadOnlyList<int>? _alertPercents;
+    private Task<IReadOnlyList<int>>? _loadingAlertPercents;
+    private ThresholdAlerts? _alerts; // of the entitlement's limit and the percents; null once either changed
+    // The values of Used with which no alert is raised or resolved: empty until the alerts are known, so the first change looks.
+    private long _quietFrom = long.MaxValue, _quietBelow = long.MinValue;
+    private bool _reminderAimed;
+    private const string AlertReminder = "alert";
     private IdempotencyMemory? _memory;
     private GroupCommitWriter? _writer;
     private (DateOnly Day, long Consumed, long Refunded)? _durableDay; // the day's totals as of the last committed write
@@ -70,9 +83,10 @@ public sealed class QuotaCounterGrain(
             Tally(now, amount, 0);
             Writer.Add(UsageJournal.Record(TenantId, QuotaType, now, Usage.Consume, amount, actor, idempotencyKey));
         }
+        var alerted = Alert(entitlement, now); // a refused consume may resolve too: its window may have just reset
         var answer = Status(entitlement, now);
         if (idempotencyKey is not null) Keep(idempotencyKey, new KeyedConsume(now, amount, allowed, answer, State.WindowStart, false, consumeId), now);
-        await (allowed || idempotencyKey is not null ? Writer.WriteAsync() : Writer.DurableAsync());
+        await (allowed || alerted || idempotencyKey is not null ? Writer.WriteAsync() : Writer.DurableAsync());
         return new ConsumeResult(allowed ? ConsumeOutcome.Allowed : ConsumeOutcome.Exceeded, answer, ConsumeId: consumeId);
     }
 
@@ -116,6 +130,7 @@ public sealed class QuotaCounterGrain(
         }
         // Used holds this window's consumes, this one included, less their refunds: it stays at least 0.
         State.Used -= refund.Amount;
+        Alert(entitlement, now);
         Keep(ConsumeEntry(id), consume with { Answer = null, ConsumeId = null, Refunded = false, GaveBack = consume.GaveBack + refund.Amount }, now);
         Tally(now, 0, refund.Amount);
         Writer.Add(UsageJournal.Record(TenantId, QuotaType, now, Usage.Refund, refund.Amount, actor, refund.IdempotencyKey ?? refund.ConsumeKey));
@@ -143,10 +158,54 @@ public sealed class QuotaCounterGrain(
         return day == default ? null : new DayUsage(day, consumed, refunded);
     }
 
-    public Task Apply(QuotaEntitlement entitlement)
+    public async Task Apply(QuotaEntitlement entitlement)
     {
         _entitlement = entitlement;
+        ForgetAlerts();
+        if (!entitlement.Known) return;
+        // A lower limit may raise the alert and a higher one resolve it: the change itself writes the event.
+        try
+        {
+            await AlertPercentsAsync();
+            if (_writer is { Broken: true }) return; // reloading: the stored state meets the new limit at the next change
+            if (Alert(entitlement, Decide(entitlement))) await Writer.WriteAsync();
+        }
+        catch (Exception exception)
+        {
+            // The subscription's change stands; with the alerts forgotten, the counter's next change looks again.
+            logger.LogWarning(exception, "Quota counter {Counter} could not look at its alert after a limit change.", CounterKey);
+        }
+    }
+
+    public Task ApplyAlertPercents(IReadOnlyList<int> percents)
+    {
+        _alertPercents = percents;
+        ForgetAlerts();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The end of a window in which an alert was raised: the window rolls and the alert resolves, even if
+    /// no consume comes. A tick before the end (reminders run on the silo's clock) aims the reminder at it.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var entitlement = await EntitlementAsync();
+        if (_writer is { Broken: true }) return; // reloading: the next tick looks again
+        if (entitlement.Known)
+        {
+            var now = Decide(entitlement);
+            if (Alert(entitlement, now)) await Writer.WriteAsync();
+            if (State.AlertedPercent != 0)
+            {
+                if (Status(entitlement, now).ResetsAt is { } end && end - now < _reminderPeriod) await AimReminderAsync(end, now);
+                return;
+            }
+        }
+        if (await this.GetReminder(AlertReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        _reminderAimed = false;
+        // A consume that raised an alert meanwhile aimed the reminder this may just have removed.
+        if (entitlement.Known && State.AlertedPercent != 0) await AimReminderAsync(Status(entitlement, TimeProvider.GetUtcNow()).ResetsAt);
     }
 
     /// <summary>
@@ -156,7 +215,16 @@ public sealed class QuotaCounterGrain(
     /// </summary>
     private async Task<QuotaEntitlement> EntitlementAsync()
     {
-        if (_entitlement is { } known) return known;
+        if (_entitlement is { } known && _alertPercents is not null) return known;
+        var entitlement = _entitlement ?? await LoadEntitlementAsync();
+        // After the entitlement: once the subscription knows of this counter, it is told of every change of the
+        // percents written after the load below started.
+        if (entitlement.Known) await AlertPercentsAsync();
+        return entitlement;
+    }
+
+    private async Task<QuotaEntitlement> LoadEntitlementAsync()
+    {
         var loading = _loadingEntitlement ??= GrainFactory.GetGrain<ISubscriptionGrain>(TenantId).GetEntitlement(QuotaType);
         try
         {
@@ -172,6 +240,74 @@ public sealed class QuotaCounterGrain(
             // A failed load (a conflict in the subscription, a database error) is not kept: the next call asks again.
             _loadingEntitlement = null;
             throw;
+        }
+    }
+
+    /// <summary>The tenant's alert percents, asked once per activation and then kept current by <see cref="ApplyAlertPercents"/>.</summary>
+    private async Task AlertPercentsAsync()
+    {
+        if (_alertPercents is not null) return;
+        var loading = _loadingAlertPercents ??= GrainFactory.GetGrain<IAlertSettingsGrain>(TenantId).GetQuotaPercents();
+        try
+        {
+            _alertPercents ??= await loading;
+        }
+        catch when (_loadingAlertPercents == loading)
+        {
+            _loadingAlertPercents = null;
+            throw;
+        }
+    }
+
+    private void ForgetAlerts() => (_alerts, _quietFrom, _quietBelow) = (null, long.MaxValue, long.MinValue);
+
+    /// <summary>
+    /// Raises or resolves the quota's alert once Used has left the band in which neither happens: inside it,
+    /// two compares. An event is a record of the next write, with the state that says it was sent.
+    /// </summary>
+    /// <returns>Whether an event was recorded (the turn must write).</returns>
+    private bool Alert(QuotaEntitlement entitlement, DateTimeOffset now) =>
+        (State.Used < _quietFrom || State.Used >= _quietBelow) && Realert(entitlement, now);
+
+    private bool Realert(QuotaEntitlement entitlement, DateTimeOffset now)
+    {
+        if (_alertPercents is not { } percents) return false;
+        var alerts = _alerts ??= ThresholdAlerts.Percents(percents, entitlement.Limit);
+        var crossing = alerts.Cross(State.Used, State.AlertedPercent);
+        (_quietFrom, _quietBelow) = alerts.Quiet(crossing.Alerted);
+        if (crossing.Change == ThresholdChange.None)
+        {
+            // An alert raised by an earlier activation: its reminder may have been lost with it.
+            if (State.AlertedPercent != 0 && !_reminderAimed) _ = AimReminderAsync(Status(entitlement, now).ResetsAt);
+            return false;
+        }
+        var status = Status(entitlement, now);
+        State.AlertedPercent = (int)crossing.Alerted;
+        var type = crossing.Change == ThresholdChange.Resolved ? TenantEventTypes.QuotaResolved
+            : crossing.Level == 100 ? TenantEventTypes.QuotaExhausted : TenantEventTypes.QuotaThreshold;
+        Writer.Add(TenantEvents.Record(TenantId, type, now,
+            new { quotaType = QuotaType, percent = crossing.Level, status.Used, status.Limit, status.Remaining, status.ResetsAt }));
+        if (crossing.Change == ThresholdChange.Raised) _ = AimReminderAsync(status.ResetsAt);
+        return true;
+    }
+
+    /// <summary>
+    /// Has the reminder wake the counter at the window's end, or within the reminder period when that is
+    /// sooner. Only alerted counters have one. Never throws: a consume that raised an alert is answered all
+    /// the same, and without a reminder the alert resolves with the first change after the reset.
+    /// </summary>
+    private async Task AimReminderAsync(DateTimeOffset? windowEnd, DateTimeOffset? now = null)
+    {
+        if (windowEnd is not { } end) return; // a lifetime quota never resets
+        try
+        {
+            var dueIn = SubscriptionRules.DueIn(end, now ?? TimeProvider.GetUtcNow(), _reminderPeriod);
+            await this.RegisterOrUpdateReminder(AlertReminder, dueIn, _reminderPeriod);
+            _reminderAimed = true;
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Quota counter {Counter} could not aim its alert reminder at {End}.", CounterKey, end);
         }
     }
 

@@ -11,6 +11,9 @@ public sealed class QuotaCounterState
     public long DayConsumed { get; set; }
     public long DayRefunded { get; set; }
 
+    /// <summary>The percent of the limit whose alert is raised and not yet resolved; 0 for none.</summary>
+    public int AlertedPercent { get; set; }
+
     /// <summary>What a write stores: storage serializes it off the grain's turn, while the grain goes on changing its own.</summary>
     public QuotaCounterState Snapshot() => (QuotaCounterState)MemberwiseClone();
 }

@@ -43,6 +43,7 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
+        builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
         builder.Services.Configure<CreditWalletOptions>(builder.Configuration.GetSection(CreditWalletOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
         builder.Services.AddSingleton<ConsumeIdKey>();

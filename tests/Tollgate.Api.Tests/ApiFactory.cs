@@ -53,6 +53,7 @@ public sealed class ApiFactory(
             // CI machine must not get a silo voted dead (no test here kills a silo; Silo.Tests' process tests do).
             ["Orleans:ProbeTimeout"] = "00:00:10",
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
+            ["QuotaAlerts:ReminderPeriod"] = "00:00:01", // alerted counters look at their window's end every second too
             ["Credits:ReminderPeriod"] = "00:00:01",
             // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
             ["RateLimits:Auth:PermitLimit"] = "1000000",

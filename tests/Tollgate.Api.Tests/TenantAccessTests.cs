@@ -40,6 +40,9 @@ public sealed class TenantAccessTests(SharedApi shared) : SharedApiTestBase(shar
         yield return ("revoke API key", ["owner", "admin"], async (t, c) => await c.DeleteAsync($"/v1/tenants/{t.Id}/api-keys/{await FreshKeyAsync(t)}"));
         yield return ("read audit log", ["owner", "admin"], (t, c) => c.GetAsync($"/v1/tenants/{t.Id}/audit-log"));
         yield return ("export audit log", ["owner", "admin"], (t, c) => c.GetAsync($"/v1/tenants/{t.Id}/audit-log?format=csv"));
+        yield return ("read alert settings", Roles, (t, c) => c.GetAsync($"/v1/tenants/{t.Id}/alerts"));
+        yield return ("change alert settings", ["owner", "admin"], (t, c) =>
+            c.PutAsJsonAsync($"/v1/tenants/{t.Id}/alerts", new { quotaPercents = new[] { 90 } }));
     }
 
     [Fact]

@@ -206,6 +206,12 @@ public static class ContractCases
         Case("CancelSubscription", "no atPeriodEnd", 400, w => w.AsOwnerOfTenant.Json(new { })),
         Case("ResumeSubscription", "a cancelled subscription", 200, w => w.AsOwnerOfTenant),
         Case("ResumeSubscription", "one not set to cancel", 409, w => w.AsOwnerOfTenant),
+        Case("GetAlertSettings", "a member", 200, w => w.AsMember.At(new { tenantId = w.TenantId })),
+        Case("GetAlertSettings", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("SetAlertSettings", "new percents", 200, w => w.AsOwnerOfTenant.Json(new { quotaPercents = new[] { 75, 100 } })),
+        Case("SetAlertSettings", "a percent over 100", 400, w => w.AsOwnerOfTenant.Json(new { quotaPercents = new[] { 150 } })),
+        Case("SetAlertSettings", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })
+            .Json(new { quotaPercents = new[] { 50 } })),
         Case("GrantSubscription", "a plan", 200, w => w.AsOperator.At(new { tenantId = w.Outsider.TenantId })
             .Json(new { planId = "plus", trialDays = 7 })),
         Case("GrantSubscription", "no such tenant", 404, w => w.AsOperator.At(new { tenantId = "ten_nothing" }).Json(new { planId = "plus" })),

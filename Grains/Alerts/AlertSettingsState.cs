@@ -1,0 +1,7 @@
+namespace Tollgate.Grains.Alerts;
+
+public sealed class AlertSettingsState
+{
+    public List<int> QuotaPercents { get; set; } = [.. AlertSettings.Default.QuotaPercents];
+    public long? CreditsBelow { get; set; }
+}

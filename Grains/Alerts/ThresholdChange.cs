@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Alerts;
+
+public enum ThresholdChange { None, Raised, Resolved }
