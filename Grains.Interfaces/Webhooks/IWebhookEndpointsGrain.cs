@@ -35,4 +35,7 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
 
     /// <summary>An attempt at a delivery to the endpoint ended: a success ends its failing streak, a failure may disable it.</summary>
     Task ReportAttempt(string endpointId, bool succeeded, DateTimeOffset at);
+
+    /// <summary>Audits a redelivery someone asked for, with how it went (<paramref name="statusCode"/>: none when no answer came).</summary>
+    Task AuditRedelivery(string endpointId, string deliveryId, string eventId, int? statusCode, AuditActor actor);
 }

@@ -107,6 +107,13 @@ public sealed class WebhookEndpointsGrain(
         ]);
     }
 
+    public async Task AuditRedelivery(string endpointId, string deliveryId, string eventId, int? statusCode, AuditActor actor)
+    {
+        if (!Endpoints.ContainsKey(endpointId)) return;
+        await _endpoints.WriteStateAsync([Audit(actor, TimeProvider.GetUtcNow(), "webhook_delivery.redelivered", endpointId, before: null,
+            after: new { deliveryId, eventId, statusCode })]);
+    }
+
     private JournalRecord Audit(AuditActor actor, DateTimeOffset at, string action, string endpointId, object? before, object? after) =>
         AuditJournal.Record(actor, at, TenantId, action, "webhook_endpoint", endpointId, before, after);
 }

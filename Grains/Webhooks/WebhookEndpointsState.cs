@@ -22,5 +22,5 @@ public sealed class StoredWebhookEndpoint
     public WebhookEndpointInfo Info() =>
         new(Id, Url, EventTypes, Description, Enabled, DisabledReason, FailingSince, CreatedAt, UpdatedAt);
 
-    public WebhookTarget Target() => new(Id, Url, EventTypes, Enabled, ProtectedSecret);
+    public WebhookTarget Target() => new(Id, Url, EventTypes, Enabled, ProtectedSecret, CreatedAt);
 }
