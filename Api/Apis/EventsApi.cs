@@ -27,7 +27,8 @@ public static class EventsApi
         return app;
     }
 
-    private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> ListAsync(string tenantId, HttpContext http, IJournalReader journal)
+    private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> ListAsync(string tenantId, HttpContext http,
+        IJournalReader journal)
     {
         var query = http.Request.Query;
         var inputs = new Inputs();
@@ -39,7 +40,8 @@ public static class EventsApi
         if (!inputs.IsValid) return inputs.Problem();
 
         var records = await journal.ReadAsync(
-            new JournalQuery(TenantEventRecords.Stream) { Scope = tenantId, Name = type, Before = cursor, Limit = limit }, http.RequestAborted);
+            new JournalQuery(TenantEventRecords.Stream) { Scope = tenantId, Name = type, Before = cursor, Limit = limit },
+                http.RequestAborted);
         var next = records.Count == limit ? records[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new EventPage(records.Select(r => JsonNode.Parse(r.Payload)!.AsObject()).ToList(), next));
     }

@@ -38,7 +38,8 @@ public static class WebhookEndpointsApi
             .RequireAuthorization(AuthorizationPolicies.Caller).RequireTenantPermission(TenantPermission.ManageSettings);
         api.MapPost("/", CreateAsync)
             .WithName("CreateWebhookEndpoint").WithSummary("Register a webhook endpoint (its signing secret is shown once)")
-            .AnswersProblem(StatusCodes.Status409Conflict, $"The tenant has {IWebhookEndpointsGrain.MaxEndpoints} endpoints already (`too_many_endpoints`).");
+            .AnswersProblem(StatusCodes.Status409Conflict,
+                $"The tenant has {IWebhookEndpointsGrain.MaxEndpoints} endpoints already (`too_many_endpoints`).");
         api.MapGet("/", ListAsync).WithName("ListWebhookEndpoints").WithSummary("List a tenant's webhook endpoints");
         api.MapGet("/{endpointId}", GetAsync).WithName("GetWebhookEndpoint").WithSummary("Read a webhook endpoint");
         api.MapPatch("/{endpointId}", UpdateAsync)
@@ -64,16 +65,19 @@ public static class WebhookEndpointsApi
         var eventTypes = EventTypes(inputs, request.EventTypes, required: true);
         var description = inputs.Text("description", request.Description, required: false, maxLength: 200);
         if (!inputs.IsValid) return inputs.Problem();
-        var created = await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).Create(new WebhookEndpointSpec(url!, eventTypes!, description), http.Actor());
+        var created = await grains.GetGrain<IWebhookEndpointsGrain>(tenantId)
+            .Create(new WebhookEndpointSpec(url!, eventTypes!, description), http.Actor());
         if (created is null)
-            return Problems.Conflict("too_many_endpoints", $"A tenant may have at most {IWebhookEndpointsGrain.MaxEndpoints} webhook endpoints.");
+            return Problems.Conflict("too_many_endpoints",
+                $"A tenant may have at most {IWebhookEndpointsGrain.MaxEndpoints} webhook endpoints.");
         return TypedResults.Created($"/v1/tenants/{tenantId}/webhook-endpoints/{created.Info.Id}", WithSecret(created));
     }
 
     private static async Task<Ok<List<WebhookEndpointResponse>>> ListAsync(string tenantId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).List()).Select(ToResponse).ToList());
 
-    private static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> GetAsync(string tenantId, string endpointId, IGrainFactory grains) =>
+    private static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> GetAsync(string tenantId,
+        string endpointId, IGrainFactory grains) =>
         await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).Get(endpointId) is { } endpoint
             ? TypedResults.Ok(ToResponse(endpoint))
             : Problems.NotFound("The webhook endpoint");
@@ -92,7 +96,8 @@ public static class WebhookEndpointsApi
         return updated is null ? Problems.NotFound("The webhook endpoint") : TypedResults.Ok(ToResponse(updated));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenantId, string endpointId, HttpContext http, IGrainFactory grains) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenantId, string endpointId,
+        HttpContext http, IGrainFactory grains) =>
         await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).Delete(endpointId, http.Actor())
             ? TypedResults.NoContent()
             : Problems.NotFound("The webhook endpoint");
@@ -111,7 +116,8 @@ public static class WebhookEndpointsApi
         var cursor = Cursor(inputs, query["cursor"]);
         var limit = Limit(inputs, query["limit"], 20, MaxLimit);
         if (!inputs.IsValid) return inputs.Problem();
-        if (await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).Get(endpointId) is null) return Problems.NotFound("The webhook endpoint");
+        if (await grains.GetGrain<IWebhookEndpointsGrain>(tenantId).Get(endpointId) is null)
+            return Problems.NotFound("The webhook endpoint");
         var deliveries = await store.ListAsync(tenantId, endpointId, cursor, limit, http.RequestAborted);
         var next = deliveries.Count == limit ? deliveries[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new WebhookDeliveryPage(deliveries.Select(ToResponse).ToList(), next));
@@ -121,9 +127,11 @@ public static class WebhookEndpointsApi
         string tenantId, string endpointId, string deliveryId, HttpContext http, IGrainFactory grains, WebhookDispatcher dispatcher)
     {
         var endpoints = grains.GetGrain<IWebhookEndpointsGrain>(tenantId);
-        if ((await endpoints.GetTargets()).FirstOrDefault(t => t.Id == endpointId) is not { } target) return Problems.NotFound("The webhook endpoint");
+        var target = (await endpoints.GetTargets()).FirstOrDefault(t => t.Id == endpointId);
+        if (target is null) return Problems.NotFound("The webhook endpoint");
         var (delivery, busy) = await dispatcher.RedeliverAsync(tenantId, target, deliveryId, http.Actor(), http.RequestAborted);
-        if (busy) return Problems.Conflict("delivery_in_progress", "An attempt at this delivery is under way; look at its log in a moment.");
+        if (busy) return Problems.Conflict("delivery_in_progress",
+            "An attempt at this delivery is under way; look at its log in a moment.");
         return delivery is null ? Problems.NotFound("The delivery") : TypedResults.Ok(ToResponse(delivery));
     }
 
@@ -141,12 +149,14 @@ public static class WebhookEndpointsApi
         if (value.Length > MaxUrlLength || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
             || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0 || uri.Host.Length == 0)
         {
-            inputs.Fail("url", $"Url must be an absolute https URL without credentials or fragment, at most {MaxUrlLength} characters long.");
+            inputs.Fail("url",
+                $"Url must be an absolute https URL without credentials or fragment, at most {MaxUrlLength} characters long.");
             return null;
         }
         if (uri.Scheme == "http" && !(options.AllowLoopbackHttp && IsLoopback(uri)))
         {
-            inputs.Fail("url", options.AllowLoopbackHttp ? "Url must be https, or http to localhost, 127.0.0.1 or [::1]." : "Url must be https.");
+            inputs.Fail("url", options.AllowLoopbackHttp ? "Url must be https, or http to localhost, 127.0.0.1 or [::1]."
+                : "Url must be https.");
             return null;
         }
         return uri.AbsoluteUri;
@@ -164,7 +174,8 @@ public static class WebhookEndpointsApi
         }
         if (value.Count == 0) inputs.Fail("eventTypes", "Name at least one event type, or \"*\" for all.");
         else if (value.FirstOrDefault(t => t != WebhookSecrets.AllEvents && !TenantEventTypes.All.Contains(t)) is { } unknown)
-            inputs.Fail("eventTypes", $"Unknown event type '{unknown}'; known types are {string.Join(", ", TenantEventTypes.All)}, or \"*\" for all.");
+            inputs.Fail("eventTypes",
+                $"Unknown event type '{unknown}'; known types are {string.Join(", ", TenantEventTypes.All)}, or \"*\" for all.");
         else return value.Distinct().ToList();
         return null;
     }
@@ -180,7 +191,8 @@ public static class WebhookEndpointsApi
     internal static int Limit(Inputs inputs, string? value, int defaultLimit, int maxLimit)
     {
         if (string.IsNullOrEmpty(value)) return defaultLimit;
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 && limit <= maxLimit) return limit;
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1
+            && limit <= maxLimit) return limit;
         inputs.Fail("limit", $"Limit must be a whole number from 1 to {maxLimit}.");
         return defaultLimit;
     }
@@ -191,7 +203,8 @@ public static class WebhookEndpointsApi
     private static WebhookEndpointWithSecretResponse WithSecret(CreatedWebhookEndpoint created)
     {
         var e = created.Info;
-        return new(e.Id, e.Url, e.EventTypes, e.Description, e.Enabled, e.DisabledReason, e.FailingSince, e.CreatedAt, e.UpdatedAt, created.Secret);
+        return new(e.Id, e.Url, e.EventTypes, e.Description, e.Enabled, e.DisabledReason, e.FailingSince, e.CreatedAt,
+            e.UpdatedAt, created.Secret);
     }
 
     private static WebhookDeliveryResponse ToResponse(StoredDelivery d) =>

@@ -48,7 +48,8 @@ public sealed class WebhookDispatcher(
                 if (Read(outboxEvent) is var (eventId, eventType))
                 {
                     foreach (var target in await targets.OfAsync(outboxEvent.TenantId))
-                        if (target.Takes(eventType, outboxEvent.At)) deliveries.Add(new NewDelivery(Secrets.NewId("whd"), target.Id, eventId, eventType));
+                        if (target.Takes(eventType, outboxEvent.At)) deliveries.Add(new NewDelivery(Secrets.NewId("whd"),
+                            target.Id, eventId, eventType));
                 }
                 await store.FanOutAsync(outboxEvent, deliveries, clock.GetUtcNow(), CancellationToken.None);
             }
@@ -65,7 +66,8 @@ public sealed class WebhookDispatcher(
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            logger.LogError(exception, "Event {Grain}/{Sequence} is not an event and goes to no endpoint", outboxEvent.GrainId, outboxEvent.GrainSeq);
+            logger.LogError(exception, "Event {Grain}/{Sequence} is not an event and goes to no endpoint", outboxEvent.GrainId,
+                outboxEvent.GrainSeq);
             return null;
         }
     }
@@ -98,7 +100,8 @@ public sealed class WebhookDispatcher(
         var attempt = await sender.SendAsync(target, delivery, manual: false);
         var settings = options.Value;
         var retryAt = attempt.Succeeded ? null
-            : WebhookRetrySchedule.Next(delivery.Attempts + 1, delivery.FirstAttemptAt ?? attempt.At, attempt.At, settings.FirstRetryDelay, settings.MaxRetryDelay);
+            : WebhookRetrySchedule.Next(delivery.Attempts + 1, delivery.FirstAttemptAt ?? attempt.At, attempt.At,
+                settings.FirstRetryDelay, settings.MaxRetryDelay);
         await store.RecordAttemptAsync(delivery, attempt, retryAt, CancellationToken.None);
         if (!attempt.Succeeded)
             logger.LogInformation("Delivery {Delivery} of {Event} to {Endpoint} failed ({Error}); next attempt {RetryAt}",
@@ -114,7 +117,8 @@ public sealed class WebhookDispatcher(
         AuditActor actor, CancellationToken cancellationToken)
     {
         var realNow = DateTimeOffset.UtcNow;
-        var (claimed, busy) = await store.ClaimForRedeliveryAsync(tenantId, target.Id, deliveryId, realNow, realNow + Lease, cancellationToken);
+        var (claimed, busy) = await store.ClaimForRedeliveryAsync(tenantId, target.Id, deliveryId, realNow, realNow + Lease,
+            cancellationToken);
         if (claimed is null) return (null, busy);
         var attempt = await sender.SendAsync(target, claimed, manual: true);
         await store.RecordRedeliveryAsync(claimed, attempt, CancellationToken.None);

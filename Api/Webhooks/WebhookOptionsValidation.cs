@@ -12,7 +12,8 @@ public sealed class WebhookOptionsValidation : IValidateOptions<WebhookOptions>
         if (options.Timeout <= TimeSpan.Zero || options.Timeout > WebhookDispatcher.MaxTimeout)
             failures.Add($"Webhooks:Timeout must be more than zero and at most {WebhookDispatcher.MaxTimeout}.");
         if (options.FirstRetryDelay <= TimeSpan.Zero) failures.Add("Webhooks:FirstRetryDelay must be more than zero.");
-        if (options.MaxRetryDelay < options.FirstRetryDelay) failures.Add("Webhooks:MaxRetryDelay must be at least Webhooks:FirstRetryDelay.");
+        if (options.MaxRetryDelay < options.FirstRetryDelay)
+            failures.Add("Webhooks:MaxRetryDelay must be at least Webhooks:FirstRetryDelay.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

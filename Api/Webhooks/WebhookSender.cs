@@ -36,7 +36,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IDataProtectionPro
         {
             Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.For(secret, at.ToUnixTimeSeconds(), delivery.Payload));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.For(secret, at.ToUnixTimeSeconds(),
+            delivery.Payload));
         request.Headers.TryAddWithoutValidation("Tollgate-Event-Id", delivery.EventId);
         request.Headers.TryAddWithoutValidation("Tollgate-Event-Type", delivery.EventType);
         request.Headers.TryAddWithoutValidation("Tollgate-Delivery-Id", delivery.Id);

@@ -14,9 +14,11 @@ public static class TenantEventTypes
     public const string WebhookEndpointDisabled = "webhook_endpoint.disabled";
     /// <summary>A tenant starts a subscription (its first, or a new plan granted or started over the last).</summary>
     public const string SubscriptionCreated = "subscription.created";
-    /// <summary>A change within the subscription: plan changed or scheduled, cancellation scheduled or withdrawn, trial converted.</summary>
+    /// <summary>A change within the subscription: plan changed or scheduled, cancellation scheduled or withdrawn, trial
+    /// converted.</summary>
     public const string SubscriptionUpdated = "subscription.updated";
-    /// <summary>The subscription ended (cancelled now or at period end, or its trial ran out); the tenant is on the default plan, if any.</summary>
+    /// <summary>The subscription ended (cancelled now or at period end, or its trial ran out); the tenant is on the default plan, if
+    /// any.</summary>
     public const string SubscriptionCanceled = "subscription.canceled";
     /// <summary>A new period began.</summary>
     public const string SubscriptionRenewed = "subscription.renewed";

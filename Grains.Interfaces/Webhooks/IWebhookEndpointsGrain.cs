@@ -29,13 +29,16 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
     /// <summary>A new secret replaces the endpoint's at once (shown this once); null when there is no such endpoint.</summary>
     Task<CreatedWebhookEndpoint?> RotateSecret(string endpointId, AuditActor actor);
 
-    /// <summary>What the dispatcher needs: every endpoint with its secret, still encrypted (<see cref="WebhookSecrets.Purpose"/>).</summary>
+    /// <summary>
+    /// What the dispatcher needs: every endpoint with its secret, still encrypted (<see cref="WebhookSecrets.Purpose"/>).
+    /// </summary>
     [ReadOnly]
     Task<IReadOnlyList<WebhookTarget>> GetTargets();
 
     /// <summary>An attempt at a delivery to the endpoint ended: a success ends its failing streak, a failure may disable it.</summary>
     Task ReportAttempt(string endpointId, bool succeeded, DateTimeOffset at);
 
-    /// <summary>Audits a redelivery someone asked for, with how it went (<paramref name="statusCode"/>: none when no answer came).</summary>
+    /// <summary>Audits a redelivery someone asked for, with how it went (<paramref name="statusCode"/>: none when no answer
+    /// came).</summary>
     Task AuditRedelivery(string endpointId, string deliveryId, string eventId, int? statusCode, AuditActor actor);
 }

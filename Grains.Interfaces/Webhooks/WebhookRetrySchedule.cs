@@ -8,8 +8,10 @@ public static class WebhookRetrySchedule
 {
     public static readonly TimeSpan Period = TimeSpan.FromDays(3);
 
-    /// <summary>The next attempt after <paramref name="failedAttempts"/> (1 or more) failed attempts, the last at <paramref name="at"/>; null when none is left.</summary>
-    public static DateTimeOffset? Next(int failedAttempts, DateTimeOffset firstAttemptAt, DateTimeOffset at, TimeSpan firstDelay, TimeSpan maxDelay)
+    /// <summary>The next attempt after <paramref name="failedAttempts"/> (1 or more) failed attempts, the last at <paramref name="at"/>;
+    /// null when none is left.</summary>
+    public static DateTimeOffset? Next(int failedAttempts, DateTimeOffset firstAttemptAt, DateTimeOffset at,
+        TimeSpan firstDelay, TimeSpan maxDelay)
     {
         var deadline = firstAttemptAt + Period;
         if (at >= deadline) return null;

@@ -15,7 +15,8 @@ public static class SubscriptionEvents
     public static string? TypeOf(string action, SubscriptionInfo? before, SubscriptionInfo? after)
     {
         if (after is null) return null;
-        if (after.Status == SubscriptionStatus.PastDue && before?.Status != SubscriptionStatus.PastDue) return TenantEventTypes.SubscriptionPastDue;
+        if (after.Status == SubscriptionStatus.PastDue
+            && before?.Status != SubscriptionStatus.PastDue) return TenantEventTypes.SubscriptionPastDue;
         return action switch
         {
             "subscription.started" or "subscription.granted" => TenantEventTypes.SubscriptionCreated,
@@ -24,8 +25,10 @@ public static class SubscriptionEvents
             // A provider's subscription Tollgate has not seen before is a new subscription; another report of it, a change.
             "subscription.synced" when before?.ProviderSubscription?.SubscriptionId != after.ProviderSubscription?.SubscriptionId =>
                 TenantEventTypes.SubscriptionCreated,
-            InvoiceAction when before is not null && after.CurrentPeriodEnd > before.CurrentPeriodEnd => TenantEventTypes.SubscriptionRenewed,
-            InvoiceAction when before is not null && after.Status == before.Status && after.QuotasSuspended == before.QuotasSuspended => null,
+            InvoiceAction when before is not null && after.CurrentPeriodEnd > before.CurrentPeriodEnd
+                => TenantEventTypes.SubscriptionRenewed,
+            InvoiceAction when before is not null && after.Status == before.Status
+                && after.QuotasSuspended == before.QuotasSuspended => null,
             _ => TenantEventTypes.SubscriptionUpdated,
         };
     }

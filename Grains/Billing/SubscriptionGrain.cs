@@ -174,9 +174,11 @@ public sealed class SubscriptionGrain(
                 invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId,
                 subscription = changed ? SubscriptionRules.Summary(Info()!) : null,
             }));
-        records.Add(TenantEvents.Record(TenantId, SubscriptionEvents.InvoiceTypeOf(payment), now, SubscriptionEvents.InvoiceData(invoice, payment)));
+        records.Add(TenantEvents.Record(TenantId, SubscriptionEvents.InvoiceTypeOf(payment), now,
+            SubscriptionEvents.InvoiceData(invoice, payment)));
         if (SubscriptionEvents.TypeOf(SubscriptionEvents.InvoiceAction, before, Info()) is { } type && changed)
-            records.Add(TenantEvents.Record(TenantId, type, now, SubscriptionEvents.Data(SubscriptionEvents.InvoiceAction, before, Info()!)));
+            records.Add(TenantEvents.Record(TenantId, type, now, SubscriptionEvents.Data(SubscriptionEvents.InvoiceAction,
+                before, Info()!)));
         await _subscription.WriteStateAsync(records);
         if (changed)
         {
@@ -328,7 +330,8 @@ public sealed class SubscriptionGrain(
     {
         var after = Info();
         if (SubscriptionEvents.TypeOf(action, before, after) is { } type)
-            _subscription.AddToNextWrite(TenantEvents.Record(TenantId, type, TimeProvider.GetUtcNow(), SubscriptionEvents.Data(action, before, after!)));
+            _subscription.AddToNextWrite(TenantEvents.Record(TenantId, type, TimeProvider.GetUtcNow(),
+                SubscriptionEvents.Data(action, before, after!)));
         return AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
             before is null ? null : SubscriptionRules.Summary(before), after is null ? null : SubscriptionRules.Summary(after));
     }

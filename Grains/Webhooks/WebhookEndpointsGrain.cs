@@ -35,7 +35,8 @@ public sealed class WebhookEndpointsGrain(
             CreatedAt = now, UpdatedAt = now, ProtectedSecret = _secrets.Protect(secret),
         };
         Endpoints[endpoint.Id] = endpoint;
-        await _endpoints.WriteStateAsync([Audit(actor, now, "webhook_endpoint.created", endpoint.Id, before: null, after: endpoint.Info())]);
+        await _endpoints.WriteStateAsync([Audit(actor, now, "webhook_endpoint.created", endpoint.Id, before: null,
+            after: endpoint.Info())]);
         return new CreatedWebhookEndpoint(endpoint.Info(), secret);
     }
 
@@ -56,7 +57,8 @@ public sealed class WebhookEndpointsGrain(
         if (update.Enabled is { } enabled && enabled != endpoint.Enabled)
         {
             // Enabled again: its failures start over; disabled by request: it stays so until enabled.
-            (endpoint.Enabled, endpoint.DisabledReason, endpoint.FailingSince) = enabled ? (true, null, null) : (false, DisabledOnRequest, endpoint.FailingSince);
+            (endpoint.Enabled, endpoint.DisabledReason, endpoint.FailingSince) = enabled ? (true, null, null) : (false,
+                DisabledOnRequest, endpoint.FailingSince);
         }
         var now = TimeProvider.GetUtcNow();
         endpoint.UpdatedAt = now;
@@ -67,7 +69,8 @@ public sealed class WebhookEndpointsGrain(
     public async Task<bool> Delete(string endpointId, AuditActor actor)
     {
         if (!Endpoints.Remove(endpointId, out var endpoint)) return false;
-        await _endpoints.WriteStateAsync([Audit(actor, TimeProvider.GetUtcNow(), "webhook_endpoint.deleted", endpointId, endpoint.Info(), after: null)]);
+        await _endpoints.WriteStateAsync([Audit(actor, TimeProvider.GetUtcNow(), "webhook_endpoint.deleted", endpointId,
+            endpoint.Info(), after: null)]);
         return true;
     }
 

@@ -5,7 +5,9 @@ public sealed class WebhookEndpointsState
     public Dictionary<string, StoredWebhookEndpoint> Endpoints { get; set; } = [];
 }
 
-/// <summary>An endpoint as its tenant's grain keeps it: the secret only encrypted (Data Protection, <see cref="WebhookSecrets.Purpose"/>).</summary>
+/// <summary>
+/// An endpoint as its tenant's grain keeps it: the secret only encrypted (Data Protection, <see cref="WebhookSecrets.Purpose"/>).
+/// </summary>
 public sealed class StoredWebhookEndpoint
 {
     public string Id { get; set; } = "";

@@ -194,7 +194,8 @@ public abstract class ApiTestBase : IAsyncLifetime
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Storage.ConnectionString);
         await connection.OpenAsync();
         foreach (var table in new[]
-            { "OrleansStorage", "grain_state", "journal", "grain_entries", "email_outbox", "event_outbox", "webhook_deliveries", "webhook_attempts" })
+            { "OrleansStorage", "grain_state", "journal", "grain_entries", "email_outbox", "event_outbox", "webhook_deliveries",
+                "webhook_attempts" })
         {
             await using var command = new Microsoft.Data.Sqlite.SqliteCommand($"SELECT * FROM {table}", connection);
             await using var reader = await command.ExecuteReaderAsync();

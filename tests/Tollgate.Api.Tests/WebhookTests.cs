@@ -52,7 +52,8 @@ public sealed class WebhookTests : ApiTestBase
         await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription/cancel", new { atPeriodEnd = true });
 
         var events = await EventLogAsync(client, owner, expected: 3);
-        Assert.Equal(["subscription.updated", "subscription.updated", "subscription.updated"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["subscription.updated", "subscription.updated", "subscription.updated"],
+            events.Select(e => e.GetProperty("type").GetString()));
         await UntilAsync(async () => await AllSucceededAsync(client, owner, all, 3) && await AllSucceededAsync(client, owner, updates, 3),
             "not every delivery succeeded");
 
@@ -63,9 +64,11 @@ public sealed class WebhookTests : ApiTestBase
             Assert.Equal(events.Select(e => e.GetProperty("id").GetString()).Order(), received.Select(r => r.EventId).Order());
             foreach (var delivery in received)
             {
-                Assert.True(Verify(secret, delivery.Headers["Tollgate-Signature"], delivery.Body, Api.Clock.GetUtcNow()), "the signature does not verify");
-                Assert.False(Verify(secret == all.Secret ? updates.Secret : all.Secret, delivery.Headers["Tollgate-Signature"], delivery.Body,
-                    Api.Clock.GetUtcNow()), "another endpoint's secret verified it");
+                Assert.True(Verify(secret, delivery.Headers["Tollgate-Signature"], delivery.Body, Api.Clock.GetUtcNow()),
+                    "the signature does not verify");
+                var other = secret == all.Secret ? updates.Secret : all.Secret;
+                Assert.False(Verify(other, delivery.Headers["Tollgate-Signature"], delivery.Body, Api.Clock.GetUtcNow()),
+                    "another endpoint's secret verified it");
                 using var body = JsonDocument.Parse(delivery.Body);
                 Assert.Equal(delivery.EventId, body.RootElement.GetProperty("id").GetString());
                 Assert.Equal(owner.TenantId, body.RootElement.GetProperty("tenantId").GetString());
@@ -149,7 +152,8 @@ public sealed class WebhookTests : ApiTestBase
         var delivery = await Json(redelivered);
         Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
         var attempts = delivery.GetProperty("log").EnumerateArray().ToList();
-        Assert.Equal([(503, false), (200, true)], attempts.Select(a => (a.GetProperty("statusCode").GetInt32(), a.GetProperty("manual").GetBoolean())));
+        Assert.Equal([(503, false), (200, true)], attempts.Select(a => (a.GetProperty("statusCode").GetInt32(),
+            a.GetProperty("manual").GetBoolean())));
 
         var received = _receiver.At("flaky");
         Assert.Equal(2, received.Count);
@@ -157,7 +161,8 @@ public sealed class WebhookTests : ApiTestBase
         Assert.Equal(failed.GetProperty("eventId").GetString(), received[1].EventId);
         Assert.Equal(received[0].Body, received[1].Body);
         Assert.True(Verify(flaky.Secret, received[1].Headers["Tollgate-Signature"], received[1].Body, Api.Clock.GetUtcNow()));
-        Assert.Contains("webhook_delivery.redelivered", await AuditActionsAsync(Api.As((await Api.LoginOperatorAsync()).AccessToken), owner.TenantId));
+        Assert.Contains("webhook_delivery.redelivered",
+            await AuditActionsAsync(Api.As((await Api.LoginOperatorAsync()).AccessToken), owner.TenantId));
 
         // Another tenant's owner cannot redeliver it, nor see it.
         var other = await Api.RegisterAsync("other@example.com");
@@ -185,7 +190,8 @@ public sealed class WebhookTests : ApiTestBase
         var hook = await CreateEndpointAsync(client, owner, "hook", ["*"]);
         await ChangePlanAsync(client, owner, "plus");
         await ChangePlanAsync(client, owner, "free");
-        await UntilAsync(async () => (await DeliveriesAsync(client, owner, hook)).Count(d => d.GetProperty("attempts").GetInt32() >= 1) == 2,
+        await UntilAsync(
+            async () => (await DeliveriesAsync(client, owner, hook)).Count(d => d.GetProperty("attempts").GetInt32() >= 1) == 2,
             "the first deliveries were not attempted");
         // One more, committed as the silo stops: fanned out before it stopped, or after it starts again.
         await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription/cancel", new { atPeriodEnd = true });
@@ -257,8 +263,10 @@ public sealed class WebhookTests : ApiTestBase
         Assert.True((await Json(unknownType)).GetProperty("errors").TryGetProperty("eventTypes", out _));
         await AssertProblem(await client.PostAsJsonAsync(url, new { url = "https://example.com/h", eventTypes = Array.Empty<string>() }),
             HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/events?type=nope"), HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await client.GetAsync($"{url}/{endpoint.Id}/deliveries?limit=0"), HttpStatusCode.BadRequest, "validation_failed");
+        await AssertProblem(await client.GetAsync($"/v1/tenants/{owner.TenantId}/events?type=nope"), HttpStatusCode.BadRequest,
+            "validation_failed");
+        await AssertProblem(await client.GetAsync($"{url}/{endpoint.Id}/deliveries?limit=0"), HttpStatusCode.BadRequest,
+            "validation_failed");
         Assert.Equal(2, (await Json(await client.GetAsync(url))).GetArrayLength()); // nothing refused was kept
 
         var deleted = await client.DeleteAsync($"{url}/{endpoint.Id}");
@@ -300,7 +308,8 @@ public sealed class WebhookTests : ApiTestBase
         Assert.DoesNotContain(secret["whsec_".Length..], stored);
     }
 
-    /// <summary>What a receiver does: the MAC of "{t}.{body}" under its secret matches v1, and t is within 5 minutes of its clock.</summary>
+    /// <summary>What a receiver does: the MAC of "{t}.{body}" under its secret matches v1, and t is within 5 minutes of its
+    /// clock.</summary>
     private static bool Verify(string secret, string header, string body, DateTimeOffset now)
     {
         var fields = header.Split(',').Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2).ToList();
@@ -326,7 +335,8 @@ public sealed class WebhookTests : ApiTestBase
         await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/webhook-endpoints/{endpointId}"));
 
     private static async Task ChangePlanAsync(HttpClient client, Account owner, string planId) =>
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription", new { planId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/subscription",
+            new { planId })).StatusCode);
 
     private static async Task<List<JsonElement>> DeliveriesAsync(HttpClient client, Account owner, Endpoint endpoint) =>
         (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/webhook-endpoints/{endpoint.Id}/deliveries")))
@@ -337,7 +347,8 @@ public sealed class WebhookTests : ApiTestBase
         && deliveries.All(d => d.GetProperty("status").GetString() == "succeeded");
 
     /// <summary>The endpoint's one delivery, once it is as <paramref name="condition"/> says.</summary>
-    private static async Task<JsonElement> DeliveryAsync(HttpClient client, Account owner, Endpoint endpoint, Func<JsonElement, bool> condition)
+    private static async Task<JsonElement> DeliveryAsync(
+        HttpClient client, Account owner, Endpoint endpoint, Func<JsonElement, bool> condition)
     {
         JsonElement found = default;
         await UntilAsync(async () => await DeliveriesAsync(client, owner, endpoint) is [var only] && condition(found = only),
@@ -346,7 +357,8 @@ public sealed class WebhookTests : ApiTestBase
     }
 
     private static TimeSpan NextWait(JsonElement delivery) =>
-        delivery.GetProperty("nextAttemptAt").GetDateTimeOffset() - delivery.GetProperty("log").EnumerateArray().Last().GetProperty("at").GetDateTimeOffset();
+        delivery.GetProperty("nextAttemptAt").GetDateTimeOffset()
+        - delivery.GetProperty("log").EnumerateArray().Last().GetProperty("at").GetDateTimeOffset();
 
     private static async Task<List<JsonElement>> EventLogAsync(HttpClient client, Account owner, int expected, string? type = null)
     {
@@ -355,7 +367,8 @@ public sealed class WebhookTests : ApiTestBase
         {
             var page = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/events{(type is null ? "" : $"?type={type}")}"));
             // The tenant's subscription.created from its registration is older than every endpoint: not delivered to them.
-            events = page.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("type").GetString() != "subscription.created").ToList();
+            events = page.GetProperty("items").EnumerateArray()
+                .Where(e => e.GetProperty("type").GetString() != "subscription.created").ToList();
             return events.Count >= expected;
         }, "the events are not in the event log");
         return events;

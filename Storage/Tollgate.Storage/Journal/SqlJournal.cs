@@ -97,7 +97,8 @@ public sealed class SqlJournal : IStateEntryReader, IJournalReader, IStorageHeal
                     ? Email.EmailOutbox.Insert(write.GrainId, sequenced)
                     : new Statement(InsertRecordSql,
                         [write.GrainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload]));
-                if (record.Stream == Webhooks.WebhookStore.EventStream) statements.Add(Webhooks.WebhookStore.InsertEvent(write.GrainId, sequenced));
+                if (record.Stream == Webhooks.WebhookStore.EventStream)
+                    statements.Add(Webhooks.WebhookStore.InsertEvent(write.GrainId, sequenced));
             }
             foreach (var entry in write.Entries)
             {

@@ -56,7 +56,8 @@ internal sealed record StateWrite(string StateName, string? Payload, long? Expec
         var (sequence, record) = sequenced;
         if (record.Stream == Email.EmailOutbox.Stream)
         {
-            yield return new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
+            yield return new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload,
+                StateName, NewEtag]);
             yield break;
         }
         yield return new Statement(InsertRecordSql,

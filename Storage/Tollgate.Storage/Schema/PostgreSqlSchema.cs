@@ -76,7 +76,8 @@ internal static class PostgreSqlSchema
             PRIMARY KEY (grain_id, grain_seq));
         CREATE INDEX IF NOT EXISTS event_outbox_due ON event_outbox (at) WHERE fanned_out_at IS NULL;
         CREATE TABLE IF NOT EXISTS webhook_deliveries (
-            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, tenant_id text NOT NULL, endpoint_id text NOT NULL,
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, tenant_id text NOT NULL,
+                endpoint_id text NOT NULL,
             event_id text NOT NULL, event_type text NOT NULL, payload text NOT NULL, created_at bigint NOT NULL,
             status text NOT NULL, attempts integer NOT NULL DEFAULT 0, first_attempt_at bigint NULL, next_attempt_at bigint NULL,
             claimed_until bigint NOT NULL DEFAULT 0, completed_at bigint NULL,

@@ -27,7 +27,8 @@ public sealed class WebhookStore
 
     /// <summary>The statement that queues a record of <see cref="EventStream"/> for fan-out (beside its journal row).</summary>
     internal static Statement InsertEvent(string grainId, SequencedRecord sequenced) =>
-        new(InsertEventSql, [grainId, sequenced.Sequence, sequenced.Record.Scope, sequenced.Record.At.ToUnixTimeMilliseconds(), sequenced.Record.Payload]);
+        new(InsertEventSql, [grainId, sequenced.Sequence, sequenced.Record.Scope, sequenced.Record.At.ToUnixTimeMilliseconds(),
+            sequenced.Record.Payload]);
 
     // Both databases: a row changes only if it is still unclaimed when the update reaches it, so two silos never hold one at once.
     private const string ClaimEventsSql = """
@@ -79,8 +80,10 @@ public sealed class WebhookStore
     {
         var at = now.ToUnixTimeMilliseconds();
         var statements = deliveries
-            .Select(d => new Statement(InsertDeliverySql, [d.Id, outboxEvent.TenantId, d.EndpointId, d.EventId, d.EventType, outboxEvent.Payload, at]))
-            .Append(new Statement("UPDATE event_outbox SET fanned_out_at = @p3, payload = NULL, claimed_until = 0 WHERE grain_id = @p1 AND grain_seq = @p2",
+            .Select(d => new Statement(InsertDeliverySql, [d.Id, outboxEvent.TenantId, d.EndpointId, d.EventId, d.EventType,
+                outboxEvent.Payload, at]))
+            .Append(new Statement(
+                "UPDATE event_outbox SET fanned_out_at = @p3, payload = NULL, claimed_until = 0 WHERE grain_id = @p1 AND grain_seq = @p2",
                 [outboxEvent.GrainId, outboxEvent.GrainSeq, at]))
             .ToList();
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -89,7 +92,9 @@ public sealed class WebhookStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> pending deliveries due by <paramref name="now"/>, until <paramref name="leaseUntil"/>.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending deliveries due by <paramref name="now"/>, until <paramref name="leaseUntil"/>.
+    /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset realNow, DateTimeOffset leaseUntil,
         int limit, CancellationToken cancellationToken)
     {
@@ -116,7 +121,8 @@ public sealed class WebhookStore
             if ((await ReadClaimedAsync(command, cancellationToken)) is [var claimed]) return (claimed, false);
         }
         await using var exists = SqlDatabase.Command(connection, null,
-            "SELECT count(*) FROM webhook_deliveries WHERE id = @p1 AND tenant_id = @p2 AND endpoint_id = @p3", deliveryId, tenantId, endpointId);
+            "SELECT count(*) FROM webhook_deliveries WHERE id = @p1 AND tenant_id = @p2 AND endpoint_id = @p3", deliveryId,
+                tenantId, endpointId);
         return (null, Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken)) > 0);
     }
 
@@ -125,7 +131,8 @@ public sealed class WebhookStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedDelivery>();
         while (await reader.ReadAsync(cancellationToken))
-            claimed.Add(new ClaimedDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            claimed.Add(new ClaimedDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), reader.GetInt32(7), Time(reader, 8)));
         return claimed;
     }
@@ -134,7 +141,8 @@ public sealed class WebhookStore
     /// Logs a scheduled attempt and releases the delivery: delivered, due again at <paramref name="retryAt"/>, or (failed with
     /// no retry left) given up.
     /// </summary>
-    public Task RecordAttemptAsync(ClaimedDelivery delivery, WebhookAttempt attempt, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public Task RecordAttemptAsync(ClaimedDelivery delivery, WebhookAttempt attempt, DateTimeOffset? retryAt,
+        CancellationToken cancellationToken)
     {
         var (status, next) = attempt.Succeeded ? (WebhookDeliveryStatus.Succeeded, (DateTimeOffset?)null)
             : retryAt is { } at ? (WebhookDeliveryStatus.Pending, at)
@@ -154,11 +162,13 @@ public sealed class WebhookStore
     public Task RecordRedeliveryAsync(ClaimedDelivery delivery, WebhookAttempt attempt, CancellationToken cancellationToken) =>
         WriteAttemptAsync(delivery, attempt, attempt.Succeeded
             ? new Statement("""
-                UPDATE webhook_deliveries SET status = 'succeeded', next_attempt_at = NULL, completed_at = @p2, claimed_until = 0 WHERE id = @p1
+                UPDATE webhook_deliveries SET status = 'succeeded', next_attempt_at = NULL, completed_at = @p2,
+                    claimed_until = 0 WHERE id = @p1
                 """, [delivery.Id, attempt.At.ToUnixTimeMilliseconds()])
             : new Statement("UPDATE webhook_deliveries SET claimed_until = 0 WHERE id = @p1", [delivery.Id]), cancellationToken);
 
-    private async Task WriteAttemptAsync(ClaimedDelivery delivery, WebhookAttempt attempt, Statement update, CancellationToken cancellationToken)
+    private async Task WriteAttemptAsync(ClaimedDelivery delivery, WebhookAttempt attempt, Statement update,
+        CancellationToken cancellationToken)
     {
         var log = new Statement("""
             INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms, manual)
@@ -179,7 +189,8 @@ public sealed class WebhookStore
     public Task ReleaseAsync(ClaimedDelivery delivery, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE webhook_deliveries SET claimed_until = 0 WHERE id = @p1", cancellationToken, delivery.Id);
 
-    /// <summary>The endpoint's deliveries, newest first, from before <paramref name="before"/> (a sequence), each with its attempts.</summary>
+    /// <summary>The endpoint's deliveries, newest first, from before <paramref name="before"/> (a sequence), each with its
+    /// attempts.</summary>
     public async Task<IReadOnlyList<StoredDelivery>> ListAsync(string tenantId, string endpointId, long? before, int limit,
         CancellationToken cancellationToken)
     {
@@ -192,7 +203,8 @@ public sealed class WebhookStore
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add(new StoredDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                rows.Add(new StoredDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4),
                     reader.GetString(5), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)), reader.GetInt32(7), Time(reader, 8),
                     Time(reader, 9), Time(reader, 10), []));
         }
@@ -201,7 +213,8 @@ public sealed class WebhookStore
         var placeholders = string.Join(", ", ids.Select((_, i) => $"@p{i + 1}"));
         var log = rows.ToDictionary(r => r.Id, _ => new List<WebhookAttempt>());
         await using (var command = SqlDatabase.Command(connection, null, $"""
-            SELECT delivery_id, at, status_code, error, duration_ms, manual FROM webhook_attempts WHERE delivery_id IN ({placeholders}) ORDER BY seq
+            SELECT delivery_id, at, status_code, error, duration_ms, manual
+            FROM webhook_attempts WHERE delivery_id IN ({placeholders}) ORDER BY seq
             """, ids))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -218,7 +231,8 @@ public sealed class WebhookStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = SqlDatabase.Command(connection, null,
-            "SELECT seq FROM webhook_deliveries WHERE id = @p1 AND tenant_id = @p2 AND endpoint_id = @p3", deliveryId, tenantId, endpointId);
+            "SELECT seq FROM webhook_deliveries WHERE id = @p1 AND tenant_id = @p2 AND endpoint_id = @p3", deliveryId, tenantId,
+                endpointId);
         if (await command.ExecuteScalarAsync(cancellationToken) is not { } seq || seq is DBNull) return null;
         var page = await ListAsync(tenantId, endpointId, Convert.ToInt64(seq) + 1, 1, cancellationToken);
         return page is [var delivery] && delivery.Id == deliveryId ? delivery : null;

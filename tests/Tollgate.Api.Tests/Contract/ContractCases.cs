@@ -308,17 +308,21 @@ public static class ContractCases
             .Json(new { url = "https://hooks.example.com/tollgate", eventTypes = new[] { "*" } })),
         Case("ListWebhookEndpoints", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("ListWebhookEndpoints", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
-        Case("GetWebhookEndpoint", "an endpoint", 200, async w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() })),
+        Case("GetWebhookEndpoint", "an endpoint", 200, async w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = await w.WebhookEndpointIdAsync() })),
         Case("GetWebhookEndpoint", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = "we_nothing" })),
         Case("UpdateWebhookEndpoint", "disabled", 200, async w => w.AsOwner
             .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Json(new { enabled = false })),
         Case("UpdateWebhookEndpoint", "an unknown event type", 400, async w => w.AsOwner
-            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Json(new { eventTypes = new[] { "nothing" } })),
-        Case("DeleteWebhookEndpoint", "an endpoint", 204, async w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = await w.NewWebhookEndpointIdAsync() })),
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() })
+            .Json(new { eventTypes = new[] { "nothing" } })),
+        Case("DeleteWebhookEndpoint", "an endpoint", 204, async w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = await w.NewWebhookEndpointIdAsync() })),
         Case("DeleteWebhookEndpoint", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = "we_nothing" })),
         Case("RotateWebhookEndpointSecret", "an endpoint", 200, async w => w.AsOwner
             .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() })),
-        Case("RotateWebhookEndpointSecret", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = "we_nothing" })),
+        Case("RotateWebhookEndpointSecret", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = "we_nothing" })),
         Case("ListWebhookDeliveries", "an endpoint's", 200, async w => w.AsOwner
             .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Query("limit=5")),
         Case("ListWebhookDeliveries", "a limit of 0", 400, async w => w.AsOwner

@@ -131,7 +131,8 @@ public sealed class ContractWorld : IAsyncLifetime
         while (true)
         {
             var page = await Ok(await client.GetAsync($"/v1/tenants/{account.TenantId}/webhook-endpoints/{endpointId}/deliveries"));
-            if (page.GetProperty("items").EnumerateArray().FirstOrDefault(d => d.GetProperty("attempts").GetInt32() > 0) is { ValueKind: JsonValueKind.Object } d)
+            var attempted = page.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("attempts").GetInt32() > 0).ToList();
+            if (attempted is [var d, ..])
                 return (account, endpointId, d.GetProperty("id").GetString()!);
             Assert.True(DateTime.UtcNow < deadline, "the plan change was not delivered to the endpoint");
             await Task.Delay(50);

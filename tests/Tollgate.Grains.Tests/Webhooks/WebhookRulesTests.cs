@@ -5,7 +5,8 @@ using Tollgate.Grains.Webhooks;
 
 namespace Tollgate.Grains.Tests.Webhooks;
 
-/// <summary>Webhooks' rules without a silo: the retry schedule, when an endpoint is disabled, and which event a subscription change is.</summary>
+/// <summary>Webhooks' rules without a silo: the retry schedule, when an endpoint is disabled, and which event a subscription change
+/// is.</summary>
 public sealed class WebhookRulesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -65,13 +66,15 @@ public sealed class WebhookRulesTests
         var invoice = new ProviderInvoice("stripe", "in_1", "INV-1", "cus_1", "sub_1", "open", 2_000, 0, "usd", T0, T0.AddMonths(1),
             null, null, "subscription_cycle", 2, T0.AddDays(3), T0);
         Assert.Equal(TenantEventTypes.InvoicePaymentFailed, SubscriptionEvents.InvoiceTypeOf(PaymentOutcome.Failed));
-        var data = JsonSerializer.SerializeToElement(SubscriptionEvents.InvoiceData(invoice, PaymentOutcome.Failed), JsonSerializerOptions.Web);
+        var data = JsonSerializer.SerializeToElement(SubscriptionEvents.InvoiceData(invoice, PaymentOutcome.Failed),
+            JsonSerializerOptions.Web);
         Assert.Equal((2_000, 0, "usd", T0.AddDays(3)), (data.GetProperty("amountDue").GetInt64(), data.GetProperty("amountPaid").GetInt64(),
             data.GetProperty("currency").GetString(), data.GetProperty("nextPaymentAttempt").GetDateTimeOffset()));
 
         var changed = JsonSerializer.SerializeToElement(SubscriptionEvents.Data("subscription.synced", Info(SubscriptionStatus.Active, T0),
             Info(SubscriptionStatus.PastDue, T0)), JsonSerializerOptions.Web);
-        Assert.Equal(("synced", "pro", "past_due", "active"), (changed.GetProperty("change").GetString(), changed.GetProperty("planId").GetString(),
+        Assert.Equal(("synced", "pro", "past_due", "active"), (changed.GetProperty("change").GetString(),
+            changed.GetProperty("planId").GetString(),
             changed.GetProperty("status").GetString(), changed.GetProperty("previousStatus").GetString()));
     }
 

@@ -31,7 +31,8 @@ public sealed class WebhookStoreTests
 
         var logged = await journal.ReadAsync(new JournalQuery(TenantEventRecords.Stream) { Scope = "ten_1" });
         Assert.Equal("evt_1", Assert.Single(logged).Payload);
-        var claimed = await new WebhookStore(database).ClaimEventsAsync(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(2), 10, default);
+        var claimed = await new WebhookStore(database).ClaimEventsAsync(DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddMinutes(2), 10, default);
         Assert.Equal(("ten_1", "evt_1"), (Assert.Single(claimed).TenantId, claimed[0].Payload));
     }
 
@@ -54,7 +55,8 @@ public sealed class WebhookStoreTests
                 var now = DateTimeOffset.UtcNow;
                 var claimed = await store.ClaimEventsAsync(now, now.AddMinutes(2), limit: 5, default);
                 if (claimed.Count == 0) return mine;
-                foreach (var e in claimed) await store.FanOutAsync(e, [new NewDelivery($"whd_{e.Payload}", "we_1", e.Payload, "test")], At, default);
+                foreach (var e in claimed) await store.FanOutAsync(e, [new NewDelivery($"whd_{e.Payload}", "we_1", e.Payload,
+                    "test")], At, default);
                 mine.AddRange(claimed);
             }
         })));
@@ -64,13 +66,15 @@ public sealed class WebhookStoreTests
         var again = claims.SelectMany(c => c).First();
         await store.FanOutAsync(again, [new NewDelivery("whd_other", "we_1", again.Payload, "test")], At, default);
         Assert.Equal(200, await Databases.CountAsync(database, "SELECT count(*) FROM webhook_deliveries"));
-        Assert.Equal(200, await Databases.CountAsync(database, "SELECT count(*) FROM event_outbox WHERE payload IS NULL AND fanned_out_at IS NOT NULL"));
+        Assert.Equal(200, await Databases.CountAsync(database,
+            "SELECT count(*) FROM event_outbox WHERE payload IS NULL AND fanned_out_at IS NOT NULL"));
     }
 
     [Theory]
     [InlineData(StorageProviderKind.Sqlite)]
     [InlineData(StorageProviderKind.PostgreSql)]
-    public async Task A_failed_attempt_is_logged_and_due_again_at_its_retry_and_a_success_completes_the_delivery(StorageProviderKind provider)
+    public async Task A_failed_attempt_is_logged_and_due_again_at_its_retry_and_a_success_completes_the_delivery(
+        StorageProviderKind provider)
     {
         await using var target = await StorageTarget.CreateAsync(provider);
         await using var database = await Databases.OpenMigratedAsync(target);
@@ -86,13 +90,16 @@ public sealed class WebhookStoreTests
         Assert.Empty(await store.ClaimDueAsync(At.AddSeconds(59), real, real.AddMinutes(2), 10, default)); // not due yet
         var second = Assert.Single(await store.ClaimDueAsync(At.AddMinutes(1), real, real.AddMinutes(2), 10, default));
         Assert.Equal((0, 1, At), (first.Attempts, second.Attempts, second.FirstAttemptAt));
-        await store.RecordAttemptAsync(second, new WebhookAttempt(At.AddMinutes(1), null, "timed out", 10_000, Manual: false), null, default);
+        await store.RecordAttemptAsync(second, new WebhookAttempt(At.AddMinutes(1), null, "timed out", 10_000, Manual: false),
+            null, default);
         Assert.Empty(await store.ClaimDueAsync(At.AddDays(10), real, real.AddMinutes(2), 10, default)); // given up
 
         var (redelivery, busy) = await store.ClaimForRedeliveryAsync("ten_1", "we_1", "whd_1", real, real.AddMinutes(2), default);
         Assert.False(busy);
-        Assert.Equal(((ClaimedDelivery?)null, true), await store.ClaimForRedeliveryAsync("ten_1", "we_1", "whd_1", real, real.AddMinutes(2), default));
-        Assert.Equal(((ClaimedDelivery?)null, false), await store.ClaimForRedeliveryAsync("ten_2", "we_1", "whd_1", real, real.AddMinutes(2), default));
+        Assert.Equal(((ClaimedDelivery?)null, true), await store.ClaimForRedeliveryAsync("ten_1", "we_1", "whd_1", real,
+            real.AddMinutes(2), default));
+        Assert.Equal(((ClaimedDelivery?)null, false), await store.ClaimForRedeliveryAsync("ten_2", "we_1", "whd_1", real,
+            real.AddMinutes(2), default));
         await store.RecordRedeliveryAsync(redelivery!, new WebhookAttempt(At.AddDays(4), 204, null, 3, Manual: true), default);
 
         var delivery = await store.GetAsync("ten_1", "we_1", "whd_1", default);
