@@ -13,7 +13,7 @@ namespace Tollgate.Api.Tests;
 /// receiver can check them, retried with backoff on Tollgate's clock, endpoints disabled after 3 days of failures (and the
 /// tenant told), redelivery, a silo restart mid-way, roles, tenants and the secret at rest.
 /// </summary>
-public sealed class WebhookTests : ApiTestBase
+public abstract class WebhookTests : ApiTestBase
 {
     private WebhookReceiver _receiver = null!;
 
@@ -384,4 +384,14 @@ public sealed class WebhookTests : ApiTestBase
             await Task.Delay(50);
         }
     }
+}
+
+public sealed class SqliteWebhookTests : WebhookTests
+{
+    protected override StorageProviderKind Provider => StorageProviderKind.Sqlite;
+}
+
+public sealed class PostgreSqlWebhookTests : WebhookTests
+{
+    protected override StorageProviderKind Provider => StorageProviderKind.PostgreSql;
 }
