@@ -86,7 +86,7 @@ public sealed class SqlJournal : IStateEntryReader, IJournalReader, IStorageHeal
             {
                 checks[i] = statements.Count;
                 statements.Add(state.Statement(write.GrainId));
-                foreach (var record in write.Records) statements.AddRange(state.InsertRecord(write.GrainId, record));
+                foreach (var record in write.Records) state.AddRecord(statements, write.GrainId, record);
                 foreach (var entry in write.Entries) statements.Add(state.WriteEntry(write.GrainId, entry));
                 continue;
             }

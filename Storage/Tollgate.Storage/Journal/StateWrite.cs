@@ -48,23 +48,24 @@ internal sealed record StateWrite(string StateName, string? Payload, long? Expec
         """;
 
     /// <summary>
-    /// The record's statements: an email goes to the email outbox instead of the journal; a tenant event goes to
-    /// the journal (the event log) and to the event outbox (for webhook delivery).
+    /// Adds the record's statements: an email goes to the email outbox instead of the journal; a tenant event goes to
+    /// the journal (the event log) and to the event outbox (for webhook delivery). Added to a list, not returned: this runs
+    /// for every record of every commit (the consume path's usage records too).
     /// </summary>
-    public IEnumerable<Statement> InsertRecord(string grainId, SequencedRecord sequenced)
+    public void AddRecord(List<Statement> statements, string grainId, SequencedRecord sequenced)
     {
         var (sequence, record) = sequenced;
         if (record.Stream == Email.EmailOutbox.Stream)
         {
-            yield return new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload,
-                StateName, NewEtag]);
-            yield break;
+            statements.Add(new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload,
+                StateName, NewEtag]));
+            return;
         }
-        yield return new Statement(InsertRecordSql,
-            [grainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
+        statements.Add(new Statement(InsertRecordSql,
+            [grainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]));
         if (record.Stream == Webhooks.WebhookStore.EventStream)
-            yield return new Statement(InsertEventSql,
-                [grainId, sequence, record.Scope, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
+            statements.Add(new Statement(InsertEventSql,
+                [grainId, sequence, record.Scope, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]));
     }
 
     public Statement WriteEntry(string grainId, StateEntry entry) => entry.Payload is null
