@@ -14,6 +14,7 @@ using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments;
 using Tollgate.Api.Reports;
+using Tollgate.Api.Webhooks;
 
 namespace Tollgate.Api.Extensions;
 
@@ -95,6 +96,7 @@ public static class ApiServiceCollectionExtensions
         services.AddTollgateRateLimiting(configuration);
 
         services.AddTollgateEmail(configuration);
+        services.AddTollgateWebhooks(configuration);
 
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.SectionName));
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
@@ -136,6 +138,8 @@ public static class ApiServiceCollectionExtensions
         app.MapBillingApi();
         app.MapStripeWebhookApi();
         app.MapCreditPurchaseApi();
+        app.MapWebhookEndpointsApi();
+        app.MapEventsApi();
         app.MapSignInApi();
         app.MapEmailLinkPages();
         app.MapOpsApi();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tollgate.Grains.Credits;
+using Tollgate.Grains.Events;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
 
@@ -182,6 +183,11 @@ public sealed class SubscriptionGrain(
                 invoice.Status, invoice.AmountDue, invoice.AmountPaid, invoice.Currency, invoice.SubscriptionId,
                 subscription = changed ? SubscriptionRules.Summary(Info()!) : null,
             }));
+        records.Add(TenantEvents.Record(TenantId, SubscriptionEvents.InvoiceTypeOf(payment), now,
+            SubscriptionEvents.InvoiceData(invoice, payment)));
+        if (SubscriptionEvents.TypeOf(SubscriptionEvents.InvoiceAction, before, Info()) is { } type && changed)
+            records.Add(TenantEvents.Record(TenantId, type, now, SubscriptionEvents.Data(SubscriptionEvents.InvoiceAction,
+                before, Info()!)));
         await _subscription.WriteStateAsync(records);
         if (changed)
         {
@@ -371,9 +377,16 @@ public sealed class SubscriptionGrain(
         return _catalog;
     }
 
-    private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null) =>
-        AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
-            before is null ? null : SubscriptionRules.Summary(before), Info() is { } after ? SubscriptionRules.Summary(after) : null);
+    /// <summary>The change's audit record; the tenant event it is (<see cref="SubscriptionEvents"/>) goes with the same write.</summary>
+    private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null)
+    {
+        var after = Info();
+        if (SubscriptionEvents.TypeOf(action, before, after) is { } type)
+            _subscription.AddToNextWrite(TenantEvents.Record(TenantId, type, TimeProvider.GetUtcNow(),
+                SubscriptionEvents.Data(action, before, after!)));
+        return AuditJournal.Record(actor, TimeProvider.GetUtcNow(), TenantId, action, "subscription", TenantId,
+            before is null ? null : SubscriptionRules.Summary(before), after is null ? null : SubscriptionRules.Summary(after));
+    }
 
     private SubscriptionInfo? Info() => State.Info(TenantId, _subscription.RecordExists);
 }

@@ -10,6 +10,7 @@ public sealed class StateWithRecords<TState>(IPersistentState<StateAndOutbox<TSt
     : IOwnedByGrain where TState : class, new()
 {
     private string? _grainId;
+    private readonly List<JournalRecord> _withNextWrite = [];
 
     /// <summary>The grain whose entries these are, as the journal names it; set when the grain activates.</summary>
     private string Owner => _grainId ?? throw new InvalidOperationException("The state's grain has not activated.");
@@ -23,6 +24,12 @@ public sealed class StateWithRecords<TState>(IPersistentState<StateAndOutbox<TSt
     }
 
     public bool RecordExists => store.RecordExists;
+
+    /// <summary>
+    /// A record for the next write to carry beside its own: one built where a change is described (a grain's audit
+    /// helper adding the event the change is), written by the write that makes the change.
+    /// </summary>
+    public void AddToNextWrite(JournalRecord record) => _withNextWrite.Add(record);
 
     public Task WriteStateAsync() => WriteStateAsync([], []);
 
@@ -51,7 +58,8 @@ public sealed class StateWithRecords<TState>(IPersistentState<StateAndOutbox<TSt
     private Task CommitAsync(StateAndOutbox<TState> stored, IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> written)
     {
         var outbox = stored.Outbox;
-        foreach (var record in records) outbox.Records.Add(new SequencedRecord(++outbox.LastSequence, record));
+        foreach (var record in records.Concat(_withNextWrite)) outbox.Records.Add(new SequencedRecord(++outbox.LastSequence, record));
+        _withNextWrite.Clear();
         outbox.Entries.AddRange(written);
         store.State = stored;
         return store.WriteStateAsync();

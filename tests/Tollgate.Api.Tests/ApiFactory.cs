@@ -186,17 +186,22 @@ public abstract class ApiTestBase : ApiTestHelpers, IAsyncLifetime
     }
 
     /// <summary>
-    /// Everything the SQLite database holds in its state and journal tables, as text (state is JSON in
-    /// a blob). Dispose the API first, so everything is committed and checkpointed into the file.
+    /// Everything the database (SQLite or PostgreSQL) holds in its state, journal and outbox tables, as text (state is JSON
+    /// in a blob). Dispose the API first, so everything is committed and checkpointed into the file.
     /// </summary>
     protected async Task<string> StoredTextAsync()
     {
         var stored = new System.Text.StringBuilder();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Storage.ConnectionString);
+        await using System.Data.Common.DbConnection connection = Storage.Provider == StorageProviderKind.PostgreSql
+            ? new Npgsql.NpgsqlConnection(Storage.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(Storage.ConnectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "OrleansStorage", "grain_state", "journal", "grain_entries", "email_outbox" })
+        foreach (var table in new[]
+            { "OrleansStorage", "grain_state", "journal", "grain_entries", "email_outbox", "event_outbox", "webhook_deliveries",
+                "webhook_attempts" })
         {
-            await using var command = new Microsoft.Data.Sqlite.SqliteCommand($"SELECT * FROM {table}", connection);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table}";
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 for (var i = 0; i < reader.FieldCount; i++) stored.Append(Text(reader.IsDBNull(i) ? "" : reader.GetValue(i))).Append('|');

@@ -25,6 +25,7 @@ public static class StorageSiloBuilderExtensions
             .AddSingleton<IJournalReader>(sp => sp.GetRequiredService<SqlJournal>())
             .AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqlJournal>());
         silo.Services.AddSingleton(sp => new Email.EmailOutbox(sp.GetRequiredService<SqlDatabase>()));
+        silo.Services.AddSingleton(sp => new Webhooks.WebhookStore(sp.GetRequiredService<SqlDatabase>()));
         silo.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         silo.Services.AddHostedService<ExpiredEntrySweeper>();
         silo.AddAdoNetGrainStorage(StorageNames.Default, storage =>

@@ -86,7 +86,7 @@ public sealed class SqlJournal : IStateEntryReader, IJournalReader, IStorageHeal
             {
                 checks[i] = statements.Count;
                 statements.Add(state.Statement(write.GrainId));
-                foreach (var record in write.Records) statements.Add(state.InsertRecord(write.GrainId, record));
+                foreach (var record in write.Records) state.AddRecord(statements, write.GrainId, record);
                 foreach (var entry in write.Entries) statements.Add(state.WriteEntry(write.GrainId, entry));
                 continue;
             }
@@ -97,6 +97,8 @@ public sealed class SqlJournal : IStateEntryReader, IJournalReader, IStorageHeal
                     ? Email.EmailOutbox.Insert(write.GrainId, sequenced)
                     : new Statement(InsertRecordSql,
                         [write.GrainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload]));
+                if (record.Stream == Webhooks.WebhookStore.EventStream)
+                    statements.Add(Webhooks.WebhookStore.InsertEvent(write.GrainId, sequenced));
             }
             foreach (var entry in write.Entries)
             {

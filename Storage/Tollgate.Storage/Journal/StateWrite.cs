@@ -41,13 +41,31 @@ internal sealed record StateWrite(string StateName, string? Payload, long? Expec
         ON CONFLICT (grain_id, grain_seq) DO NOTHING
         """;
 
-    public Statement InsertRecord(string grainId, SequencedRecord sequenced)
+    private const string InsertEventSql = """
+        INSERT INTO event_outbox (grain_id, grain_seq, tenant_id, at, payload) SELECT @p1, @p2, @p3, @p4, @p5
+        WHERE EXISTS (SELECT 1 FROM grain_state WHERE grain_id = @p1 AND state_name = @p6 AND etag = @p7)
+        ON CONFLICT (grain_id, grain_seq) DO NOTHING
+        """;
+
+    /// <summary>
+    /// Adds the record's statements: an email goes to the email outbox instead of the journal; a tenant event goes to
+    /// the journal (the event log) and to the event outbox (for webhook delivery). Added to a list, not returned: this runs
+    /// for every record of every commit (the consume path's usage records too).
+    /// </summary>
+    public void AddRecord(List<Statement> statements, string grainId, SequencedRecord sequenced)
     {
         var (sequence, record) = sequenced;
         if (record.Stream == Email.EmailOutbox.Stream)
-            return new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
-        return new Statement(InsertRecordSql,
-            [grainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]);
+        {
+            statements.Add(new Statement(InsertEmailSql, [grainId, sequence, record.At.ToUnixTimeMilliseconds(), record.Payload,
+                StateName, NewEtag]));
+            return;
+        }
+        statements.Add(new Statement(InsertRecordSql,
+            [grainId, sequence, record.Stream, record.Scope, record.Name, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]));
+        if (record.Stream == Webhooks.WebhookStore.EventStream)
+            statements.Add(new Statement(InsertEventSql,
+                [grainId, sequence, record.Scope, record.At.ToUnixTimeMilliseconds(), record.Payload, StateName, NewEtag]));
     }
 
     public Statement WriteEntry(string grainId, StateEntry entry) => entry.Payload is null

@@ -87,7 +87,7 @@ internal sealed class LegacyStateMove(SqlDatabase database, IOptions<ClusterOpti
         var (payload, records, entries) = TakeOutbox(row.Payload);
         var state = new StateWrite(stateName, payload, ExpectedEtag: null, NewEtag: Random.Shared.NextInt64());
         List<Statement> statements = [state.Statement(grainId)];
-        statements.AddRange(records.Select(record => state.InsertRecord(grainId, record)));
+        foreach (var record in records) state.AddRecord(statements, grainId, record);
         statements.AddRange(entries.Select(entry => state.WriteEntry(grainId, entry)));
         statements.Add(new Statement(DeleteSql, [cluster.Value.ServiceId, stateName, row.Key, row.Version, grainId, state.NewEtag]));
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -67,5 +67,27 @@ internal static class PostgreSqlSchema
         """,
         // Grains' records commit with their state now (GroupCommitGrainStorage): nothing marks a grain pending any more.
         "DROP TABLE IF EXISTS journal_pending;",
+        // Webhooks: journal records of the stream "events" are copied here too (WebhookStore), for the silos' dispatchers
+        // to fan out into one delivery per subscribed endpoint; every attempt at a delivery is logged.
+        """
+        CREATE TABLE IF NOT EXISTS event_outbox (
+            grain_id text NOT NULL, grain_seq bigint NOT NULL, tenant_id text NOT NULL, at bigint NOT NULL, payload text NULL,
+            claimed_until bigint NOT NULL DEFAULT 0, fanned_out_at bigint NULL,
+            PRIMARY KEY (grain_id, grain_seq));
+        CREATE INDEX IF NOT EXISTS event_outbox_due ON event_outbox (at) WHERE fanned_out_at IS NULL;
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, tenant_id text NOT NULL,
+                endpoint_id text NOT NULL,
+            event_id text NOT NULL, event_type text NOT NULL, payload text NOT NULL, created_at bigint NOT NULL,
+            status text NOT NULL, attempts integer NOT NULL DEFAULT 0, first_attempt_at bigint NULL, next_attempt_at bigint NULL,
+            claimed_until bigint NOT NULL DEFAULT 0, completed_at bigint NULL,
+            UNIQUE (event_id, endpoint_id));
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_endpoint ON webhook_deliveries (tenant_id, endpoint_id, seq);
+        CREATE TABLE IF NOT EXISTS webhook_attempts (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, delivery_id text NOT NULL, at bigint NOT NULL, status_code integer NULL,
+            error text NULL, duration_ms bigint NOT NULL, manual boolean NOT NULL);
+        CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, seq);
+        """,
     ];
 }

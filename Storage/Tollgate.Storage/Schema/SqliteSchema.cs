@@ -57,5 +57,26 @@ internal static class SqliteSchema
         """,
         // Grains' records commit with their state now (GroupCommitGrainStorage): nothing marks a grain pending any more.
         "DROP TABLE IF EXISTS journal_pending;",
+        // Webhooks: journal records of the stream "events" are copied here too (WebhookStore), for the silo's dispatcher
+        // to fan out into one delivery per subscribed endpoint; every attempt at a delivery is logged.
+        """
+        CREATE TABLE IF NOT EXISTS event_outbox (
+            grain_id TEXT NOT NULL, grain_seq INTEGER NOT NULL, tenant_id TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NULL,
+            claimed_until INTEGER NOT NULL DEFAULT 0, fanned_out_at INTEGER NULL,
+            PRIMARY KEY (grain_id, grain_seq)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS event_outbox_due ON event_outbox (at) WHERE fanned_out_at IS NULL;
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, endpoint_id TEXT NOT NULL,
+            event_id TEXT NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, first_attempt_at INTEGER NULL, next_attempt_at INTEGER NULL,
+            claimed_until INTEGER NOT NULL DEFAULT 0, completed_at INTEGER NULL,
+            UNIQUE (event_id, endpoint_id));
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS webhook_deliveries_endpoint ON webhook_deliveries (tenant_id, endpoint_id, seq);
+        CREATE TABLE IF NOT EXISTS webhook_attempts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL, at INTEGER NOT NULL, status_code INTEGER NULL,
+            error TEXT NULL, duration_ms INTEGER NOT NULL, manual INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, seq);
+        """,
     ];
 }

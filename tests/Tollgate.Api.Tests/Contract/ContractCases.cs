@@ -430,6 +430,44 @@ public static class ContractCases
             w.AsOwnerOfTenant.Json(new { threshold = 50, packId = await UnpricedPackAsync(w), maxPerMonth = 2 })),
         Case("SetAutoTopUp", "no such pack", 404, w => w.AsOwnerOfTenant.Json(new { threshold = 50, packId = "nothing", maxPerMonth = 2 })),
         Case("SetAutoTopUp", "no threshold", 400, w => w.AsOwnerOfTenant.Json(new { packId = "credits-100", maxPerMonth = 2 })),
+
+        // ---- Webhooks ----
+        Case("CreateWebhookEndpoint", "an https URL and event types", 201, w => w.AsOwnerOfTenant
+            .Json(new { url = "https://hooks.example.com/tollgate", eventTypes = new[] { "invoice.paid" }, description = "billing" })),
+        Case("CreateWebhookEndpoint", "a plain http URL", 400, w => w.AsOwnerOfTenant
+            .Json(new { url = "http://hooks.example.com/tollgate", eventTypes = new[] { "*" } })),
+        Case("CreateWebhookEndpoint", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })
+            .Json(new { url = "https://hooks.example.com/tollgate", eventTypes = new[] { "*" } })),
+        Case("ListWebhookEndpoints", "the owner", 200, w => w.AsOwnerOfTenant),
+        Case("ListWebhookEndpoints", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("GetWebhookEndpoint", "an endpoint", 200, async w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = await w.WebhookEndpointIdAsync() })),
+        Case("GetWebhookEndpoint", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = "we_nothing" })),
+        Case("UpdateWebhookEndpoint", "disabled", 200, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Json(new { enabled = false })),
+        Case("UpdateWebhookEndpoint", "an unknown event type", 400, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() })
+            .Json(new { eventTypes = new[] { "nothing" } })),
+        Case("DeleteWebhookEndpoint", "an endpoint", 204, async w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = await w.NewWebhookEndpointIdAsync() })),
+        Case("DeleteWebhookEndpoint", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, endpointId = "we_nothing" })),
+        Case("RotateWebhookEndpointSecret", "an endpoint", 200, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() })),
+        Case("RotateWebhookEndpointSecret", "no such endpoint", 404, w => w.AsOwner.At(new { tenantId = w.TenantId,
+            endpointId = "we_nothing" })),
+        Case("ListWebhookDeliveries", "an endpoint's", 200, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Query("limit=5")),
+        Case("ListWebhookDeliveries", "a limit of 0", 400, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync() }).Query("limit=0")),
+        Case("RedeliverWebhook", "a delivery", 200, async w =>
+        {
+            var (owner, endpointId, deliveryId) = await w.NewWebhookDeliveryAsync();
+            return ContractRequest.Bearer(owner.AccessToken).At(new { tenantId = owner.TenantId, endpointId, deliveryId });
+        }),
+        Case("RedeliverWebhook", "no such delivery", 404, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, endpointId = await w.WebhookEndpointIdAsync(), deliveryId = "whd_nothing" })),
+        Case("ListTenantEvents", "the owner", 200, w => w.AsOwnerOfTenant.Query("type=subscription.updated&limit=10")),
+        Case("ListTenantEvents", "an unknown type", 400, w => w.AsOwnerOfTenant.Query("type=nothing")),
     ];
 
     private static object Pack(string? id, string? stripePriceId) =>

@@ -51,6 +51,8 @@ public sealed class ContractWorld : IAsyncLifetime
             ["Stripe:SecretKey"] = "sk_test_contract",
             ["Stripe:WebhookSecret"] = WebhookSecret,
             ["Stripe:ApiBase"] = Stripe.BaseAddress.AbsoluteUri,
+            ["Webhooks:AllowLoopbackHttp"] = "true",
+            ["Webhooks:PollInterval"] = "00:00:00.100",
         });
         await CatalogFixture.CreateAsync(Api);
         Operator = await Api.LoginOperatorAsync();
@@ -108,6 +110,38 @@ public sealed class ContractWorld : IAsyncLifetime
         var response = await Api.As(Owner.AccessToken)
             .PostAsJsonAsync($"/v1/tenants/{TenantId}/api-keys", new { name = Fresh("key"), scopes = new[] { "quota:read" } });
         return (await Ok(response)).GetProperty("id").GetString()!;
+    }
+
+    private Task<string>? _webhookEndpointId;
+
+    /// <summary>One endpoint of the owner's tenant that the cases read, change and rotate (a tenant may have 16).</summary>
+    public Task<string> WebhookEndpointIdAsync() => _webhookEndpointId ??= NewWebhookEndpointIdAsync();
+
+    public async Task<string> NewWebhookEndpointIdAsync() =>
+        (await Ok(await Api.As(Owner.AccessToken).PostAsJsonAsync($"/v1/tenants/{TenantId}/webhook-endpoints",
+            new { url = "https://hooks.example.com/tollgate", eventTypes = new[] { "*" } }))).GetProperty("id").GetString()!;
+
+    /// <summary>
+    /// A delivery to redeliver: a new tenant's endpoint (the fake Stripe, which answers whatever it answers) gets the event of
+    /// its plan change. Returns the tenant's owner and the delivery's endpoint and id.
+    /// </summary>
+    public async Task<(Account Owner, string EndpointId, string DeliveryId)> NewWebhookDeliveryAsync()
+    {
+        var account = await NewAccountAsync();
+        var client = Api.As(account.AccessToken);
+        var endpointId = (await Ok(await client.PostAsJsonAsync($"/v1/tenants/{account.TenantId}/webhook-endpoints",
+            new { url = new Uri(Stripe.BaseAddress, "hook").AbsoluteUri, eventTypes = new[] { "*" } }))).GetProperty("id").GetString()!;
+        await Ok(await client.PostAsJsonAsync($"/v1/tenants/{account.TenantId}/subscription", new { planId = "plus" }));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var page = await Ok(await client.GetAsync($"/v1/tenants/{account.TenantId}/webhook-endpoints/{endpointId}/deliveries"));
+            var attempted = page.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("attempts").GetInt32() > 0).ToList();
+            if (attempted is [var d, ..])
+                return (account, endpointId, d.GetProperty("id").GetString()!);
+            Assert.True(DateTime.UtcNow < deadline, "the plan change was not delivered to the endpoint");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Invites <paramref name="email"/> into the owner's tenant and returns the invitation's id.</summary>
