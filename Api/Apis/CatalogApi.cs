@@ -144,7 +144,8 @@ public static partial class CatalogApi
         if (request.MonthlyCredits is < 0 or > MaxCredits) inputs.Fail("monthlyCredits", $"monthlyCredits must be from 0 to {MaxCredits}.");
         if (!inputs.IsValid) return null;
         return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0, request.GraceDays ?? DefaultGraceDays,
-            quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false, request.MonthlyCredits ?? 0, request.CreditsRollOver ?? false);
+            quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false,
+            request.MonthlyCredits ?? 0, request.CreditsRollOver ?? false);
     }
 
     private static string? SlugField(Inputs inputs, string field, string? value)

@@ -9,4 +9,5 @@ namespace Tollgate.Grains.Credits;
 /// <param name="ExpiresAt">When the grant's remainder leaves the balance; null for never.</param>
 /// <param name="Reason">Why, for operator grants and adjustments (required for those).</param>
 [GenerateSerializer, Immutable, Alias("tollgate.CreditGrant")]
-public sealed record CreditGrant(long Amount, string Source, int Priority, DateTimeOffset? ExpiresAt, string IdempotencyKey, string? Reason);
+public sealed record CreditGrant(
+    long Amount, string Source, int Priority, DateTimeOffset? ExpiresAt, string IdempotencyKey, string? Reason);

@@ -58,7 +58,8 @@ public sealed class CreditsTests : ApiTestBase
         var trial = new { amount = 50, source = "promotion", reason = "trial", expiresAt = Api.Clock.GetUtcNow() + expiresIn };
         Assert.Equal(HttpStatusCode.Created, (await GrantAsync(owner.TenantId, trial)).StatusCode);
         if (gift == 0) return;
-        Assert.Equal(HttpStatusCode.Created, (await GrantAsync(owner.TenantId, new { amount = gift, source = "promotion", reason = "gift" })).StatusCode);
+        var granted = await GrantAsync(owner.TenantId, new { amount = gift, source = "promotion", reason = "gift" });
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object? body, string? idempotencyKey = null)
