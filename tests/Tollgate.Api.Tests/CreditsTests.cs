@@ -82,13 +82,14 @@ public sealed class CreditsTests : ApiTestBase
     private static (long Balance, long Held, long Available) Totals(JsonElement wallet) =>
         (wallet.GetProperty("balance").GetInt64(), wallet.GetProperty("held").GetInt64(), wallet.GetProperty("available").GetInt64());
 
+    /// <summary>The tenant's credit events, oldest first (its subscription's are not these tests' concern).</summary>
     private async Task<List<string>> EventsOf(string tenantId) =>
         (await Api.Services.GetRequiredService<IJournalReader>().ReadAsync(new JournalQuery(TenantEventRecords.Stream)
         {
             Scope = tenantId,
             Limit = 1000
         }))
-        .Select(record => record.Name).Reverse().ToList();
+        .Select(record => record.Name).Where(name => name.StartsWith("credits.", StringComparison.Ordinal)).Reverse().ToList();
 
     [Fact]
     public async Task A_thousand_concurrent_spends_against_a_balance_of_100_spend_exactly_100()
