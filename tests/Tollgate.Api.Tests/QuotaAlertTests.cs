@@ -234,7 +234,7 @@ public sealed class QuotaAlertTests : ApiTestBase
                 Content = JsonContent.Create(new { amount, source = "promotion", reason = "test" }),
             };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-            Assert.Equal(HttpStatusCode.OK, (await ops.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await ops.SendAsync(request)).StatusCode);
         }
         async Task Spend(long units)
         {
