@@ -102,6 +102,7 @@ public static class ApiServiceCollectionExtensions
         // No handler-level retry: Stripe.net retries itself, under one idempotency key.
         services.AddHttpClient<IPaymentProvider, StripePaymentProvider>(client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddTransient<Grains.Credits.IOffSessionCharges, ProviderOffSessionCharges>(); // auto top-up's charges, made by a grain
+        services.AddOrderPayments(configuration);
         return services;
     }
 

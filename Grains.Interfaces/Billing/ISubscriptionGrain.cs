@@ -46,4 +46,11 @@ public interface ISubscriptionGrain : IGrainWithStringKey, IRemindable
 
     /// <summary>The quota types this tenant has counters for or is entitled to.</summary>
     Task<IReadOnlyList<string>> GetQuotaTypes();
+
+    /// <summary>
+    /// Extends the tenant's prepaid subscription to <see cref="PrepaidPeriods.PlanId"/> by the periods an order paid for:
+    /// from the current period's end when the tenant is already on that plan, from now otherwise. Applied once per
+    /// <see cref="PrepaidPeriods.OrderId"/>: a repeat answers the subscription as it is.
+    /// </summary>
+    Task<SubscriptionResult> ApplyPrepaidPeriods(PrepaidPeriods prepaid, AuditActor actor);
 }

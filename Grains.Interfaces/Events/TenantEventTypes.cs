@@ -20,6 +20,8 @@ public static class TenantEventTypes
     /// <summary>The subscription ended (cancelled now or at period end, or its trial ran out); the tenant is on the default plan, if
     /// any.</summary>
     public const string SubscriptionCanceled = "subscription.canceled";
+    /// <summary>A prepaid subscription ends in 3 days and nothing renews it (Alipay and WeChat Pay orders).</summary>
+    public const string SubscriptionExpiring = "subscription.expiring";
     /// <summary>A new period began.</summary>
     public const string SubscriptionRenewed = "subscription.renewed";
     /// <summary>A payment failed: the subscription is past due, its quotas kept for the plan's grace days.</summary>
@@ -32,7 +34,7 @@ public static class TenantEventTypes
     public static readonly IReadOnlyList<string> All =
     [
         QuotaThreshold, QuotaExhausted, QuotaResolved, CreditsLow, CreditsResolved, CreditsGranted, WebhookEndpointDisabled,
-        SubscriptionCreated, SubscriptionUpdated, SubscriptionCanceled, SubscriptionRenewed, SubscriptionPastDue,
+        SubscriptionCreated, SubscriptionUpdated, SubscriptionCanceled, SubscriptionExpiring, SubscriptionRenewed, SubscriptionPastDue,
         InvoicePaid, InvoicePaymentFailed, InvoicePaymentActionRequired,
     ];
 }

@@ -9,7 +9,7 @@ using Tollgate.Grains.Quotas;
 namespace Tollgate.Grains.Billing;
 
 [GrainType("subscription")]
-public sealed class SubscriptionGrain(
+public sealed partial class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<SubscriptionState>> store,
     IStateEntryReader entries,
     IOptions<SubscriptionOptions> options,
