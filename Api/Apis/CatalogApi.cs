@@ -15,10 +15,12 @@ public sealed record PlanRequest(
     string? Id, [property: Required] string? Name, string? Description, [property: Required] long? PriceMinor, [property: Required] string? Currency, [property: Required] string? Interval,
     int? TrialDays, int? GraceDays,
     Dictionary<string, long>? Quotas, Dictionary<string, JsonElement>? Features, string? StripePriceId, bool? IsDefault, bool? ApplyNow,
-    long? MonthlyCredits = null, bool? CreditsRollOver = null);
+    long? MonthlyCredits = null, bool? CreditsRollOver = null, List<CurrencyPriceRequest?>? Prices = null);
 public sealed record CreditPackRequest(
     string? Id, [property: Required] string? Name, [property: Required] long? Credits, [property: Required] long? PriceMinor,
-    [property: Required] string? Currency, string? StripePriceId);
+    [property: Required] string? Currency, string? StripePriceId, List<CurrencyPriceRequest?>? Prices = null);
+/// <summary>A price in one more currency: <paramref name="Currency"/> lower-case ISO 4217 ("cny"), the amount in its minor unit.</summary>
+public sealed record CurrencyPriceRequest([property: Required] string? Currency, [property: Required] long? AmountMinor);
 public sealed record CreateToolRequest(
     [property: Required] string? Key, [property: Required] string? Name, [property: Required] long? CreditsPerUnit);
 
@@ -30,6 +32,12 @@ public static partial class CatalogApi
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
+
+    [GeneratedRegex("^[a-z]{3}$")]
+    private static partial Regex PriceCurrencyCode();
+
+    /// <summary>More currencies than anyone sells in is a mistake.</summary>
+    private const int MaxPrices = 50;
 
     /// <summary>A past-due subscription keeps its quotas this long unless the plan says otherwise.</summary>
     private const int DefaultGraceDays = 7;
@@ -142,10 +150,42 @@ public static partial class CatalogApi
             if (limit < 0) inputs.Fail("quotas", $"The limit of '{quotaType}' must be 0 or more.");
         var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
         if (request.MonthlyCredits is < 0 or > MaxCredits) inputs.Fail("monthlyCredits", $"monthlyCredits must be from 0 to {MaxCredits}.");
+        var prices = Prices(inputs, request.Prices, request.PriceMinor, currency);
         if (!inputs.IsValid) return null;
         return new PlanDefinition(name!, description, request.PriceMinor!.Value, currency!, interval, request.TrialDays ?? 0, request.GraceDays ?? DefaultGraceDays,
             quotas, request.Features ?? [], stripePriceId, request.IsDefault ?? false,
-            request.MonthlyCredits ?? 0, request.CreditsRollOver ?? false);
+            request.MonthlyCredits ?? 0, request.CreditsRollOver ?? false, prices);
+    }
+
+    /// <summary>
+    /// The prices per currency a request names, null when it names none (the plan or pack then has just priceMinor in
+    /// currency). When given, the first is priceMinor in currency, so clients that read only those two keep working.
+    /// </summary>
+    private static List<CurrencyPrice>? Prices(Inputs inputs, List<CurrencyPriceRequest?>? requested, long? priceMinor, string? currency)
+    {
+        if (requested is null) return null;
+        if (requested.Count is 0 or > MaxPrices)
+        {
+            inputs.Fail("prices", $"prices holds 1 to {MaxPrices} prices, the first being priceMinor in currency.");
+            return null;
+        }
+        var prices = new List<CurrencyPrice>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var code = requested[i]?.Currency;
+            var amount = requested[i]?.AmountMinor;
+            if (code is null || !PriceCurrencyCode().IsMatch(code))
+                inputs.Fail($"prices[{i}].currency", "currency must be a lower-case ISO 4217 code such as cny.");
+            else if (prices.Any(p => p.Currency == code))
+                inputs.Fail($"prices[{i}].currency", $"'{code}' has a price already: one price per currency.");
+            if (amount is not >= 0)
+                inputs.Fail($"prices[{i}].amountMinor", "amountMinor is required: a whole number of minor units, 0 or more.");
+            else if (code is not null) prices.Add(new CurrencyPrice(code, amount.Value));
+        }
+        if (prices.Count > 0 && currency is not null && priceMinor is not null
+            && (prices[0].Currency != currency.ToLowerInvariant() || prices[0].AmountMinor != priceMinor))
+            inputs.Fail("prices", $"The first price must be priceMinor in currency ({priceMinor} {currency.ToLowerInvariant()}).");
+        return prices;
     }
 
     private static string? SlugField(Inputs inputs, string field, string? value)
@@ -221,8 +261,9 @@ public static partial class CatalogApi
         if (currency is null || !CurrencyCode().IsMatch(currency)) inputs.Fail("currency",
             "currency must be an ISO 4217 code such as USD.");
         var stripePriceId = inputs.Text("stripePriceId", request.StripePriceId, required: false, maxLength: 255);
+        var prices = Prices(inputs, request.Prices, request.PriceMinor, currency);
         return inputs.IsValid ? new CreditPackDefinition(name!, request.Credits!.Value, request.PriceMinor!.Value, currency!,
-            stripePriceId) : null;
+            stripePriceId, prices) : null;
     }
 
     /// <summary>The most a unit of a tool may cost: units times this stays far from overflowing for any sane request.</summary>

@@ -25,7 +25,8 @@ public sealed class CatalogGrain(
     public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
 
     public Task<CatalogSnapshot> Get() => Task.FromResult(new CatalogSnapshot(
-        State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.ToList(), State.Tools.ToList(), State.CreditPacks.ToList()));
+        State.Apps.ToList(), State.QuotaTypes.ToList(), State.Plans.Select(CatalogPrices.WithPrices).ToList(), State.Tools.ToList(),
+        State.CreditPacks.Select(CatalogPrices.WithPrices).ToList()));
 
     public async Task<CatalogResult<AppInfo>> CreateApp(string id, string name, AuditActor actor)
     {
@@ -50,7 +51,7 @@ public sealed class CatalogGrain(
     public async Task<CatalogResult<PlanInfo>> CreatePlan(string id, PlanDefinition definition, AuditActor actor)
     {
         if (State.Plans.Any(p => p.Id == id)) return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, $"Plan '{id}' already exists.", "id");
-        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
+        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition) ?? BadPrices(definition)) is { } error) return error;
         var plan = ToPlan(id, definition, version: 1, archived: false);
         Store(plan);
         await _catalog.WriteStateAsync([AuditJournal.Record(actor, plan.UpdatedAt, null, "plan.created", "plan", id, after: plan)]);
@@ -61,7 +62,7 @@ public sealed class CatalogGrain(
     {
         var before = State.Plans.FirstOrDefault(p => p.Id == id);
         if (before is null) return CatalogResult<PlanInfo>.Fail(CatalogError.NotFound, $"Plan '{id}' does not exist.");
-        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition)) is { } error) return error;
+        if ((UnknownQuotaType(definition) ?? SharedPrice(id, definition) ?? BadPrices(definition)) is { } error) return error;
         if (before.IsDefault && !definition.IsDefault)
             return CatalogResult<PlanInfo>.Fail(CatalogError.Conflict, "The default plan stays default until another plan is made default.", "isDefault");
         var plan = ToPlan(id, definition, before.Version + 1, before.Archived);
@@ -88,6 +89,11 @@ public sealed class CatalogGrain(
             ? CatalogResult<PlanInfo>.Fail(CatalogError.Invalid, $"Quota type '{unknown}' does not exist.", "quotas")
             : null;
 
+    private static CatalogResult<PlanInfo>? BadPrices(PlanDefinition definition) =>
+        CatalogPrices.Problem(definition.Prices, definition.PriceMinor, definition.Currency) is { } problem
+            ? CatalogResult<PlanInfo>.Fail(CatalogError.Invalid, problem, "prices")
+            : null;
+
     /// <summary>A Stripe price names one plan: it is how a paid subscription finds its plan.</summary>
     private CatalogResult<PlanInfo>? SharedPrice(string id, PlanDefinition definition) =>
         definition.StripePriceId is { } price && State.Plans.FirstOrDefault(p => p.Id != id && p.StripePriceId == price) is { } other
@@ -97,7 +103,8 @@ public sealed class CatalogGrain(
     private PlanInfo ToPlan(string id, PlanDefinition d, int version, bool archived) =>
         new(id, d.Name, d.Description, d.PriceMinor, d.Currency, d.Interval, d.TrialDays, d.GraceDays,
             new Dictionary<string, long>(d.Quotas), new Dictionary<string, System.Text.Json.JsonElement>(d.Features), d.StripePriceId,
-            d.IsDefault, archived, version, TimeProvider.GetUtcNow(), d.MonthlyCredits, d.CreditsRollOver);
+            d.IsDefault, archived, version, TimeProvider.GetUtcNow(), d.MonthlyCredits, d.CreditsRollOver,
+            CatalogPrices.Of(d.Prices, d.PriceMinor, d.Currency));
 
     /// <summary>Replaces or adds the plan; one default at most.</summary>
     private void Store(PlanInfo plan)
@@ -114,10 +121,10 @@ public sealed class CatalogGrain(
     {
         if (State.CreditPacks.Any(p => p.Id == id))
             return CatalogResult<CreditPackInfo>.Fail(CatalogError.Conflict, $"Credit pack '{id}' already exists.", "id");
-        if (SharedPackPrice(id, definition) is { } error) return error;
+        if ((SharedPackPrice(id, definition) ?? BadPackPrices(definition)) is { } error) return error;
         var pack = new CreditPackInfo(id, definition.Name, definition.Credits, definition.PriceMinor, definition.Currency,
             definition.StripePriceId,
-            Archived: false, TimeProvider.GetUtcNow());
+            Archived: false, TimeProvider.GetUtcNow(), CatalogPrices.Of(definition.Prices, definition.PriceMinor, definition.Currency));
         State.CreditPacks.Add(pack);
         await _catalog.WriteStateAsync([AuditJournal.Record(actor, pack.UpdatedAt, null, "credit_pack.created", "creditPack", id,
             after: pack)]);
@@ -128,7 +135,7 @@ public sealed class CatalogGrain(
     {
         var index = State.CreditPacks.FindIndex(p => p.Id == id);
         if (index < 0) return CatalogResult<CreditPackInfo>.Fail(CatalogError.NotFound, $"Credit pack '{id}' does not exist.");
-        if (SharedPackPrice(id, definition) is { } error) return error;
+        if ((SharedPackPrice(id, definition) ?? BadPackPrices(definition)) is { } error) return error;
         var before = State.CreditPacks[index];
         var pack = before with
         {
@@ -137,6 +144,7 @@ public sealed class CatalogGrain(
             PriceMinor = definition.PriceMinor,
             Currency = definition.Currency,
             StripePriceId = definition.StripePriceId,
+            Prices = CatalogPrices.Of(definition.Prices, definition.PriceMinor, definition.Currency),
             UpdatedAt = TimeProvider.GetUtcNow(),
         };
         State.CreditPacks[index] = pack;
@@ -165,6 +173,11 @@ public sealed class CatalogGrain(
         return owner is null ? null
             : CatalogResult<CreditPackInfo>.Fail(CatalogError.Conflict, $"{owner} already has Stripe price '{price}'.", "stripePriceId");
     }
+
+    private static CatalogResult<CreditPackInfo>? BadPackPrices(CreditPackDefinition definition) =>
+        CatalogPrices.Problem(definition.Prices, definition.PriceMinor, definition.Currency) is { } problem
+            ? CatalogResult<CreditPackInfo>.Fail(CatalogError.Invalid, problem, "prices")
+            : null;
 
     public async Task<CatalogResult<ToolInfo>> CreateTool(string appId, string key, string name, long creditsPerUnit, AuditActor actor)
     {
