@@ -18,14 +18,16 @@ public sealed record CancelRequest(bool? AtPeriodEnd);
 public sealed record SubscriptionResponse(
     string TenantId, string? PlanId, int PlanVersion, string Status, string Source, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd,
     DateTimeOffset? TrialEnd, bool CancelAtPeriodEnd, string? PendingPlanId, IReadOnlyDictionary<string, long> Quotas,
-    IReadOnlyDictionary<string, System.Text.Json.JsonElement> Features, ProviderSubscriptionResponse? Provider, DateTimeOffset? GraceEndsAt, bool QuotasSuspended);
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement> Features, ProviderSubscriptionResponse? Provider, DateTimeOffset? GraceEndsAt, bool QuotasSuspended,
+    DateTimeOffset? PaidThrough = null);
 public sealed record ProviderSubscriptionResponse(string Name, string SubscriptionId, string CustomerId, string Status, string? PriceId);
 
 public static class SubscriptionApi
 {
     private const string SubscriptionConflict =
         "The change does not apply to the subscription as it is: a paid plan is bought through checkout, a paid subscription is changed "
-        + "in the billing portal, the default plan has nothing to cancel, a subscription not set to cancel has nothing to resume "
+        + "in the billing portal, the default plan has nothing to cancel, a subscription not set to cancel has nothing to resume, "
+        + "a prepaid subscription ends by itself at `paidThrough` (no plan change or cancelling at the period's end inside it) "
         + "(`subscription_conflict`).";
 
     public static IEndpointRouteBuilder MapSubscriptionApi(this IEndpointRouteBuilder app)
@@ -126,5 +128,5 @@ public static class SubscriptionApi
         s.TenantId, s.PlanId, s.PlanVersion, WireNames.Of(s.Status), WireNames.Of(s.Source),
         s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PendingPlanId, s.Quotas, s.Features,
         s.ProviderSubscription is { } p ? new(p.Provider, p.SubscriptionId, p.CustomerId, WireNames.Of(p.Status), p.PriceId) : null,
-        s.GraceEndsAt, s.QuotasSuspended);
+        s.GraceEndsAt, s.QuotasSuspended, s.PaidThrough);
 }

@@ -19,7 +19,8 @@ public static class SubscriptionEvents
             && before?.Status != SubscriptionStatus.PastDue) return TenantEventTypes.SubscriptionPastDue;
         return action switch
         {
-            "subscription.started" or "subscription.granted" => TenantEventTypes.SubscriptionCreated,
+            "subscription.started" or "subscription.granted" or PrepaidRules.StartedAction => TenantEventTypes.SubscriptionCreated,
+            PrepaidRules.ExpiringAction => TenantEventTypes.SubscriptionExpiring,
             "subscription.canceled" or "subscription.trial_expired" => TenantEventTypes.SubscriptionCanceled,
             "subscription.renewed" => TenantEventTypes.SubscriptionRenewed,
             // A provider's subscription Tollgate has not seen before is a new subscription; another report of it, a change.
@@ -46,6 +47,7 @@ public static class SubscriptionEvents
         pendingPlanId = after.PendingPlanId,
         quotasSuspended = after.QuotasSuspended,
         graceEndsAt = after.GraceEndsAt,
+        paidThrough = after.PaidThrough,
         providerSubscriptionId = after.ProviderSubscription?.SubscriptionId,
         previousPlanId = before?.PlanId,
         previousStatus = before is null ? null : WireNames.Of(before.Status),

@@ -61,7 +61,7 @@ public sealed partial class SubscriptionGrain(
         var plan = catalog.Plan(planId);
         if (plan is null || plan.Archived) return SubscriptionResult.Fail(SubscriptionError.NotFound, $"No active plan '{planId}'.");
         if (!plan.IsFree) return SubscriptionResult.Fail(SubscriptionError.Conflict, $"Plan '{planId}' is paid: subscribe through checkout.");
-        if (State.ManagedByProvider() is { } managed) return managed;
+        if ((State.ManagedByProvider() ?? State.PrepaidChangeRefusal()) is { } managed) return managed;
         var before = Info();
         switch (State.ChangeTo(_subscription.RecordExists, plan, State.PlanId is { } currentId ? catalog.Plan(currentId) : null))
         {
@@ -94,6 +94,7 @@ public sealed partial class SubscriptionGrain(
         var before = Info();
         if (atPeriodEnd)
         {
+            if (State.PrepaidChangeRefusal() is { } prepaid) return prepaid;
             State.CancelAtPeriodEnd = true;
             await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.cancel_scheduled", before)]);
             return new(Info());
@@ -247,7 +248,7 @@ public sealed partial class SubscriptionGrain(
             await NotifyCountersAsync();
             return;
         }
-        var changed = false;
+        var changed = await CatchUpPrepaidAsync(now);
         while (State.Due(now) is var due and not SubscriptionDue.Nothing)
         {
             changed = true;
@@ -298,11 +299,11 @@ public sealed partial class SubscriptionGrain(
     }
 
     private async Task StartAsync(PlanInfo plan, SubscriptionSource source, int trialDays, DateTimeOffset at, AuditActor actor, string action,
-        SubscriptionInfo? before = null, bool notify = true)
+        SubscriptionInfo? before = null, bool notify = true, int prepaidPeriods = 0)
     {
         before ??= Info();
         if (State.PlanId is not null && State.PlanId != plan.Id) await RemoveFromPlanAsync(State.PlanId);
-        State.Start(plan, source, trialDays, at);
+        State.Start(plan, source, trialDays, at, prepaidPeriods);
         State.RefillPeriod(plan);
         await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);

@@ -24,7 +24,7 @@ public static class SubscriptionRules
             state.TrialEnd, state.CancelAtPeriodEnd, state.PendingPlanId, new Dictionary<string, long>(state.Quotas),
             new Dictionary<string, JsonElement>(state.Features),
             state.Provider is { } p ? new ProviderSubscriptionInfo(p.Provider, p.SubscriptionId, p.CustomerId, p.Status, p.PriceId) : null,
-            state.GraceEndsAt, state.Suspended);
+            state.GraceEndsAt, state.Suspended, state.Source == SubscriptionSource.Prepaid ? state.PaidThrough : null);
 
     /// <summary>What the audit log shows of a subscription before and after a change.</summary>
     public static object Summary(SubscriptionInfo s) =>
@@ -32,7 +32,7 @@ public static class SubscriptionRules
         {
             planId = s.PlanId, status = WireNames.Of(s.Status), periodEnd = s.CurrentPeriodEnd, cancelAtPeriodEnd = s.CancelAtPeriodEnd,
             pendingPlanId = s.PendingPlanId, providerSubscriptionId = s.ProviderSubscription?.SubscriptionId,
-            quotasSuspended = s.QuotasSuspended,
+            quotasSuspended = s.QuotasSuspended, paidThrough = s.PaidThrough,
         };
 
     /// <summary>A paid subscription changes at its provider first; the provider's report then changes it here.</summary>
@@ -62,8 +62,12 @@ public static class SubscriptionRules
         if (state.Status is SubscriptionStatus.Canceled) state.Status = SubscriptionStatus.Active;
     }
 
-    /// <summary>A new subscription to <paramref name="plan"/> anchored at <paramref name="at"/>, trialing if it has trial days.</summary>
-    public static void Start(this SubscriptionState state, PlanInfo plan, SubscriptionSource source, int trialDays, DateTimeOffset at)
+    /// <summary>
+    /// A new subscription to <paramref name="plan"/> anchored at <paramref name="at"/>, trialing if it has trial days; prepaid
+    /// through the end of its <paramref name="prepaidPeriods"/>th period when some were paid in advance.
+    /// </summary>
+    public static void Start(this SubscriptionState state, PlanInfo plan, SubscriptionSource source, int trialDays, DateTimeOffset at,
+        int prepaidPeriods = 0)
     {
         state.Take(plan, source);
         state.Anchor = at;
@@ -75,6 +79,7 @@ public static class SubscriptionRules
         state.CancelAtPeriodEnd = false;
         state.PendingPlanId = null;
         (state.GraceEndsAt, state.Suspended) = (null, false);
+        state.PaidThrough = prepaidPeriods > 0 ? Calendar.AddIntervals(at, plan.Interval, prepaidPeriods) : null;
     }
 
     /// <summary>The plan ended and there is no default plan to fall back to: no plan, no quotas.</summary>
@@ -181,6 +186,7 @@ public static class SubscriptionRules
     public static DateTimeOffset? NextLook(this SubscriptionState state)
     {
         if (state.Source == SubscriptionSource.Provider) return state.GraceEndsAt is { } graceEnd && !state.Suspended ? graceEnd : null;
+        if (state.Source == SubscriptionSource.Prepaid) return state.NextPrepaidLook();
         return state.TrialEnd is { } trialEnd && trialEnd < state.PeriodEnd ? trialEnd : state.PeriodEnd;
     }
 

@@ -36,4 +36,11 @@ public sealed class SubscriptionState
     public PlanRefill? PendingRefill { get; set; }
     /// <summary>The start of the last period a refill was set for: a provider's repeated reports of one period refill once.</summary>
     public DateTimeOffset? RefilledPeriodStart { get; set; }
+
+    /// <summary>A prepaid subscription's end: the last period paid for ends here and nothing renews it.</summary>
+    public DateTimeOffset? PaidThrough { get; set; }
+    /// <summary>The end whose <c>subscription.expiring</c> went out: one notice per end, a later extension earns another.</summary>
+    public DateTimeOffset? ExpiryAnnouncedFor { get; set; }
+    /// <summary>Orders whose periods were applied: a repeat (a duplicate notification, a poll) changes nothing.</summary>
+    public HashSet<string> AppliedOrders { get; set; } = [];
 }
