@@ -64,14 +64,16 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
         Assert.Empty(await EventsAsync("subscription.expiring"));
 
         MoveClockTo(paidThrough.AddDays(-3).AddSeconds(1));
-        await EventuallyAsync(async () => (await EventsAsync("subscription.expiring")).Count == 1, "no subscription.expiring 3 days before the end");
+        await EventuallyAsync(async () => (await EventsAsync("subscription.expiring")).Count == 1,
+            "no subscription.expiring 3 days before the end");
         var expiring = Assert.Single(await EventsAsync("subscription.expiring")).GetProperty("data");
         Assert.Equal(("expiring", "studio"), (expiring.GetProperty("change").GetString(), expiring.GetProperty("planId").GetString()));
         Assert.Equal(paidThrough, expiring.GetProperty("paidThrough").GetDateTimeOffset());
         Assert.Equal("studio", (await SubscriptionAsync()).GetProperty("planId").GetString());
 
         MoveClockTo(paidThrough.AddSeconds(1));
-        await EventuallyAsync(async () => (await SubscriptionAsync()).GetProperty("planId").GetString() == "free", "the paid span never lapsed");
+        await EventuallyAsync(async () => (await SubscriptionAsync()).GetProperty("planId").GetString() == "free",
+            "the paid span never lapsed");
         await Task.Delay(1_500); // reminder ticks after the end change nothing more
         var fallen = await SubscriptionAsync();
         Assert.Equal("default", fallen.GetProperty("source").GetString());
@@ -167,8 +169,8 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
         var grain = Grains.GetGrain<ISubscriptionGrain>(stripeTenant.TenantId);
         Assert.Equal(ProviderEventOutcome.Applied, await grain.ApplyProviderSubscription(
             new ProviderEvent("evt_1", "customer.subscription.created", now),
-            new ProviderSubscription("stripe", "sub_1", "cus_1", ProviderSubscriptionStatus.Active, "price_123", now, now.AddMonths(1), null,
-                CancelAtPeriodEnd: false, now),
+            new ProviderSubscription("stripe", "sub_1", "cus_1", ProviderSubscriptionStatus.Active, "price_123", now, now.AddMonths(1),
+                TrialEnd: null, CancelAtPeriodEnd: false, now),
             AuditActor.System));
         var refused = await ApplyAsync(stripeTenant.TenantId, "ord_4", "studio", 1);
         Assert.Equal(SubscriptionError.Conflict, refused.Error);
@@ -184,10 +186,12 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
     public async Task Plans_and_packs_take_prices_per_currency_with_the_first_being_their_price()
     {
         await SetUpAsync();
-        var plans = (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray().ToDictionary(p => p.GetProperty("id").GetString()!);
+        var plans = (await Json(await Api.Anonymous().GetAsync("/v1/plans"))).EnumerateArray()
+            .ToDictionary(p => p.GetProperty("id").GetString()!);
         Assert.Equal("""[{"currency":"usd","amountMinor":1200},{"currency":"cny","amountMinor":8800}]""",
             plans["studio"].GetProperty("prices").GetRawText());
-        Assert.Equal(("USD", 1_200), (plans["studio"].GetProperty("currency").GetString(), plans["studio"].GetProperty("priceMinor").GetInt64()));
+        var studio = plans["studio"];
+        Assert.Equal(("USD", 1_200), (studio.GetProperty("currency").GetString(), studio.GetProperty("priceMinor").GetInt64()));
         Assert.Equal("""[{"currency":"usd","amountMinor":0}]""", plans["free"].GetProperty("prices").GetRawText()); // one price, as before
 
         object Plan(object? prices, long priceMinor = 1_200) => new
@@ -201,10 +205,12 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
             await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
             Assert.True((await Json(response)).GetProperty("errors").TryGetProperty(field, out _), field);
         }
-        await Refused(Plan(new[] { new { currency = "usd", amountMinor = 1_200 }, new { currency = "CNY", amountMinor = 8_800 } }), "prices[1].currency");
-        await Refused(Plan(new[] { new { currency = "usd", amountMinor = 1_200 }, new { currency = "usd", amountMinor = 1_300 } }), "prices[1].currency");
-        await Refused(Plan(new[] { new { currency = "usd", amountMinor = 1_200 }, new { currency = "cny", amountMinor = -1 } }), "prices[1].amountMinor");
-        await Refused(Plan(new[] { new { currency = "cny", amountMinor = 8_800 }, new { currency = "usd", amountMinor = 1_200 } }), "prices");
+        static object[] Prices(params (string Currency, long AmountMinor)[] prices) =>
+            prices.Select(p => (object)new { currency = p.Currency, amountMinor = p.AmountMinor }).ToArray();
+        await Refused(Plan(Prices(("usd", 1_200), ("CNY", 8_800))), "prices[1].currency");
+        await Refused(Plan(Prices(("usd", 1_200), ("usd", 1_300))), "prices[1].currency");
+        await Refused(Plan(Prices(("usd", 1_200), ("cny", -1))), "prices[1].amountMinor");
+        await Refused(Plan(Prices(("cny", 8_800), ("usd", 1_200))), "prices");
         await Refused(Plan(Array.Empty<object>()), "prices");
         var fractional = await _ops.PutAsync("/v1/admin/plans/studio", new StringContent(
             """{"name":"Studio","priceMinor":1200,"currency":"USD","interval":"month","prices":[{"currency":"usd","amountMinor":12.5}]}""",
@@ -224,10 +230,11 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
         });
         Assert.Equal(HttpStatusCode.Created, pack.StatusCode);
         var listed = Assert.Single((await Json(await Api.Anonymous().GetAsync("/v1/credit-packs"))).EnumerateArray());
-        Assert.Equal("""[{"currency":"usd","amountMinor":500},{"currency":"cny","amountMinor":3600}]""", listed.GetProperty("prices").GetRawText());
+        Assert.Equal("""[{"currency":"usd","amountMinor":500},{"currency":"cny","amountMinor":3600}]""",
+            listed.GetProperty("prices").GetRawText());
         var badPack = await _ops.PutAsJsonAsync("/v1/admin/credit-packs/boost", new
         {
-            name = "Boost", credits = 1_000, priceMinor = 500, currency = "USD", prices = new[] { new { currency = "cny", amountMinor = 3_600 } },
+            name = "Boost", credits = 1_000, priceMinor = 500, currency = "USD", prices = Prices(("cny", 3_600)),
         });
         await AssertProblem(badPack, HttpStatusCode.BadRequest, "validation_failed");
         Assert.Equal(3_600, (await Catalog()).CreditPacks.Single().PriceIn("cny"));
@@ -243,7 +250,8 @@ public sealed class PrepaidSubscriptionTests : ApiTestBase
 
     private void MoveClockTo(DateTimeOffset at) => Api.Clock.Advance(at - Api.Clock.GetUtcNow());
 
-    private async Task<JsonElement> SubscriptionAsync() => await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/subscription"));
+    private async Task<JsonElement> SubscriptionAsync() =>
+        await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/subscription"));
 
     /// <summary>The tenant's events of <paramref name="type"/> (all when null) and <paramref name="change"/>, newest first.</summary>
     private async Task<List<JsonElement>> EventsAsync(string? type, string? change = null) =>
