@@ -12,19 +12,28 @@ public sealed partial class SubscriptionGrain
         if (State.AppliedOrders.Contains(prepaid.OrderId)) return new(Info());
         var plan = (await CatalogAsync(refresh: true)).Plan(prepaid.PlanId);
         if (State.PrepaidRefusal(prepaid, plan) is { } refused) return refused;
-        State.AppliedOrders.Add(prepaid.OrderId); // in the write below, with the periods
-        if (State.Extends(plan!))
+        try
         {
-            var before = Info();
-            State.ExtendBy(prepaid.Periods);
-            await _subscription.WriteStateAsync([AuditRecord(actor, PrepaidRules.ExtendedAction, before)]);
-            await AimReminderAsync();
+            State.AppliedOrders.Add(prepaid.OrderId); // in the write below, with the periods
+            if (State.Extends(plan!))
+            {
+                var before = Info();
+                State.ExtendBy(prepaid.Periods);
+                await _subscription.WriteStateAsync([AuditRecord(actor, PrepaidRules.ExtendedAction, before)]);
+                await AimReminderAsync();
+            }
+            else
+            {
+                // Another plan (or none, the default, a grant) starts now; the rest of another prepaid plan is given up.
+                await StartAsync(plan!, SubscriptionSource.Prepaid, trialDays: 0, TimeProvider.GetUtcNow(), actor,
+                    PrepaidRules.StartedAction, prepaidPeriods: prepaid.Periods);
+            }
         }
-        else
+        catch
         {
-            // Another plan (or none, the default, a grant) starts now; the rest of another prepaid plan is given up.
-            await StartAsync(plan!, SubscriptionSource.Prepaid, trialDays: 0, TimeProvider.GetUtcNow(), actor, PrepaidRules.StartedAction,
-                prepaidPeriods: prepaid.Periods);
+            // Memory may now hold the order as applied while storage does not: the retry must read what was stored.
+            DeactivateOnIdle();
+            throw;
         }
         return new(Info());
     }
