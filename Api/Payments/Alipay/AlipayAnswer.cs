@@ -51,7 +51,9 @@ internal sealed class AlipayAnswer
         if (!root.TryGetProperty(nodeName, out var node) && !root.TryGetProperty("error_response", out node)
             || node.ValueKind != JsonValueKind.Object)
             return Refused("malformed_response", $"The answer to {method} has no {nodeName}.");
-        var sign = root.TryGetProperty("sign", out var signValue) && signValue.ValueKind == JsonValueKind.String ? signValue.GetString() : null;
+        var sign = root.TryGetProperty("sign", out var signValue) && signValue.ValueKind == JsonValueKind.String
+            ? signValue.GetString()
+            : null;
         var answer = new AlipayAnswer(node, null);
         if (sign is null)
         {

@@ -12,7 +12,8 @@ public sealed class AlipayKeys
     private readonly byte[] _privatePkcs8;
     private readonly byte[] _alipayPublicSpki;
 
-    private AlipayKeys(byte[] privatePkcs8, byte[] alipayPublicSpki) => (_privatePkcs8, _alipayPublicSpki) = (privatePkcs8, alipayPublicSpki);
+    private AlipayKeys(byte[] privatePkcs8, byte[] alipayPublicSpki) =>
+        (_privatePkcs8, _alipayPublicSpki) = (privatePkcs8, alipayPublicSpki);
 
     /// <summary>Reads both keys; a key that is missing or does not parse throws <see cref="FormatException"/> naming its setting.</summary>
     public static AlipayKeys Read(AlipayOptions options) => new(ReadPrivate(options.PrivateKey), ReadPublic(options.AlipayPublicKey));
@@ -43,7 +44,9 @@ public sealed class AlipayKeys
         try
         {
             if (IsPem(text)) rsa.ImportFromPem(text);
-            else Import(Convert.FromBase64String(text), der => rsa.ImportPkcs8PrivateKey(der, out _), der => rsa.ImportRSAPrivateKey(der, out _));
+            else
+                Import(Convert.FromBase64String(text), der => rsa.ImportPkcs8PrivateKey(der, out _),
+                    der => rsa.ImportRSAPrivateKey(der, out _));
             return rsa.ExportPkcs8PrivateKey();
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
@@ -62,7 +65,9 @@ public sealed class AlipayKeys
         try
         {
             if (IsPem(text)) rsa.ImportFromPem(text);
-            else Import(Convert.FromBase64String(text), der => rsa.ImportSubjectPublicKeyInfo(der, out _), der => rsa.ImportRSAPublicKey(der, out _));
+            else
+                Import(Convert.FromBase64String(text), der => rsa.ImportSubjectPublicKeyInfo(der, out _),
+                    der => rsa.ImportRSAPublicKey(der, out _));
             return rsa.ExportSubjectPublicKeyInfo();
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)

@@ -51,7 +51,8 @@ public static class AlipayNotifications
         OrderNotificationKind kind;
         if (refund)
         {
-            if (Value("out_biz_no") is null) return OrderNotificationVerdict.Refuse("malformed", "A refund notification without out_biz_no.");
+            if (Value("out_biz_no") is null)
+                return OrderNotificationVerdict.Refuse("malformed", "A refund notification without out_biz_no.");
             kind = OrderNotificationKind.Refunded;
         }
         else

@@ -11,7 +11,7 @@ public sealed class AlipayOptions
     /// <summary>The application's APPID; without it Alipay is not configured (orders for it answer 503).</summary>
     public string? AppId { get; set; }
 
-    /// <summary>The application's private key (应用私钥): PEM text, bare base64 as Alipay's key tool writes it, or a file path.</summary>
+    /// <summary>The application's private key (应用私钥): PEM, bare base64 as Alipay's key tool writes it, or a file path.</summary>
     public string? PrivateKey { get; set; }
 
     /// <summary>Alipay's public key (支付宝公钥) from the console: PEM text, or bare base64 as the console shows it.</summary>

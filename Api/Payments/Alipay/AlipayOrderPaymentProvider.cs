@@ -96,7 +96,8 @@ public sealed class AlipayOrderPaymentProvider(
         answer.ThrowIfFailed();
         AlipayTime.TryParse(answer.Text("gmt_refund_pay"), out var refundedAt);
         if (answer.Text("fund_change") == "Y")
-            return new OrderRefundOutcome(OrderRefundState.Succeeded, answer.Text("trade_no"), refundedAt == default ? null : refundedAt, null);
+            return new OrderRefundOutcome(
+                OrderRefundState.Succeeded, answer.Text("trade_no"), refundedAt == default ? null : refundedAt, null);
 
         var refund = await CallAsync("alipay.trade.fastpay.refund.query", BizContent(w =>
         {
@@ -183,7 +184,8 @@ public sealed class AlipayOrderPaymentProvider(
         var answer = AlipayAnswer.Read(method, body, alipayPublic);
         if (answer.Refusal is { } refusal) throw Failed(method, refusal.Code, refusal.Message, refusal.Transient);
         if (!answer.IsSuccess)
-            logger.LogWarning("Alipay {Method} answered {Code} {SubCode}: {SubMessage}", method, answer.Code, answer.SubCode, answer.SubMessage);
+            logger.LogWarning(
+                "Alipay {Method} answered {Code} {SubCode}: {SubMessage}", method, answer.Code, answer.SubCode, answer.SubMessage);
         return answer;
     }
 

@@ -23,12 +23,13 @@ public static class AlipaySignature
     public static string Sign(string content, RSA privateKey) =>
         Convert.ToBase64String(privateKey.SignData(Encoding.UTF8.GetBytes(content), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
-    /// <summary>Whether <paramref name="sign"/> (base64) is Alipay's signature of <paramref name="content"/>; malformed base64 is not.</summary>
+    /// <summary>Whether <paramref name="sign"/> (base64) signs <paramref name="content"/>; malformed base64 does not.</summary>
     public static bool Verify(string content, string? sign, RSA publicKey)
     {
         if (string.IsNullOrEmpty(sign)) return false;
         var signature = new byte[sign.Length];
         return Convert.TryFromBase64String(sign, signature, out var length)
-            && publicKey.VerifyData(Encoding.UTF8.GetBytes(content), signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            && publicKey.VerifyData(
+                Encoding.UTF8.GetBytes(content), signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 }
