@@ -188,29 +188,21 @@ public sealed class FakeAlipay : IAsyncDisposable
     }
 
     /// <summary>The customer pays the trade (opened before with <see cref="Open"/>): queries answer TRADE_SUCCESS from now on.</summary>
-    public AlipayTrade Pay(string orderId)
-    {
-        lock (_trading)
-        {
-            var trade = Trade(orderId);
-            if (trade.Status != "WAIT_BUYER_PAY")
-                throw new InvalidOperationException($"The trade {orderId} is {trade.Status}, not payable.");
-            trade.Status = "TRADE_SUCCESS";
-            trade.PaidAt = _clock.GetUtcNow();
-            return trade;
-        }
-    }
+    public AlipayTrade Pay(string orderId) => Change(orderId, "TRADE_SUCCESS", trade => trade.PaidAt = _clock.GetUtcNow());
 
     /// <summary>Alipay closes the unpaid trade (its time_expire passed, or the customer gave up).</summary>
-    public AlipayTrade Close(string orderId)
+    public AlipayTrade Close(string orderId) => Change(orderId, "TRADE_CLOSED", trade => trade.ClosedAt = _clock.GetUtcNow());
+
+    private AlipayTrade Change(string orderId, string status, Action<AlipayTrade> stamp)
     {
         lock (_trading)
         {
-            var trade = Trade(orderId);
+            if (!Trades.TryGetValue(orderId, out var trade))
+                throw new InvalidOperationException($"The fake Alipay holds no trade {orderId}: open its pay URL first (Open).");
             if (trade.Status != "WAIT_BUYER_PAY")
-                throw new InvalidOperationException($"The trade {orderId} is {trade.Status}, not closable.");
-            trade.Status = "TRADE_CLOSED";
-            trade.ClosedAt = _clock.GetUtcNow();
+                throw new InvalidOperationException($"The trade {orderId} is {trade.Status}, not waiting for the buyer.");
+            trade.Status = status;
+            stamp(trade);
             return trade;
         }
     }
@@ -300,10 +292,6 @@ public sealed class FakeAlipay : IAsyncDisposable
         return document.RootElement.TryGetProperty("sign", out var sign) && _alipayKey.VerifyData(Encoding.UTF8.GetBytes(node),
             Convert.FromBase64String(sign.GetString()!), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
-
-    private AlipayTrade Trade(string orderId) => Trades.TryGetValue(orderId, out var trade)
-        ? trade
-        : throw new InvalidOperationException($"The fake Alipay holds no trade {orderId}: open its pay URL first (Open).");
 
     private static bool Verify(IReadOnlyDictionary<string, string> parameters, RSA merchantKey)
     {

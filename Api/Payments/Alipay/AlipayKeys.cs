@@ -34,60 +34,46 @@ public sealed class AlipayKeys
         return rsa;
     }
 
-    private static byte[] ReadPrivate(string? setting)
-    {
-        const string name = $"{AlipayOptions.SectionName}:PrivateKey";
-        if (string.IsNullOrWhiteSpace(setting)) throw new FormatException($"{name} is not set.");
-        var text = setting.Trim();
-        if (!IsPem(text) && File.Exists(text)) text = File.ReadAllText(text).Trim();
-        using var rsa = RSA.Create();
-        try
-        {
-            if (IsPem(text)) rsa.ImportFromPem(text);
-            else
-                Import(Convert.FromBase64String(text), der => rsa.ImportPkcs8PrivateKey(der, out _),
-                    der => rsa.ImportRSAPrivateKey(der, out _));
-            return rsa.ExportPkcs8PrivateKey();
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
-        {
-            throw new FormatException(
-                $"{name} is not an RSA private key (PEM, base64 PKCS#8 or PKCS#1, or a file holding one): {e.Message}", e);
-        }
-    }
+    private static byte[] ReadPrivate(string? setting) => Read($"{AlipayOptions.SectionName}:PrivateKey", setting, fromFile: true,
+        "an RSA private key (PEM, base64 PKCS#8 or PKCS#1, or a file holding one)",
+        (rsa, der) => rsa.ImportPkcs8PrivateKey(der, out _), (rsa, der) => rsa.ImportRSAPrivateKey(der, out _),
+        rsa => rsa.ExportPkcs8PrivateKey());
 
-    private static byte[] ReadPublic(string? setting)
+    private static byte[] ReadPublic(string? setting) => Read($"{AlipayOptions.SectionName}:AlipayPublicKey", setting, fromFile: false,
+        "an RSA public key (PEM, or base64 as Alipay's console shows it)",
+        (rsa, der) => rsa.ImportSubjectPublicKeyInfo(der, out _), (rsa, der) => rsa.ImportRSAPublicKey(der, out _),
+        rsa => rsa.ExportSubjectPublicKeyInfo());
+
+    /// <summary>PEM, or base64 DER in the usual encoding or else PKCS#1; the key is returned in the usual one.</summary>
+    private static byte[] Read(string name, string? setting, bool fromFile, string what,
+        Action<RSA, byte[]> usual, Action<RSA, byte[]> pkcs1, Func<RSA, byte[]> export)
     {
-        const string name = $"{AlipayOptions.SectionName}:AlipayPublicKey";
         if (string.IsNullOrWhiteSpace(setting)) throw new FormatException($"{name} is not set.");
         var text = setting.Trim();
+        if (fromFile && !IsPem(text) && File.Exists(text)) text = File.ReadAllText(text).Trim();
         using var rsa = RSA.Create();
         try
         {
             if (IsPem(text)) rsa.ImportFromPem(text);
             else
-                Import(Convert.FromBase64String(text), der => rsa.ImportSubjectPublicKeyInfo(der, out _),
-                    der => rsa.ImportRSAPublicKey(der, out _));
-            return rsa.ExportSubjectPublicKeyInfo();
+            {
+                var der = Convert.FromBase64String(text);
+                try
+                {
+                    usual(rsa, der);
+                }
+                catch (CryptographicException)
+                {
+                    pkcs1(rsa, der);
+                }
+            }
+            return export(rsa);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
-            throw new FormatException($"{name} is not an RSA public key (PEM, or base64 as Alipay's console shows it): {e.Message}", e);
+            throw new FormatException($"{name} is not {what}: {e.Message}", e);
         }
     }
 
     private static bool IsPem(string text) => text.Contains("-----BEGIN", StringComparison.Ordinal);
-
-    /// <summary>Tries the usual encoding first, then the PKCS#1 one some tools write.</summary>
-    private static void Import(byte[] der, Action<byte[]> usual, Action<byte[]> pkcs1)
-    {
-        try
-        {
-            usual(der);
-        }
-        catch (CryptographicException)
-        {
-            pkcs1(der);
-        }
-    }
 }
