@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -79,5 +80,22 @@ public sealed class AlipayOptionsTests
 
         Assert.False(alipay.IsConfigured);
         Assert.Equal(AlipayOptions.ProductionGateway, services.GetRequiredService<IOptions<AlipayOptions>>().Value.Gateway);
+    }
+
+    [Fact]
+    public async Task Without_an_app_id_orders_and_notifications_are_payments_not_configured()
+    {
+        using var services = Services([]);
+        var alipay = services.GetServices<IOrderPaymentProvider>().Single(p => p.Name == "alipay");
+        var order = new OrderPaymentRequest("ord_1", "Pro", 100, "cny", DateTimeOffset.UnixEpoch, OrderChannel.Pc,
+            new Uri("https://tollgate.example/v1/webhooks/alipay"), null);
+        var notification = new DefaultHttpContext().Request;
+        notification.ContentType = "application/x-www-form-urlencoded";
+
+        var start = await Assert.ThrowsAsync<OrderProviderException>(() => alipay.StartAsync(order, CancellationToken.None));
+        var read = await Assert.ThrowsAsync<OrderProviderException>(() => alipay.ReadNotificationAsync(notification, CancellationToken.None));
+
+        Assert.Equal(("payments_not_configured", false), (start.Code, start.IsTransient));
+        Assert.Equal("payments_not_configured", read.Code);
     }
 }

@@ -111,8 +111,9 @@ public sealed class AlipayOrderPaymentProvider(
             : new OrderRefundOutcome(OrderRefundState.Processing, refund.Text("trade_no"), null, null);
     }
 
+    /// <summary>Without an AppId there is nothing to verify with: that is <c>payments_not_configured</c>, not a refusal.</summary>
     public Task<OrderNotificationVerdict> ReadNotificationAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        AlipayNotifications.ReadAsync(request, options.Value, _keys.Value, cancellationToken);
+        AlipayNotifications.ReadAsync(request, Configured(), _keys.Value, cancellationToken);
 
     /// <summary>
     /// Alipay stops resending once the body is the text <c>success</c>, and resends anything else (8 times over 25 h). A refused
@@ -126,9 +127,7 @@ public sealed class AlipayOrderPaymentProvider(
     /// <summary>The common request parameters with <paramref name="bizContent"/>, and their RSA2 signature as <c>sign</c>.</summary>
     private List<KeyValuePair<string, string>> Signed(string method, string bizContent, Uri? notifyUrl = null, Uri? returnUrl = null)
     {
-        var settings = options.Value;
-        if (!settings.IsConfigured)
-            throw new OrderProviderException(ProviderName, "payments_not_configured", "Alipay is not configured: set Alipay:AppId.", false);
+        var settings = Configured();
         var parameters = new List<KeyValuePair<string, string>>
         {
             new("app_id", settings.AppId!),
@@ -188,6 +187,10 @@ public sealed class AlipayOrderPaymentProvider(
                 "Alipay {Method} answered {Code} {SubCode}: {SubMessage}", method, answer.Code, answer.SubCode, answer.SubMessage);
         return answer;
     }
+
+    private AlipayOptions Configured() => options.Value is { IsConfigured: true } settings
+        ? settings
+        : throw new OrderProviderException(ProviderName, "payments_not_configured", "Alipay is not configured: set Alipay:AppId.", false);
 
     private OrderProviderException Failed(string method, string code, string message, bool transient, Exception? inner = null)
     {
