@@ -93,7 +93,8 @@ public sealed class AlipayOptionsTests
         notification.ContentType = "application/x-www-form-urlencoded";
 
         var start = await Assert.ThrowsAsync<OrderProviderException>(() => alipay.StartAsync(order, CancellationToken.None));
-        var read = await Assert.ThrowsAsync<OrderProviderException>(() => alipay.ReadNotificationAsync(notification, CancellationToken.None));
+        var read = await Assert.ThrowsAsync<OrderProviderException>(
+            () => alipay.ReadNotificationAsync(notification, CancellationToken.None));
 
         Assert.Equal(("payments_not_configured", false), (start.Code, start.IsTransient));
         Assert.Equal("payments_not_configured", read.Code);
