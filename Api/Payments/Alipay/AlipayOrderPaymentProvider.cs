@@ -67,7 +67,7 @@ public sealed class AlipayOrderPaymentProvider(
         var paid = state == OrderPaymentState.Paid;
         return new OrderPaymentQuery(state, answer.Text("trade_no"),
             paid ? answer.Amount("total_amount") : null, paid ? Currency : null,
-            paid && AlipayTime.TryParse(answer.Text("send_pay_date"), out var paidAt) ? paidAt : null);
+            paid ? Time(answer.Text("send_pay_date")) : null);
     }
 
     public async Task CloseAsync(string orderId, CancellationToken cancellationToken)
@@ -80,7 +80,9 @@ public sealed class AlipayOrderPaymentProvider(
 
     /// <summary>
     /// Alipay answers a refund at once. <c>fund_change</c> "Y" says money moved now; "N" is what a repeated
-    /// <c>out_request_no</c> gets, so the refund's own state is then asked with <c>alipay.trade.fastpay.refund.query</c>.
+    /// <c>out_request_no</c> gets, so the refund's own state is then asked with <c>alipay.trade.fastpay.refund.query</c>,
+    /// where <c>refund_status</c> REFUND_SUCCESS is a refund made and its absence one Alipay did not receive or did not make.
+    /// Alipay gives a refund no id of its own (<c>out_request_no</c> is Tollgate's), so there is no provider refund id.
     /// </summary>
     public async Task<OrderRefundOutcome> RefundAsync(OrderRefundRequest request, CancellationToken cancellationToken)
     {
@@ -94,10 +96,8 @@ public sealed class AlipayOrderPaymentProvider(
         if (answer.IsBusinessRefusal)
             return new OrderRefundOutcome(OrderRefundState.Failed, null, null, $"{answer.SubCode}: {answer.SubMessage}");
         answer.ThrowIfFailed();
-        AlipayTime.TryParse(answer.Text("gmt_refund_pay"), out var refundedAt);
         if (answer.Text("fund_change") == "Y")
-            return new OrderRefundOutcome(
-                OrderRefundState.Succeeded, answer.Text("trade_no"), refundedAt == default ? null : refundedAt, null);
+            return new OrderRefundOutcome(OrderRefundState.Succeeded, null, Time(answer.Text("gmt_refund_pay")), null);
 
         var refund = await CallAsync("alipay.trade.fastpay.refund.query", BizContent(w =>
         {
@@ -106,10 +106,12 @@ public sealed class AlipayOrderPaymentProvider(
         }), cancellationToken);
         refund.ThrowIfFailed();
         return refund.Text("refund_status") == "REFUND_SUCCESS"
-            ? new OrderRefundOutcome(OrderRefundState.Succeeded, refund.Text("trade_no"),
-                AlipayTime.TryParse(refund.Text("gmt_refund_pay"), out var at) ? at : null, null)
-            : new OrderRefundOutcome(OrderRefundState.Processing, refund.Text("trade_no"), null, null);
+            ? new OrderRefundOutcome(OrderRefundState.Succeeded, null, Time(refund.Text("gmt_refund_pay")), null)
+            : new OrderRefundOutcome(OrderRefundState.Failed, null, null,
+                $"Alipay has not made the refund {request.RefundId} (alipay.trade.fastpay.refund.query has no refund_status).");
     }
+
+    private static DateTimeOffset? Time(string? chinaTime) => AlipayTime.TryParse(chinaTime, out var at) ? at : null;
 
     /// <summary>Without an AppId there is nothing to verify with: that is <c>payments_not_configured</c>, not a refusal.</summary>
     public Task<OrderNotificationVerdict> ReadNotificationAsync(HttpRequest request, CancellationToken cancellationToken) =>
