@@ -239,6 +239,19 @@ public sealed class AlipayProviderTests : IAsyncLifetime
         Assert.Equal(("http_502", true), (failure.Code, failure.IsTransient));
     }
 
+    [Theory]
+    [InlineData("40004", "ACQ.SYSTEM_ERROR", true)]
+    [InlineData("20000", "isp.unknow-error", true)]
+    [InlineData("40004", "ACQ.INVALID_PARAMETER", false)]
+    public async Task Alipays_system_errors_are_transient_and_its_refusals_are_not(string code, string subCode, bool transient)
+    {
+        _alipay.RefuseNext(code, subCode);
+
+        var failure = await Assert.ThrowsAsync<OrderProviderException>(() => _provider.CloseAsync("ord_any", CancellationToken.None));
+
+        Assert.Equal((subCode, transient), (failure.Code, failure.IsTransient));
+    }
+
     [Fact]
     public async Task The_private_key_may_be_a_file_as_Alipays_key_tool_writes_it()
     {

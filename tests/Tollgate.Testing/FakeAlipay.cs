@@ -84,6 +84,7 @@ public sealed class FakeAlipay : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _queries = new();
     private readonly ConcurrentDictionary<string, int> _closes = new();
     private readonly ConcurrentQueue<int> _failures = new();
+    private readonly ConcurrentQueue<JsonObject> _refusals = new();
     private readonly Lock _trading = new();
     private int _corruptNext;
     private long _sequence;
@@ -220,6 +221,11 @@ public sealed class FakeAlipay : IAsyncDisposable
         for (var i = 0; i < times; i++) _failures.Enqueue(status);
     }
 
+    /// <summary>The next gateway request (with a good signature) is answered with this error, signed: <c>40004</c>
+    /// <c>ACQ.SYSTEM_ERROR</c>, say, as Alipay answers when its own system fails.</summary>
+    public void RefuseNext(string code, string subCode, string subMessage = "系统错误") =>
+        _refusals.Enqueue(Error(code, code == "40004" ? "Business Failed" : "Service Currently Unavailable", subCode, subMessage));
+
     /// <summary>The next gateway answer carries a sign that does not verify (as a tampered answer would).</summary>
     public void CorruptNextAnswer() => Interlocked.Exchange(ref _corruptNext, 1);
 
@@ -323,7 +329,9 @@ public sealed class FakeAlipay : IAsyncDisposable
                 ? Error("40002", "Invalid Arguments", "isv.invalid-signature", "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配")
                 : parameters.GetValueOrDefault("app_id") != AppId
                     ? Error("40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数")
-                    : Route(method, JsonNode.Parse(parameters.GetValueOrDefault("biz_content") ?? "{}")?.AsObject() ?? []);
+                    : _refusals.TryDequeue(out var refusal)
+                        ? refusal
+                        : Route(method, JsonNode.Parse(parameters.GetValueOrDefault("biz_content") ?? "{}")?.AsObject() ?? []);
         var nodeName = method is { Length: > 0 } known && node["sub_code"]?.GetValue<string>() != "isv.invalid-method"
             ? known.Replace('.', '_') + "_response"
             : "error_response";
