@@ -54,6 +54,38 @@ public sealed class AlipaySignatureTests
         Assert.Equal("a=1&aB=4&a_b=3&b=2", AlipaySignature.Content(parameters, "sign", "sign_type"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_notification_with_an_empty_parameter_verifies_whether_Alipay_signed_it_with_or_without(bool withEmpty)
+    {
+        using var alipay = RSA.Create(2048);
+        using var merchant = RSA.Create(2048);
+        var options = new AlipayOptions
+        {
+            AppId = "2021000000000001",
+            PrivateKey = merchant.ExportPkcs8PrivateKeyPem(),
+            AlipayPublicKey = alipay.ExportSubjectPublicKeyInfoPem(),
+        };
+        var parameters = new Dictionary<string, string?>
+        {
+            ["app_id"] = "2021000000000001", ["out_trade_no"] = "ord_1", ["trade_no"] = "2026120622001", ["body"] = "",
+            ["trade_status"] = "TRADE_SUCCESS", ["total_amount"] = "88.00", ["gmt_payment"] = "2026-12-07 00:02:03", ["sign_type"] = "RSA2",
+        };
+        var content = withEmpty
+            ? "app_id=2021000000000001&body=&gmt_payment=2026-12-07 00:02:03&out_trade_no=ord_1&total_amount=88.00&trade_no=2026120622001"
+                + "&trade_status=TRADE_SUCCESS"
+            : AlipaySignature.Content(parameters, "sign", "sign_type");
+        parameters["sign"] = AlipaySignature.Sign(content, alipay);
+
+        var verdict = AlipayNotifications.Read(parameters, options, AlipayKeys.Read(options));
+
+        Assert.Null(verdict.Refusal);
+        Assert.Equal(8800, verdict.Notification!.AmountMinor);
+        parameters["total_amount"] = "8.80";
+        Assert.Equal("bad_signature", AlipayNotifications.Read(parameters, options, AlipayKeys.Read(options)).Refusal);
+    }
+
     [Fact]
     public void A_signature_made_here_verifies_with_the_fakes_own_code_and_the_other_way_round()
     {

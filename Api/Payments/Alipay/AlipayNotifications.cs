@@ -6,7 +6,7 @@ namespace Tollgate.Api.Payments.Alipay;
 /// <summary>
 /// Alipay's asynchronous notification (<c>notify_type=trade_status_sync</c>), a form POST to the notify URL. It is trusted
 /// once <c>sign</c> verifies with Alipay's public key over every other parameter but <c>sign_type</c> (values as decoded,
-/// empty ones left out, sorted, <c>name=value</c> joined by <c>&amp;</c>) and its <c>app_id</c> is the configured one.
+/// sorted, <c>name=value</c> joined by <c>&amp;</c>) and its <c>app_id</c> is the configured one.
 /// </summary>
 public static class AlipayNotifications
 {
@@ -39,7 +39,7 @@ public static class AlipayNotifications
         if (Value("sign_type") is { } signType && signType != AlipaySignature.SignType)
             return OrderNotificationVerdict.Refuse("bad_signature", $"sign_type is {signType}; Tollgate verifies RSA2 only.");
         using (var alipayPublic = keys.AlipayPublic())
-            if (!AlipaySignature.Verify(AlipaySignature.Content(parameters, "sign", "sign_type"), sign, alipayPublic))
+            if (!AlipaySignature.NotificationContents(parameters).Any(content => AlipaySignature.Verify(content, sign, alipayPublic)))
                 return OrderNotificationVerdict.Refuse("bad_signature", "sign does not verify with Alipay:AlipayPublicKey.");
         if (Value("app_id") != options.AppId)
             return OrderNotificationVerdict.Refuse("app_id_mismatch", $"app_id {Value("app_id")} is not Alipay:AppId.");

@@ -20,6 +20,18 @@ public static class AlipaySignature
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={p.Value}"));
 
+    /// <summary>
+    /// What a notification may be signed over: Alipay's rule for notifications removes only <c>sign</c> and <c>sign_type</c>,
+    /// so an empty value may be signed as <c>name=</c>, where the rule for requests leaves empty ones out. Both strings are
+    /// tried when they differ; either, signed with Alipay's key, is Alipay's.
+    /// </summary>
+    public static IEnumerable<string> NotificationContents(IReadOnlyDictionary<string, string?> parameters)
+    {
+        var signed = parameters.Where(p => p.Key is not ("sign" or "sign_type")).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        yield return string.Join('&', signed.Select(p => $"{p.Key}={p.Value}"));
+        if (signed.Any(p => string.IsNullOrEmpty(p.Value))) yield return Content(signed);
+    }
+
     public static string Sign(string content, RSA privateKey) =>
         Convert.ToBase64String(privateKey.SignData(Encoding.UTF8.GetBytes(content), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
