@@ -102,6 +102,15 @@ public sealed class AlipayProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_order_in_another_currency_than_cny_is_refused()
+    {
+        var refusal = await Assert.ThrowsAsync<OrderProviderException>(
+            () => _provider.StartAsync(Order("ord_usd") with { Currency = "usd" }, CancellationToken.None));
+
+        Assert.Equal(("currency_not_supported", false), (refusal.Code, refusal.IsTransient));
+    }
+
+    [Fact]
     public async Task A_tampered_pay_url_is_refused_by_the_gateway()
     {
         var payUrl = (await _provider.StartAsync(Order("ord_tampered"), CancellationToken.None)).PayUrl!;

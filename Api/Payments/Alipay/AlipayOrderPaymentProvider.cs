@@ -31,6 +31,9 @@ public sealed class AlipayOrderPaymentProvider(
     /// <summary>No call: the URL itself is the request, signed, that the customer's browser takes to Alipay's cashier.</summary>
     public Task<OrderPaymentStart> StartAsync(OrderPaymentRequest request, CancellationToken cancellationToken)
     {
+        // total_amount is in yuan: these products take renminbi only.
+        if (!string.Equals(request.Currency, Currency, StringComparison.OrdinalIgnoreCase))
+            throw new OrderProviderException(ProviderName, "currency_not_supported", $"Alipay takes cny, not {request.Currency}.", false);
         var (method, productCode) = request.Channel switch
         {
             OrderChannel.H5 => ("alipay.trade.wap.pay", "QUICK_WAP_WAY"),
