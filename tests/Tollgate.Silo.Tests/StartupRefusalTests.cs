@@ -42,6 +42,21 @@ public sealed class StartupRefusalTests
         AssertNoStackTrace(silo);
     }
 
+    [Fact]
+    public async Task An_Alipay_key_that_does_not_parse_ends_start_up_naming_the_key()
+    {
+        using var silo = new SiloProcess(new Dictionary<string, string>
+        {
+            ["Alipay__AppId"] = "2021000000000001",
+            ["Alipay__PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+        });
+
+        Assert.Equal(1, await silo.RefusedStartExitCodeAsync());
+
+        Assert.Single(Lines(silo), line => line.Contains("Alipay:PrivateKey is not an RSA private key"));
+        AssertNoStackTrace(silo);
+    }
+
     [Theory]
     [InlineData(StorageProviderKind.Sqlite)]
     [InlineData(StorageProviderKind.PostgreSql)]
