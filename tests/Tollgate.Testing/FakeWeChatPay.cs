@@ -64,7 +64,7 @@ public sealed record FakeWeChatPayNotificationOptions(
 public enum FakeWeChatPayAnswerFault { BadSignature, WrongSerial, Stale, Unsigned }
 
 /// <summary>
-/// WeChat Pay API v3, played locally on 127.0.0.1 by Kestrel for tests. It holds its own platform RSA key pair and the
+/// WeChat Pay API v3, played locally on 127.0.0.1 by Kestrel for tests. It holds a platform RSA key pair and the
 /// merchant's (both generated here; <see cref="Configuration"/> gives Tollgate the merchant's private key and the platform's
 /// public key) and an APIv3 key. Each request's <c>Authorization</c> is verified with the merchant's public key (401
 /// SIGN_ERROR otherwise, as WeChat Pay answers); answers are shaped as the documentation's examples and signed with the
@@ -81,8 +81,12 @@ public sealed class FakeWeChatPay : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
-    private readonly RSA _platform = RSA.Create(2048);
-    private readonly RSA _merchant = RSA.Create(2048);
+    // Generated once per test process: a 2048-bit pair takes a noticeable part of a second, and every test starts a fake.
+    private static readonly Lazy<RSA> s_platform = new(() => RSA.Create(2048));
+    private static readonly Lazy<RSA> s_merchant = new(() => RSA.Create(2048));
+
+    private readonly RSA _platform = s_platform.Value;
+    private readonly RSA _merchant = s_merchant.Value;
     private readonly ConcurrentQueue<FakeWeChatPayRequest> _requests = new();
     private readonly ConcurrentQueue<(int Status, string Code)> _failures = new();
     private readonly ConcurrentQueue<FakeWeChatPayAnswerFault> _faults = new();
@@ -517,8 +521,6 @@ public sealed class FakeWeChatPay : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
-        _platform.Dispose();
-        _merchant.Dispose();
         MerchantPublicKey.Dispose();
     }
 }
