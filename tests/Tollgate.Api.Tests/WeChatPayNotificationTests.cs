@@ -84,7 +84,8 @@ public sealed class WeChatPayNotificationTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_signature_is_refused()
     {
-        Refused("bad_signature", await ReadAsync(_fake.Notification(NotifyUrl, "ord_n1", new FakeWeChatPayNotificationOptions(BadSignature: true))));
+        Refused("bad_signature",
+            await ReadAsync(_fake.Notification(NotifyUrl, "ord_n1", new FakeWeChatPayNotificationOptions(BadSignature: true))));
     }
 
     [Fact]
@@ -173,9 +174,9 @@ public sealed class WeChatPayNotificationTests : IAsyncLifetime
             new FakeWeChatPayNotificationOptions(RefundId: "ref_n1", RefundStatus: "CLOSED")));
 
         Assert.Equal(OrderRefundState.Succeeded, refund.State);
+        var refunded = succeeded.Notification!;
         Assert.Equal((OrderNotificationKind.Refunded, "ord_n1", "ref_n1", 3000L, "cny"),
-            (succeeded.Notification!.Kind, succeeded.Notification.OrderId, succeeded.Notification.RefundId, succeeded.Notification.AmountMinor,
-                succeeded.Notification.Currency));
+            (refunded.Kind, refunded.OrderId, refunded.RefundId, refunded.AmountMinor, refunded.Currency));
         Assert.Equal((OrderNotificationKind.RefundFailed, "ref_n1"), (abnormal.Notification!.Kind, abnormal.Notification.RefundId));
         Assert.Equal(OrderNotificationKind.RefundFailed, closed.Notification!.Kind);
     }

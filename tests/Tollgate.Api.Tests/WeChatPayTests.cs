@@ -1,5 +1,5 @@
-using System.Text;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +79,10 @@ public sealed class WeChatPayTests : IAsyncLifetime
     public async Task A_request_signed_with_another_merchant_key_is_refused_by_WeChat_Pay_with_SIGN_ERROR()
     {
         using var otherKey = RSA.Create(2048);
-        var settings = new Dictionary<string, string?>(_fake.Configuration) { ["WeChatPay:MerchantPrivateKey"] = otherKey.ExportPkcs8PrivateKeyPem() };
+        var settings = new Dictionary<string, string?>(_fake.Configuration)
+        {
+            ["WeChatPay:MerchantPrivateKey"] = otherKey.ExportPkcs8PrivateKeyPem(),
+        };
         await using var services = WeChatPayProviders.Services(settings);
 
         var failure = await Assert.ThrowsAsync<OrderProviderException>(() => services.Provider().StartAsync(Order("ord_badkey"), Cancel));
@@ -125,7 +128,8 @@ public sealed class WeChatPayTests : IAsyncLifetime
         var pending = await _provider.QueryAsync("ord_query", Cancel);
         var trade = _fake.Pay("ord_query");
         var paid = await _provider.QueryAsync("ord_query", Cancel);
-        await _provider.RefundAsync(new OrderRefundRequest("ord_query", "ref_query", 1200, 1200, "cny", "customer asked", NotifyUrl), Cancel);
+        await _provider.RefundAsync(
+            new OrderRefundRequest("ord_query", "ref_query", 1200, 1200, "cny", "customer asked", NotifyUrl), Cancel);
         var refunded = await _provider.QueryAsync("ord_query", Cancel);
 
         Assert.Equal(new OrderPaymentQuery(OrderPaymentState.Pending, null, null, null, null), pending);
@@ -191,8 +195,8 @@ public sealed class WeChatPayTests : IAsyncLifetime
         Assert.Equal((1000L, 3000L, "duplicate purchase"), (refund.Refund, refund.Total, refund.Reason));
         using var body = JsonDocument.Parse(_fake.Requests.Last(r => r.PathAndQuery == "/v3/refund/domestic/refunds").Body);
         var sent = body.RootElement;
-        Assert.Equal(("ord_refund", "ref_1", NotifyUrl.AbsoluteUri),
-            (sent.GetProperty("out_trade_no").GetString(), sent.GetProperty("out_refund_no").GetString(), sent.GetProperty("notify_url").GetString()));
+        Assert.Equal(("ord_refund", "ref_1", NotifyUrl.AbsoluteUri), (sent.GetProperty("out_trade_no").GetString(),
+            sent.GetProperty("out_refund_no").GetString(), sent.GetProperty("notify_url").GetString()));
         var amount = sent.GetProperty("amount");
         Assert.Equal((1000L, 3000L, "CNY"),
             (amount.GetProperty("refund").GetInt64(), amount.GetProperty("total").GetInt64(), amount.GetProperty("currency").GetString()));
@@ -282,7 +286,7 @@ public sealed class WeChatPayTests : IAsyncLifetime
             "1900009191", "SERIAL", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242", "SIGNATURE");
 
         Assert.Equal("GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n", Encoding.UTF8.GetString(message));
-        Assert.Equal("WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\",signature=\"SIGNATURE\"," +
-            "timestamp=\"1554208460\",serial_no=\"SERIAL\"", header);
+        Assert.Equal("WECHATPAY2-SHA256-RSA2048 mchid=\"1900009191\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\"," +
+            "signature=\"SIGNATURE\",timestamp=\"1554208460\",serial_no=\"SERIAL\"", header);
     }
 }

@@ -171,7 +171,9 @@ public sealed class FakeWeChatPay : IAsyncDisposable
     public int QueryCount(string orderId) => _queries.GetValueOrDefault(orderId);
     public int CloseCount(string orderId) => _closes.GetValueOrDefault(orderId);
 
-    /// <summary>The next <paramref name="times"/> requests fail with <paramref name="status"/> and WeChat Pay's <paramref name="code"/>.</summary>
+    /// <summary>
+    /// The next <paramref name="times"/> requests fail with <paramref name="status"/> and WeChat Pay's <paramref name="code"/>.
+    /// </summary>
     public void FailNext(int status, string code, int times = 1)
     {
         for (var i = 0; i < times; i++) _failures.Enqueue((status, code));
@@ -211,7 +213,10 @@ public sealed class FakeWeChatPay : IAsyncDisposable
                 ["refund_status"] = options.RefundStatus,
                 ["success_time"] = options.RefundStatus == "SUCCESS" ? Rfc3339(refund?.SuccessTime ?? now) : null,
                 ["user_received_account"] = "招商银行信用卡0403",
-                ["amount"] = new JsonObject { ["total"] = total, ["refund"] = refunded, ["payer_total"] = total, ["payer_refund"] = refunded },
+                ["amount"] = new JsonObject
+                {
+                    ["total"] = total, ["refund"] = refunded, ["payer_total"] = total, ["payer_refund"] = refunded,
+                },
             };
         }
         else
@@ -224,7 +229,10 @@ public sealed class FakeWeChatPay : IAsyncDisposable
             resource = new JsonObject
             {
                 ["transaction_id"] = trade?.TransactionId ?? $"42000{Interlocked.Increment(ref _sequence):D23}",
-                ["amount"] = new JsonObject { ["payer_total"] = total, ["total"] = total, ["currency"] = currency, ["payer_currency"] = currency },
+                ["amount"] = new JsonObject
+                {
+                    ["payer_total"] = total, ["total"] = total, ["currency"] = currency, ["payer_currency"] = currency,
+                },
                 ["mchid"] = options.MchId ?? MchId,
                 ["trade_state"] = "SUCCESS",
                 ["bank_type"] = "CMC",
@@ -286,8 +294,8 @@ public sealed class FakeWeChatPay : IAsyncDisposable
         var pathAndQuery = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
         var verified = Verifies(request.Method, pathAndQuery, request.Headers.Authorization.ToString(), body);
         _requests.Enqueue(new FakeWeChatPayRequest(request.Method, pathAndQuery,
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(body),
-            verified));
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Encoding.UTF8.GetString(body), verified));
 
         var (status, answer) = verified ? Answer(request.Method, request.Path.Value ?? "", request.Query["mchid"].ToString(), body)
             : Error(401, "SIGN_ERROR", "错误的签名，验签失败");
@@ -341,7 +349,8 @@ public sealed class FakeWeChatPay : IAsyncDisposable
         var message = Encoding.UTF8.GetBytes($"{method}\n{pathAndQuery}\n{timestamp}\n{nonce}\n").Concat(body).Append((byte)'\n').ToArray();
         try
         {
-            return MerchantPublicKey.VerifyData(message, Convert.FromBase64String(signature), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            return MerchantPublicKey.VerifyData(
+                message, Convert.FromBase64String(signature), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         }
         catch (FormatException)
         {
@@ -429,12 +438,16 @@ public sealed class FakeWeChatPay : IAsyncDisposable
             ["trade_state"] = trade.State,
             ["trade_state_desc"] = trade.State switch
             {
-                "SUCCESS" => "支付成功", "CLOSED" => "已关闭", "REFUND" => "转入退款", _ => "订单未支付",
+                "SUCCESS" => "支付成功",
+                "CLOSED" => "已关闭",
+                "REFUND" => "转入退款",
+                _ => "订单未支付",
             },
             ["amount"] = paid
                 ? new JsonObject
                 {
-                    ["total"] = trade.Total, ["payer_total"] = trade.Total, ["currency"] = trade.Currency, ["payer_currency"] = trade.Currency,
+                    ["total"] = trade.Total, ["payer_total"] = trade.Total,
+                    ["currency"] = trade.Currency, ["payer_currency"] = trade.Currency,
                 }
                 : new JsonObject { ["total"] = trade.Total, ["currency"] = trade.Currency },
         };
@@ -497,7 +510,8 @@ public sealed class FakeWeChatPay : IAsyncDisposable
     private static (int, JsonObject?) Error(int status, string code, string message) =>
         (status, new JsonObject { ["code"] = code, ["message"] = message });
 
-    private static string? Text(JsonObject? json, string name) => json?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    private static string? Text(JsonObject? json, string name) =>
+        json?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private string Sign(string timestamp, string nonce, byte[] body) => Convert.ToBase64String(_platform.SignData(
         Encoding.UTF8.GetBytes($"{timestamp}\n{nonce}\n").Concat(body).Append((byte)'\n').ToArray(), HashAlgorithmName.SHA256,

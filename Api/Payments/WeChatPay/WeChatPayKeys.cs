@@ -21,7 +21,9 @@ public sealed class WeChatPayKeys(IOptions<WeChatPayOptions> options)
         ReadRsa(options.PlatformPublicKey, nameof(options.PlatformPublicKey), mustBePrivate: false),
         ReadApiV3Key(options.ApiV3Key));
 
-    /// <summary>An RSA key from PEM text (PKCS#1 or PKCS#8 private, SubjectPublicKeyInfo public) or from the PEM file a path names.</summary>
+    /// <summary>
+    /// An RSA key from PEM text (PKCS#1 or PKCS#8 private, SubjectPublicKeyInfo public) or from the PEM file a path names.
+    /// </summary>
     /// <exception cref="FormatException">It does not parse; the message names the key.</exception>
     public static RSA ReadRsa(string? value, string key, bool mustBePrivate)
     {
@@ -44,7 +46,8 @@ public sealed class WeChatPayKeys(IOptions<WeChatPayOptions> options)
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
             rsa.Dispose();
-            throw new FormatException($"{name} does not parse as an RSA {(mustBePrivate ? "private" : "public")} key in PEM: {e.Message}", e);
+            var kind = mustBePrivate ? "private" : "public";
+            throw new FormatException($"{name} does not parse as an RSA {kind} key in PEM: {e.Message}", e);
         }
     }
 
@@ -54,7 +57,8 @@ public sealed class WeChatPayKeys(IOptions<WeChatPayOptions> options)
         const string name = $"{WeChatPayOptions.SectionName}:{nameof(WeChatPayOptions.ApiV3Key)}";
         if (string.IsNullOrEmpty(value)) throw new FormatException($"{name} is not set.");
         if (value.Length != 32 || !Ascii.IsValid(value))
-            throw new FormatException($"{name} must be 32 ASCII characters (the APIv3 key set in the merchant platform); it has {value.Length}.");
+            throw new FormatException(
+                $"{name} must be 32 ASCII characters (the APIv3 key set in the merchant platform); it has {value.Length}.");
         return Encoding.ASCII.GetBytes(value);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class WeChatPayNotifications(WeChatPayOptions options, WeChatPay
         WeChatPayNotificationBody notification;
         try
         {
-            notification = JsonSerializer.Deserialize<WeChatPayNotificationBody>(body, WeChatPayJson.Options) ?? throw new JsonException("null");
+            notification = Read<WeChatPayNotificationBody>(body);
         }
         catch (JsonException e)
         {
@@ -35,7 +35,8 @@ internal sealed class WeChatPayNotifications(WeChatPayOptions options, WeChatPay
         if (notification.Resource is not { Ciphertext: { } ciphertext, Nonce: { } nonce } resource)
             return OrderNotificationVerdict.Refuse("malformed", "The notification has no resource.");
         if (resource.Algorithm != "AEAD_AES_256_GCM")
-            return OrderNotificationVerdict.Refuse("decrypt_failed", $"The resource's algorithm is {resource.Algorithm}, not AEAD_AES_256_GCM.");
+            return OrderNotificationVerdict.Refuse(
+                "decrypt_failed", $"The resource's algorithm is {resource.Algorithm}, not AEAD_AES_256_GCM.");
 
         byte[] plaintext;
         try
@@ -53,8 +54,10 @@ internal sealed class WeChatPayNotifications(WeChatPayOptions options, WeChatPay
             {
                 "TRANSACTION.SUCCESS" => Paid(Read<WeChatPayTransaction>(plaintext)),
                 "REFUND.SUCCESS" => Refund(OrderNotificationKind.Refunded, Read<WeChatPayRefund>(plaintext), notification),
-                "REFUND.ABNORMAL" or "REFUND.CLOSED" => Refund(OrderNotificationKind.RefundFailed, Read<WeChatPayRefund>(plaintext), notification),
-                _ => OrderNotificationVerdict.Refuse("unsupported_event", $"Tollgate does not take {notification.EventType} notifications."),
+                "REFUND.ABNORMAL" or "REFUND.CLOSED" =>
+                    Refund(OrderNotificationKind.RefundFailed, Read<WeChatPayRefund>(plaintext), notification),
+                _ => OrderNotificationVerdict.Refuse(
+                    "unsupported_event", $"Tollgate does not take {notification.EventType} notifications."),
             };
         }
         catch (JsonException e)
@@ -69,7 +72,8 @@ internal sealed class WeChatPayNotifications(WeChatPayOptions options, WeChatPay
         if (trade.Appid != options.AppId)
             return OrderNotificationVerdict.Refuse("app_id_mismatch", $"The trade is for app {trade.Appid}, not {options.AppId}.");
         if (trade is not { TradeState: "SUCCESS", OutTradeNo: { } orderId, Amount.Total: var total, SuccessTime: { } paidAt })
-            return OrderNotificationVerdict.Refuse("malformed", "A TRANSACTION.SUCCESS without a successful trade, its number, amount and time.");
+            return OrderNotificationVerdict.Refuse(
+                "malformed", "A TRANSACTION.SUCCESS without a successful trade, its number, amount and time.");
         // amount.total is the order's amount; payer_total is what the payer's own money covered of it (less coupons).
         return OrderNotificationVerdict.Accept(new OrderNotification(
             OrderNotificationKind.Paid, orderId, trade.TransactionId, total, (trade.Amount.Currency ?? "CNY").ToLowerInvariant(), paidAt));
@@ -80,7 +84,8 @@ internal sealed class WeChatPayNotifications(WeChatPayOptions options, WeChatPay
         // A refund's resource names the merchant but no app.
         if (refund.Mchid != options.MchId) return MchIdMismatch(refund.Mchid);
         if (refund is not { OutTradeNo: { } orderId, OutRefundNo: { } refundId, Amount.Refund: { } amount })
-            return OrderNotificationVerdict.Refuse("malformed", "A refund notification without its trade number, refund number and amount.");
+            return OrderNotificationVerdict.Refuse(
+                "malformed", "A refund notification without its trade number, refund number and amount.");
         var at = refund.SuccessTime ?? notification.CreateTime ?? time.GetUtcNow();
         return OrderNotificationVerdict.Accept(new OrderNotification(kind, orderId, refund.TransactionId, amount, "cny", at, refundId));
     }

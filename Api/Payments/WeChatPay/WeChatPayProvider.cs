@@ -45,7 +45,8 @@ public sealed class WeChatPayProvider(
     {
         var path = $"v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(orderId)}?mchid={Uri.EscapeDataString(Options.MchId!)}";
         var answer = await CallAsync(HttpMethod.Get, path, null, cancellationToken);
-        if (answer.Is(HttpStatusCode.NotFound, "ORDER_NOT_EXIST")) return new OrderPaymentQuery(OrderPaymentState.NotFound, null, null, null, null);
+        if (answer.Is(HttpStatusCode.NotFound, "ORDER_NOT_EXIST"))
+            return new OrderPaymentQuery(OrderPaymentState.NotFound, null, null, null, null);
         if (answer.Status != HttpStatusCode.OK) throw Failure(answer, "query");
         var trade = Read<WeChatPayTransaction>(answer);
         if (trade.OutTradeNo != orderId || trade.Mchid != Options.MchId)
@@ -65,9 +66,8 @@ public sealed class WeChatPayProvider(
 
     public async Task CloseAsync(string orderId, CancellationToken cancellationToken)
     {
-        var answer = await CallAsync(
-            HttpMethod.Post, $"v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(orderId)}/close", new WeChatPayCloseRequest(Options.MchId!),
-            cancellationToken);
+        var answer = await CallAsync(HttpMethod.Post, $"v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(orderId)}/close",
+            new WeChatPayCloseRequest(Options.MchId!), cancellationToken);
         // A trade WeChat Pay never created can never be paid: closed as far as Tollgate is concerned.
         if (answer.Status == HttpStatusCode.NoContent || answer.Is(HttpStatusCode.NotFound, "ORDER_NOT_EXIST")) return;
         throw Failure(answer, "close");
@@ -108,7 +108,8 @@ public sealed class WeChatPayProvider(
         OrderNotificationAnswer.Applied => Results.NoContent(),
         OrderNotificationAnswer.Refused => Results.Json(new WeChatPayError("FAIL", "refused: see the merchant's audit log"),
             statusCode: StatusCodes.Status400BadRequest),
-        _ => Results.Json(new WeChatPayError("FAIL", "not recorded yet, notify again"), statusCode: StatusCodes.Status500InternalServerError),
+        _ => Results.Json(new WeChatPayError("FAIL", "not recorded yet, notify again"),
+            statusCode: StatusCodes.Status500InternalServerError),
     };
 
     /// <summary>An answer whose body Tollgate may read: signed by WeChat Pay, or a failure that is only reported, never believed.</summary>
@@ -119,7 +120,8 @@ public sealed class WeChatPayProvider(
 
     private async Task<Answer> CallAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken)
     {
-        if (!IsConfigured) throw new OrderProviderException(Name, "not_configured", "WeChat Pay is not configured: set WeChatPay:MchId.", false);
+        if (!IsConfigured)
+            throw new OrderProviderException(Name, "not_configured", "WeChat Pay is not configured: set WeChatPay:MchId.", false);
         var uri = new Uri(Options.ApiBase, pathAndQuery);
         var content = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), WeChatPayJson.Options);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
@@ -190,7 +192,8 @@ public sealed class WeChatPayProvider(
         }
         catch (JsonException e)
         {
-            throw new OrderProviderException(Name, "malformed_answer", $"WeChat Pay's answer is not the JSON expected: {e.Message}", false, e);
+            throw new OrderProviderException(
+                Name, "malformed_answer", $"WeChat Pay's answer is not the JSON expected: {e.Message}", false, e);
         }
     }
 

@@ -15,7 +15,9 @@ public static class WeChatPaySignature
     /// <summary>How far a signed timestamp may be from now, either way: WeChat Pay's SDKs allow five minutes.</summary>
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
-    /// <summary>The request's signature string: method, URL path and query, timestamp, nonce and body, each line ending in <c>\n</c>.</summary>
+    /// <summary>
+    /// The request's signature string: method, URL path and query, timestamp, nonce and body, each line ending in <c>\n</c>.
+    /// </summary>
     public static byte[] RequestMessage(string method, string pathAndQuery, long timestamp, string nonce, ReadOnlySpan<byte> body) =>
         Lines($"{method}\n{pathAndQuery}\n{timestamp.ToString(CultureInfo.InvariantCulture)}\n{nonce}\n", body);
 
@@ -42,7 +44,8 @@ public static class WeChatPaySignature
         string? serial, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body, RSA platformKey, string platformKeyId,
         DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(serial))
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce)
+            || string.IsNullOrEmpty(serial))
             return ("bad_signature", "Wechatpay-Signature, -Timestamp, -Nonce and -Serial are required.");
         if (serial != platformKeyId)
             return ("bad_signature", $"Wechatpay-Serial names {serial}, not the configured platform public key {platformKeyId}.");
