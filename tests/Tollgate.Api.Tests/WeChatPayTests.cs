@@ -121,6 +121,18 @@ public sealed class WeChatPayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unsigned_not_found_is_taken_as_not_found_and_a_badly_signed_one_is_not_trusted()
+    {
+        _fake.SpoilNextAnswer(FakeWeChatPayAnswerFault.Unsigned);
+        var unsigned = await _provider.QueryAsync("ord_missing", Cancel);
+        _fake.SpoilNextAnswer(FakeWeChatPayAnswerFault.BadSignature);
+        var badlySigned = await Assert.ThrowsAsync<OrderProviderException>(() => _provider.QueryAsync("ord_missing", Cancel));
+
+        Assert.Equal(OrderPaymentState.NotFound, unsigned.State);
+        Assert.Equal("untrusted_answer", badlySigned.Code);
+    }
+
+    [Fact]
     public async Task A_query_follows_the_trade_from_unpaid_to_paid_and_refunded()
     {
         await _provider.StartAsync(Order("ord_query", 1200), Cancel);

@@ -112,10 +112,10 @@ public sealed class WeChatPayProvider(
             statusCode: StatusCodes.Status500InternalServerError),
     };
 
-    /// <summary>An answer whose body Tollgate may read: signed by WeChat Pay, or a failure that is only reported, never believed.</summary>
-    private sealed record Answer(HttpStatusCode Status, byte[] Body, bool Verified, WeChatPayError? Error)
+    /// <summary>An answer Tollgate may read: a success signed by WeChat Pay, or a failure with WeChat Pay's code.</summary>
+    private sealed record Answer(HttpStatusCode Status, byte[] Body, WeChatPayError? Error)
     {
-        public bool Is(HttpStatusCode status, string code) => Verified && Status == status && Error?.Code == code;
+        public bool Is(HttpStatusCode status, string code) => Status == status && Error?.Code == code;
     }
 
     private async Task<Answer> CallAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken)
@@ -154,18 +154,25 @@ public sealed class WeChatPayProvider(
 
         using (response)
         {
-            var refusal = WeChatPaySignature.Refusal(
-                Header(response, "Wechatpay-Serial"), Header(response, "Wechatpay-Timestamp"), Header(response, "Wechatpay-Nonce"),
-                Header(response, "Wechatpay-Signature"), answer, keys.Platform, Options.PlatformPublicKeyId!, time.GetUtcNow());
-            var status = response.StatusCode;
-            // A successful answer without a good signature is forged or tampered with (签名验证): nothing in it is believed.
-            if (refusal is { } untrusted && (int)status < 300)
+            var status = (int)response.StatusCode;
+            var answerSignature = Header(response, "Wechatpay-Signature");
+            // A success must be signed, and a 4xx that is signed must verify (签名验证): otherwise the answer is forged or tampered
+            // with and nothing in it is believed. An unsigned 4xx is taken as the failure it reports: WeChat Pay's own SDKs check
+            // no error's signature, and an error never grants anything (at most it says a trade does not exist, which a
+            // notification of that trade's payment would contradict). A 5xx or 429 is retried whatever it carries.
+            if (status < 300 || (status < 500 && status != 429 && answerSignature is not null))
             {
-                logger.LogWarning("WeChat Pay's answer to {Method} {Path} refused: {Reason} ({Detail})", method, uri.AbsolutePath,
-                    untrusted.Reason, untrusted.Detail);
-                throw Untrusted($"{untrusted.Reason}: {untrusted.Detail}");
+                var refusal = WeChatPaySignature.Refusal(
+                    Header(response, "Wechatpay-Serial"), Header(response, "Wechatpay-Timestamp"), Header(response, "Wechatpay-Nonce"),
+                    answerSignature, answer, keys.Platform, Options.PlatformPublicKeyId!, time.GetUtcNow());
+                if (refusal is { } untrusted)
+                {
+                    logger.LogWarning("WeChat Pay's answer to {Method} {Path} refused: {Reason} ({Detail})", method, uri.AbsolutePath,
+                        untrusted.Reason, untrusted.Detail);
+                    throw Untrusted($"{untrusted.Reason}: {untrusted.Detail}");
+                }
             }
-            return new Answer(status, answer, refusal is null, (int)status < 300 ? null : ReadError(answer));
+            return new Answer(response.StatusCode, answer, status < 300 ? null : ReadError(answer));
         }
     }
 
