@@ -1,0 +1,16 @@
+namespace Tollgate.Grains.Orders;
+
+/// <summary>Bound from the <c>Payments</c> configuration section (the Api binds its own keys of it).</summary>
+public sealed class OrderOptions
+{
+    public const string SectionName = "Payments";
+
+    /// <summary>
+    /// How often an order's reminder looks again after its expiry, while the provider cannot be reached or what was paid is not
+    /// yet applied (at least Orleans' minimum reminder period).
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A polled pending order asks the provider at most this often.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
