@@ -17,29 +17,3 @@ public interface IOrderProviders
 
     Task<ProviderAnswer<OrderRefundReply>> RefundAsync(OrderRefundCall call, CancellationToken cancellationToken);
 }
-
-/// <summary>A provider's answer, or why there is none.</summary>
-public sealed record ProviderAnswer<T>(T? Value, ProviderFailure? Failure)
-{
-    public static ProviderAnswer<T> Of(T value) => new(value, null);
-    public static ProviderAnswer<T> Failed(ProviderFailure failure) => new(default, failure);
-}
-
-/// <param name="Code">The provider's own error code, or <c>payments_not_configured</c>.</param>
-/// <param name="Transient">A later retry may succeed.</param>
-public sealed record ProviderFailure(string Code, string Message, bool Transient);
-
-public sealed record OrderStartCall(
-    string Provider, string OrderId, string Subject, long AmountMinor, string Currency, DateTimeOffset ExpiresAt, string? Channel);
-
-public sealed record OrderPayLink(string? PayUrl, string? CodeUrl);
-
-public enum OrderTradeState { NotFound, Pending, Paid, Closed, Refunded }
-
-public sealed record OrderTrade(OrderTradeState State, string? ProviderTradeNo, long? AmountMinor, string? Currency, DateTimeOffset? PaidAt);
-
-public sealed record OrderRefundCall(
-    string Provider, string OrderId, string RefundId, long RefundMinor, long TotalMinor, string Currency, string Reason);
-
-/// <param name="State">"succeeded", "processing" or "failed".</param>
-public sealed record OrderRefundReply(string State, string? ProviderRefundId, DateTimeOffset? At, string? FailureReason);

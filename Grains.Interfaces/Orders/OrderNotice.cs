@@ -1,7 +1,5 @@
 namespace Tollgate.Grains.Orders;
 
-public enum OrderNoticeKind { Paid, Closed, Refunded, RefundFailed }
-
 /// <summary>A provider's verified notification about an order, in Tollgate's terms.</summary>
 /// <param name="AmountMinor">What was paid (or, for a refund, refunded), in fen.</param>
 /// <param name="RefundId">For refunds: Tollgate's refund id.</param>
