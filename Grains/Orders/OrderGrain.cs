@@ -23,6 +23,9 @@ public sealed class OrderGrain(
 {
     private const string ReminderName = "expiry";
 
+    /// <summary>A polled pending order asks the provider at most this often.</summary>
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(5);
+
     private readonly StateWithRecords<OrderState> _order = new(store, entries);
     private DateTimeOffset? _lastQueryAt;
 
@@ -75,7 +78,7 @@ public sealed class OrderGrain(
         if (!Mine(tenantId)) return NothingHeld<OrderInfo?>(null);
         await CatchUpAsync();
         var now = TimeProvider.GetUtcNow();
-        if (State.Status == OrderStatus.Pending && (_lastQueryAt is not { } last || now - last >= options.Value.PollInterval))
+        if (State.Status == OrderStatus.Pending && (_lastQueryAt is not { } last || now - last >= s_pollInterval))
         {
             _lastQueryAt = now;
             await QueryAsync(AuditActor.System);

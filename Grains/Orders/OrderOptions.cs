@@ -10,7 +10,4 @@ public sealed class OrderOptions
     /// yet applied (at least Orleans' minimum reminder period).
     /// </summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>A polled pending order asks the provider at most this often.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
