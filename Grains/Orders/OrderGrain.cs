@@ -98,6 +98,8 @@ public sealed class OrderGrain(
                     return new(NoticeOutcome.Refused, mismatch);
                 }
                 await PaidAsync(notice.ProviderTradeNo, notice.AmountMinor, notice.OccurredAt, actor);
+                // A fulfilment that fails throws to the provider, which sends the notification again; the reminder retries too.
+                if (State.NeedsFulfilment) await FulfilAsync(actor);
                 return new(NoticeOutcome.Applied);
             case OrderNoticeKind.Closed:
                 if (State.Status == OrderStatus.Pending)
@@ -188,7 +190,7 @@ public sealed class OrderGrain(
                 await WriteAsync(AuditActor.System, "order.closed");
             }
         }
-        if (State.NeedsFulfilment) await FulfilAsync(AuditActor.System);
+        await TryFulfilAsync(AuditActor.System);
         if (State.Status != OrderStatus.Pending && !State.NeedsFulfilment) await UnregisterReminderIfAnyAsync();
     }
 
@@ -212,6 +214,7 @@ public sealed class OrderGrain(
                     return true;
                 }
                 await PaidAsync(trade.ProviderTradeNo, trade.AmountMinor!.Value, trade.PaidAt ?? TimeProvider.GetUtcNow(), actor);
+                await TryFulfilAsync(actor);
                 return true;
             case OrderTradeState.Closed when State.Status == OrderStatus.Pending:
                 State.Close("closed_by_provider", TimeProvider.GetUtcNow());
@@ -234,7 +237,20 @@ public sealed class OrderGrain(
             // Durable before anything is answered or applied: from here the payment cannot be lost.
             await WriteAsync(actor, change == PaymentChange.Paid ? "order.paid" : "order.paid_after_close");
         }
-        if (State.NeedsFulfilment) await FulfilAsync(actor);
+    }
+
+    /// <summary>Fulfils a paid order if it is not yet; a failure is left to the reminder, so a poll still answers the order.</summary>
+    private async Task TryFulfilAsync(AuditActor actor)
+    {
+        if (!State.NeedsFulfilment) return;
+        try
+        {
+            await FulfilAsync(actor);
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Order {OrderId} is paid and not yet fulfilled; its reminder tries again", OrderId);
+        }
     }
 
     /// <summary>Extends the subscription or grants the pack. Both apply once per order on their side too, so a repeat after a crash is safe.</summary>
