@@ -18,14 +18,21 @@ public static class OrderWebhooksApi
 {
     public static IEndpointRouteBuilder MapOrderWebhooksApi(this IEndpointRouteBuilder app)
     {
-        foreach (var (provider, summary) in new[] { ("alipay", "Receive an Alipay notification"), ("wechatpay", "Receive a WeChat Pay notification") })
-            app.MapPost($"/v1/webhooks/{provider}", (HttpContext http, OrderPaymentProviders providers, IOptions<PaymentsOptions> options,
-                    IGrainFactory grains, ILoggerFactory loggers) => ReceiveAsync(provider, http, providers, options, grains, loggers))
-                .WithName(provider == "alipay" ? "ReceiveAlipayNotification" : "ReceiveWeChatPayNotification").WithSummary(summary)
-                .WithTags("Webhooks").AllowAnonymous()
-                .AnswersProblem(StatusCodes.Status503ServiceUnavailable, $"{provider} is not configured (`payments_not_configured`).");
+        Map(app, "alipay").WithName("ReceiveAlipayNotification").WithSummary("Receive an Alipay notification (form-encoded, signed)")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        var wechat = Map(app, "wechatpay").WithName("ReceiveWeChatPayNotification")
+            .WithSummary("Receive a WeChat Pay notification (signed, its resource encrypted)")
+            .Produces(StatusCodes.Status204NoContent);
+        foreach (var header in ContractHeaders.WeChatPayNotification) wechat.WithMetadata(new OperationContract.RequestHeader(header));
         return app;
     }
+
+    private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, string provider) =>
+        app.MapPost($"/v1/webhooks/{provider}", (HttpContext http, OrderPaymentProviders providers, IOptions<PaymentsOptions> options,
+                IGrainFactory grains, ILoggerFactory loggers) => ReceiveAsync(provider, http, providers, options, grains, loggers))
+            .WithTags("Webhooks").AllowAnonymous()
+            .AnswersProblem(StatusCodes.Status503ServiceUnavailable,
+                $"{provider} is not configured (`payments_not_configured`), or a silo is unavailable (`unavailable`).");
 
     private static async Task<IResult> ReceiveAsync(
         string name, HttpContext http, OrderPaymentProviders providers, IOptions<PaymentsOptions> options, IGrainFactory grains,
