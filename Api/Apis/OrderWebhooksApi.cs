@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments.Orders;
@@ -28,24 +27,18 @@ public static class OrderWebhooksApi
     }
 
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, string provider) =>
-        app.MapPost($"/v1/webhooks/{provider}", (HttpContext http, OrderPaymentProviders providers, IOptions<PaymentsOptions> options,
-                IGrainFactory grains, ILoggerFactory loggers) => ReceiveAsync(provider, http, providers, options, grains, loggers))
+        app.MapPost($"/v1/webhooks/{provider}", (HttpContext http, OrderPaymentProviders providers, IGrainFactory grains, ILoggerFactory loggers) =>
+                ReceiveAsync(provider, http, providers, grains, loggers))
             .WithTags("Webhooks").AllowAnonymous()
             .AnswersProblem(StatusCodes.Status503ServiceUnavailable,
                 $"{provider} is not configured (`payments_not_configured`), or a silo is unavailable (`unavailable`).");
 
     private static async Task<IResult> ReceiveAsync(
-        string name, HttpContext http, OrderPaymentProviders providers, IOptions<PaymentsOptions> options, IGrainFactory grains,
-        ILoggerFactory loggers)
+        string name, HttpContext http, OrderPaymentProviders providers, IGrainFactory grains, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(OrderWebhooksApi));
         var provider = providers.Find(name)!;
-        if (!provider.IsConfigured)
-        {
-            http.Response.Headers.RetryAfter = "30";
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured", "Payments are not configured",
-                $"{name} is not configured: set its keys.", new Dictionary<string, object?> { ["provider"] = name });
-        }
+        if (OrdersApi.NotConfigured(http, provider, options: null) is { } unconfigured) return unconfigured;
 
         var userAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
         var actor = new AuditActor("webhook", name, http.Connection.RemoteIpAddress?.ToString(), userAgent);

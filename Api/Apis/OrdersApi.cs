@@ -95,7 +95,7 @@ public static class OrdersApi
         var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
         if (key is null && inputs.IsValid) inputs.Fail(QuotaApi.IdempotencyHeader, "An Idempotency-Key header is required.");
         if (!inputs.IsValid) return inputs.Problem();
-        if (NotConfigured(provider!, options.Value) is { } unconfigured) return unconfigured;
+        if (NotConfigured(http, provider!, options.Value) is { } unconfigured) return unconfigured;
 
         var channel = provider!.Name == "alipay" ? request.Channel ?? "pc" : null;
         var item = new OrderItem(request.PlanId, request.PlanId is null ? 0 : request.Periods ?? 1, request.PackId);
@@ -149,7 +149,7 @@ public static class OrdersApi
         if (!inputs.IsValid) return inputs.Problem();
         var grain = grains.GetGrain<IOrderGrain>(orderId);
         if (!OrderIds.IsOrderId(orderId) || await grain.Get(null) is not { } order) return Problems.NotFound($"Order '{orderId}'");
-        if (NotConfigured(providers.Find(order.Provider)!, options.Value) is { } unconfigured) return unconfigured;
+        if (NotConfigured(http, providers.Find(order.Provider)!, options.Value) is { } unconfigured) return unconfigured;
         var result = await grain.Refund(new OrderRefundOrder(OrderIds.Refund(orderId, key!), request.AmountMinor, request.Reason!.Trim()),
             http.Actor());
         if (result.Outcome != OrderOutcome.Ok) return Problem(http, result);
@@ -158,11 +158,13 @@ public static class OrdersApi
     }
 
     /// <summary>503 naming the provider when its keys, or the notify URLs' base, are not configured.</summary>
-    internal static ProblemHttpResult? NotConfigured(Payments.Orders.IOrderPaymentProvider provider, PaymentsOptions options)
+    internal static ProblemHttpResult? NotConfigured(HttpContext http, IOrderPaymentProvider provider, PaymentsOptions? options)
     {
         var missing = !provider.IsConfigured ? $"{provider.Name} is not configured: set its keys."
-            : options.PublicBaseUrl is null ? "Payments:PublicBaseUrl is not set: the providers' notify URLs are built from it." : null;
-        return missing is null ? null : Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured",
+            : options is { PublicBaseUrl: null } ? "Payments:PublicBaseUrl is not set: the providers' notify URLs are built from it." : null;
+        if (missing is null) return null;
+        http.Response.Headers.RetryAfter = "30";
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured",
             "Payments are not configured", missing, new Dictionary<string, object?> { ["provider"] = provider.Name });
     }
 

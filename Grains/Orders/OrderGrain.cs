@@ -71,11 +71,11 @@ public sealed class OrderGrain(
         return await StartAsync(actor, replayed: false);
     }
 
-    public Task<OrderInfo?> Get(string? tenantId) => Task.FromResult(Mine(tenantId) ? Info() : NothingHeld<OrderInfo?>(null));
+    public Task<OrderInfo?> Get(string? tenantId) => Task.FromResult(Mine(tenantId) ? Info() : Nothing());
 
     public async Task<OrderInfo?> Poll(string tenantId)
     {
-        if (!Mine(tenantId)) return NothingHeld<OrderInfo?>(null);
+        if (!Mine(tenantId)) return Nothing();
         await CatchUpAsync();
         var now = TimeProvider.GetUtcNow();
         if (State.Status == OrderStatus.Pending && (_lastQueryAt is not { } last || now - last >= s_pollInterval))
@@ -336,6 +336,9 @@ public sealed class OrderGrain(
     {
         if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
     }
+
+    /// <summary>No order for the caller: an activation for a made-up id goes at once; another tenant's order stays.</summary>
+    private OrderInfo? Nothing() => _order.RecordExists ? null : NothingHeld<OrderInfo?>(null);
 
     private bool Mine(string? tenantId) => _order.RecordExists && (tenantId is null || tenantId == State.TenantId);
 
