@@ -327,9 +327,9 @@ public sealed class OrderGrain(
 
     private async Task AimReminderAsync()
     {
+        // No longer than its period: the grain's clock may not be the reminders' clock.
         var period = options.Value.ReminderPeriod;
-        var dueIn = State.ExpiresAt - TimeProvider.GetUtcNow();
-        await this.RegisterOrUpdateReminder(ReminderName, dueIn < period ? period : dueIn, period);
+        await this.RegisterOrUpdateReminder(ReminderName, SubscriptionRules.DueIn(State.ExpiresAt, TimeProvider.GetUtcNow(), period), period);
     }
 
     private async Task UnregisterReminderIfAnyAsync()

@@ -6,8 +6,8 @@ public sealed class OrderOptions
     public const string SectionName = "Payments";
 
     /// <summary>
-    /// How often an order's reminder looks again after its expiry, while the provider cannot be reached or what was paid is not
-    /// yet applied (at least Orleans' minimum reminder period).
+    /// The longest an open order's reminder waits before it looks at its expiry again; after expiry, how often it tries again
+    /// while the provider cannot be reached or what was paid is not yet applied (at least Orleans' minimum reminder period).
     /// </summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(5);
 }
