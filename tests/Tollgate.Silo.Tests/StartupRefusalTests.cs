@@ -42,6 +42,44 @@ public sealed class StartupRefusalTests
         AssertNoStackTrace(silo);
     }
 
+    [Fact]
+    public async Task An_Alipay_key_that_does_not_parse_ends_start_up_naming_the_key()
+    {
+        using var silo = new SiloProcess(new Dictionary<string, string>
+        {
+            ["Alipay__AppId"] = "2021000000000001",
+            ["Alipay__PrivateKey"] = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+        });
+
+        Assert.Equal(1, await silo.RefusedStartExitCodeAsync());
+
+        Assert.Single(Lines(silo), line => line.Contains("Alipay:PrivateKey is not an RSA private key"));
+        AssertNoStackTrace(silo);
+    }
+
+    [Fact]
+    public async Task WeChat_Pay_keys_that_do_not_parse_end_start_up_naming_each_key()
+    {
+        using var silo = new SiloProcess(new Dictionary<string, string>
+        {
+            ["WeChatPay__MchId"] = "1900009191",
+            ["WeChatPay__AppId"] = "wxd678efh567hg6787",
+            ["WeChatPay__ApiV3Key"] = "not-32-bytes",
+            ["WeChatPay__MerchantPrivateKey"] = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+            ["WeChatPay__MerchantSerialNo"] = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+            ["WeChatPay__PlatformPublicKey"] = "/nonexistent/pub_key.pem",
+            ["WeChatPay__PlatformPublicKeyId"] = "PUB_KEY_ID_0119000091912025120600000000000001",
+        });
+
+        Assert.Equal(1, await silo.RefusedStartExitCodeAsync());
+
+        var lines = Lines(silo);
+        Assert.Single(lines, line => line.Contains("WeChatPay:ApiV3Key must be 32 ASCII characters"));
+        Assert.Single(lines, line => line.Contains("WeChatPay:MerchantPrivateKey does not parse"));
+        Assert.Single(lines, line => line.Contains("WeChatPay:PlatformPublicKey is neither PEM text nor the path of a readable file"));
+        AssertNoStackTrace(silo);
+    }
+
     [Theory]
     [InlineData(StorageProviderKind.Sqlite)]
     [InlineData(StorageProviderKind.PostgreSql)]
