@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments.Orders;
+using Tollgate.Api.Payments.WeChatPay;
 using Tollgate.Grains.Orders;
 
 namespace Tollgate.Api;
@@ -21,7 +22,9 @@ public static class OrderWebhooksApi
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         var wechat = Map(app, "wechatpay").WithName("ReceiveWeChatPayNotification")
             .WithSummary("Receive a WeChat Pay notification (signed, its resource encrypted)")
-            .Produces(StatusCodes.Status204NoContent);
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<WeChatPayError>(StatusCodes.Status400BadRequest, "application/json") // refused: not to be sent again
+            .Produces<WeChatPayError>(StatusCodes.Status500InternalServerError, "application/json"); // not applied yet: to be sent again
         foreach (var header in ContractHeaders.WeChatPayNotification) wechat.WithMetadata(new OperationContract.RequestHeader(header));
         return app;
     }

@@ -132,6 +132,7 @@ public sealed class OrderGrain(
         {
             if (refund.AmountMinor is { } asked && asked != known.AmountMinor || refund.Reason != known.Reason)
                 return OrderResult.Fail(OrderOutcome.KeyReused, "The Idempotency-Key was used with a different refund.");
+            if (known.Status == RefundStatus.Failed) return RefundFailed(known);
             // Sent before without an answer: sent again under the same refund id, which the provider applies once.
             if (known.Status != RefundStatus.Requested) return new(OrderOutcome.Ok, Info(), Replayed: true);
         }
@@ -160,10 +161,13 @@ public sealed class OrderGrain(
             };
             await WriteAsync(actor, action);
         }
-        return answer.Failure is { } refused
-            ? OrderResult.Fail(OrderOutcome.ProviderRefused, refused.Message, refused.Code)
-            : new(OrderOutcome.Ok, Info(), Replayed: replayed);
+        var recorded = State.Refunds.Find(r => r.Id == known.Id)!;
+        return recorded.Status == RefundStatus.Failed ? RefundFailed(recorded) : new(OrderOutcome.Ok, Info(), Replayed: replayed);
     }
+
+    /// <summary>A refund the provider refused: recorded on the order (failed, its amount refundable again) and answered as refused.</summary>
+    private static OrderResult RefundFailed(OrderRefundInfo refund) =>
+        OrderResult.Fail(OrderOutcome.ProviderRefused, $"The provider refused refund {refund.Id}: {refund.FailureReason}");
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CatchUpAsync();
 
