@@ -67,7 +67,7 @@ public static class OrdersApi
             .AnswersProblem(StatusCodes.Status404NotFound, "The tenant has no such order (`not_found`).");
         api.MapGet("/{orderId}/qr.svg", QrCodeAsync)
             .WithName("GetOrderQrCode").WithSummary("A WeChat Pay order's code URL as a QR code (SVG)")
-            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
             .AnswersProblem(StatusCodes.Status404NotFound, "The tenant has no such order, or it has no code URL (`not_found`): Alipay orders have a payUrl.");
         app.MapGroup("/v1/admin/orders").WithTags("Orders").RequireOperator()
             .MapPost("/{orderId}/refund", RefundAsync)

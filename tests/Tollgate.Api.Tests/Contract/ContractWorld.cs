@@ -237,8 +237,9 @@ public sealed class ContractWorld : IAsyncLifetime
         var orderId = await NewOrderAsync(provider);
         if (provider == "alipay") Alipay.Pay(orderId); else WeChat.Pay(orderId);
         var notifyUrl = new Uri($"http://localhost/v1/webhooks/{provider}");
-        await Ok(await Api.CreateClient().SendAsync(provider == "alipay" ? Alipay.Notification(notifyUrl, orderId)
-            : WeChat.Notification(notifyUrl, orderId)));
+        var answer = await Api.CreateClient().SendAsync(provider == "alipay" ? Alipay.Notification(notifyUrl, orderId)
+            : WeChat.Notification(notifyUrl, orderId));
+        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}"); // Alipay's is text
         return orderId;
     }
 
