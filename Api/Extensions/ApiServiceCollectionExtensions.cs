@@ -139,6 +139,8 @@ public static class ApiServiceCollectionExtensions
         app.MapBillingApi();
         app.MapStripeWebhookApi();
         app.MapCreditPurchaseApi();
+        app.MapOrdersApi();
+        app.MapOrderWebhooksApi();
         app.MapWebhookEndpointsApi();
         app.MapEventsApi();
         app.MapSignInApi();

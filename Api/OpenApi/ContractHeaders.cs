@@ -29,4 +29,14 @@ public static class ContractHeaders
 
     public static readonly ContractHeader WwwAuthenticate = new("WWW-Authenticate",
         "The credentials expected: `Bearer` for an access token, `ApiKey header=\"X-Api-Key\"` when an API key was sent.");
+
+    /// <summary>What WeChat Pay signs a notification with: every one is required, and verified with its platform public key.</summary>
+    public static readonly ContractHeader[] WeChatPayNotification =
+    [
+        new("Wechatpay-Timestamp", "When WeChat Pay signed the notification, in Unix seconds; more than 5 minutes off is refused."),
+        new("Wechatpay-Nonce", "WeChat Pay's random string, signed with the timestamp and the body."),
+        new("Wechatpay-Signature", "SHA256withRSA over the timestamp, the nonce and the body, in base64."),
+        new("Wechatpay-Serial", "The id of the platform public key that signed it (`WeChatPay:PlatformPublicKeyId`)."),
+        new("Wechatpay-Signature-Type", "`WECHATPAY2-SHA256-RSA2048`."),
+    ];
 }

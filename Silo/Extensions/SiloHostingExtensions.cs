@@ -7,6 +7,7 @@ using Tollgate.Grains.Billing;
 using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Journal;
+using Tollgate.Grains.Orders;
 using Tollgate.Grains.Quotas;
 using Tollgate.Silo.Health;
 using Tollgate.Silo.Hosting;
@@ -45,6 +46,7 @@ public static class SiloHostingExtensions
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
         builder.Services.Configure<CreditWalletOptions>(builder.Configuration.GetSection(CreditWalletOptions.SectionName));
+        builder.Services.Configure<OrderOptions>(builder.Configuration.GetSection(OrderOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
         builder.Services.AddSingleton<ConsumeIdKey>();
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);

@@ -1,3 +1,5 @@
+using Tollgate.Testing;
+
 namespace Tollgate.Api.Tests.Contract;
 
 /// <summary>
@@ -304,6 +306,67 @@ public static class ContractCases
         }),
         Case("ReceiveStripeEvent", "a wrong signature", 400, w =>
             ContractRequest.Anonymous.Raw(w.StripeEvent("customer.created"), "application/json").Header("Stripe-Signature", "t=1,v1=00")),
+        // ---- Orders (fakes of Alipay and WeChat Pay answer) ----
+        Case("CreateOrder", "a pack at Alipay", 201, w => w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "cn-pack" })
+            .Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("CreateOrder", "a retry", 201, async w =>
+        {
+            var request = w.AsOwnerOfTenant.Json(new { provider = "wechatpay", packId = "cn-pack" }).Header("Idempotency-Key", w.Fresh("order-"));
+            await w.SendAsync("CreateOrder", request);
+            return request;
+        }, "Idempotent-Replayed"),
+        Case("CreateOrder", "a key reused for another order", 422, async w =>
+        {
+            var key = w.Fresh("order-");
+            await w.SendAsync("CreateOrder", w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "cn-pack" }).Header("Idempotency-Key", key));
+            return w.AsOwnerOfTenant.Json(new { provider = "wechatpay", packId = "cn-pack" }).Header("Idempotency-Key", key);
+        }),
+        Case("CreateOrder", "a plan without a cny price", 422, w => w.AsOwnerOfTenant.Json(new { provider = "alipay", planId = "pro" })
+            .Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("CreateOrder", "no such pack", 404, w => w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "nothing" })
+            .Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("CreateOrder", "no provider", 400, w => w.AsOwnerOfTenant.Json(new { packId = "cn-pack" }).Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("CreateOrder", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId }).Json(new { provider = "alipay", packId = "cn-pack" })
+            .Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("ListOrders", "the owner", 200, w => w.AsOwnerOfTenant),
+        Case("ListOrders", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })),
+        Case("GetOrder", "the owner's order", 200, async w => w.AsOwner.At(new { tenantId = w.TenantId, orderId = await w.NewOrderAsync("alipay") })),
+        Case("GetOrder", "another tenant's order", 404, async w => w.AsOutsider
+            .At(new { tenantId = w.Outsider.TenantId, orderId = await w.NewOrderAsync("alipay") })),
+        Case("GetOrderQrCode", "a WeChat Pay order", 200, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, orderId = await w.NewOrderAsync("wechatpay") })),
+        Case("GetOrderQrCode", "an Alipay order", 404, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, orderId = await w.NewOrderAsync("alipay") })),
+        Case("RefundOrder", "part of a paid order", 200, async w => w.AsOperator.At(new { orderId = await w.PaidOrderAsync("wechatpay") })
+            .Json(new { amountMinor = 100, reason = "contract" }).Header("Idempotency-Key", w.Fresh("refund-"))),
+        Case("RefundOrder", "a retry", 200, async w =>
+        {
+            var request = w.AsOperator.At(new { orderId = await w.PaidOrderAsync("alipay") }).Json(new { reason = "contract" })
+                .Header("Idempotency-Key", w.Fresh("refund-"));
+            await w.SendAsync("RefundOrder", request);
+            return request;
+        }, "Idempotent-Replayed"),
+        Case("RefundOrder", "an order not paid", 409, async w => w.AsOperator.At(new { orderId = await w.NewOrderAsync("alipay") })
+            .Json(new { reason = "contract" }).Header("Idempotency-Key", w.Fresh("refund-"))),
+        Case("RefundOrder", "the tenant's owner", 403, async w => w.AsOwner.At(new { orderId = await w.NewOrderAsync("alipay") })
+            .Json(new { reason = "contract" }).Header("Idempotency-Key", w.Fresh("refund-"))),
+        Case("RefundOrder", "no reason", 400, async w => w.AsOperator.At(new { orderId = await w.NewOrderAsync("alipay") })
+            .Json(new { amountMinor = 1 }).Header("Idempotency-Key", w.Fresh("refund-"))),
+        Case("RefundOrder", "a key reused for another amount", 422, async w =>
+        {
+            var orderId = await w.PaidOrderAsync("alipay");
+            var key = w.Fresh("refund-");
+            await w.SendAsync("RefundOrder", w.AsOperator.At(new { orderId }).Json(new { amountMinor = 1, reason = "contract" })
+                .Header("Idempotency-Key", key));
+            return w.AsOperator.At(new { orderId }).Json(new { amountMinor = 2, reason = "contract" }).Header("Idempotency-Key", key);
+        }),
+        Case("ReceiveAlipayNotification", "a paid order's", 200, async w => ContractWorld.Notification(
+            w.Alipay.Notification(new Uri("http://localhost/v1/webhooks/alipay"), await w.NewOrderAsync("alipay")))),
+        Case("ReceiveWeChatPayNotification", "a paid order's", 204, async w => ContractWorld.Notification(
+            w.WeChat.Notification(new Uri("http://localhost/v1/webhooks/wechatpay"), await w.NewOrderAsync("wechatpay")))),
+        Case("ReceiveWeChatPayNotification", "a bad signature", 400, async w => ContractWorld.Notification(
+            w.WeChat.Notification(new Uri("http://localhost/v1/webhooks/wechatpay"), await w.NewOrderAsync("wechatpay"),
+                new FakeWeChatPayNotificationOptions(BadSignature: true)))),
         // ---- Credits ----
         Case("ConsumeCredits", "units the balance covers", 200, w => w.AsCreditsApp
             .Json(new { tool = ContractWorld.Tool, units = 1 }).Header("Idempotency-Key", w.Fresh("spend-")), "X-Credits-Remaining"),

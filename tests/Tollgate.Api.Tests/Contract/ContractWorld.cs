@@ -27,6 +27,8 @@ public sealed class ContractWorld : IAsyncLifetime
     /// <summary>The SMTP server the silo sends its emails to, for the cases that follow a link.</summary>
     public TestMailbox Mailbox { get; } = new();
     public FakeStripe Stripe { get; private set; } = null!;
+    public FakeAlipay Alipay { get; private set; } = null!;
+    public FakeWeChatPay WeChat { get; private set; } = null!;
     public OpenApiContract Contract { get; private set; } = null!;
     public Account Operator { get; private set; } = null!;
     public Account Owner { get; private set; } = null!;
@@ -46,15 +48,22 @@ public sealed class ContractWorld : IAsyncLifetime
     {
         _storage = await StorageTarget.CreateAsync(StorageProviderKind.Sqlite);
         Stripe = await FakeStripe.StartAsync();
-        Api = new ApiFactory(_storage, Mailbox, settings: new Dictionary<string, string?>
+        Alipay = await FakeAlipay.StartAsync();
+        WeChat = await FakeWeChatPay.StartAsync();
+        var settings = new Dictionary<string, string?>
         {
             ["Stripe:SecretKey"] = "sk_test_contract",
             ["Stripe:WebhookSecret"] = WebhookSecret,
             ["Stripe:ApiBase"] = Stripe.BaseAddress.AbsoluteUri,
             ["Webhooks:AllowLoopbackHttp"] = "true",
             ["Webhooks:PollInterval"] = "00:00:00.100",
-        });
-        await CatalogFixture.CreateAsync(Api);
+            ["Payments:PublicBaseUrl"] = "http://tollgate.test/",
+        };
+        foreach (var (key, value) in Alipay.Configuration.Concat(WeChat.Configuration)) settings[key] = value;
+        Api = new ApiFactory(_storage, Mailbox, settings: settings);
+        var ops = await CatalogFixture.CreateAsync(Api);
+        await Ok(await ops.PostAsJsonAsync("/v1/admin/credit-packs",
+            new { id = "cn-pack", name = "1000 credits", credits = 1_000, priceMinor = 990, currency = "cny" }));
         Operator = await Api.LoginOperatorAsync();
         Owner = await Api.RegisterAsync("owner@contract.test");
         await Api.VerifyEmailAsync(Owner);
@@ -208,6 +217,42 @@ public sealed class ContractWorld : IAsyncLifetime
         await Ok(await Api.CreateClient().SendAsync(message));
     }
 
+    /// <summary>A new order of the owner's tenant for the cny pack, at <paramref name="provider"/>; returns its id.</summary>
+    public async Task<string> NewOrderAsync(string provider)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{TenantId}/orders")
+        {
+            Content = JsonContent.Create(new { provider, packId = "cn-pack" }),
+        };
+        request.Headers.Add("Idempotency-Key", Fresh("order-"));
+        var order = await Ok(await Api.As(Owner.AccessToken).SendAsync(request));
+        // The customer's browser opens an Alipay order's pay URL: the fake Alipay holds the trade from then on.
+        if (order.GetProperty("payUrl").GetString() is { } payUrl) Alipay.Open(new Uri(payUrl));
+        return order.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>A new order of the owner's tenant, paid by its provider's notification; returns its id.</summary>
+    public async Task<string> PaidOrderAsync(string provider)
+    {
+        var orderId = await NewOrderAsync(provider);
+        if (provider == "alipay") Alipay.Pay(orderId); else WeChat.Pay(orderId);
+        var notifyUrl = new Uri($"http://localhost/v1/webhooks/{provider}");
+        var answer = await Api.CreateClient().SendAsync(provider == "alipay" ? Alipay.Notification(notifyUrl, orderId)
+            : WeChat.Notification(notifyUrl, orderId));
+        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}"); // Alipay's is text
+        return orderId;
+    }
+
+    /// <summary>A provider's notification as a contract request: its body, its type and its signature headers.</summary>
+    public static ContractRequest Notification(HttpRequestMessage message)
+    {
+        var request = ContractRequest.Anonymous.Raw(message.Content!.ReadAsStringAsync().GetAwaiter().GetResult(),
+            message.Content.Headers.ContentType!.ToString());
+        foreach (var (name, values) in message.Headers.Where(h => h.Key.StartsWith("Wechatpay-", StringComparison.OrdinalIgnoreCase)))
+            request = request.Header(name, string.Join(",", values));
+        return request;
+    }
+
     public async Task DisableAsync(string userId) =>
         await Ok(await Api.As(Operator.AccessToken).PostAsync($"/v1/admin/users/{userId}/disable", null));
 
@@ -250,6 +295,8 @@ public sealed class ContractWorld : IAsyncLifetime
     {
         await Api.DisposeAsync();
         await Stripe.DisposeAsync();
+        await Alipay.DisposeAsync();
+        await WeChat.DisposeAsync();
         await _storage.DisposeAsync();
         await Mailbox.DisposeAsync();
     }

@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Orders;
+
+public enum OrderNoticeKind { Paid, Closed, Refunded, RefundFailed }

@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Orders;
+
+public sealed record OrderPayLink(string? PayUrl, string? CodeUrl);

@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Orders;
+
+public sealed record OrderTrade(OrderTradeState State, string? ProviderTradeNo, long? AmountMinor, string? Currency, DateTimeOffset? PaidAt);

@@ -1,0 +1,3 @@
+namespace Tollgate.Grains.Orders;
+
+public enum OrderTradeState { NotFound, Pending, Paid, Closed, Refunded }

@@ -1,0 +1,353 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tollgate.Grains.Billing;
+using Tollgate.Grains.Credits;
+using Tollgate.Grains.Identity;
+
+namespace Tollgate.Grains.Orders;
+
+/// <summary>
+/// One order. Not reentrant: notifications, polls, the expiry reminder and refunds are taken one at a time, so a payment is
+/// recorded once and fulfilled once whichever report comes first. Each change is stored with its audit record, its entry in the
+/// tenant's order list and (for a payment) its payment record before the caller is answered; a provider is called only after the
+/// change that leads to the call is stored, so a crash in between repeats the call under the same ids.
+/// </summary>
+[GrainType("order")]
+public sealed class OrderGrain(
+    [PersistentState("order", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<OrderState>> store,
+    IStateEntryReader entries,
+    IOptions<OrderOptions> options,
+    ILogger<OrderGrain> logger)
+    : RecordingGrain, IOrderGrain, IStateShownOnDashboard
+{
+    private const string ReminderName = "expiry";
+
+    /// <summary>A polled pending order asks the provider at most this often.</summary>
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(5);
+
+    private readonly StateWithRecords<OrderState> _order = new(store, entries);
+    private DateTimeOffset? _lastQueryAt;
+
+    private protected override IOwnedByGrain Recorded => _order;
+
+    private OrderState State => _order.State;
+    private string OrderId => this.GetPrimaryKeyString();
+
+    public Task<string> GetDashboardState() => DashboardStateJson.Of(State);
+
+    public async Task<OrderResult> Create(NewOrder order, AuditActor actor)
+    {
+        if (_order.RecordExists)
+        {
+            if (State.TenantId != order.TenantId || State.Fingerprint != order.Fingerprint)
+                return OrderResult.Fail(OrderOutcome.KeyReused, "The Idempotency-Key was used with a different request.");
+            // A trade that could not be started before is started now: the same request, repeated.
+            if (State is { Status: OrderStatus.Pending, PayUrl: null, CodeUrl: null }) return await StartAsync(actor, replayed: true);
+            if (State.CloseReason == "provider_refused")
+                return OrderResult.Fail(OrderOutcome.ProviderRefused, "The payment provider refused the order.");
+            return new(OrderOutcome.Ok, Info(), Replayed: true);
+        }
+
+        var price = OrderPricing.Price(await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get(), order.Item);
+        if (price.Outcome != OrderOutcome.Ok) return NothingHeld(OrderResult.Fail(price.Outcome, price.Detail!));
+        if (order.Item.IsPlan
+            && await GrainFactory.GetGrain<ISubscriptionGrain>(order.TenantId).Get() is { Source: SubscriptionSource.Provider,
+                ProviderSubscription: { } paid })
+            return NothingHeld(OrderResult.Fail(OrderOutcome.AlreadySubscribed,
+                $"The tenant pays for its plan through {paid.Provider} (subscription {paid.SubscriptionId}): prepaid periods would run "
+                + "beside it. Cancel that subscription first."));
+
+        var now = TimeProvider.GetUtcNow();
+        State.TenantId = order.TenantId;
+        State.Provider = order.Provider;
+        State.Channel = order.Channel;
+        (State.PlanId, State.Periods, State.PackId) = (order.Item.PlanId, order.Item.IsPlan ? order.Item.Periods : 0, order.Item.PackId);
+        (State.AmountMinor, State.Currency, State.Subject, State.Credits) = (price.AmountMinor, OrderPricing.Currency, price.Subject, price.Credits);
+        (State.Status, State.CreatedAt, State.ExpiresAt, State.Fingerprint) = (OrderStatus.Pending, now, now + order.Ttl, order.Fingerprint);
+        // Stored before the provider is called, with the reminder that closes it even if nothing else ever happens.
+        await WriteAsync(actor, "order.created");
+        await AimReminderAsync();
+        return await StartAsync(actor, replayed: false);
+    }
+
+    public Task<OrderInfo?> Get(string? tenantId) => Task.FromResult(Mine(tenantId) ? Info() : Nothing());
+
+    public async Task<OrderInfo?> Poll(string tenantId)
+    {
+        if (!Mine(tenantId)) return Nothing();
+        await CatchUpAsync();
+        var now = TimeProvider.GetUtcNow();
+        if (State.Status == OrderStatus.Pending && (_lastQueryAt is not { } last || now - last >= s_pollInterval))
+        {
+            _lastQueryAt = now;
+            await QueryAsync(AuditActor.System);
+        }
+        return Info();
+    }
+
+    public async Task<NoticeResult> Notify(OrderNotice notice, AuditActor actor)
+    {
+        if (!_order.RecordExists || notice.Provider != State.Provider) return NothingHeld(new NoticeResult(NoticeOutcome.Refused, "unknown_order"));
+        switch (notice.Kind)
+        {
+            case OrderNoticeKind.Paid:
+                if (State.Mismatch(notice.AmountMinor, notice.Currency) is { } mismatch)
+                {
+                    await RefuseAsync(actor, mismatch, notice);
+                    return new(NoticeOutcome.Refused, mismatch);
+                }
+                await PaidAsync(notice.ProviderTradeNo, notice.AmountMinor, notice.OccurredAt, actor);
+                // A fulfilment that fails throws to the provider, which sends the notification again; the reminder retries too.
+                if (State.NeedsFulfilment) await FulfilAsync(actor);
+                return new(NoticeOutcome.Applied);
+            case OrderNoticeKind.Closed:
+                if (State.Status == OrderStatus.Pending)
+                {
+                    State.Close("closed_by_provider", TimeProvider.GetUtcNow());
+                    await WriteAsync(actor, "order.closed");
+                    await UnregisterReminderIfAnyAsync();
+                }
+                return new(NoticeOutcome.Applied);
+            default:
+                if (notice.RefundId is not { } refundId || State.Refunds.All(r => r.Id != refundId))
+                {
+                    await RefuseAsync(actor, "unknown_refund", notice);
+                    return new(NoticeOutcome.Refused, "unknown_refund");
+                }
+                var status = notice.Kind == OrderNoticeKind.Refunded ? RefundStatus.Succeeded : RefundStatus.Failed;
+                if (State.CompleteRefund(refundId, status, null, notice.OccurredAt, status == RefundStatus.Failed ? "refund_failed" : null))
+                    await WriteAsync(actor, status == RefundStatus.Succeeded ? "order.refunded" : "order.refund_failed");
+                return new(NoticeOutcome.Applied);
+        }
+    }
+
+    public async Task<OrderResult> Refund(OrderRefundOrder refund, AuditActor actor)
+    {
+        if (!_order.RecordExists) return NothingHeld(OrderResult.Fail(OrderOutcome.NotFound, $"Order '{OrderId}'"));
+        var now = TimeProvider.GetUtcNow();
+        var known = State.Refunds.Find(r => r.Id == refund.RefundId);
+        var replayed = known is not null;
+        if (known is not null)
+        {
+            if (refund.AmountMinor is { } asked && asked != known.AmountMinor || refund.Reason != known.Reason)
+                return OrderResult.Fail(OrderOutcome.KeyReused, "The Idempotency-Key was used with a different refund.");
+            if (known.Status == RefundStatus.Failed) return RefundFailed(known);
+            // Sent before without an answer: sent again under the same refund id, which the provider applies once.
+            if (known.Status != RefundStatus.Requested) return new(OrderOutcome.Ok, Info(), Replayed: true);
+        }
+        else
+        {
+            var (amount, outcome) = State.RefundAmount(refund.AmountMinor);
+            if (outcome == OrderOutcome.NotPaid) return OrderResult.Fail(outcome, $"Order '{OrderId}' has nothing paid to refund.");
+            if (outcome != OrderOutcome.Ok)
+                return OrderResult.Fail(outcome,
+                    $"Order '{OrderId}' has {State.PaidMinor - State.RefundedMinor} fen paid and not refunded; {amount} cannot be refunded.");
+            known = new OrderRefundInfo(refund.RefundId, amount, refund.Reason, RefundStatus.Requested, null, now, null, null);
+            State.Refunds.Add(known);
+            await WriteAsync(actor, "order.refund_requested");
+        }
+
+        var answer = await Providers.RefundAsync(new OrderRefundCall(State.Provider, OrderId, known.Id, known.AmountMinor, State.PaidMinor!.Value,
+            State.Currency, known.Reason), CancellationToken.None);
+        if (answer.Failure is { Transient: true } unreachable)
+            return OrderResult.Fail(OrderOutcome.ProviderUnavailable, unreachable.Message, unreachable.Code);
+        var reply = answer.Value ?? new OrderRefundReply(RefundStatus.Failed, null, null, answer.Failure!.Code + ": " + answer.Failure.Message);
+        if (State.CompleteRefund(known.Id, reply.State, reply.ProviderRefundId, reply.At ?? TimeProvider.GetUtcNow(), reply.FailureReason))
+        {
+            var action = reply.State switch
+            {
+                RefundStatus.Succeeded => "order.refunded", RefundStatus.Failed => "order.refund_failed", _ => "order.refund_processing",
+            };
+            await WriteAsync(actor, action);
+        }
+        var recorded = State.Refunds.Find(r => r.Id == known.Id)!;
+        return recorded.Status == RefundStatus.Failed ? RefundFailed(recorded) : new(OrderOutcome.Ok, Info(), Replayed: replayed);
+    }
+
+    /// <summary>A refund the provider refused: recorded on the order (failed, its amount refundable again) and answered as refused.</summary>
+    private static OrderResult RefundFailed(OrderRefundInfo refund) =>
+        OrderResult.Fail(OrderOutcome.ProviderRefused, $"The provider refused refund {refund.Id}: {refund.FailureReason}");
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CatchUpAsync();
+
+    /// <summary>
+    /// What time has decided: at expiry a pending order asks the provider once more, then closes the trade; a payment recorded but not
+    /// yet applied is applied. The reminder goes once nothing is left to do.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        if (!_order.RecordExists) return;
+        if (State.IsExpired(TimeProvider.GetUtcNow()))
+        {
+            if (!await QueryAsync(AuditActor.System)) return; // the reminder asks again
+            if (State.Status == OrderStatus.Pending)
+            {
+                var closed = await Providers.CloseAsync(State.Provider, OrderId, CancellationToken.None);
+                if (closed.Failure is { Transient: true } failure)
+                {
+                    logger.LogWarning("Order {OrderId}: {Provider} could not close the trade ({Code}); the reminder tries again", OrderId,
+                        State.Provider, failure.Code);
+                    return;
+                }
+                State.Close("expired", TimeProvider.GetUtcNow());
+                await WriteAsync(AuditActor.System, "order.closed");
+            }
+        }
+        await TryFulfilAsync(AuditActor.System);
+        if (State.Status != OrderStatus.Pending && !State.NeedsFulfilment) await UnregisterReminderIfAnyAsync();
+    }
+
+    /// <summary>Asks the provider about the trade and applies what it says. False when the provider could not answer.</summary>
+    private async Task<bool> QueryAsync(AuditActor actor)
+    {
+        var answer = await Providers.QueryAsync(State.Provider, OrderId, CancellationToken.None);
+        if (answer.Value is not { } trade)
+        {
+            logger.LogWarning("Order {OrderId}: {Provider} query failed: {Code} {Message}", OrderId, State.Provider, answer.Failure?.Code,
+                answer.Failure?.Message);
+            return false;
+        }
+        switch (trade.State)
+        {
+            case OrderTradeState.Paid or OrderTradeState.Refunded:
+                if (State.Mismatch(trade.AmountMinor ?? 0, trade.Currency ?? State.Currency) is { } mismatch)
+                {
+                    logger.LogWarning("Order {OrderId}: {Provider} reports a payment that does not match the order ({Mismatch})", OrderId,
+                        State.Provider, mismatch);
+                    return true;
+                }
+                await PaidAsync(trade.ProviderTradeNo, trade.AmountMinor!.Value, trade.PaidAt ?? TimeProvider.GetUtcNow(), actor);
+                await TryFulfilAsync(actor);
+                return true;
+            case OrderTradeState.Closed when State.Status == OrderStatus.Pending:
+                State.Close("closed_by_provider", TimeProvider.GetUtcNow());
+                await WriteAsync(actor, "order.closed");
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private async Task PaidAsync(string? providerTradeNo, long amountMinor, DateTimeOffset paidAt, AuditActor actor)
+    {
+        var change = State.Pay(providerTradeNo, amountMinor, paidAt);
+        if (change != PaymentChange.Duplicate)
+        {
+            var payment = new PaymentRecord(OrderId, State.Provider, OrderId, null, PaymentOutcome.Succeeded, amountMinor, State.Currency, 1,
+                null, paidAt);
+            _order.AddToNextWrite(new JournalRecord(BillingJournal.Payments, State.TenantId, OrderId, paidAt,
+                System.Text.Json.JsonSerializer.Serialize(payment, BillingJournal.Json)));
+            // Durable before anything is answered or applied: from here the payment cannot be lost.
+            await WriteAsync(actor, change == PaymentChange.Paid ? "order.paid" : "order.paid_after_close");
+        }
+    }
+
+    /// <summary>Fulfils a paid order if it is not yet; a failure is left to the reminder, so a poll still answers the order.</summary>
+    private async Task TryFulfilAsync(AuditActor actor)
+    {
+        if (!State.NeedsFulfilment) return;
+        try
+        {
+            await FulfilAsync(actor);
+        }
+        catch (Exception failure)
+        {
+            logger.LogWarning(failure, "Order {OrderId} is paid and not yet fulfilled; its reminder tries again", OrderId);
+        }
+    }
+
+    /// <summary>Extends the subscription or grants the pack. Both apply once per order on their side too, so a repeat after a crash is safe.</summary>
+    private async Task FulfilAsync(AuditActor actor)
+    {
+        string? failure;
+        if (State.PlanId is { } planId)
+        {
+            var result = await GrainFactory.GetGrain<ISubscriptionGrain>(State.TenantId)
+                .ApplyPrepaidPeriods(new PrepaidPeriods(OrderId, planId, State.Periods, State.Provider, State.PaidAt!.Value), actor);
+            failure = result.Error == SubscriptionError.None ? null : $"{WireNames.Of(result.Error)}: {result.Detail}";
+        }
+        else
+        {
+            var grant = await GrainFactory.GetGrain<ICreditWalletGrain>(State.TenantId).Grant(
+                new CreditGrant(State.Credits!.Value, CreditSources.Purchase, Priority: 0, ExpiresAt: null, $"order:{OrderId}",
+                    $"credit pack {State.PackId}"), actor);
+            failure = grant.Outcome == GrantOutcome.Granted ? null : WireNames.Of(grant.Outcome);
+        }
+        if (failure is null) State.Fulfilled = true;
+        else
+        {
+            // Paid for what can no longer be given (a plan archived meanwhile, say): the money goes back.
+            (State.FulfilmentFailure, State.RefundDue) = (failure, true);
+            logger.LogWarning("Order {OrderId} is paid but could not be fulfilled: {Failure}", OrderId, failure);
+        }
+        await WriteAsync(actor, failure is null ? "order.fulfilled" : "order.fulfilment_failed");
+    }
+
+    /// <summary>Starts the stored order's trade. A provider that refuses it for good closes the order; one that cannot be reached
+    /// leaves it pending without a link, for the same request to try again.</summary>
+    private async Task<OrderResult> StartAsync(AuditActor actor, bool replayed)
+    {
+        var answer = await Providers.StartAsync(new OrderStartCall(State.Provider, OrderId, State.Subject, State.AmountMinor, State.Currency,
+            State.ExpiresAt, State.Channel), CancellationToken.None);
+        if (answer.Value is { } link)
+        {
+            (State.PayUrl, State.CodeUrl) = (link.PayUrl, link.CodeUrl);
+            await WriteAsync(actor, "order.started");
+            return new(OrderOutcome.Ok, Info(), Replayed: replayed);
+        }
+        var failure = answer.Failure!;
+        if (failure.Transient) return OrderResult.Fail(OrderOutcome.ProviderUnavailable, failure.Message, failure.Code);
+        State.Close("provider_refused", TimeProvider.GetUtcNow());
+        await WriteAsync(actor, "order.closed", new { providerCode = failure.Code, failure.Message });
+        await UnregisterReminderIfAnyAsync();
+        return OrderResult.Fail(OrderOutcome.ProviderRefused, failure.Message, failure.Code);
+    }
+
+    /// <summary>Audits a notification about this order that changes nothing, in the tenant's log.</summary>
+    private Task RefuseAsync(AuditActor actor, string reason, OrderNotice notice) =>
+        _order.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), State.TenantId, "payment.notification_refused", "order",
+            OrderId, after: new { reason, notice.Provider, kind = WireNames.Of(notice.Kind), notice.AmountMinor, notice.Currency,
+                notice.ProviderTradeNo, notice.RefundId, orderAmountMinor = State.AmountMinor })]);
+
+    /// <summary>Stores the change with its audit record and the order's new entry in the tenant's order list.</summary>
+    private Task WriteAsync(AuditActor actor, string action, object? detail = null)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var info = Info();
+        return _order.WriteStateAsync([
+            AuditJournal.Record(actor, now, State.TenantId, action, "order", OrderId, before: detail, after: OrderSummary(info)),
+            new JournalRecord(OrdersJournal.Stream, State.TenantId, OrderId, now,
+                System.Text.Json.JsonSerializer.Serialize(info, BillingJournal.Json)),
+        ]);
+    }
+
+    private static object OrderSummary(OrderInfo order) => new
+    {
+        order.Provider, order.Item.PlanId, order.Item.Periods, order.Item.PackId, order.AmountMinor, order.Currency,
+        status = WireNames.Of(order.Status), order.ExpiresAt, order.ProviderTradeNo, order.PaidAt, order.CloseReason, order.Fulfilled,
+        order.RefundDue, order.RefundedMinor,
+    };
+
+    private async Task AimReminderAsync()
+    {
+        // No longer than its period: the grain's clock may not be the reminders' clock.
+        var period = options.Value.ReminderPeriod;
+        await this.RegisterOrUpdateReminder(ReminderName, SubscriptionRules.DueIn(State.ExpiresAt, TimeProvider.GetUtcNow(), period), period);
+    }
+
+    private async Task UnregisterReminderIfAnyAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>No order for the caller: an activation for a made-up id goes at once; another tenant's order stays.</summary>
+    private OrderInfo? Nothing() => _order.RecordExists ? null : NothingHeld<OrderInfo?>(null);
+
+    private bool Mine(string? tenantId) => _order.RecordExists && (tenantId is null || tenantId == State.TenantId);
+
+    private OrderInfo Info() => State.Info(OrderId);
+
+    // Resolved when needed: a silo without the Api's provider services still activates this grain.
+    private IOrderProviders Providers => ServiceProvider.GetRequiredService<IOrderProviders>();
+}
