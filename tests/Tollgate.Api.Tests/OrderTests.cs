@@ -287,16 +287,30 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
     }
 
     [Fact]
-    public async Task A_plan_order_is_paid_and_its_periods_are_asked_of_the_subscription()
+    public async Task A_paid_plan_order_extends_the_prepaid_subscription_by_its_periods_once_under_duplicates_and_polls()
     {
         var (owner, client) = await TenantAsync("plan");
         var order = await CreatedOrderAsync(client, owner, new { provider = "alipay", planId = "cn-pro", periods = 2, channel = "h5" });
         Assert.Equal(13_600, order.GetProperty("amountMinor").GetInt64());
-        await PayAsync("alipay", Id(order)); // answered by whether the subscription could take the periods yet
+        await AssertAppliedAsync("alipay", await PayAsync("alipay", Id(order)));
         var paid = await GetOrderAsync(client, owner, Id(order));
-        Assert.Equal("paid", Status(paid));
+        Assert.Equal(("paid", true), (Status(paid), paid.GetProperty("fulfilled").GetBoolean()));
         Assert.Contains((await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/payments"))).EnumerateArray(),
             p => p.GetProperty("id").GetString() == Id(order) && p.GetProperty("amount").GetInt64() == 13_600);
+        var subscription = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/subscription"));
+        Assert.Equal(("cn-pro", "prepaid"), (subscription.GetProperty("planId").GetString(), subscription.GetProperty("source").GetString()));
+        var paidThrough = subscription.GetProperty("paidThrough").GetDateTimeOffset();
+        Assert.Equal(subscription.GetProperty("currentPeriodStart").GetDateTimeOffset().AddMonths(2), paidThrough);
+
+        // One more period, reported 20 times by notification and asked 20 times by polls at once: it extends once.
+        var more = await CreatedOrderAsync(client, owner, new { provider = "wechatpay", planId = "cn-pro", periods = 1 });
+        WeChat.Pay(Id(more));
+        var calls = Enumerable.Range(0, 20).Select(_ => SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(more))))
+            .Concat(Enumerable.Range(0, 20).Select(_ => client.GetAsync($"/v1/tenants/{owner.TenantId}/orders/{Id(more)}")));
+        Assert.All(await Task.WhenAll(calls), a => Assert.True(a.IsSuccessStatusCode, $"{(int)a.StatusCode}"));
+        var extended = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/subscription"));
+        Assert.Equal(paidThrough.AddMonths(1), extended.GetProperty("paidThrough").GetDateTimeOffset());
+        Assert.Equal(1, (await AuditActionsAsync(Ops, owner.TenantId)).Count(a => a == "subscription.extended"));
     }
 
     // ---- Refused notifications ----
