@@ -115,7 +115,7 @@ public static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
-        app.UseRateLimiter(); // before authentication: a refused request costs no grain call
+        app.UseTollgateRateLimiting(); // before authentication: a refused request costs no grain call
         app.UseUndeliveredCallRetry();
         app.UseAuthentication();
         app.UseAuthorization();
