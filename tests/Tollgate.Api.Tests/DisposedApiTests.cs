@@ -20,17 +20,13 @@ public sealed class DisposedApiTests
         await StartAndDisposeAsync(storage, mailbox);
         var (api, services) = await StartAndDisposeAsync(storage, mailbox);
 
-        for (var round = 0; round < 20 && (api.IsAlive || services.IsAlive); round++)
+        // Threads and timers of the stopped silo may still be finishing their last turn on a loaded machine.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((api.IsAlive || services.IsAlive) && DateTime.UtcNow < deadline)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            if (api.IsAlive || services.IsAlive) await Task.Delay(100); // lets stopping threads and timers finish their last turn
-        }
-        if (Environment.GetEnvironmentVariable("TOLLGATE_DUMP") is { } dump)
-        {
-            using var process = System.Diagnostics.Process.Start(Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".dotnet/tools/dotnet-dump"),
-                $"collect -p {Environment.ProcessId} -o {dump}");
-            await process.WaitForExitAsync();
+            await Task.Delay(100);
         }
         Assert.False(services.IsAlive, "the disposed silo's services are still reachable");
         Assert.False(api.IsAlive, "the disposed ApiFactory is still reachable");
