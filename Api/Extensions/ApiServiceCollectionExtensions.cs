@@ -94,6 +94,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
         services.AddTollgateMetrics(configuration);
         services.AddTollgateRateLimiting(configuration);
+        services.AddTollgateHttpClients();
 
         services.AddTollgateEmail(configuration);
         services.AddTollgateWebhooks(configuration);

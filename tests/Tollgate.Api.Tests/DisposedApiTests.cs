@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Api.Payments;
 using Tollgate.Storage;
 using Tollgate.Testing;
 
@@ -38,6 +40,8 @@ public sealed class DisposedApiTests
         var api = new ApiFactory(storage, mailbox);
         var operatorAccount = await api.LoginOperatorAsync(); // a request through the whole pipeline and a grain call
         Assert.NotNull(operatorAccount.AccessToken);
+        // As a billing call does: Stripe's client comes from the silo's HttpClientFactory, which rotates handlers on timers.
+        using (var scope = api.Services.CreateScope()) Assert.NotNull(scope.ServiceProvider.GetRequiredService<IPaymentProvider>());
         var services = new WeakReference(api.Services);
         await api.DisposeAsync();
         return (new WeakReference(api), services);
