@@ -94,6 +94,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
         services.AddTollgateMetrics(configuration);
         services.AddTollgateRateLimiting(configuration);
+        services.AddTollgateHttpClients();
 
         services.AddTollgateEmail(configuration);
         services.AddTollgateWebhooks(configuration);
@@ -115,7 +116,7 @@ public static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
-        app.UseRateLimiter(); // before authentication: a refused request costs no grain call
+        app.UseTollgateRateLimiting(); // before authentication: a refused request costs no grain call
         app.UseUndeliveredCallRetry();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Tollgate.Api.Extensions;
 
 namespace Tollgate.Api.Webhooks;
 
@@ -12,7 +13,12 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidation>();
         services.AddHttpClient(WebhookSender.ClientName)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = HttpClientServiceCollectionExtensions.ConnectionLifetime,
+            });
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDispatcher>().AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;
