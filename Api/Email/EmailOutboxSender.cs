@@ -12,7 +12,8 @@ namespace Tollgate.Api.Email;
 /// (the silo died in between) goes again when the lease ends: at least once, never lost.
 /// </summary>
 public sealed class EmailOutboxSender(
-    EmailOutbox outbox, IEmailSender sender, AccountEmailWriter writer, IOptions<EmailOptions> options, ILogger<EmailOutboxSender> logger)
+    EmailOutbox outbox, IEmailSender sender, AccountEmailWriter writer, IOptions<EmailOptions> options,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock, ILogger<EmailOutboxSender> logger)
     : PeriodicService(options.Value.Outbox.PollInterval, logger)
 {
     private const int Batch = 20;
@@ -25,7 +26,7 @@ public sealed class EmailOutboxSender(
         IReadOnlyList<OutboxEmail> claimed;
         do
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow(); // rows are due at Tollgate's time, the time of the records that wrote them
             claimed = await outbox.ClaimAsync(now, now + Lease, Batch, stoppingToken);
             foreach (var email in claimed) await SendAsync(email, stoppingToken);
         }
@@ -43,7 +44,7 @@ public sealed class EmailOutboxSender(
         {
             // Unreadable here for good (its Data Protection key is not this silo's, or lost): trying again cannot help.
             logger.LogError(exception, "Email {Grain}/{Sequence} cannot be read and is given up", email.GrainId, email.GrainSeq);
-            await outbox.CompleteAsync(email, "unreadable", DateTimeOffset.UtcNow, CancellationToken.None);
+            await outbox.CompleteAsync(email, "unreadable", clock.GetUtcNow(), CancellationToken.None);
             return;
         }
         try
@@ -56,15 +57,15 @@ public sealed class EmailOutboxSender(
             if (email.Attempt >= settings.MaxAttempts)
             {
                 logger.LogError(exception, "Email to {To} failed {Attempts} times and is given up", message.To, email.Attempt);
-                await outbox.CompleteAsync(email, "abandoned", DateTimeOffset.UtcNow, CancellationToken.None);
+                await outbox.CompleteAsync(email, "abandoned", clock.GetUtcNow(), CancellationToken.None);
                 return;
             }
             var delay = TimeSpan.FromTicks(Math.Min(settings.MaxRetryDelay.Ticks,
                 settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(email.Attempt - 1, 30))));
             logger.LogWarning(exception, "Email to {To} failed (attempt {Attempt}); trying again in {Delay}", message.To, email.Attempt, delay);
-            await outbox.RetryAsync(email, DateTimeOffset.UtcNow + delay, CancellationToken.None);
+            await outbox.RetryAsync(email, clock.GetUtcNow() + delay, CancellationToken.None);
             return;
         }
-        await outbox.CompleteAsync(email, "sent", DateTimeOffset.UtcNow, CancellationToken.None);
+        await outbox.CompleteAsync(email, "sent", clock.GetUtcNow(), CancellationToken.None);
     }
 }

@@ -150,6 +150,15 @@ public sealed class EmailTests : ApiTestBase
     }
 
     [Fact]
+    public async Task An_email_goes_out_at_once_when_Tollgates_clock_is_ahead_of_the_machines()
+    {
+        // The outbox row is due at Tollgate's time; a sender reading the machine's clock would hold it back by the difference.
+        Api.Clock.Advance(TimeSpan.FromHours(1));
+        var ahead = await Api.RegisterAsync("ahead@example.com");
+        Assert.Single(await Mailbox.WaitForAsync(ahead.Email, count: 1));
+    }
+
+    [Fact]
     public async Task A_reset_link_is_refused_after_five_wrong_tries_and_a_bad_token_is_one_answer()
     {
         var eve = await Api.RegisterAsync("eve@example.com");
