@@ -30,8 +30,9 @@ public static class OrderWebhooksApi
     }
 
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, string provider) =>
-        app.MapPost($"/v1/webhooks/{provider}", (HttpContext http, OrderPaymentProviders providers, IGrainFactory grains, ILoggerFactory loggers) =>
-                ReceiveAsync(provider, http, providers, grains, loggers))
+        app.MapPost($"/v1/webhooks/{provider}",
+                (HttpContext http, OrderPaymentProviders providers, IGrainFactory grains, ILoggerFactory loggers) =>
+                    ReceiveAsync(provider, http, providers, grains, loggers))
             .WithTags("Webhooks").AllowAnonymous()
             .AnswersProblem(StatusCodes.Status503ServiceUnavailable,
                 $"{provider} is not configured (`payments_not_configured`), or a silo is unavailable (`unavailable`).");
@@ -49,17 +50,19 @@ public static class OrderWebhooksApi
         if (verdict.Notification is not { } notification)
         {
             logger.LogWarning("{Provider} notification refused: {Reason} {Detail}", name, verdict.Refusal, verdict.RefusalDetail);
-            await grains.GetGrain<INotificationRefusalsGrain>(name).Refuse(null, verdict.Refusal ?? "refused", verdict.RefusalDetail, actor);
+            await grains.GetGrain<INotificationRefusalsGrain>(name).Refuse(null, verdict.Refusal ?? "refused",
+                verdict.RefusalDetail, actor);
             return provider.AnswerNotification(OrderNotificationAnswer.Refused);
         }
 
         var notice = new OrderNotice(name, notification.Kind switch
-            {
-                OrderNotificationKind.Paid => OrderNoticeKind.Paid,
-                OrderNotificationKind.Closed => OrderNoticeKind.Closed,
-                OrderNotificationKind.Refunded => OrderNoticeKind.Refunded,
-                _ => OrderNoticeKind.RefundFailed,
-            }, notification.ProviderTradeNo, notification.AmountMinor, notification.Currency, notification.OccurredAt, notification.RefundId);
+        {
+            OrderNotificationKind.Paid => OrderNoticeKind.Paid,
+            OrderNotificationKind.Closed => OrderNoticeKind.Closed,
+            OrderNotificationKind.Refunded => OrderNoticeKind.Refunded,
+            _ => OrderNoticeKind.RefundFailed,
+        }, notification.ProviderTradeNo, notification.AmountMinor, notification.Currency, notification.OccurredAt,
+            notification.RefundId);
         try
         {
             var result = OrderIds.IsOrderId(notification.OrderId)
@@ -69,7 +72,8 @@ public static class OrderWebhooksApi
                 await grains.GetGrain<INotificationRefusalsGrain>(name).Refuse(notification.OrderId, "unknown_order",
                     $"No order '{notification.OrderId}' of {name}.", actor);
             if (result.Outcome == NoticeOutcome.Refused)
-                logger.LogWarning("{Provider} notification for order {OrderId} refused: {Reason}", name, notification.OrderId, result.Refusal);
+                logger.LogWarning("{Provider} notification for order {OrderId} refused: {Reason}",
+                    name, notification.OrderId, result.Refusal);
             return provider.AnswerNotification(result.Outcome switch
             {
                 NoticeOutcome.Applied => OrderNotificationAnswer.Applied,

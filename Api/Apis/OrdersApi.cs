@@ -17,16 +17,17 @@ namespace Tollgate.Api;
 public sealed record CreateOrderRequest(string? Provider, string? PlanId, string? PackId, int? Periods, string? Channel);
 
 public sealed record OrderRefundResponse(
-    string Id, long AmountMinor, string Reason, string Status, string? ProviderRefundId, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt,
-    string? FailureReason);
+    string Id, long AmountMinor, string Reason, string Status, string? ProviderRefundId, DateTimeOffset RequestedAt,
+    DateTimeOffset? CompletedAt, string? FailureReason);
 
 /// <param name="PayUrl">Alipay: where to send the customer's browser.</param>
 /// <param name="CodeUrl">WeChat Pay: what to show as a QR code (or use <c>qr.svg</c>).</param>
 /// <param name="RefundDue">Paid after the order closed, or paid for what could not be applied: to be refunded by the operator.</param>
 public sealed record OrderResponse(
-    string Id, string Provider, string? PlanId, int? Periods, string? PackId, long? Credits, long AmountMinor, string Currency, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? PayUrl, string? CodeUrl, string? ProviderTradeNo, DateTimeOffset? PaidAt,
-    DateTimeOffset? ClosedAt, bool Fulfilled, bool RefundDue, long RefundedMinor, List<OrderRefundResponse> Refunds)
+    string Id, string Provider, string? PlanId, int? Periods, string? PackId, long? Credits, long AmountMinor, string Currency,
+    string Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? PayUrl, string? CodeUrl, string? ProviderTradeNo,
+    DateTimeOffset? PaidAt, DateTimeOffset? ClosedAt, bool Fulfilled, bool RefundDue, long RefundedMinor,
+    List<OrderRefundResponse> Refunds)
 {
     public static OrderResponse Of(OrderInfo order) => new(
         order.Id, order.Provider, order.Item.PlanId, order.Item.IsPlan ? order.Item.Periods : null, order.Item.PackId, order.Credits,
@@ -68,7 +69,8 @@ public static class OrdersApi
         api.MapGet("/{orderId}/qr.svg", QrCodeAsync)
             .WithName("GetOrderQrCode").WithSummary("A WeChat Pay order's code URL as a QR code (SVG)")
             .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
-            .AnswersProblem(StatusCodes.Status404NotFound, "The tenant has no such order, or it has no code URL (`not_found`): Alipay orders have a payUrl.");
+            .AnswersProblem(StatusCodes.Status404NotFound,
+                "The tenant has no such order, or it has no code URL (`not_found`): Alipay orders have a payUrl.");
         app.MapGroup("/v1/admin/orders").WithTags("Orders").RequireOperator()
             .MapPost("/{orderId}/refund", RefundAsync)
             .WithName("RefundOrder").WithSummary("Refund part or all of a paid order (operator)")
@@ -110,7 +112,8 @@ public static class OrdersApi
 
     private static async Task<Ok<List<OrderResponse>>> ListAsync(string tenantId, IJournalReader journal, HttpContext http)
     {
-        var records = await journal.ReadAsync(new JournalQuery(OrdersJournal.Stream) { Scope = tenantId, Limit = 10_000 }, http.RequestAborted);
+        var records = await journal.ReadAsync(new JournalQuery(OrdersJournal.Stream) { Scope = tenantId, Limit = 10_000 },
+            http.RequestAborted);
         // Newest record first: each order as its last change left it.
         var orders = records.DistinctBy(r => r.Name).Take(MaxListed)
             .Select(r => JsonSerializer.Deserialize<OrderInfo>(r.Payload, BillingJournal.Json)!)
@@ -125,7 +128,8 @@ public static class OrdersApi
         return TypedResults.Ok(OrderResponse.Of(order));
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> QrCodeAsync(string tenantId, string orderId, IGrainFactory grains)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> QrCodeAsync(
+        string tenantId, string orderId, IGrainFactory grains)
     {
         if (!OrderIds.IsOrderId(orderId) || await grains.GetGrain<IOrderGrain>(orderId).Get(tenantId) is not { } order)
             return Problems.NotFound($"Order '{orderId}'");
@@ -141,7 +145,8 @@ public static class OrdersApi
         IOptions<PaymentsOptions> options)
     {
         var inputs = new Inputs();
-        if (request.AmountMinor is <= 0) inputs.Fail("amountMinor", "amountMinor must be a whole number of fen above 0, or left out to refund all.");
+        if (request.AmountMinor is <= 0)
+            inputs.Fail("amountMinor", "amountMinor must be a whole number of fen above 0, or left out to refund all.");
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 80 || Inputs.HasForbiddenCharacters(request.Reason))
             inputs.Fail("reason", "reason is required: at most 80 printable characters (the providers show it).");
         var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
@@ -161,7 +166,8 @@ public static class OrdersApi
     internal static ProblemHttpResult? NotConfigured(HttpContext http, IOrderPaymentProvider provider, PaymentsOptions? options)
     {
         var missing = !provider.IsConfigured ? $"{provider.Name} is not configured: set its keys."
-            : options is { PublicBaseUrl: null } ? "Payments:PublicBaseUrl is not set: the providers' notify URLs are built from it." : null;
+            : options is { PublicBaseUrl: null } ? "Payments:PublicBaseUrl is not set: the providers' notify URLs are built from it."
+            : null;
         if (missing is null) return null;
         http.Response.Headers.RetryAfter = "30";
         return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payments_not_configured",
@@ -182,10 +188,12 @@ public static class OrdersApi
             case OrderOutcome.ProviderUnavailable:
                 http.Response.Headers.RetryAfter = "30";
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "payment_provider_unavailable",
-                    "The payment provider is unavailable", result.Detail, new Dictionary<string, object?> { ["providerCode"] = result.ProviderCode });
+                    "The payment provider is unavailable", result.Detail,
+                    new Dictionary<string, object?> { ["providerCode"] = result.ProviderCode });
             default:
-                return Problems.Create(StatusCodes.Status502BadGateway, "payment_provider_error", "The payment provider refused the request",
-                    result.Detail, new Dictionary<string, object?> { ["providerCode"] = result.ProviderCode });
+                return Problems.Create(StatusCodes.Status502BadGateway, "payment_provider_error",
+                    "The payment provider refused the request", result.Detail,
+                    new Dictionary<string, object?> { ["providerCode"] = result.ProviderCode });
         }
     }
 }

@@ -20,7 +20,8 @@ public static class OrderIds
 
     /// <summary>Whether <paramref name="id"/> looks like an order id: anything else is not looked up.</summary>
     public static bool IsOrderId(string? id) =>
-        id is { Length: 28 } && id.StartsWith(OrderPrefix, StringComparison.Ordinal) && !id.AsSpan(OrderPrefix.Length).ContainsAnyExcept(Alphabet);
+        id is { Length: 28 } && id.StartsWith(OrderPrefix, StringComparison.Ordinal)
+        && !id.AsSpan(OrderPrefix.Length).ContainsAnyExcept(Alphabet);
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 

@@ -1,3 +1,4 @@
 namespace Tollgate.Grains.Orders;
 
-public sealed record OrderTrade(OrderTradeState State, string? ProviderTradeNo, long? AmountMinor, string? Currency, DateTimeOffset? PaidAt);
+public sealed record OrderTrade(
+    OrderTradeState State, string? ProviderTradeNo, long? AmountMinor, string? Currency, DateTimeOffset? PaidAt);

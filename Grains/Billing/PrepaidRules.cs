@@ -31,7 +31,8 @@ public static class PrepaidRules
         if (prepaid.Periods is < MinPeriods or > MaxPeriods)
             return SubscriptionResult.Fail(SubscriptionError.Invalid, $"An order pays for {MinPeriods} to {MaxPeriods} periods.");
         if (plan is null) return SubscriptionResult.Fail(SubscriptionError.NotFound, $"No plan '{prepaid.PlanId}'.");
-        if (plan.IsFree) return SubscriptionResult.Fail(SubscriptionError.Invalid, $"Plan '{plan.Id}' is free: there is nothing to prepay.");
+        if (plan.IsFree)
+            return SubscriptionResult.Fail(SubscriptionError.Invalid, $"Plan '{plan.Id}' is free: there is nothing to prepay.");
         // Two payers for one plan: the order's payment is refunded rather than the tenant billed twice.
         return state.Source == SubscriptionSource.Provider
             ? SubscriptionResult.Fail(SubscriptionError.Conflict,

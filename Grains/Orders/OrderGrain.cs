@@ -52,8 +52,11 @@ public sealed class OrderGrain(
         var price = OrderPricing.Price(await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get(), order.Item);
         if (price.Outcome != OrderOutcome.Ok) return NothingHeld(OrderResult.Fail(price.Outcome, price.Detail!));
         if (order.Item.IsPlan
-            && await GrainFactory.GetGrain<ISubscriptionGrain>(order.TenantId).Get() is { Source: SubscriptionSource.Provider,
-                ProviderSubscription: { } paid })
+            && await GrainFactory.GetGrain<ISubscriptionGrain>(order.TenantId).Get() is
+            {
+                Source: SubscriptionSource.Provider,
+                ProviderSubscription: { } paid
+            })
             return NothingHeld(OrderResult.Fail(OrderOutcome.AlreadySubscribed,
                 $"The tenant pays for its plan through {paid.Provider} (subscription {paid.SubscriptionId}): prepaid periods would run "
                 + "beside it. Cancel that subscription first."));
@@ -63,8 +66,10 @@ public sealed class OrderGrain(
         State.Provider = order.Provider;
         State.Channel = order.Channel;
         (State.PlanId, State.Periods, State.PackId) = (order.Item.PlanId, order.Item.IsPlan ? order.Item.Periods : 0, order.Item.PackId);
-        (State.AmountMinor, State.Currency, State.Subject, State.Credits) = (price.AmountMinor, OrderPricing.Currency, price.Subject, price.Credits);
-        (State.Status, State.CreatedAt, State.ExpiresAt, State.Fingerprint) = (OrderStatus.Pending, now, now + order.Ttl, order.Fingerprint);
+        (State.AmountMinor, State.Currency, State.Subject, State.Credits) =
+            (price.AmountMinor, OrderPricing.Currency, price.Subject, price.Credits);
+        (State.Status, State.CreatedAt, State.ExpiresAt, State.Fingerprint) =
+            (OrderStatus.Pending, now, now + order.Ttl, order.Fingerprint);
         // Stored before the provider is called, with the reminder that closes it even if nothing else ever happens.
         await WriteAsync(actor, "order.created");
         await AimReminderAsync();
@@ -88,7 +93,8 @@ public sealed class OrderGrain(
 
     public async Task<NoticeResult> Notify(OrderNotice notice, AuditActor actor)
     {
-        if (!_order.RecordExists || notice.Provider != State.Provider) return NothingHeld(new NoticeResult(NoticeOutcome.Refused, "unknown_order"));
+        if (!_order.RecordExists || notice.Provider != State.Provider)
+            return NothingHeld(new NoticeResult(NoticeOutcome.Refused, "unknown_order"));
         switch (notice.Kind)
         {
             case OrderNoticeKind.Paid:
@@ -142,22 +148,26 @@ public sealed class OrderGrain(
             if (outcome == OrderOutcome.NotPaid) return OrderResult.Fail(outcome, $"Order '{OrderId}' has nothing paid to refund.");
             if (outcome != OrderOutcome.Ok)
                 return OrderResult.Fail(outcome,
-                    $"Order '{OrderId}' has {State.PaidMinor - State.RefundedMinor} fen paid and not refunded; {amount} cannot be refunded.");
+                    $"Order '{OrderId}' has {State.PaidMinor - State.RefundedMinor} fen paid and not refunded; "
+                    + $"{amount} cannot be refunded.");
             known = new OrderRefundInfo(refund.RefundId, amount, refund.Reason, RefundStatus.Requested, null, now, null, null);
             State.Refunds.Add(known);
             await WriteAsync(actor, "order.refund_requested");
         }
 
-        var answer = await Providers.RefundAsync(new OrderRefundCall(State.Provider, OrderId, known.Id, known.AmountMinor, State.PaidMinor!.Value,
-            State.Currency, known.Reason), CancellationToken.None);
+        var answer = await Providers.RefundAsync(new OrderRefundCall(State.Provider, OrderId, known.Id, known.AmountMinor,
+            State.PaidMinor!.Value, State.Currency, known.Reason), CancellationToken.None);
         if (answer.Failure is { Transient: true } unreachable)
             return OrderResult.Fail(OrderOutcome.ProviderUnavailable, unreachable.Message, unreachable.Code);
-        var reply = answer.Value ?? new OrderRefundReply(RefundStatus.Failed, null, null, answer.Failure!.Code + ": " + answer.Failure.Message);
+        var reply = answer.Value
+            ?? new OrderRefundReply(RefundStatus.Failed, null, null, answer.Failure!.Code + ": " + answer.Failure.Message);
         if (State.CompleteRefund(known.Id, reply.State, reply.ProviderRefundId, reply.At ?? TimeProvider.GetUtcNow(), reply.FailureReason))
         {
             var action = reply.State switch
             {
-                RefundStatus.Succeeded => "order.refunded", RefundStatus.Failed => "order.refund_failed", _ => "order.refund_processing",
+                RefundStatus.Succeeded => "order.refunded",
+                RefundStatus.Failed => "order.refund_failed",
+                _ => "order.refund_processing",
             };
             await WriteAsync(actor, action);
         }
@@ -165,7 +175,9 @@ public sealed class OrderGrain(
         return recorded.Status == RefundStatus.Failed ? RefundFailed(recorded) : new(OrderOutcome.Ok, Info(), Replayed: replayed);
     }
 
-    /// <summary>A refund the provider refused: recorded on the order (failed, its amount refundable again) and answered as refused.</summary>
+    /// <summary>
+    /// A refund the provider refused: recorded on the order (failed, its amount refundable again) and answered as refused.
+    /// </summary>
     private static OrderResult RefundFailed(OrderRefundInfo refund) =>
         OrderResult.Fail(OrderOutcome.ProviderRefused, $"The provider refused refund {refund.Id}: {refund.FailureReason}");
 
@@ -234,8 +246,8 @@ public sealed class OrderGrain(
         var change = State.Pay(providerTradeNo, amountMinor, paidAt);
         if (change != PaymentChange.Duplicate)
         {
-            var payment = new PaymentRecord(OrderId, State.Provider, OrderId, null, PaymentOutcome.Succeeded, amountMinor, State.Currency, 1,
-                null, paidAt);
+            var payment = new PaymentRecord(OrderId, State.Provider, OrderId, null, PaymentOutcome.Succeeded, amountMinor,
+                State.Currency, 1, null, paidAt);
             _order.AddToNextWrite(new JournalRecord(BillingJournal.Payments, State.TenantId, OrderId, paidAt,
                 System.Text.Json.JsonSerializer.Serialize(payment, BillingJournal.Json)));
             // Durable before anything is answered or applied: from here the payment cannot be lost.
@@ -257,7 +269,9 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>Extends the subscription or grants the pack. Both apply once per order on their side too, so a repeat after a crash is safe.</summary>
+    /// <summary>
+    /// Extends the subscription or grants the pack. Both apply once per order on their side too, so a repeat after a crash is safe.
+    /// </summary>
     private async Task FulfilAsync(AuditActor actor)
     {
         string? failure;
@@ -288,8 +302,8 @@ public sealed class OrderGrain(
     /// leaves it pending without a link, for the same request to try again.</summary>
     private async Task<OrderResult> StartAsync(AuditActor actor, bool replayed)
     {
-        var answer = await Providers.StartAsync(new OrderStartCall(State.Provider, OrderId, State.Subject, State.AmountMinor, State.Currency,
-            State.ExpiresAt, State.Channel), CancellationToken.None);
+        var answer = await Providers.StartAsync(new OrderStartCall(State.Provider, OrderId, State.Subject, State.AmountMinor,
+            State.Currency, State.ExpiresAt, State.Channel), CancellationToken.None);
         if (answer.Value is { } link)
         {
             (State.PayUrl, State.CodeUrl) = (link.PayUrl, link.CodeUrl);
@@ -306,9 +320,9 @@ public sealed class OrderGrain(
 
     /// <summary>Audits a notification about this order that changes nothing, in the tenant's log.</summary>
     private Task RefuseAsync(AuditActor actor, string reason, OrderNotice notice) =>
-        _order.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), State.TenantId, "payment.notification_refused", "order",
-            OrderId, after: new { reason, notice.Provider, kind = WireNames.Of(notice.Kind), notice.AmountMinor, notice.Currency,
-                notice.ProviderTradeNo, notice.RefundId, orderAmountMinor = State.AmountMinor })]);
+        _order.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), State.TenantId, "payment.notification_refused",
+            "order", OrderId, after: new { reason, notice.Provider, kind = WireNames.Of(notice.Kind), notice.AmountMinor,
+                notice.Currency, notice.ProviderTradeNo, notice.RefundId, orderAmountMinor = State.AmountMinor })]);
 
     /// <summary>Stores the change with its audit record and the order's new entry in the tenant's order list.</summary>
     private Task WriteAsync(AuditActor actor, string action, object? detail = null)
@@ -333,7 +347,8 @@ public sealed class OrderGrain(
     {
         // No longer than its period: the grain's clock may not be the reminders' clock.
         var period = options.Value.ReminderPeriod;
-        await this.RegisterOrUpdateReminder(ReminderName, SubscriptionRules.DueIn(State.ExpiresAt, TimeProvider.GetUtcNow(), period), period);
+        await this.RegisterOrUpdateReminder(ReminderName,
+            SubscriptionRules.DueIn(State.ExpiresAt, TimeProvider.GetUtcNow(), period), period);
     }
 
     private async Task UnregisterReminderIfAnyAsync()

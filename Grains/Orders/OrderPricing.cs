@@ -14,7 +14,8 @@ public static class OrderPricing
         {
             if (catalog.Plan(planId) is not { Archived: false } plan) return OrderPrice.Fail(OrderOutcome.NotFound, $"Plan '{planId}'");
             var price = plan.PriceIn(Currency);
-            if (price is not > 0) return OrderPrice.Fail(OrderOutcome.NoCnyPrice, $"Plan '{planId}' has no price in {Currency}: it cannot be ordered.");
+            if (price is not > 0)
+                return OrderPrice.Fail(OrderOutcome.NoCnyPrice, $"Plan '{planId}' has no price in {Currency}: it cannot be ordered.");
             var subject = item.Periods == 1 ? plan.Name : $"{plan.Name} x {item.Periods}";
             return new(checked(price.Value * item.Periods), subject, null, OrderOutcome.Ok, null);
         }

@@ -47,7 +47,8 @@ public sealed class OrdersApi : IAsyncLifetime
     private static async Task Created(Task<HttpResponseMessage> call)
     {
         var response = await call;
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task DisposeAsync()
@@ -82,16 +83,22 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
 
     private static async Task<HttpResponseMessage> OrderAsync(HttpClient client, Account owner, object body, string? key = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{owner.TenantId}/orders") { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{owner.TenantId}/orders")
+        {
+            Content = JsonContent.Create(body),
+        };
         request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString("N"));
         return await client.SendAsync(request);
     }
 
-    /// <summary>Creates the order; an Alipay order's pay URL is opened, as the customer's browser would, so the fake holds its trade.</summary>
+    /// <summary>
+    /// Creates the order; an Alipay order's pay URL is opened, as the customer's browser would, so the fake holds its trade.
+    /// </summary>
     private async Task<JsonElement> CreatedOrderAsync(HttpClient client, Account owner, object body, string? key = null)
     {
         var response = await OrderAsync(client, owner, body, key);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var order = await Json(response);
         if (order.GetProperty("payUrl").GetString() is { } payUrl) Alipay.Open(new Uri(payUrl));
         return order;
@@ -110,7 +117,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
     private async Task<HttpResponseMessage> PayAsync(string provider, string orderId)
     {
         if (provider == "alipay") Alipay.Pay(orderId); else WeChat.Pay(orderId);
-        return await SendAsync(provider == "alipay" ? Alipay.Notification(AlipayNotifyUrl, orderId) : WeChat.Notification(WeChatNotifyUrl, orderId));
+        return await SendAsync(provider == "alipay" ? Alipay.Notification(AlipayNotifyUrl, orderId)
+            : WeChat.Notification(WeChatNotifyUrl, orderId));
     }
 
     private static async Task<long> BalanceAsync(HttpClient client, Account owner) =>
@@ -129,8 +137,9 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var alipay = await Json(response);
         Assert.Equal($"/v1/tenants/{owner.TenantId}/orders/{Id(alipay)}", response.Headers.Location?.OriginalString);
-        Assert.Equal(("alipay", 990L, "cny", "pending"), (alipay.GetProperty("provider").GetString(), alipay.GetProperty("amountMinor").GetInt64(),
-            alipay.GetProperty("currency").GetString(), Status(alipay)));
+        Assert.Equal(("alipay", 990L, "cny", "pending"),
+            (alipay.GetProperty("provider").GetString(), alipay.GetProperty("amountMinor").GetInt64(),
+                alipay.GetProperty("currency").GetString(), Status(alipay)));
         var payUrl = new Uri(alipay.GetProperty("payUrl").GetString()!);
         Assert.Equal(Alipay.Gateway.Authority, payUrl.Authority);
         Assert.Contains("out_trade_no", Uri.UnescapeDataString(payUrl.Query));
@@ -141,7 +150,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
             "not_found");
 
         var wechat = await CreatedOrderAsync(client, owner, new { provider = "wechatpay", planId = "cn-pro", periods = 3 });
-        Assert.Equal((20_400L, "pending", 3), (wechat.GetProperty("amountMinor").GetInt64(), Status(wechat), wechat.GetProperty("periods").GetInt32()));
+        Assert.Equal((20_400L, "pending", 3),
+            (wechat.GetProperty("amountMinor").GetInt64(), Status(wechat), wechat.GetProperty("periods").GetInt32()));
         var trade = WeChat.Trades[Id(wechat)];
         Assert.Equal((20_400L, trade.CodeUrl), (trade.Total, wechat.GetProperty("codeUrl").GetString()));
         Assert.Equal($"{OrdersApi.PublicBaseUrl}v1/webhooks/wechatpay", trade.NotifyUrl);
@@ -165,13 +175,16 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         var again = await OrderAsync(client, owner, new { provider = "wechatpay", packId = "cn-pack" }, key: "buy-1");
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Equal((Id(first), first.GetProperty("codeUrl").GetString()), (Id(await Json(again)), (await Json(again)).GetProperty("codeUrl").GetString()));
-        Assert.Single(WeChat.Requests, r => r.Method == "POST" && r.PathAndQuery == "/v3/pay/transactions/native" && r.Body.Contains(Id(first)));
+        Assert.Equal((Id(first), first.GetProperty("codeUrl").GetString()),
+            (Id(await Json(again)), (await Json(again)).GetProperty("codeUrl").GetString()));
+        Assert.Single(WeChat.Requests,
+            r => r.Method == "POST" && r.PathAndQuery == "/v3/pay/transactions/native" && r.Body.Contains(Id(first)));
         await AssertProblem(await OrderAsync(client, owner, new { provider = "wechatpay", planId = "cn-pro" }, key: "buy-1"),
             HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         // Another tenant's key of the same name is its own order.
         var (other, otherClient) = await TenantAsync("idempotent-other");
-        Assert.NotEqual(Id(first), Id(await CreatedOrderAsync(otherClient, other, new { provider = "wechatpay", packId = "cn-pack" }, key: "buy-1")));
+        Assert.NotEqual(Id(first),
+            Id(await CreatedOrderAsync(otherClient, other, new { provider = "wechatpay", packId = "cn-pack" }, key: "buy-1")));
     }
 
     [Fact]
@@ -192,11 +205,12 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
             await AssertProblem(await OrderAsync(client, owner, body), HttpStatusCode.BadRequest, "validation_failed");
         var noKey = await client.PostAsJsonAsync($"/v1/tenants/{owner.TenantId}/orders", new { provider = "alipay", packId = "cn-pack" });
         await AssertProblem(noKey, HttpStatusCode.BadRequest, "validation_failed");
-        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", packId = "usd-pack" }), HttpStatusCode.UnprocessableEntity,
-            "no_cny_price");
-        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", planId = "pro" }), HttpStatusCode.UnprocessableEntity,
-            "no_cny_price");
-        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", planId = "nope" }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", packId = "usd-pack" }),
+            HttpStatusCode.UnprocessableEntity, "no_cny_price");
+        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", planId = "pro" }),
+            HttpStatusCode.UnprocessableEntity, "no_cny_price");
+        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", planId = "nope" }),
+            HttpStatusCode.NotFound, "not_found");
         Assert.Empty((await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/orders"))).EnumerateArray());
     }
 
@@ -218,8 +232,9 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
             Assert.Equal(before + 1_000, await BalanceAsync(client, owner));
             var payment = (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/payments"))).EnumerateArray()
                 .Single(p => p.GetProperty("id").GetString() == Id(order));
-            Assert.Equal((provider, "succeeded", 990L, "cny"), (payment.GetProperty("provider").GetString(), payment.GetProperty("status").GetString(),
-                payment.GetProperty("amount").GetInt64(), payment.GetProperty("currency").GetString()));
+            Assert.Equal((provider, "succeeded", 990L, "cny"),
+                (payment.GetProperty("provider").GetString(), payment.GetProperty("status").GetString(),
+                    payment.GetProperty("amount").GetInt64(), payment.GetProperty("currency").GetString()));
         }
         var actions = await AuditActionsAsync(Ops, owner.TenantId);
         Assert.Equal(2, actions.Count(a => a == "order.paid"));
@@ -298,7 +313,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         Assert.Contains((await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/payments"))).EnumerateArray(),
             p => p.GetProperty("id").GetString() == Id(order) && p.GetProperty("amount").GetInt64() == 13_600);
         var subscription = await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/subscription"));
-        Assert.Equal(("cn-pro", "prepaid"), (subscription.GetProperty("planId").GetString(), subscription.GetProperty("source").GetString()));
+        Assert.Equal(("cn-pro", "prepaid"),
+            (subscription.GetProperty("planId").GetString(), subscription.GetProperty("source").GetString()));
         var paidThrough = subscription.GetProperty("paidThrough").GetDateTimeOffset();
         Assert.Equal(subscription.GetProperty("currentPeriodStart").GetDateTimeOffset().AddMonths(2), paidThrough);
 
@@ -322,7 +338,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         var alipay = await CreatedOrderAsync(client, owner, new { provider = "alipay", packId = "cn-pack" });
         var wechat = await CreatedOrderAsync(client, owner, new { provider = "wechatpay", packId = "cn-pack" });
 
-        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay), new AlipayNotificationOptions { TotalAmount = "0.01" })));
+        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay),
+            new AlipayNotificationOptions { TotalAmount = "0.01" })));
         await AssertRefusedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(wechat),
             new FakeWeChatPayNotificationOptions(Amount: 1))));
         await AssertRefusedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(wechat),
@@ -331,8 +348,10 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         Assert.Equal(3, tenantRefusals);
 
         var platformBefore = await PlatformRefusalsAsync();
-        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay), new AlipayNotificationOptions { BadSignature = true })));
-        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay), new AlipayNotificationOptions { AppId = "2021000000000000" })));
+        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay),
+            new AlipayNotificationOptions { BadSignature = true })));
+        await AssertRefusedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(alipay),
+            new AlipayNotificationOptions { AppId = "2021000000000000" })));
         await AssertRefusedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(wechat),
             new FakeWeChatPayNotificationOptions(BadSignature: true))));
         await AssertRefusedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(wechat),
@@ -382,7 +401,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         // The customer had paid at WeChat Pay just as it closed: the payment is kept, flagged, not applied.
         await AssertAppliedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, wechatId)));
         var late = await GetOrderAsync(client, owner, wechatId);
-        Assert.Equal(("closed", true, false), (Status(late), late.GetProperty("refundDue").GetBoolean(), late.GetProperty("fulfilled").GetBoolean()));
+        Assert.Equal(("closed", true, false),
+            (Status(late), late.GetProperty("refundDue").GetBoolean(), late.GetProperty("fulfilled").GetBoolean()));
         Assert.Equal(0, await BalanceAsync(client, owner));
         Assert.Contains(wechatId, (await Json(await client.GetAsync($"/v1/tenants/{owner.TenantId}/payments"))).EnumerateArray()
             .Select(p => p.GetProperty("id").GetString()));
@@ -407,7 +427,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
             var order = await CreatedOrderAsync(client, owner, new { provider, packId = "cn-pack" });
             await AssertProblem(await RefundAsync(Id(order), new { reason = "too early" }), HttpStatusCode.Conflict, "order_not_paid");
             await AssertAppliedAsync(provider, await PayAsync(provider, Id(order)));
-            await AssertProblem(await RefundAsync(Id(order), new { amountMinor = 300, reason = "partial" }, client: client), HttpStatusCode.Forbidden);
+            await AssertProblem(await RefundAsync(Id(order), new { amountMinor = 300, reason = "partial" }, client: client),
+                HttpStatusCode.Forbidden);
 
             var partial = await RefundAsync(Id(order), new { amountMinor = 300, reason = "partial" }, key: $"{provider}-r1");
             Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
@@ -442,7 +463,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         {
             var processing = await Json(await RefundAsync(Id(order), new { amountMinor = 500, reason = "partial" }));
             var refund = processing.GetProperty("refunds").EnumerateArray().Single();
-            Assert.Equal(("processing", 500L), (refund.GetProperty("status").GetString(), processing.GetProperty("refundedMinor").GetInt64()));
+            Assert.Equal(("processing", 500L),
+                (refund.GetProperty("status").GetString(), processing.GetProperty("refundedMinor").GetInt64()));
             var refundId = refund.GetProperty("id").GetString()!;
             for (var i = 0; i < 2; i++)
                 await AssertAppliedAsync("wechatpay", await SendAsync(WeChat.Notification(WeChatNotifyUrl, Id(order),
@@ -467,8 +489,8 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         var (stranger, strangerClient) = await TenantAsync("stranger");
         var queries = WeChat.QueryCount(Id(order));
         foreach (var path in new[] { "", "/qr.svg" })
-            await AssertProblem(await strangerClient.GetAsync($"/v1/tenants/{stranger.TenantId}/orders/{Id(order)}{path}"), HttpStatusCode.NotFound,
-                "not_found");
+            await AssertProblem(await strangerClient.GetAsync($"/v1/tenants/{stranger.TenantId}/orders/{Id(order)}{path}"),
+                HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await strangerClient.GetAsync($"/v1/tenants/{owner.TenantId}/orders/{Id(order)}"), HttpStatusCode.NotFound);
         Assert.Empty((await Json(await strangerClient.GetAsync($"/v1/tenants/{stranger.TenantId}/orders"))).EnumerateArray());
         Assert.Equal(queries, WeChat.QueryCount(Id(order))); // nothing was asked of WeChat Pay for the stranger
@@ -476,12 +498,14 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         var member = await Api.RegisterAsync($"member-{Guid.NewGuid():N}@example.com");
         await Api.AddMemberAsync(owner, owner.TenantId, member, "member");
         var memberClient = Api.As(member.AccessToken);
-        await AssertProblem(await OrderAsync(memberClient, owner, new { provider = "alipay", packId = "cn-pack" }), HttpStatusCode.Forbidden);
+        await AssertProblem(await OrderAsync(memberClient, owner, new { provider = "alipay", packId = "cn-pack" }),
+            HttpStatusCode.Forbidden);
         await AssertProblem(await memberClient.GetAsync($"/v1/tenants/{owner.TenantId}/orders"), HttpStatusCode.Forbidden);
         var billing = await Api.RegisterAsync($"billing-{Guid.NewGuid():N}@example.com");
         await Api.AddMemberAsync(owner, owner.TenantId, billing, "billing");
         await CreatedOrderAsync(Api.As(billing.AccessToken), owner, new { provider = "alipay", packId = "cn-pack" });
         var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
-        await AssertProblem(await OrderAsync(Api.WithApiKey(key), owner, new { provider = "alipay", packId = "cn-pack" }), HttpStatusCode.Forbidden);
+        await AssertProblem(await OrderAsync(Api.WithApiKey(key), owner, new { provider = "alipay", packId = "cn-pack" }),
+            HttpStatusCode.Forbidden);
     }
 }

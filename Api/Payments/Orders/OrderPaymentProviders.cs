@@ -9,7 +9,8 @@ namespace Tollgate.Api.Payments.Orders;
 /// built from <c>Payments:PublicBaseUrl</c>, and every failure answered rather than thrown, transient or not.
 /// </summary>
 public sealed class OrderPaymentProviders(
-    IEnumerable<IOrderPaymentProvider> providers, IOptions<PaymentsOptions> options, ILogger<OrderPaymentProviders> logger) : IOrderProviders
+    IEnumerable<IOrderPaymentProvider> providers, IOptions<PaymentsOptions> options, ILogger<OrderPaymentProviders> logger)
+    : IOrderProviders
 {
     public const string NotConfigured = "payments_not_configured";
 

@@ -311,26 +311,30 @@ public static class ContractCases
             .Header("Idempotency-Key", w.Fresh("order-"))),
         Case("CreateOrder", "a retry", 201, async w =>
         {
-            var request = w.AsOwnerOfTenant.Json(new { provider = "wechatpay", packId = "cn-pack" }).Header("Idempotency-Key", w.Fresh("order-"));
+            var request = w.AsOwnerOfTenant.Json(new { provider = "wechatpay", packId = "cn-pack" })
+                .Header("Idempotency-Key", w.Fresh("order-"));
             await w.SendAsync("CreateOrder", request);
             return request;
         }, "Idempotent-Replayed"),
         Case("CreateOrder", "a key reused for another order", 422, async w =>
         {
             var key = w.Fresh("order-");
-            await w.SendAsync("CreateOrder", w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "cn-pack" }).Header("Idempotency-Key", key));
+            await w.SendAsync("CreateOrder", w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "cn-pack" })
+                .Header("Idempotency-Key", key));
             return w.AsOwnerOfTenant.Json(new { provider = "wechatpay", packId = "cn-pack" }).Header("Idempotency-Key", key);
         }),
         Case("CreateOrder", "a plan without a cny price", 422, w => w.AsOwnerOfTenant.Json(new { provider = "alipay", planId = "pro" })
             .Header("Idempotency-Key", w.Fresh("order-"))),
         Case("CreateOrder", "no such pack", 404, w => w.AsOwnerOfTenant.Json(new { provider = "alipay", packId = "nothing" })
             .Header("Idempotency-Key", w.Fresh("order-"))),
-        Case("CreateOrder", "no provider", 400, w => w.AsOwnerOfTenant.Json(new { packId = "cn-pack" }).Header("Idempotency-Key", w.Fresh("order-"))),
-        Case("CreateOrder", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId }).Json(new { provider = "alipay", packId = "cn-pack" })
+        Case("CreateOrder", "no provider", 400, w => w.AsOwnerOfTenant.Json(new { packId = "cn-pack" })
             .Header("Idempotency-Key", w.Fresh("order-"))),
+        Case("CreateOrder", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })
+            .Json(new { provider = "alipay", packId = "cn-pack" }).Header("Idempotency-Key", w.Fresh("order-"))),
         Case("ListOrders", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("ListOrders", "a member", 403, w => w.AsMember.At(new { tenantId = w.TenantId })),
-        Case("GetOrder", "the owner's order", 200, async w => w.AsOwner.At(new { tenantId = w.TenantId, orderId = await w.NewOrderAsync("alipay") })),
+        Case("GetOrder", "the owner's order", 200, async w => w.AsOwner
+            .At(new { tenantId = w.TenantId, orderId = await w.NewOrderAsync("alipay") })),
         Case("GetOrder", "another tenant's order", 404, async w => w.AsOutsider
             .At(new { tenantId = w.Outsider.TenantId, orderId = await w.NewOrderAsync("alipay") })),
         Case("GetOrderQrCode", "a WeChat Pay order", 200, async w => w.AsOwner

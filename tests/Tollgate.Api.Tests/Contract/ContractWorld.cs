@@ -239,7 +239,8 @@ public sealed class ContractWorld : IAsyncLifetime
         var notifyUrl = new Uri($"http://localhost/v1/webhooks/{provider}");
         var answer = await Api.CreateClient().SendAsync(provider == "alipay" ? Alipay.Notification(notifyUrl, orderId)
             : WeChat.Notification(notifyUrl, orderId));
-        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}"); // Alipay's is text
+        Assert.True(answer.IsSuccessStatusCode,
+            $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}"); // Alipay's is text
         return orderId;
     }
 

@@ -103,7 +103,8 @@ public sealed class OrderRulesTests
         order.Close("expired", Noon.AddMinutes(15));
         Assert.False(order.IsExpired(Noon.AddMinutes(16)));
         Assert.Equal(PaymentChange.PaidAfterClose, order.Pay("t", 6_800, Noon.AddMinutes(16)));
-        Assert.Equal((OrderStatus.Closed, true, false, 6_800L), (order.Status, order.RefundDue, order.NeedsFulfilment, order.PaidMinor!.Value));
+        Assert.Equal((OrderStatus.Closed, true, false, 6_800L),
+            (order.Status, order.RefundDue, order.NeedsFulfilment, order.PaidMinor!.Value));
         Assert.Equal(PaymentChange.Duplicate, order.Pay("t", 6_800, Noon.AddMinutes(17)));
         Assert.Equal((6_800L, OrderOutcome.Ok), order.RefundAmount(null));
     }
@@ -131,6 +132,7 @@ public sealed class OrderRulesTests
         Assert.Equal(1_000L, order.RefundedMinor); // a failed refund gives its amount back
         order.Refunds.Add(new OrderRefundInfo("r3", 5_800, "the rest", RefundStatus.Requested, null, Noon, null, null));
         Assert.True(order.CompleteRefund("r3", RefundStatus.Succeeded, null, Noon, null));
-        Assert.Equal((OrderStatus.Refunded, 6_800L, OrderOutcome.RefundExceedsPaid), (order.Status, order.RefundedMinor, order.RefundAmount(1).Outcome));
+        Assert.Equal((OrderStatus.Refunded, 6_800L, OrderOutcome.RefundExceedsPaid),
+            (order.Status, order.RefundedMinor, order.RefundAmount(1).Outcome));
     }
 }
