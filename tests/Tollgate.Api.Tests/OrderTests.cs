@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Grains.Billing;
+using Tollgate.Grains.Identity;
 using Tollgate.Storage;
 using Tollgate.Testing;
 
@@ -507,5 +510,30 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         var key = await Api.IssueApiKeyAsync(owner, "quota:consume");
         await AssertProblem(await OrderAsync(Api.WithApiKey(key), owner, new { provider = "alipay", packId = "cn-pack" }),
             HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_tenant_paying_through_Stripe_cannot_order_plan_periods_and_a_plan_paid_meanwhile_is_flagged_for_refund()
+    {
+        var (owner, client) = await TenantAsync("stripe-payer");
+        var order = await CreatedOrderAsync(client, owner, new { provider = "wechatpay", planId = "cn-pro", periods = 1 });
+        // The tenant subscribes through Stripe before paying the order.
+        var now = shared.Clock.GetUtcNow();
+        var subscription = Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ISubscriptionGrain>(owner.TenantId);
+        Assert.Equal(ProviderEventOutcome.Applied, await subscription.ApplyProviderSubscription(
+            new ProviderEvent($"evt_{Guid.NewGuid():N}", "customer.subscription.created", now),
+            new ProviderSubscription("stripe", "sub_order", "cus_order", ProviderSubscriptionStatus.Active, "price_123", now,
+                now.AddMonths(1), TrialEnd: null, CancelAtPeriodEnd: false, now),
+            AuditActor.System));
+
+        await AssertProblem(await OrderAsync(client, owner, new { provider = "alipay", planId = "cn-pro", periods = 1 }),
+            HttpStatusCode.Conflict, "already_subscribed");
+        await AssertAppliedAsync("wechatpay", await PayAsync("wechatpay", Id(order)));
+        var paid = await GetOrderAsync(client, owner, Id(order));
+        Assert.Equal(("paid", false, true),
+            (Status(paid), paid.GetProperty("fulfilled").GetBoolean(), paid.GetProperty("refundDue").GetBoolean()));
+        var kept = (await subscription.Get())!;
+        Assert.Equal(("pro", SubscriptionSource.Provider), (kept.PlanId, kept.Source));
+        Assert.Contains("order.fulfilment_failed", await AuditActionsAsync(Ops, owner.TenantId));
     }
 }
