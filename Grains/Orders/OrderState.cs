@@ -99,7 +99,9 @@ public sealed class OrderState
         var done = status is RefundStatus.Succeeded or RefundStatus.Failed;
         Refunds[index] = Refunds[index] with
         {
-            Status = status, ProviderRefundId = providerRefundId ?? Refunds[index].ProviderRefundId, CompletedAt = done ? at : null,
+            Status = status,
+            ProviderRefundId = providerRefundId ?? Refunds[index].ProviderRefundId,
+            CompletedAt = done ? at : null,
             FailureReason = failureReason,
         };
         if (status == RefundStatus.Succeeded && SucceededRefundsMinor >= PaidMinor)
