@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tollgate.Grains.Billing;
-using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;
 
 namespace Tollgate.Grains.Orders;
@@ -14,7 +13,7 @@ namespace Tollgate.Grains.Orders;
 /// change that leads to the call is stored, so a crash in between repeats the call under the same ids.
 /// </summary>
 [GrainType("order")]
-public sealed class OrderGrain(
+public sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<OrderState>> store,
     IStateEntryReader entries,
     IOptions<OrderOptions> options,
@@ -128,59 +127,6 @@ public sealed class OrderGrain(
         }
     }
 
-    public async Task<OrderResult> Refund(OrderRefundOrder refund, AuditActor actor)
-    {
-        if (!_order.RecordExists) return NothingHeld(OrderResult.Fail(OrderOutcome.NotFound, $"Order '{OrderId}'"));
-        var now = TimeProvider.GetUtcNow();
-        var known = State.Refunds.Find(r => r.Id == refund.RefundId);
-        var replayed = known is not null;
-        if (known is not null)
-        {
-            if (refund.AmountMinor is { } asked && asked != known.AmountMinor || refund.Reason != known.Reason)
-                return OrderResult.Fail(OrderOutcome.KeyReused, "The Idempotency-Key was used with a different refund.");
-            if (known.Status == RefundStatus.Failed) return RefundFailed(known);
-            // Sent before without an answer: sent again under the same refund id, which the provider applies once.
-            if (known.Status != RefundStatus.Requested) return new(OrderOutcome.Ok, Info(), Replayed: true);
-        }
-        else
-        {
-            var (amount, outcome) = State.RefundAmount(refund.AmountMinor);
-            if (outcome == OrderOutcome.NotPaid) return OrderResult.Fail(outcome, $"Order '{OrderId}' has nothing paid to refund.");
-            if (outcome != OrderOutcome.Ok)
-                return OrderResult.Fail(outcome,
-                    $"Order '{OrderId}' has {State.PaidMinor - State.RefundedMinor} fen paid and not refunded; "
-                    + $"{amount} cannot be refunded.");
-            known = new OrderRefundInfo(refund.RefundId, amount, refund.Reason, RefundStatus.Requested, null, now, null, null);
-            State.Refunds.Add(known);
-            await WriteAsync(actor, "order.refund_requested");
-        }
-
-        var answer = await Providers.RefundAsync(new OrderRefundCall(State.Provider, OrderId, known.Id, known.AmountMinor,
-            State.PaidMinor!.Value, State.Currency, known.Reason), CancellationToken.None);
-        if (answer.Failure is { Transient: true } unreachable)
-            return OrderResult.Fail(OrderOutcome.ProviderUnavailable, unreachable.Message, unreachable.Code);
-        var reply = answer.Value
-            ?? new OrderRefundReply(RefundStatus.Failed, null, null, answer.Failure!.Code + ": " + answer.Failure.Message);
-        if (State.CompleteRefund(known.Id, reply.State, reply.ProviderRefundId, reply.At ?? TimeProvider.GetUtcNow(), reply.FailureReason))
-        {
-            var action = reply.State switch
-            {
-                RefundStatus.Succeeded => "order.refunded",
-                RefundStatus.Failed => "order.refund_failed",
-                _ => "order.refund_processing",
-            };
-            await WriteAsync(actor, action);
-        }
-        var recorded = State.Refunds.Find(r => r.Id == known.Id)!;
-        return recorded.Status == RefundStatus.Failed ? RefundFailed(recorded) : new(OrderOutcome.Ok, Info(), Replayed: replayed);
-    }
-
-    /// <summary>
-    /// A refund the provider refused: recorded on the order (failed, its amount refundable again) and answered as refused.
-    /// </summary>
-    private static OrderResult RefundFailed(OrderRefundInfo refund) =>
-        OrderResult.Fail(OrderOutcome.ProviderRefused, $"The provider refused refund {refund.Id}: {refund.FailureReason}");
-
     public Task ReceiveReminder(string reminderName, TickStatus status) => CatchUpAsync();
 
     /// <summary>
@@ -239,63 +185,6 @@ public sealed class OrderGrain(
             default:
                 return true;
         }
-    }
-
-    private async Task PaidAsync(string? providerTradeNo, long amountMinor, DateTimeOffset paidAt, AuditActor actor)
-    {
-        var change = State.Pay(providerTradeNo, amountMinor, paidAt);
-        if (change != PaymentChange.Duplicate)
-        {
-            var payment = new PaymentRecord(OrderId, State.Provider, OrderId, null, PaymentOutcome.Succeeded, amountMinor,
-                State.Currency, 1, null, paidAt);
-            _order.AddToNextWrite(new JournalRecord(BillingJournal.Payments, State.TenantId, OrderId, paidAt,
-                System.Text.Json.JsonSerializer.Serialize(payment, BillingJournal.Json)));
-            // Durable before anything is answered or applied: from here the payment cannot be lost.
-            await WriteAsync(actor, change == PaymentChange.Paid ? "order.paid" : "order.paid_after_close");
-        }
-    }
-
-    /// <summary>Fulfils a paid order if it is not yet; a failure is left to the reminder, so a poll still answers the order.</summary>
-    private async Task TryFulfilAsync(AuditActor actor)
-    {
-        if (!State.NeedsFulfilment) return;
-        try
-        {
-            await FulfilAsync(actor);
-        }
-        catch (Exception failure)
-        {
-            logger.LogWarning(failure, "Order {OrderId} is paid and not yet fulfilled; its reminder tries again", OrderId);
-        }
-    }
-
-    /// <summary>
-    /// Extends the subscription or grants the pack. Both apply once per order on their side too, so a repeat after a crash is safe.
-    /// </summary>
-    private async Task FulfilAsync(AuditActor actor)
-    {
-        string? failure;
-        if (State.PlanId is { } planId)
-        {
-            var result = await GrainFactory.GetGrain<ISubscriptionGrain>(State.TenantId)
-                .ApplyPrepaidPeriods(new PrepaidPeriods(OrderId, planId, State.Periods, State.Provider, State.PaidAt!.Value), actor);
-            failure = result.Error == SubscriptionError.None ? null : $"{WireNames.Of(result.Error)}: {result.Detail}";
-        }
-        else
-        {
-            var grant = await GrainFactory.GetGrain<ICreditWalletGrain>(State.TenantId).Grant(
-                new CreditGrant(State.Credits!.Value, CreditSources.Purchase, Priority: 0, ExpiresAt: null, $"order:{OrderId}",
-                    $"credit pack {State.PackId}"), actor);
-            failure = grant.Outcome == GrantOutcome.Granted ? null : WireNames.Of(grant.Outcome);
-        }
-        if (failure is null) State.Fulfilled = true;
-        else
-        {
-            // Paid for what can no longer be given (a plan archived meanwhile, say): the money goes back.
-            (State.FulfilmentFailure, State.RefundDue) = (failure, true);
-            logger.LogWarning("Order {OrderId} is paid but could not be fulfilled: {Failure}", OrderId, failure);
-        }
-        await WriteAsync(actor, failure is null ? "order.fulfilled" : "order.fulfilment_failed");
     }
 
     /// <summary>Starts the stored order's trade. A provider that refuses it for good closes the order; one that cannot be reached
