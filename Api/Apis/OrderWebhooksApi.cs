@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
 using Tollgate.Api.Payments.Orders;
@@ -44,8 +45,7 @@ public static class OrderWebhooksApi
         var provider = providers.Find(name)!;
         if (OrdersApi.NotConfigured(http, provider, options: null) is { } unconfigured) return unconfigured;
 
-        var userAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
-        var actor = new AuditActor("webhook", name, http.Connection.RemoteIpAddress?.ToString(), userAgent);
+        var actor = http.WebhookActor(name);
         var verdict = await provider.ReadNotificationAsync(http.Request, http.RequestAborted);
         if (verdict.Notification is not { } notification)
         {

@@ -22,11 +22,19 @@ public static class Caller
     public static AuditActor Actor(this HttpContext context)
     {
         var ip = context.Connection.RemoteIpAddress?.ToString();
-        var userAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
+        var userAgent = context.UserAgent();
         return context.User.UserId() is { } userId
             ? AuditActor.User(userId, ip, userAgent)
             : AuditActor.ApiKey(context.User.FindFirstValue(CallerClaims.ApiKeyId) ?? "anonymous", ip, userAgent);
     }
+
+    /// <summary>A payment provider posting its notification, named by <paramref name="provider"/>.</summary>
+    public static AuditActor WebhookActor(this HttpContext context, string provider) =>
+        new("webhook", provider, context.Connection.RemoteIpAddress?.ToString(), context.UserAgent());
+
+    /// <summary>The caller's User-Agent as audit records keep it: at most 512 characters, null when none was sent.</summary>
+    private static string? UserAgent(this HttpContext context) =>
+        context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
 }
 
 /// <summary>The caller's standing in one tenant, or the problem to answer with.</summary>
