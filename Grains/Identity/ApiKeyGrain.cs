@@ -13,13 +13,12 @@ public sealed class ApiKeyState
     public DateTimeOffset? LastUsedAt { get; set; }
 }
 
-/// <summary>Keyed by the key's hash. Last use is kept in memory and written at most once a minute.</summary>
+/// <summary>Keyed by the key's hash. Last use is kept in memory and stored as <see cref="ApiKeyLastUse"/> says.</summary>
 [GrainType("api-key")]
 public sealed class ApiKeyGrain(
     [PersistentState("key", StorageNames.Default)] IPersistentState<ApiKeyState> key, ILogger<ApiKeyGrain> logger)
     : TollgateGrain, IApiKeyGrain
 {
-    private static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
     private DateTimeOffset? _lastUsedInMemory;
 
     public async Task Issue(ApiKeyIdentity identity, DateTimeOffset? expiresAt)
@@ -36,7 +35,7 @@ public sealed class ApiKeyGrain(
         if (!key.RecordExists) return NothingHeld<AuthenticatedApiKey?>(null);
         if (state.Revoked || state.ExpiresAt <= now) return null;
         _lastUsedInMemory = now;
-        if (state.LastUsedAt is null || now - state.LastUsedAt >= LastUsedWriteInterval)
+        if (ApiKeyLastUse.ShouldStore(state.LastUsedAt, now))
         {
             state.LastUsedAt = now;
             await key.WriteStateAsync();
