@@ -49,7 +49,7 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
-def make_app(tokens: Dict[str, Optional[str]], **tollgate: Any) -> FastAPI:
+def make_app(tokens: Dict[str, Optional[str]], guards: Dict[Any, Any] = GUARDS, **tollgate: Any) -> FastAPI:
     app = FastAPI()
     app.state.runs = 0
 
@@ -79,7 +79,7 @@ def make_app(tokens: Dict[str, Optional[str]], **tollgate: Any) -> FastAPI:
         return {"free": True}
 
     # Starlette runs the middleware added last first: authentication, then Tollgate, then the endpoint.
-    app.add_middleware(TollgateMiddleware, guards=GUARDS, **tollgate)
+    app.add_middleware(TollgateMiddleware, guards=guards, **tollgate)
     app.add_middleware(BearerAuth, tokens=tokens)
     return app
 
@@ -92,7 +92,7 @@ class AppServer:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", backlog=256)
+        config = uvicorn.Config(app, log_level="critical", lifespan="off", backlog=256)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[self.socket])),
                                        daemon=True)
