@@ -37,9 +37,10 @@ class Harness:
         reader.start()
         reader.join(START_DEADLINE)
         if not line or not line[0]:
+            stderr = self.stderr_tail()
             self.stop()
             raise RuntimeError(f"The SDK test harness printed no JSON line within {START_DEADLINE:.0f}s; "
-                               f"its stderr:\n{self.stderr_tail()}")
+                               f"its stderr:\n{stderr}")
         self.info = json.loads(line[0])
         return self
 
@@ -52,6 +53,9 @@ class Harness:
         except subprocess.TimeoutExpired:
             self.process.terminate()
             self.process.wait(10)
+        self.process.stdout.close()
+        self.log.close()
+        os.unlink(self.log.name)
         self.process = None
 
     def stderr_tail(self) -> str:
@@ -68,6 +72,14 @@ class Harness:
     def new_tenant(self) -> Dict[str, str]:
         """A fresh tenant on the default plan (``sdk/calls`` limited to 10, 100 monthly credits) and its API key."""
         return self._control("POST", "/tenants")
+
+    def login(self, tenant: Dict[str, str]) -> str:
+        """An access token of the tenant's owner (``POST /v1/auth/login``)."""
+        body = json.dumps({"email": tenant["email"], "password": tenant["password"]}).encode()
+        request = urllib.request.Request(self.base_url + "/v1/auth/login", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())["accessToken"]
 
     def drop_next(self) -> None:
         """The next request through the proxy reaches the silo, but its answer is thrown away."""

@@ -134,6 +134,15 @@ class ClientTests(unittest.TestCase):
                                                                  self.server.requests[0]["path"]))
         self.assertNotIn("idempotency-key", self.server.requests[0]["headers"])
 
+    def test_a_members_access_token_is_sent_as_a_bearer_token_instead_of_a_key(self) -> None:
+        self.server.answers = [(200, {}, {"groupBy": "day", "items": []})]
+        TollgateClient(self.server.url, access_token="eyJ.x.y").usage("ten_1", group_by="day")
+        headers = self.server.requests[0]["headers"]
+        self.assertEqual(("Bearer eyJ.x.y", None), (headers["authorization"], headers.get("x-api-key")))
+        self.assertEqual("/v1/tenants/ten_1/usage?groupBy=day", self.server.requests[0]["path"])
+        with self.assertRaises(ValueError):
+            TollgateClient(self.server.url)
+
 
 class RetryAfterTests(unittest.TestCase):
     now = datetime(2026, 12, 6, 12, 0, 0, tzinfo=timezone.utc)

@@ -51,7 +51,8 @@ class _Answer:
 
 
 class TollgateClient:
-    """Calls Tollgate with an API key (``X-Api-Key``); one method per operation.
+    """Calls Tollgate with an API key (``X-Api-Key``), or a member's ``access_token`` (``Authorization: Bearer``,
+    which :meth:`usage` needs: API keys may not read the usage report); one method per operation.
 
     Every mutating call carries an ``Idempotency-Key`` (``idempotency_key``, or a random one made per call) and is
     tried again under that same key on network errors, timeouts, 408, 429 and 5xx, up to ``max_attempts`` in all,
@@ -61,13 +62,17 @@ class TollgateClient:
     The methods block (urllib); from async code use :class:`AsyncTollgateClient`.
     """
 
-    def __init__(self, base_url: str, api_key: str, *, max_attempts: int = 3, timeout: float = 10.0,
+    def __init__(self, base_url: str, api_key: Optional[str] = None, *, access_token: Optional[str] = None,
+                 max_attempts: int = 3, timeout: float = 10.0,
                  backoff_base: float = 0.2, backoff_cap: float = 5.0, max_retry_after: float = 30.0,
                  sleep: Callable[[float], None] = time.sleep):
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if (api_key is None) == (access_token is None):
+            raise ValueError("Give an api_key or an access_token (one of the two)")
         self.base_url = base_url.rstrip("/")
-        self.api_key = api_key
+        self._credentials = {"X-Api-Key": api_key} if api_key is not None \
+            else {"Authorization": f"Bearer {access_token}"}
         self.max_attempts = max_attempts
         self.timeout = timeout
         self.backoff_base = backoff_base
@@ -106,7 +111,8 @@ class TollgateClient:
 
     def usage(self, tenant_id: str, *, from_: Optional[str] = None, to: Optional[str] = None,
               quota_type: Optional[str] = None, group_by: Optional[str] = None) -> UsageReport:
-        """Usage totals per ``day`` (the default) or ``month``; ``from_`` and ``to`` are ISO 8601 instants."""
+        """Usage totals per ``day`` (the default) or ``month``; ``from_`` and ``to`` are ISO 8601 instants.
+        Tollgate answers this to a member's ``access_token``, not to an API key (403 ``forbidden``)."""
         query = _body(**{"from": from_, "to": to, "quotaType": quota_type, "groupBy": group_by})
         answer = self._call("usage", path={"tenantId": tenant_id}, query=query)
         return from_wire(UsageReport, answer.body)
@@ -163,7 +169,7 @@ class TollgateClient:
         url = self.base_url + template.format(**{k: urllib.parse.quote(v, safe="") for k, v in (path or {}).items()})
         if query:
             url += "?" + urllib.parse.urlencode(query)
-        headers = {"X-Api-Key": self.api_key, "Accept": "application/json",
+        headers = {**self._credentials, "Accept": "application/json",
                    "User-Agent": f"tollgate-python/{__version__}"}
         data = None
         if body is not None:
