@@ -204,7 +204,7 @@ class UnavailableTests(EndToEndTest):
         self.assertIn("401", "\n".join(logs.output))
 
 
-class ClientTests(EndToEndTest):
+class ClientAgainstTheSiloTests(EndToEndTest):
     def test_a_dropped_answer_is_retried_under_the_same_key_and_the_answer_is_the_replay(self) -> None:
         client = TollgateClient(HARNESS.proxy_url, self.tenant["apiKey"], backoff_base=0.05)
         HARNESS.drop_next()

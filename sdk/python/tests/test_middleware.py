@@ -18,8 +18,11 @@ async def endpoint(scope: Dict[str, Any], receive: Any, send: Any) -> None:
 
 
 def request(middleware: TollgateMiddleware, path: str = "/generate", key: Optional[str] = None,
-            tenant: Optional[str] = "ten_1") -> Tuple[int, Dict[str, str], bytes]:
-    headers: List[Tuple[bytes, bytes]] = [(b"idempotency-key", key.encode("latin-1"))] if key is not None else []
+            tenant: Optional[str] = "ten_1", headers: Optional[List[Tuple[bytes, bytes]]] = None,
+            ) -> Tuple[int, Dict[str, str], bytes]:
+    headers = list(headers or [])
+    if key is not None:
+        headers.append((b"idempotency-key", key.encode("latin-1")))
     scope = {"type": "http", "method": "POST", "path": path, "headers": headers,
              "state": {"tollgate_tenant": tenant} if tenant else {}}
     sent: List[Dict[str, Any]] = []
@@ -65,6 +68,18 @@ class MiddlewareTests(unittest.TestCase):
                          self.tollgate.requests[0]["body"])
         self.assertEqual((200, b"ran"), request(self.middleware, path="/items/7/8/generate")[::2])
         self.assertEqual(1, len(self.tollgate.requests))
+
+    def test_a_custom_resolver_may_be_async_and_no_tenant_is_401_without_calling_tollgate(self) -> None:
+        async def from_header(scope: Dict[str, Any]) -> Optional[str]:
+            return dict(scope["headers"]).get(b"x-tenant", b"").decode() or None
+
+        self.middleware.tenant_resolver = from_header
+        self.tollgate.answers = [(200, {}, CONSUMED)]
+        status, _, body = request(self.middleware, tenant=None)
+        self.assertEqual((401, "tenant_required"), (status, json.loads(body)["code"]))
+        self.assertEqual([], self.tollgate.requests)
+        self.assertEqual(200, request(self.middleware, tenant=None, headers=[(b"x-tenant", b"ten_9")])[0])
+        self.assertEqual("ten_9", self.tollgate.requests[0]["body"]["tenantId"])
 
     def test_tollgate_busy_after_the_retries_is_503_with_its_retry_after(self) -> None:
         self.tollgate.answers = [(429, {"Retry-After": "12"}, problem(429, "rate_limited"))] * 2
