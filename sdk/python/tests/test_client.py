@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 from scripted_server import CONSUMED, Scripted, problem
 from tollgate import InsufficientCredits, QuotaExceeded, TollgateClient, TollgateError, TollgateUnavailable
+from tollgate.models import parse_instant
 from tollgate.retry import backoff, parse_retry_after
 
 
@@ -142,6 +143,16 @@ class ClientTests(unittest.TestCase):
         self.assertEqual("/v1/tenants/ten_1/usage?groupBy=day", self.server.requests[0]["path"])
         with self.assertRaises(ValueError):
             TollgateClient(self.server.url)
+
+
+class InstantTests(unittest.TestCase):
+    def test_dotnets_seven_fractional_digits_and_z_are_read(self) -> None:
+        self.assertEqual(datetime(2026, 12, 6, 10, 0, 0, 123456, tzinfo=timezone.utc),
+                         parse_instant("2026-12-06T10:00:00.1234567+00:00"))
+        self.assertEqual(datetime(2026, 12, 6, 10, tzinfo=timezone.utc), parse_instant("2026-12-06T10:00:00Z"))
+        self.assertEqual(datetime(2026, 12, 6, 10, 0, 0, 120000, tzinfo=timezone.utc),
+                         parse_instant("2026-12-06T10:00:00.12+00:00"))
+        self.assertIsNone(parse_instant(None))
 
 
 class RetryAfterTests(unittest.TestCase):

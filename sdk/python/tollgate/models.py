@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -157,10 +158,12 @@ def wire_fields(cls: type) -> List[str]:
 
 
 def parse_instant(value: Any) -> Optional[datetime]:
-    """An ISO 8601 instant from the wire (null stays None)."""
+    """An ISO 8601 instant from the wire (null stays None). .NET writes 1 to 7 fractional digits, and Python before
+    3.11 reads only 3 or 6 and no ``Z``: the fraction is made 6 digits and ``Z`` an offset first."""
     if value is None:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    value = re.sub(r"\.(\d+)", lambda m: "." + m.group(1).ljust(6, "0")[:6], value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 def from_wire(cls: Type[T], data: Mapping[str, Any], **header_fields: Any) -> T:
