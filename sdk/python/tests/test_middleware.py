@@ -81,6 +81,13 @@ class MiddlewareTests(unittest.TestCase):
         self.assertEqual(200, request(self.middleware, tenant=None, headers=[(b"x-tenant", b"ten_9")])[0])
         self.assertEqual("ten_9", self.tollgate.requests[0]["body"]["tenantId"])
 
+    def test_an_answer_it_cannot_read_is_503_and_an_error_in_the_log(self) -> None:
+        self.tollgate.answers = [(200, {}, {"allowed": True})]
+        with self.assertLogs("tollgate.middleware", "ERROR") as logs:
+            status, _, _ = request(self.middleware)
+        self.assertEqual(503, status)
+        self.assertIn("lacks limit", "\n".join(logs.output))
+
     def test_tollgate_busy_after_the_retries_is_503_with_its_retry_after(self) -> None:
         self.tollgate.answers = [(429, {"Retry-After": "12"}, problem(429, "rate_limited"))] * 2
         with self.assertLogs("tollgate.middleware", "WARNING"):

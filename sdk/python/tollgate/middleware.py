@@ -117,6 +117,11 @@ class TollgateMiddleware:
                        if name.encode() in _PASSED_ON]
             await _send_json(send, 402, refused.problem, headers)
             return
+        except ValueError as unreadable:
+            log.error("Tollgate's answer to the guard %s of %s %s was not understood: %s", guard.name, scope["method"],
+                      scope["path"], unreadable)
+            await self._unavailable(send, None)
+            return
         except (TollgateUnavailable, TollgateError) as failure:
             if isinstance(failure, TollgateError) and not _busy(failure):
                 log.error("Tollgate refused the guard %s of %s %s with %s %s: %s (check the API key, its scopes, "
@@ -169,7 +174,7 @@ class TollgateMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except BaseException:
+        except Exception:
             if self.refund_on_server_error:
                 await self._refund(guard, tenant, key, deduction_id, "raised an exception")
             raise
