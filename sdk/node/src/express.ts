@@ -126,13 +126,14 @@ function guard(options: GuardOptions, name: string, deduct: Deduct): GuardMiddle
 
 /**
  * The incoming `Idempotency-Key`, scoped to the guard (so a client retrying the app deducts once), or a new key
- * per request. One too long for Tollgate's 255 characters (the refund's key adds `:refund`) is replaced by its SHA-256.
+ * per request. One Tollgate would refuse (it takes at most 200 visible ASCII characters; the refund's key adds `:refund`)
+ * is replaced by its SHA-256.
  */
 function idempotencyKey(name: string, incoming: string | string[] | undefined): string {
   const given = Array.isArray(incoming) ? incoming[0] : incoming;
   if (!given) return `mw:${name}:${randomUUID()}`;
   const key = `mw:${name}:${given}`;
-  return key.length <= 240 ? key : `mw:${name}:sha256:${createHash('sha256').update(given).digest('base64url')}`;
+  return key.length <= 190 && /^[\x21-\x7e]+$/.test(key) ? key : `mw:${name}:sha256:${createHash('sha256').update(given).digest('base64url')}`;
 }
 
 function setHeader(res: ServerResponse, name: string, value: number): void {
