@@ -36,14 +36,14 @@ export interface GuardOptions {
   logger?: GuardLogger;
 }
 
-type Amount = number | ((req: GuardedRequest) => number);
+export type GuardAmount = number | ((req: GuardedRequest) => number);
 
 /**
  * Deducts `amount` of `quotaType` from the request's tenant before the endpoint runs. Place it after the app's
  * authentication. Exhausted: 402 with Tollgate's problem and `X-Quota-*` headers, the endpoint does not run.
  * Allowed: the endpoint's response carries `X-Quota-Limit`, `X-Quota-Remaining` and `X-Quota-Reset`.
  */
-export function requireQuota(client: TollgateClient, quotaType: string, amount: Amount = 1, options: GuardOptions = {}): GuardMiddleware {
+export function requireQuota(client: TollgateClient, quotaType: string, amount: GuardAmount = 1, options: GuardOptions = {}): GuardMiddleware {
   return guard(options, quotaType, async (req, res, tenantId, idempotencyKey) => {
     const size = typeof amount === 'function' ? amount(req) : amount;
     const answer = await client.consume({ quotaType, amount: size, tenantId }, { idempotencyKey });
@@ -59,7 +59,7 @@ export function requireQuota(client: TollgateClient, quotaType: string, amount: 
  * Spends the credits `units` of `tool` cost from the request's tenant before the endpoint runs. Short: 402 with
  * Tollgate's problem and `X-Credits-Remaining`. Allowed: the endpoint's response carries `X-Credits-Remaining`.
  */
-export function requireCredits(client: TollgateClient, tool: string, units: Amount = 1, options: GuardOptions = {}): GuardMiddleware {
+export function requireCredits(client: TollgateClient, tool: string, units: GuardAmount = 1, options: GuardOptions = {}): GuardMiddleware {
   return guard(options, tool, async (req, res, tenantId, idempotencyKey) => {
     const size = typeof units === 'function' ? units(req) : units;
     const answer = await client.creditsConsume({ tool, units: size, tenantId }, { idempotencyKey });
