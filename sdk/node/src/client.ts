@@ -233,5 +233,6 @@ function parseJson(text: string): unknown {
 
 function asProblem(answer: Answer): ProblemDocument {
   if (answer.body !== null && typeof answer.body === 'object' && !Array.isArray(answer.body)) return answer.body as ProblemDocument;
-  return { status: answer.status, title: `HTTP ${answer.status}`, detail: typeof answer.body === 'string' ? answer.body.slice(0, 500) : undefined };
+  const detail = typeof answer.body === 'string' ? answer.body.slice(0, 500) : undefined;
+  return { status: answer.status, title: `HTTP ${answer.status}`, detail };
 }

@@ -43,7 +43,9 @@ export type GuardAmount = number | ((req: GuardedRequest) => number);
  * authentication. Exhausted: 402 with Tollgate's problem and `X-Quota-*` headers, the endpoint does not run.
  * Allowed: the endpoint's response carries `X-Quota-Limit`, `X-Quota-Remaining` and `X-Quota-Reset`.
  */
-export function requireQuota(client: TollgateClient, quotaType: string, amount: GuardAmount = 1, options: GuardOptions = {}): GuardMiddleware {
+export function requireQuota(
+  client: TollgateClient, quotaType: string, amount: GuardAmount = 1, options: GuardOptions = {},
+): GuardMiddleware {
   return guard(options, quotaType, async (req, res, tenantId, idempotencyKey) => {
     const size = typeof amount === 'function' ? amount(req) : amount;
     const answer = await client.consume({ quotaType, amount: size, tenantId }, { idempotencyKey });
@@ -51,7 +53,8 @@ export function requireQuota(client: TollgateClient, quotaType: string, amount: 
     setHeader(res, 'X-Quota-Remaining', answer.remaining);
     if (answer.resetsAt) setHeader(res, 'X-Quota-Reset', Math.floor(Date.parse(answer.resetsAt) / 1000));
     req.tollgate = { ...req.tollgate, quota: { ...req.tollgate?.quota, [quotaType]: answer } };
-    return () => client.refund({ quotaType, amount: size, consumeId: answer.consumeId, tenantId }, { idempotencyKey: `${idempotencyKey}:refund` });
+    return () => client.refund({ quotaType, amount: size, consumeId: answer.consumeId, tenantId },
+      { idempotencyKey: `${idempotencyKey}:refund` });
   });
 }
 
@@ -59,7 +62,9 @@ export function requireQuota(client: TollgateClient, quotaType: string, amount: 
  * Spends the credits `units` of `tool` cost from the request's tenant before the endpoint runs. Short: 402 with
  * Tollgate's problem and `X-Credits-Remaining`. Allowed: the endpoint's response carries `X-Credits-Remaining`.
  */
-export function requireCredits(client: TollgateClient, tool: string, units: GuardAmount = 1, options: GuardOptions = {}): GuardMiddleware {
+export function requireCredits(
+  client: TollgateClient, tool: string, units: GuardAmount = 1, options: GuardOptions = {},
+): GuardMiddleware {
   return guard(options, tool, async (req, res, tenantId, idempotencyKey) => {
     const size = typeof units === 'function' ? units(req) : units;
     const answer = await client.creditsConsume({ tool, units: size, tenantId }, { idempotencyKey });
@@ -133,7 +138,8 @@ function idempotencyKey(name: string, incoming: string | string[] | undefined): 
   const given = Array.isArray(incoming) ? incoming[0] : incoming;
   if (!given) return `mw:${name}:${randomUUID()}`;
   const key = `mw:${name}:${given}`;
-  return key.length <= 190 && /^[\x21-\x7e]+$/.test(key) ? key : `mw:${name}:sha256:${createHash('sha256').update(given).digest('base64url')}`;
+  if (key.length <= 190 && /^[\x21-\x7e]+$/.test(key)) return key;
+  return `mw:${name}:sha256:${createHash('sha256').update(given).digest('base64url')}`;
 }
 
 function setHeader(res: ServerResponse, name: string, value: number): void {

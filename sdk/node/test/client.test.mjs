@@ -140,7 +140,9 @@ describe('problems', () => {
   });
 
   test('402 insufficient_credits is InsufficientCreditsError with its numbers', async () => {
-    const problem = { title: 'Insufficient credits', status: 402, code: 'insufficient_credits', needed: 8, balance: 5, held: 2, available: 3 };
+    const problem = {
+      title: 'Insufficient credits', status: 402, code: 'insufficient_credits', needed: 8, balance: 5, held: 2, available: 3,
+    };
     server = await scriptedServer([json(402, problem, { 'x-credits-remaining': '3' })]);
     const error = await client().creditsConsume({ tool: 'app/render', units: 4 }).catch((e) => e);
     assert.ok(error instanceof InsufficientCreditsError);
@@ -154,7 +156,8 @@ describe('problems', () => {
     const error = await client().refund({ quotaType: 'app/calls', amount: 2, consumeId: 'cns_1' }).catch((e) => e);
     assert.equal(error.constructor, TollgateError);
     assert.equal(server.requests.length, 1);
-    assert.deepEqual([error.status, error.code, error.title, error.detail], [409, 'refund_exceeds_consume', 'Conflict', 'This consume has 1 left.']);
+    assert.deepEqual([error.status, error.code, error.title, error.detail],
+      [409, 'refund_exceeds_consume', 'Conflict', 'This consume has 1 left.']);
     assert.equal(error.problem.refundable, 1);
   });
 });

@@ -11,7 +11,8 @@ app.post('/v1/chat', requireQuota(tollgate, 'chat/messages', 1, { refundOnServer
 app.post('/v1/render', requireCredits(tollgate, 'images/render', (req) => Number(req.headers['x-units'] ?? 1)), (req, res) => {
   res.json({ ok: true });
 });
-app.get('/v1/me', requireQuota(tollgate, 'chat/messages', 1, { tenant: (req) => req.headers['x-tenant'] as string }), (req: Request, res) => {
+const byHeader = { tenant: (req: { headers: Record<string, unknown> }) => req.headers['x-tenant'] as string };
+app.get('/v1/me', requireQuota(tollgate, 'chat/messages', 1, byHeader), (req: Request, res) => {
   res.end();
 });
 
