@@ -126,7 +126,11 @@ describe('quota guard', () => {
       const body = await again.json();
       assert.equal(body.tollgate.quota[harness.quotaType].replayed, true);
       assert.equal(body.tollgate.quota[harness.quotaType].idempotencyKey, `mw:${harness.quotaType}:job-42`);
-      assert.equal(await used(), 2);
+      // A key longer than Tollgate takes is sent as its hash, still once per key.
+      const long = 'k'.repeat(300);
+      const hashed = [await call('/calls', { 'idempotency-key': long }), await call('/calls', { 'idempotency-key': long })];
+      assert.deepEqual(hashed.map((r) => r.headers.get('x-quota-remaining')), ['7', '7']);
+      assert.equal(await used(), 3);
     } finally {
       await app.close();
     }
