@@ -115,6 +115,21 @@ describe('quota guard', () => {
     }
   });
 
+  test('a tenant resolver of the app\'s own picks the tenant charged', async () => {
+    const { tenant, app, used, call } = await tenantWithApp();
+    try {
+      const charged = await call('/workspace-calls', { 'x-workspace': tenant.tenantId });
+      assert.equal(charged.status, 200);
+      assert.equal(charged.headers.get('x-quota-remaining'), '9');
+      const none = await call('/workspace-calls');
+      assert.equal(none.status, 401);
+      assert.equal((await none.json()).code, 'tenant_required');
+      assert.equal(await used(), 1);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('the caller\'s Idempotency-Key makes a retried call to the app deduct once', async () => {
     const { app, used, call } = await tenantWithApp();
     try {

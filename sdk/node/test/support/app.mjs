@@ -20,6 +20,7 @@ export async function startApp({ client, unreachable, harness, tokens, logger })
     res.json({ ok: true, tollgate: req.tollgate });
   };
   app.get('/calls', quota(), endpoint);
+  app.get('/workspace-calls', quota({ tenant: (req) => req.headers['x-workspace'] }), endpoint);
   app.get('/render', requireCredits(client, harness.tool, (req) => Number(req.query.units), { logger }), endpoint);
   app.get('/render-fails', requireCredits(client, harness.tool, 5, { logger, refundOnServerError: true }), (req, res) => {
     ran.count++;
