@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
+using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 

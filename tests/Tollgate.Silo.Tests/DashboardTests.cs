@@ -5,6 +5,7 @@ using Tollgate.Grains;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
 using Tollgate.Grains.Quotas;
+using Tollgate.Testing;
 
 namespace Tollgate.Silo.Tests;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using Tollgate.Testing;
 
-namespace Tollgate.Silo.Tests;
+namespace Tollgate.Testing;
 
 /// <summary>
 /// The real silo as its own process in a temporary working directory, restartable on the same data:
-/// on SQLite there by default, or on whatever <paramref name="environment"/> configures.
+/// on SQLite there by default, or on whatever <paramref name="environment"/> configures. It runs the
+/// Tollgate.Silo.dll beside the running assembly: the project that uses this references the Silo project.
 /// </summary>
 public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment = null) : IDisposable
 {
@@ -29,7 +29,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!Logged($"Now listening on: {BaseAddress.ToString().TrimEnd('/')}"))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline) Assert.Fail($"The silo did not start:\n{Output}");
+            if (process.HasExited || DateTime.UtcNow > deadline) throw new InvalidOperationException($"The silo did not start:\n{Output}");
             await Task.Delay(100);
         }
     }
@@ -45,7 +45,7 @@ public sealed class SiloProcess(IReadOnlyDictionary<string, string>? environment
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"The silo did not exit:\n{Output}");
+            throw new InvalidOperationException($"The silo did not exit:\n{Output}");
         }
         process.WaitForExit(); // and its output is read to the end
         return process.ExitCode;
