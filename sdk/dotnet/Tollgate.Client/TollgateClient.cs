@@ -32,14 +32,14 @@ public sealed class TollgateClient(HttpClient http)
     /// <summary>Deducts quota. Throws <see cref="QuotaExceededException"/> (nothing deducted) when it does not fit.</summary>
     public Task<QuotaConsumeResponse> ConsumeQuotaAsync(QuotaRequest request, string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        PostAsync<QuotaConsumeResponse>("v1/quota/consume", request, Key(idempotencyKey), cancellationToken);
+        PostAsync<QuotaConsumeResponse>(TollgateOperations.ConsumeQuota.Path(), request, Key(idempotencyKey), cancellationToken);
 
     /// <summary>Asks whether an amount fits, deducting nothing; an amount that does not fit answers <c>Allowed = false</c>.</summary>
     public async Task<QuotaCheckResponse> CheckQuotaAsync(QuotaRequest request, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await PostAsync<QuotaCheckResponse>("v1/quota/check", request, null, cancellationToken);
+            return await PostAsync<QuotaCheckResponse>(TollgateOperations.CheckQuota.Path(), request, null, cancellationToken);
         }
         catch (QuotaExceededException exceeded)
         {
@@ -50,42 +50,42 @@ public sealed class TollgateClient(HttpClient http)
     /// <summary>Gives back some or all of a consume (named by its consumeId or the idempotency key it was made with).</summary>
     public Task<QuotaRefundResponse> RefundQuotaAsync(QuotaRefundRequest request, string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        PostAsync<QuotaRefundResponse>("v1/quota/refund", request, Key(idempotencyKey), cancellationToken);
+        PostAsync<QuotaRefundResponse>(TollgateOperations.RefundQuota.Path(), request, Key(idempotencyKey), cancellationToken);
 
     /// <summary>Spends credits for a use of a tool. Throws <see cref="InsufficientCreditsException"/> (nothing spent) when short.</summary>
     public Task<CreditsConsumeResponse> ConsumeCreditsAsync(CreditsConsumeRequest request, string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        PostAsync<CreditsConsumeResponse>("v1/credits/consume", request, Key(idempotencyKey), cancellationToken);
+        PostAsync<CreditsConsumeResponse>(TollgateOperations.ConsumeCredits.Path(), request, Key(idempotencyKey), cancellationToken);
 
     /// <summary>Gives back some or all of a spend to the grants it came from.</summary>
     public Task<CreditsRefundResponse> RefundCreditsAsync(CreditsRefundRequest request, string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        PostAsync<CreditsRefundResponse>("v1/credits/refund", request, Key(idempotencyKey), cancellationToken);
+        PostAsync<CreditsRefundResponse>(TollgateOperations.RefundCredits.Path(), request, Key(idempotencyKey), cancellationToken);
 
     /// <summary>Holds a tool's price until settled, released or expired; <see cref="InsufficientCreditsException"/> when short.</summary>
     public Task<ReservationResponse> CreateReservationAsync(ReservationRequest request, string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        PostAsync<ReservationResponse>("v1/credits/reservations", request, Key(idempotencyKey), cancellationToken);
+        PostAsync<ReservationResponse>(TollgateOperations.CreateReservation.Path(), request, Key(idempotencyKey), cancellationToken);
 
     /// <summary>Spends what a job used of its reservation and releases the rest.</summary>
     public Task<SettleReservationResponse> SettleReservationAsync(string reservationId, SettleReservationRequest request,
         string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        PostAsync<SettleReservationResponse>($"v1/credits/reservations/{Segment(reservationId)}/settle", request, Key(idempotencyKey),
+        PostAsync<SettleReservationResponse>(TollgateOperations.SettleReservation.Path(reservationId), request, Key(idempotencyKey),
             cancellationToken);
 
     /// <summary>Gives back all that a reservation holds.</summary>
     public Task<ReleaseReservationResponse> ReleaseReservationAsync(string reservationId, string? tenantId = null,
         string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        PostAsync<ReleaseReservationResponse>($"v1/credits/reservations/{Segment(reservationId)}/release",
+        PostAsync<ReleaseReservationResponse>(TollgateOperations.ReleaseReservation.Path(reservationId),
             new ReleaseReservationRequest(tenantId), Key(idempotencyKey), cancellationToken);
 
     /// <summary>Every quota of the tenant with what remains.</summary>
     public Task<IReadOnlyList<QuotaStatusResponse>> GetQuotasAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        GetAsync<IReadOnlyList<QuotaStatusResponse>>($"v1/tenants/{Segment(tenantId)}/quotas", cancellationToken);
+        GetAsync<IReadOnlyList<QuotaStatusResponse>>(TollgateOperations.GetQuotas.Path(tenantId), cancellationToken);
 
     /// <summary>The tenant's wallet: balance, held, available and its grants in spend order.</summary>
     public Task<CreditsBalanceResponse> GetCreditsAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        GetAsync<CreditsBalanceResponse>($"v1/tenants/{Segment(tenantId)}/credits", cancellationToken);
+        GetAsync<CreditsBalanceResponse>(TollgateOperations.GetCredits.Path(tenantId), cancellationToken);
 
     /// <summary>The tenant's usage totals by day or month.</summary>
     public Task<UsageResponse> GetUsageAsync(string tenantId, UsageQuery? query = null, CancellationToken cancellationToken = default)
@@ -95,7 +95,7 @@ public sealed class TollgateClient(HttpClient http)
         if (query?.To is { } to) parameters.Add("to=" + Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture)));
         if (query?.QuotaType is { } quotaType) parameters.Add("quotaType=" + Uri.EscapeDataString(quotaType));
         if (query?.GroupBy is { } groupBy) parameters.Add("groupBy=" + Uri.EscapeDataString(groupBy));
-        var path = $"v1/tenants/{Segment(tenantId)}/usage" + (parameters.Count > 0 ? "?" + string.Join('&', parameters) : "");
+        var path = TollgateOperations.GetUsage.Path(tenantId) + (parameters.Count > 0 ? "?" + string.Join('&', parameters) : "");
         return GetAsync<UsageResponse>(path, cancellationToken);
     }
 
@@ -103,9 +103,6 @@ public sealed class TollgateClient(HttpClient http)
     public static string NewIdempotencyKey() => "tgc_" + Guid.NewGuid().ToString("N");
 
     private static string Key(string? idempotencyKey) => string.IsNullOrEmpty(idempotencyKey) ? NewIdempotencyKey() : idempotencyKey;
-
-    private static string Segment(string value) =>
-        string.IsNullOrEmpty(value) ? throw new ArgumentException("A tenant or reservation id is required.") : Uri.EscapeDataString(value);
 
     private Task<T> PostAsync<T>(string path, object body, string? idempotencyKey, CancellationToken cancellationToken)
     {
