@@ -5,7 +5,7 @@ using Tollgate.Client;
 
 namespace Tollgate.Sdk.Tests;
 
-/// <summary>A <see cref="TollgateClient"/> registered as an app registers it, its HTTP answered by a <see cref="ScriptedHandler"/>.</summary>
+/// <summary>A <see cref="TollgateClient"/> registered as an app registers it, answered by a <see cref="ScriptedHandler"/>.</summary>
 public sealed class ClientFixture : IDisposable
 {
     private readonly ServiceProvider _services;

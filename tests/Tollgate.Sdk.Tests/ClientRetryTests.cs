@@ -144,7 +144,8 @@ public sealed class ClientRetryTests
     {
         using var fixture = new ClientFixture(new(Json(status, JsonSerializer.Serialize(new { status = (int)status, code }))));
 
-        var refused = await Assert.ThrowsAnyAsync<TollgateException>(() => fixture.Client.ConsumeQuotaAsync(new QuotaRequest("app/calls", 1)));
+        var refused = await Assert.ThrowsAnyAsync<TollgateException>(
+            () => fixture.Client.ConsumeQuotaAsync(new QuotaRequest("app/calls", 1)));
 
         Assert.Single(fixture.Handler.Sent);
         Assert.Equal(code, refused.Code);
