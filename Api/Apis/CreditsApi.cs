@@ -98,7 +98,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<CreditRefundAnswer>, ProblemHttpResult>> RefundAsync(
         CreditRefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -136,7 +136,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<SettleAnswer>, ProblemHttpResult>> SettleAsync(
         string reservationId, SettleRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -151,7 +151,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<ReleaseAnswer>, ProblemHttpResult>> ReleaseAsync(
         string reservationId, ReleaseRequest? request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request?.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request?.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -185,7 +185,7 @@ public static class CreditsApi
         ProblemHttpResult? Problem)> UseAsync(
         HttpContext http, TenantGuard guard, KnownQuotaTypes catalog, Inputs inputs, string? tenantId, string? toolId, long? units)
     {
-        var (tenant, problem) = await QuotaApi.TenantAsync(http, guard, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        var (tenant, problem) = await guard.ActingForAsync(http.User, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
         if (problem is not null) return (null, problem);
         if (string.IsNullOrWhiteSpace(toolId) || toolId.Length > 200 || Inputs.HasForbiddenCharacters(toolId) || !toolId.Contains('/'))
             inputs.Fail("tool", "tool is required, named \"{appId}/{key}\".");
