@@ -31,7 +31,8 @@ public static class CreditsApi
     private const string Insufficient =
         "The tenant's available credits do not cover this (`insufficient_credits`, with `needed` and the balance); nothing was spent.";
     private const string UnknownToolOrTenant =
-        "The tool does not exist (`unknown_tool`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
+        "The tool does not exist (`unknown_tool`), or the tenant is not the API key's, not one the caller is in, "
+        + "or (named to a platform key) not there (`not_found`).";
     private const string KeyReusedOrOverflow =
         "The Idempotency-Key was used with a different request in the last 24 hours (`idempotency_key_reused`), or the credits "
         + "would pass the largest number they can hold (`credits_overflow`); nothing was changed.";

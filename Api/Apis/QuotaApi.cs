@@ -26,7 +26,8 @@ public static class QuotaApi
 
     private const string QuotaExceeded = "The amount does not fit in what remains (`quota_exceeded`, with the quota's numbers); nothing was deducted.";
     private const string UnknownQuotaOrTenant =
-        "The quota type does not exist (`unknown_quota_type`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
+        "The quota type does not exist (`unknown_quota_type`), or the tenant is not the API key's, not one the caller is in, "
+        + "or (named to a platform key) not there (`not_found`).";
     private const string KeyReusedOrOverflow =
         "The Idempotency-Key was used with a different request in the last 24 hours (`idempotency_key_reused`), or the day's usage total "
         + "would pass the largest number it can hold (`total_overflow`); nothing was changed.";
