@@ -31,7 +31,8 @@ public static class CreditsApi
     private const string Insufficient =
         "The tenant's available credits do not cover this (`insufficient_credits`, with `needed` and the balance); nothing was spent.";
     private const string UnknownToolOrTenant =
-        "The tool does not exist (`unknown_tool`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
+        "The tool does not exist (`unknown_tool`), or the tenant is not the API key's, not one the caller is in, "
+        + "or (named to a platform key) not there (`not_found`).";
     private const string KeyReusedOrOverflow =
         "The Idempotency-Key was used with a different request in the last 24 hours (`idempotency_key_reused`), or the credits "
         + "would pass the largest number they can hold (`credits_overflow`); nothing was changed.";
@@ -98,7 +99,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<CreditRefundAnswer>, ProblemHttpResult>> RefundAsync(
         CreditRefundRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -136,7 +137,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<SettleAnswer>, ProblemHttpResult>> SettleAsync(
         string reservationId, SettleRequest request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -151,7 +152,7 @@ public static class CreditsApi
     private static async Task<Results<Ok<ReleaseAnswer>, ProblemHttpResult>> ReleaseAsync(
         string reservationId, ReleaseRequest? request, HttpContext http, IGrainFactory grains, TenantGuard guard)
     {
-        var (tenantId, problem) = await QuotaApi.TenantAsync(http, guard, request?.TenantId, TenantPermission.UseCredits,
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request?.TenantId, TenantPermission.UseCredits,
             ApiKeyScopes.CreditsConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
@@ -185,7 +186,7 @@ public static class CreditsApi
         ProblemHttpResult? Problem)> UseAsync(
         HttpContext http, TenantGuard guard, KnownQuotaTypes catalog, Inputs inputs, string? tenantId, string? toolId, long? units)
     {
-        var (tenant, problem) = await QuotaApi.TenantAsync(http, guard, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
+        var (tenant, problem) = await guard.ActingForAsync(http.User, tenantId, TenantPermission.UseCredits, ApiKeyScopes.CreditsConsume);
         if (problem is not null) return (null, problem);
         if (string.IsNullOrWhiteSpace(toolId) || toolId.Length > 200 || Inputs.HasForbiddenCharacters(toolId) || !toolId.Contains('/'))
             inputs.Fail("tool", "tool is required, named \"{appId}/{key}\".");

@@ -26,7 +26,8 @@ public static class QuotaApi
 
     private const string QuotaExceeded = "The amount does not fit in what remains (`quota_exceeded`, with the quota's numbers); nothing was deducted.";
     private const string UnknownQuotaOrTenant =
-        "The quota type does not exist (`unknown_quota_type`), or the tenant is not the API key's or not one the caller is in (`not_found`).";
+        "The quota type does not exist (`unknown_quota_type`), or the tenant is not the API key's, not one the caller is in, "
+        + "or (named to a platform key) not there (`not_found`).";
     private const string KeyReusedOrOverflow =
         "The Idempotency-Key was used with a different request in the last 24 hours (`idempotency_key_reused`), or the day's usage total "
         + "would pass the largest number it can hold (`total_overflow`); nothing was changed.";
@@ -68,7 +69,8 @@ public static class QuotaApi
     private static async Task<Results<Ok<ConsumeAnswer>, ProblemHttpResult>> ConsumeAsync(
         QuotaRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseQuota,
+            ApiKeyScopes.QuotaConsume);
         if (problem is not null)
         {
             QuotaMetrics.Consumed(problem.StatusCode == StatusCodes.Status400BadRequest
@@ -115,7 +117,8 @@ public static class QuotaApi
     private static async Task<Results<Ok<QuotaAnswer>, ProblemHttpResult>> CheckAsync(
         QuotaRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.Read, ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.Read,
+            ApiKeyScopes.QuotaConsume, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
@@ -133,7 +136,8 @@ public static class QuotaApi
     private static async Task<Results<Ok<RefundAnswer>, ProblemHttpResult>> RefundAsync(
         RefundRequest request, HttpContext http, QuotaCounters counters, TenantGuard guard, KnownQuotaTypes quotaTypes)
     {
-        var (tenantId, problem) = await TenantAsync(http, guard, request.TenantId, TenantPermission.UseQuota, ApiKeyScopes.QuotaConsume);
+        var (tenantId, problem) = await guard.ActingForAsync(http.User, request.TenantId, TenantPermission.UseQuota,
+            ApiKeyScopes.QuotaConsume);
         if (problem is not null) return problem;
         var inputs = new Inputs();
         var (quotaType, amount) = Validate(inputs, request.QuotaType, request.Amount);
@@ -170,34 +174,11 @@ public static class QuotaApi
     private static async Task<Results<Ok<List<QuotaStatus>>, ProblemHttpResult>> ListAsync(
         string tenantId, HttpContext http, IGrainFactory grains, QuotaCounters counters, TenantGuard guard)
     {
-        var apiKeyMayRead = http.User.ApiKeyTenant() == tenantId && http.User.HasClaim(CallerClaims.Scope, ApiKeyScopes.QuotaRead);
-        if (!apiKeyMayRead)
-        {
-            var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-            if (access.Denied) return access.Problem!;
-        }
+        var (_, problem) = await guard.ActingForAsync(http.User, tenantId, TenantPermission.Read, ApiKeyScopes.QuotaRead);
+        if (problem is not null) return problem;
         var quotaTypes = await grains.GetGrain<ISubscriptionGrain>(tenantId).GetQuotaTypes();
         var statuses = await Task.WhenAll(quotaTypes.Select(q => counters.For(tenantId, q).Get()));
         return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
-    }
-
-    /// <summary>
-    /// The tenant the quota belongs to: an API key's own (with one of <paramref name="scopes"/>), or the
-    /// tenant a user token names, whose role must allow <paramref name="permission"/>.
-    /// </summary>
-    internal static async Task<(string? TenantId, ProblemHttpResult? Problem)> TenantAsync(
-        HttpContext http, TenantGuard guard, string? tenantId, TenantPermission permission, params string[] scopes)
-    {
-        if (http.User.ApiKeyTenant() is { } keyTenant)
-        {
-            if (tenantId is not null && tenantId != keyTenant) return (null, Problems.NotFound("The tenant"));
-            return scopes.Any(scope => http.User.HasClaim(CallerClaims.Scope, scope))
-                ? (keyTenant, null)
-                : (null, Problems.Forbidden($"This API key lacks the scope {string.Join(" or ", scopes)}."));
-        }
-        if (string.IsNullOrWhiteSpace(tenantId)) return (null, Problems.Field("tenantId", "tenantId is required when calling with a user token."));
-        var access = await guard.AuthorizeAsync(http.User, tenantId, permission);
-        return access.Denied ? (null, access.Problem) : (tenantId, null);
     }
 
     private static (string? QuotaType, long Amount) Validate(Inputs inputs, string? quotaType, long? amount)

@@ -20,7 +20,7 @@ public static class UsageApi
         app.MapGet("/v1/tenants/{tenantId}/usage", UsageAsync)
             .WithName("GetUsage").WithSummary("Report usage by day or month (JSON or CSV)")
             .WithTags("Usage").RequireAuthorization(AuthorizationPolicies.Caller)
-            .RequireTenantPermission(TenantPermission.Read).ProducesCsv()
+            .ProducesCsv()
             .TakesQuery("from", "The first instant counted (ISO 8601); unset, from the beginning.", format: "date-time")
             .TakesQuery("to", "The instant counting stops, excluded (ISO 8601); unset, until now.", format: "date-time")
             .TakesQuery("quotaType", "Only this quota type (`{appId}/{key}`).")
@@ -32,8 +32,11 @@ public static class UsageApi
     }
 
     private static async Task<Results<Ok<UsageReport>, JournalExport.CsvResult, ProblemHttpResult>> UsageAsync(
-        string tenantId, HttpContext http, UsageTotals usage)
+        string tenantId, HttpContext http, UsageTotals usage, TenantGuard guard)
     {
+        // Members read it, and apps whose key may read quota (a platform key for any tenant).
+        var (_, problem) = await guard.ActingForAsync(http.User, tenantId, TenantPermission.Read, ApiKeyScopes.QuotaRead);
+        if (problem is not null) return problem;
         var query = http.Request.Query;
         var inputs = new Inputs();
         var from = inputs.Time("from", query["from"]);

@@ -46,13 +46,12 @@ public static class WalletApi
         return app;
     }
 
-    /// <summary>An API key reads its own tenant's wallet with <c>credits:read</c>; people need to be in the tenant.</summary>
-    private static async Task<ProblemHttpResult?> ReadAccessAsync(HttpContext http, TenantGuard guard, string tenantId)
-    {
-        if (http.User.ApiKeyTenant() == tenantId && http.User.HasClaim(CallerClaims.Scope, ApiKeyScopes.CreditsRead)) return null;
-        var access = await guard.AuthorizeAsync(http.User, tenantId, TenantPermission.Read);
-        return access.Problem;
-    }
+    /// <summary>
+    /// An API key reads the wallet with <c>credits:read</c> (see <see cref="TenantGuard.ActingForAsync"/>); people need to be
+    /// in the tenant.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> ReadAccessAsync(HttpContext http, TenantGuard guard, string tenantId) =>
+        (await guard.ActingForAsync(http.User, tenantId, TenantPermission.Read, ApiKeyScopes.CreditsRead)).Problem;
 
     private static async Task<Results<Ok<WalletAnswer>, ProblemHttpResult>> GetAsync(string tenantId, HttpContext http,
         IGrainFactory grains, TenantGuard guard)

@@ -7,7 +7,7 @@ using Tollgate.Api.Infrastructure;
 
 namespace Tollgate.Api.Auth;
 
-/// <summary>Authenticates apps by the <c>X-Api-Key</c> header as their tenant, with the key's scopes.</summary>
+/// <summary>Authenticates apps by the <c>X-Api-Key</c> header as their tenant (or as a platform key), with the key's scopes.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains,
     ApiKeyCache cache)
@@ -41,11 +41,10 @@ public sealed class ApiKeyAuthenticationHandler(
             cache.Add(keyHash, authenticated, version);
             identity = authenticated.Identity;
         }
-        var claims = new List<Claim>
-        {
-            new(CallerClaims.TenantId, identity.TenantId),
-            new(CallerClaims.ApiKeyId, identity.KeyId),
-        };
+        // A tenant's key is its tenant's; a platform key has no tenant, and acts for the one each request names.
+        var claims = identity.TenantId is { } tenantId
+            ? new List<Claim> { new(CallerClaims.TenantId, tenantId), new(CallerClaims.ApiKeyId, identity.KeyId) }
+            : [new(CallerClaims.PlatformKeyId, identity.KeyId)];
         claims.AddRange(identity.Scopes.Select(scope => new Claim(CallerClaims.Scope, scope)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }

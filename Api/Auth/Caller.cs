@@ -8,10 +8,12 @@ public static class CallerClaims
 {
     public const string TenantId = "tollgate:tenant";
     public const string ApiKeyId = "tollgate:api_key";
+    /// <summary>The id of a platform key: an app acting for whichever tenant its request names (it has no tenant claim).</summary>
+    public const string PlatformKeyId = "tollgate:platform_key";
     public const string Scope = "scope";
 }
 
-/// <summary>Who is calling: a person (by access token) or an app (by API key).</summary>
+/// <summary>Who is calling: a person (by access token) or an app (by a tenant's API key or a platform key).</summary>
 public static class Caller
 {
     public static string? UserId(this ClaimsPrincipal principal) =>
@@ -19,13 +21,15 @@ public static class Caller
 
     public static string? ApiKeyTenant(this ClaimsPrincipal principal) => principal.FindFirstValue(CallerClaims.TenantId);
 
+    public static string? PlatformKeyId(this ClaimsPrincipal principal) => principal.FindFirstValue(CallerClaims.PlatformKeyId);
+
     public static AuditActor Actor(this HttpContext context)
     {
         var ip = context.Connection.RemoteIpAddress?.ToString();
         var userAgent = context.UserAgent();
-        return context.User.UserId() is { } userId
-            ? AuditActor.User(userId, ip, userAgent)
-            : AuditActor.ApiKey(context.User.FindFirstValue(CallerClaims.ApiKeyId) ?? "anonymous", ip, userAgent);
+        if (context.User.UserId() is { } userId) return AuditActor.User(userId, ip, userAgent);
+        if (context.User.PlatformKeyId() is { } platformKeyId) return AuditActor.PlatformKey(platformKeyId, ip, userAgent);
+        return AuditActor.ApiKey(context.User.FindFirstValue(CallerClaims.ApiKeyId) ?? "anonymous", ip, userAgent);
     }
 
     /// <summary>A payment provider posting its notification, named by <paramref name="provider"/>.</summary>
@@ -72,6 +76,8 @@ public static class TenantAccessFilters
 /// </summary>
 public sealed class TenantGuard(IGrainFactory grains)
 {
+    private const int MaxTenantIdLength = 100;
+
     public async Task<TenantAccess> AuthorizeAsync(ClaimsPrincipal caller, string tenantId, TenantPermission permission)
     {
         var notFound = new TenantAccess(default, Problems.NotFound("The tenant"));
@@ -83,7 +89,40 @@ public sealed class TenantGuard(IGrainFactory grains)
                 ? new TenantAccess(role.Value, null)
                 : new TenantAccess(role.Value, Problems.Forbidden($"Your role ({role.Value.ToWire()}) does not allow this."));
         }
+        if (caller.PlatformKeyId() is not null)
+            return new TenantAccess(TenantRole.Member,
+                Problems.Forbidden("Platform API keys may only use the quota, credits and usage APIs."));
         if (caller.ApiKeyTenant() != tenantId) return notFound;
         return new TenantAccess(TenantRole.Member, Problems.Forbidden("API keys may only use the quota API; sign in as a member of the tenant."));
+    }
+
+    /// <summary>
+    /// The tenant a call to the quota, credits or usage API acts for, or the problem to answer: the one place that decides
+    /// it. A tenant's API key acts for its own tenant (a <paramref name="tenantId"/> naming another is 404); a platform key
+    /// for the tenant <paramref name="tenantId"/> names (required; 404 when there is none); either needs one of
+    /// <paramref name="scopes"/>. A person names the tenant, and their role there must allow <paramref name="permission"/>.
+    /// </summary>
+    public async Task<(string? TenantId, ProblemHttpResult? Problem)> ActingForAsync(
+        ClaimsPrincipal caller, string? tenantId, TenantPermission permission, params string[] scopes)
+    {
+        var keyTenant = caller.ApiKeyTenant();
+        if (keyTenant is not null || caller.PlatformKeyId() is not null)
+        {
+            if (keyTenant is not null && tenantId is not null && tenantId != keyTenant) return (null, Problems.NotFound("The tenant"));
+            if (keyTenant is null && string.IsNullOrWhiteSpace(tenantId))
+                return (null, Problems.Field("tenantId",
+                    "tenantId is required with a platform API key: it names the tenant the call is for."));
+            if (!scopes.Any(scope => caller.HasClaim(CallerClaims.Scope, scope)))
+                return (null, Problems.Forbidden($"This API key lacks the scope {string.Join(" or ", scopes)}."));
+            if (keyTenant is not null) return (keyTenant, null);
+            // Tenant ids are short: a longer one names no tenant, and wakes no grain.
+            return tenantId!.Length <= MaxTenantIdLength && await grains.GetGrain<ITenantGrain>(tenantId).Get() is not null
+                ? (tenantId, null)
+                : (null, Problems.NotFound("The tenant"));
+        }
+        if (string.IsNullOrWhiteSpace(tenantId))
+            return (null, Problems.Field("tenantId", "tenantId is required when calling with a user token."));
+        var access = await AuthorizeAsync(caller, tenantId, permission);
+        return access.Denied ? (null, access.Problem) : (tenantId, null);
     }
 }

@@ -5,7 +5,8 @@ namespace Tollgate.Grains.Identity;
 
 public sealed class ApiKeyState
 {
-    public string TenantId { get; set; } = "";
+    /// <summary>Null for a platform key.</summary>
+    public string? TenantId { get; set; }
     public string KeyId { get; set; } = "";
     public List<string> Scopes { get; set; } = [];
     public DateTimeOffset? ExpiresAt { get; set; }

@@ -195,24 +195,14 @@ public sealed class TenantGrain(
     public async Task<CreatedApiKey> CreateApiKey(NewApiKey newKey, AuditActor actor)
     {
         EnsureExists();
-        var id = Secrets.NewId("key");
-        var secret = "tg_" + Secrets.RandomToken(32); // 256 bits of entropy
-        var hash = Secrets.Hash(secret);
-        var stored = new StoredApiKey(id, newKey.Name, secret[..10], [.. newKey.Scopes], TimeProvider.GetUtcNow(), newKey.ExpiresAt, hash);
-        // The key grain exists before the tenant lists it, so a listed key always works.
-        await GrainFactory.GetGrain<IApiKeyGrain>(hash).Issue(new ApiKeyIdentity(this.GetPrimaryKeyString(), id, stored.Scopes), newKey.ExpiresAt);
-        State.ApiKeys[id] = stored;
-        await _tenant.WriteStateAsync([AuditJournal.Record(actor, stored.CreatedAt, this.GetPrimaryKeyString(), "apikey.created", "apiKey", id,
-            after: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes, expiresAt = stored.ExpiresAt })]);
-        return new CreatedApiKey(ToInfo(stored, lastUsedAt: null), secret);
+        var (stored, secret) = await KeptApiKeys.IssueAsync(GrainFactory, "key", this.GetPrimaryKeyString(), newKey, TimeProvider.GetUtcNow());
+        State.ApiKeys[stored.Id] = stored;
+        await _tenant.WriteStateAsync([AuditJournal.Record(actor, stored.CreatedAt, this.GetPrimaryKeyString(), "apikey.created", "apiKey", stored.Id,
+            after: KeptApiKeys.Created(stored))]);
+        return new CreatedApiKey(KeptApiKeys.Info(stored, lastUsedAt: null), secret);
     }
 
-    public async Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys()
-    {
-        var keys = State.ApiKeys.Values.OrderBy(k => k.CreatedAt).ToList();
-        var lastUsed = await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k.Hash).GetLastUsedAt()));
-        return keys.Select((k, i) => ToInfo(k, lastUsed[i])).ToList();
-    }
+    public Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys() => KeptApiKeys.ListAsync(GrainFactory, State.ApiKeys.Values);
 
     public async Task<bool> RevokeApiKey(string keyId, AuditActor actor)
     {
@@ -221,7 +211,7 @@ public sealed class TenantGrain(
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Revoke();
         State.ApiKeys.Remove(keyId);
         await _tenant.WriteStateAsync([AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), "apikey.revoked", "apiKey", keyId,
-            before: new { name = stored.Name, prefix = stored.Prefix, scopes = stored.Scopes })]);
+            before: KeptApiKeys.Revoked(stored))]);
         return true;
     }
 
@@ -243,9 +233,6 @@ public sealed class TenantGrain(
         AuditJournal.Record(actor, TimeProvider.GetUtcNow(), this.GetPrimaryKeyString(), action, "member", userId,
             before is null ? null : new { role = before.Role.ToWire(), email = before.Email },
             after is null ? null : new { role = after.Role.ToWire(), email = after.Email });
-
-    private static ApiKeyInfo ToInfo(StoredApiKey key, DateTimeOffset? lastUsedAt) =>
-        new(key.Id, key.Name, key.Prefix, key.Scopes, key.CreatedAt, key.ExpiresAt, lastUsedAt);
 
     private void EnsureExists()
     {

@@ -60,25 +60,40 @@ public sealed class ApiKeyCacheTests : ApiTestBase
     {
         var owner = await Api.RegisterAsync("missed@example.com");
         var key = await Api.IssueApiKeyAsync(owner, "quota:read");
+        // A platform key is forgotten the same way as a tenant's key.
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var platform = await Json(await ops.PostAsJsonAsync("/v1/admin/api-keys",
+            new { name = "platform", scopes = new[] { "quota:read" } }));
+        string[] both = [key, platform.GetProperty("key").GetString()!];
         var listening = await StartAsync(Api.Clock);
         // A silo cut off from revocations: its cache is subscribed, but never hears of one.
         var deaf = await StartAsync(Api.Clock, services => services.AddSingleton<IApiKeyCacheObserver, DeafObserver>());
-        foreach (var silo in new[] { Api, listening, deaf }) await AssertAuthenticatedAsync(silo, owner, key);
+        foreach (var silo in new[] { Api, listening, deaf })
+            foreach (var each in both) await AssertAuthenticatedAsync(silo, owner, each);
 
         var keys = $"/v1/tenants/{owner.TenantId}/api-keys";
         var keyId = (await Json(await Api.As(owner.AccessToken).GetAsync(keys)))[0].GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.NoContent, (await Api.As(owner.AccessToken).DeleteAsync($"{keys}/{keyId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await ops.DeleteAsync($"/v1/admin/api-keys/{platform.GetProperty("id").GetString()}")).StatusCode);
 
-        // The revocation is acknowledged only once every listening silo has forgotten the key.
-        await AssertProblem(await listening.WithApiKey(key).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
-        await AssertProblem(await Api.WithApiKey(key).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
-        // The deaf silo trusts what it cached, but only until the trust period runs out.
-        await AssertAuthenticatedAsync(deaf, owner, key);
+        foreach (var each in both)
+        {
+            // The revocation is acknowledged only once every listening silo has forgotten the key.
+            await AssertProblem(await listening.WithApiKey(each).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
+            await AssertProblem(await Api.WithApiKey(each).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
+            // The deaf silo trusts what it cached, but only until the trust period runs out.
+            await AssertAuthenticatedAsync(deaf, owner, each);
+        }
         deaf.Clock.Advance(RevalidateAfter);
-        await AssertProblem(await deaf.WithApiKey(key).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
+        foreach (var each in both)
+            await AssertProblem(await deaf.WithApiKey(each).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Unauthorized);
     }
 
-    /// <summary>The key gets past authentication: the tenant's own URLs answer 403 (keys use the quota API only), not 401.</summary>
+    /// <summary>
+    /// The key gets past authentication: the tenant's own URLs answer 403 (keys, a tenant's or the platform's, use the quota API
+    /// only), not 401.
+    /// </summary>
     private static async Task AssertAuthenticatedAsync(ApiFactory silo, Account owner, string key) =>
         await AssertProblem(await silo.WithApiKey(key).GetAsync($"/v1/tenants/{owner.TenantId}"), HttpStatusCode.Forbidden);
 

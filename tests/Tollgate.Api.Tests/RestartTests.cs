@@ -230,6 +230,10 @@ public sealed class RestartTests : ApiTestBase
     {
         var alice = await Api.RegisterAsync("alice@example.com", password: "plain-text-password");
         var key = await Api.IssueApiKeyAsync(alice, "quota:read");
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        var platform = await ops.PostAsJsonAsync("/v1/admin/api-keys", new { name = "platform", scopes = new[] { "quota:read" } });
+        var platformKey = (await Json(platform)).GetProperty("key").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Api.WithApiKey(platformKey).GetAsync($"/v1/tenants/{alice.TenantId}/quotas")).StatusCode);
         await Api.DisposeAsync(); // everything committed and checkpointed into the database file
 
         var text = await StoredTextAsync();
@@ -238,6 +242,8 @@ public sealed class RestartTests : ApiTestBase
         Assert.DoesNotContain("plain-text-password", text);
         Assert.DoesNotContain(key, text);
         Assert.DoesNotContain(key[10..], text);
+        Assert.Contains(Secrets.Hash(platformKey), text); // the platform keeps the key by its hash
+        Assert.DoesNotContain(platformKey[10..], text);
         Assert.DoesNotContain(alice.RefreshToken.Split('.')[1], text);
     }
 }

@@ -134,6 +134,16 @@ public static class ContractCases
         Case("ListApiKeys", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
         Case("RevokeApiKey", "a live key", 204, async w => w.AsOwner.At(new { tenantId = w.TenantId, keyId = await w.NewApiKeyIdAsync() })),
         Case("RevokeApiKey", "no such key", 404, w => w.AsOwner.At(new { tenantId = w.TenantId, keyId = "key_nothing" })),
+        Case("CreatePlatformApiKey", "a name and scopes", 201, w => w.AsOperator
+            .Json(new { name = "proxy", scopes = new[] { "quota:read" } })),
+        Case("CreatePlatformApiKey", "an unknown scope", 400, w => w.AsOperator
+            .Json(new { name = "proxy", scopes = new[] { "everything" } })),
+        Case("CreatePlatformApiKey", "a tenant's owner", 403, w => w.AsOwner.Json(new { name = "proxy", scopes = new[] { "quota:read" } })),
+        Case("ListPlatformApiKeys", "an operator", 200, w => w.AsOperator),
+        Case("ListPlatformApiKeys", "a platform key", 403, w => w.AsPlatformApp),
+        Case("RevokePlatformApiKey", "a live key", 204, async w => w.AsOperator.At(new { keyId = await w.NewPlatformApiKeyIdAsync() })),
+        Case("RevokePlatformApiKey", "no such key", 404, w => w.AsOperator.At(new { keyId = "pkey_nothing" })),
+        Case("RevokePlatformApiKey", "a tenant's owner", 403, w => w.AsOwner.At(new { keyId = "pkey_nothing" })),
 
         // ---- Audit log and usage ----
         Case("GetTenantAuditLog", "JSON", 200, w => w.AsOwnerOfTenant),
@@ -148,6 +158,9 @@ public static class ContractCases
         Case("GetUsage", "CSV", 200, w => w.AsOwnerOfTenant.Query("format=csv")),
         Case("GetUsage", "an unknown grouping", 400, w => w.AsOwnerOfTenant.Query("groupBy=week")),
         Case("GetUsage", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("GetUsage", "an API key that may read quota", 200, w => w.AsApp.At(new { tenantId = w.TenantId })),
+        Case("GetUsage", "an API key that may not", 403, w => w.AsCreditsApp.At(new { tenantId = w.TenantId })),
+        Case("GetUsage", "a platform key", 200, w => w.AsPlatformApp.At(new { tenantId = w.Outsider.TenantId })),
 
         // ---- Admin and catalog ----
         Case("ListAllTenants", "an operator", 200, w => w.AsOperator),
@@ -270,6 +283,13 @@ public static class ContractCases
         Case("ListQuotas", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("ListQuotas", "an API key that may read", 200, w => w.AsApp.At(new { tenantId = w.TenantId })),
         Case("ListQuotas", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("ListQuotas", "a platform key", 200, w => w.AsPlatformApp.At(new { tenantId = w.Outsider.TenantId })),
+        Case("ListQuotas", "a platform key naming no tenant there is", 404, w => w.AsPlatformApp.At(new { tenantId = "ten_nothing" })),
+        Case("ConsumeQuota", "a platform key naming a tenant", 200, w => w.AsPlatformApp
+            .Json(new { quotaType = Quota, amount = 1, tenantId = w.Outsider.TenantId })),
+        Case("ConsumeQuota", "a platform key naming no tenant", 400, w => w.AsPlatformApp.Json(new { quotaType = Quota, amount = 1 })),
+        Case("ConsumeQuota", "a platform key naming a tenant there is not", 404, w => w.AsPlatformApp
+            .Json(new { quotaType = Quota, amount = 1, tenantId = "ten_nothing" })),
 
         // ---- Billing (a fake Stripe answers) ----
         Case("StartCheckout", "a paid plan", 201, w => w.AsOwnerOfTenant.Json(Checkout("pro")).Header("Idempotency-Key", w.Fresh("checkout-"))),
@@ -380,6 +400,8 @@ public static class ContractCases
             await w.SendAsync("ConsumeCredits", request);
             return request;
         }, "Idempotent-Replayed", "X-Credits-Remaining"),
+        Case("ConsumeCredits", "a platform key naming a tenant", 200, w => w.AsPlatformApp
+            .Json(new { tool = ContractWorld.Tool, units = 1, tenantId = w.TenantId }), "X-Credits-Remaining"),
         Case("ConsumeCredits", "a person for their tenant", 200, w => w.AsOwner
             .Json(new { tool = ContractWorld.Tool, units = 1, tenantId = w.TenantId })),
         Case("ConsumeCredits", "more than the balance", 402, w => w.AsCreditsApp
@@ -425,6 +447,7 @@ public static class ContractCases
         Case("GetCredits", "the owner", 200, w => w.AsOwnerOfTenant),
         Case("GetCredits", "the credits key", 200, w => w.AsCreditsApp.At(new { tenantId = w.TenantId })),
         Case("GetCredits", "an outsider", 404, w => w.AsOutsider.At(new { tenantId = w.TenantId })),
+        Case("GetCredits", "a platform key", 200, w => w.AsPlatformApp.At(new { tenantId = w.TenantId })),
         Case("GetCreditLedger", "JSON", 200, w => w.AsOwnerOfTenant.Query("kind=spend")),
         Case("GetCreditLedger", "CSV", 200, w => w.AsOwnerOfTenant.Query("format=csv")),
         Case("GetCreditLedger", "a limit of 0", 400, w => w.AsOwnerOfTenant.Query("limit=0")),

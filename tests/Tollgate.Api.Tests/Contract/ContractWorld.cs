@@ -40,6 +40,8 @@ public sealed class ContractWorld : IAsyncLifetime
     public string ReadOnlyApiKey { get; private set; } = null!;
     /// <summary>An API key of the owner's tenant with credits:consume and credits:read; the tenant has a million credits.</summary>
     public string CreditsApiKey { get; private set; } = null!;
+    /// <summary>A platform key with every scope, acting for the tenant each request names.</summary>
+    public string PlatformApiKey { get; private set; } = null!;
     public const string Tool = "chat/image";
 
     public string TenantId => Owner.TenantId;
@@ -74,6 +76,7 @@ public sealed class ContractWorld : IAsyncLifetime
         ApiKey = await Api.IssueApiKeyAsync(Owner, "quota:consume", "quota:read");
         ReadOnlyApiKey = await Api.IssueApiKeyAsync(Owner, "quota:read");
         await CreditsAsync();
+        PlatformApiKey = (await NewPlatformApiKeyAsync()).GetProperty("key").GetString()!;
         Contract = new OpenApiContract(await Api.Anonymous().GetStringAsync("/openapi/v1.json"));
     }
 
@@ -83,6 +86,7 @@ public sealed class ContractWorld : IAsyncLifetime
     public ContractRequest AsOperator => ContractRequest.Bearer(Operator.AccessToken);
     public ContractRequest AsApp => ContractRequest.WithApiKey(ApiKey);
     public ContractRequest AsCreditsApp => ContractRequest.WithApiKey(CreditsApiKey);
+    public ContractRequest AsPlatformApp => ContractRequest.WithApiKey(PlatformApiKey);
     public ContractRequest AsOwnerOfTenant => AsOwner.At(new { tenantId = TenantId });
 
     /// <summary>A name no other call of this run has used.</summary>
@@ -120,6 +124,12 @@ public sealed class ContractWorld : IAsyncLifetime
             .PostAsJsonAsync($"/v1/tenants/{TenantId}/api-keys", new { name = Fresh("key"), scopes = new[] { "quota:read" } });
         return (await Ok(response)).GetProperty("id").GetString()!;
     }
+
+    public async Task<string> NewPlatformApiKeyIdAsync() => (await NewPlatformApiKeyAsync()).GetProperty("id").GetString()!;
+
+    private async Task<JsonElement> NewPlatformApiKeyAsync() =>
+        await Ok(await Api.As(Operator.AccessToken).PostAsJsonAsync("/v1/admin/api-keys",
+            new { name = Fresh("platform-"), scopes = new[] { "quota:consume", "quota:read", "credits:consume", "credits:read" } }));
 
     private Task<string>? _webhookEndpointId;
 
