@@ -10,12 +10,12 @@ try
 {
     await silo.StartAsync();
     var catalog = new SdkCatalog(silo.BaseAddress);
-    await catalog.DefineAsync();
+    var platformKey = await catalog.DefineAsync();
     await using var proxy = await DroppingProxy.StartAsync(silo.BaseAddress);
     await using var control = await ControlRoutes.StartAsync(catalog, proxy);
     var description = new HarnessDescription(
         Url(silo.BaseAddress), Url(proxy.BaseAddress), Url(control.BaseAddress), SdkCatalog.QuotaType, SdkCatalog.QuotaLimit,
-        SdkCatalog.Tool, SdkCatalog.CreditsPerUnit, SdkCatalog.MonthlyCredits);
+        SdkCatalog.Tool, SdkCatalog.CreditsPerUnit, SdkCatalog.MonthlyCredits, platformKey);
     Console.Out.WriteLine(JsonSerializer.Serialize(description, HarnessJson.Default.HarnessDescription));
     Console.Out.Flush();
     await UntilStoppedAsync();

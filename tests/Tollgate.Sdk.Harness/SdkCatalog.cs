@@ -6,10 +6,13 @@ using Tollgate.Testing;
 
 namespace Tollgate.Sdk.Harness;
 
-/// <summary>What the SDK suites are told on start-up: where the silo, the proxy and the control routes are, and the catalog.</summary>
+/// <summary>
+/// What the SDK suites are told on start-up: where the silo, the proxy and the control routes are, the catalog, and a
+/// platform key (every scope) that acts for any tenant a request names, as an app serving many tenants would hold.
+/// </summary>
 public sealed record HarnessDescription(
     string BaseUrl, string ProxyUrl, string ControlUrl,
-    string QuotaType, long QuotaLimit, string Tool, long CreditsPerUnit, long MonthlyCredits);
+    string QuotaType, long QuotaLimit, string Tool, long CreditsPerUnit, long MonthlyCredits, string PlatformKey);
 
 /// <summary>A fresh tenant on the SDK plan with an API key that holds every scope.</summary>
 public sealed record HarnessTenant(string TenantId, string ApiKey, string Email, string Password);
@@ -29,7 +32,8 @@ public sealed class SdkCatalog(Uri silo)
     private static readonly string[] s_allScopes = ["quota:consume", "quota:read", "credits:consume", "credits:read"];
     private int _tenants;
 
-    public async Task DefineAsync()
+    /// <summary>Defines the catalog and returns a new platform key.</summary>
+    public async Task<string> DefineAsync()
     {
         using var client = new HttpClient { BaseAddress = silo };
         var token = await TokenAsync(client, SiloProcess.OperatorEmail, SiloProcess.OperatorPassword);
@@ -44,6 +48,9 @@ public sealed class SdkCatalog(Uri silo)
             id = "sdk-free", name = "SDK free", priceMinor = 0, currency = "usd", interval = "month", isDefault = true,
             quotas = new Dictionary<string, long> { [QuotaType] = QuotaLimit }, monthlyCredits = MonthlyCredits,
         }));
+        var platformKey = await CreatedAsync(
+            client.PostAsJsonAsync("/v1/admin/api-keys", new { name = "sdk tests", scopes = s_allScopes }));
+        return platformKey.GetProperty("key").GetString()!;
     }
 
     /// <summary>Registers a new person, whose tenant starts on the default plan, and makes the tenant's API key.</summary>

@@ -93,16 +93,36 @@ public sealed class ClientEndToEndTests(Harness harness)
     }
 
     [Fact]
-    public async Task Usage_is_not_a_tenant_keys_to_read_and_says_so_with_a_typed_403()
+    public async Task Usage_is_read_with_the_tenants_key()
     {
-        // Tollgate lets API keys use the quota and credits routes only; usage is read by the tenant's members (README).
         var tenant = await harness.NewTenantAsync();
         using var tollgate = new DirectClient(harness.BaseUrl, tenant);
+        var quotaType = harness.Description.QuotaType;
+        var consumed = await tollgate.Client.ConsumeQuotaAsync(new QuotaRequest(quotaType, 3));
+        await tollgate.Client.RefundQuotaAsync(new QuotaRefundRequest(quotaType, 1, consumed.ConsumeId));
 
-        var query = new UsageQuery(QuotaType: harness.Description.QuotaType, GroupBy: "month");
-        var refused = await Assert.ThrowsAsync<TollgateException>(() => tollgate.Client.GetUsageAsync(tenant.TenantId, query));
+        var usage = await tollgate.Client.GetUsageAsync(tenant.TenantId, new UsageQuery(QuotaType: quotaType, GroupBy: "month"));
 
-        Assert.Equal((403, "forbidden"), (refused.StatusCode, refused.Code));
-        Assert.DoesNotContain(tollgate.Logs.Entries, e => e.Message.Contains("retrying"));
+        var month = Assert.Single(usage.Items);
+        Assert.Equal((quotaType, 3, 1, 2), (month.QuotaType, month.Consumed, month.Refunded, month.Net));
+    }
+
+    [Fact]
+    public async Task One_platform_key_consumes_for_each_tenant_its_calls_name_and_none_without_one()
+    {
+        var first = await harness.NewTenantAsync();
+        var second = await harness.NewTenantAsync();
+        using var platform = new DirectClient(harness.BaseUrl, harness.Description.PlatformKey);
+        var quotaType = harness.Description.QuotaType;
+
+        await platform.Client.ConsumeQuotaAsync(new QuotaRequest(quotaType, 2, first.TenantId));
+        await platform.Client.ConsumeQuotaAsync(new QuotaRequest(quotaType, 5, second.TenantId));
+        var spent = await platform.Client.ConsumeCreditsAsync(new CreditsConsumeRequest(harness.Description.Tool, 1, second.TenantId));
+        var unnamed = await Assert.ThrowsAsync<TollgateException>(() => platform.Client.ConsumeQuotaAsync(new QuotaRequest(quotaType, 1)));
+
+        Assert.Equal(2, (await platform.Client.GetQuotasAsync(first.TenantId)).Single(q => q.QuotaType == quotaType).Used);
+        Assert.Equal(5, (await platform.Client.GetQuotasAsync(second.TenantId)).Single(q => q.QuotaType == quotaType).Used);
+        Assert.Equal((98, 100), (spent.Available, (await platform.Client.GetCreditsAsync(first.TenantId)).Available));
+        Assert.Equal((400, "validation_failed"), (unnamed.StatusCode, unnamed.Code));
     }
 }

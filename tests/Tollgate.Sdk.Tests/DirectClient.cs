@@ -11,6 +11,12 @@ public sealed class DirectClient : IDisposable
     private readonly ServiceProvider _services;
 
     public DirectClient(Uri tollgate, HarnessTenant tenant, Action<TollgateClientOptions>? configure = null)
+        : this(tollgate, tenant.ApiKey, configure)
+    {
+    }
+
+    /// <summary>A client holding <paramref name="apiKey"/>: a tenant's key, or a platform key.</summary>
+    public DirectClient(Uri tollgate, string apiKey, Action<TollgateClientOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -18,7 +24,7 @@ public sealed class DirectClient : IDisposable
         services.AddTollgateClient(options =>
         {
             options.BaseUrl = tollgate;
-            options.ApiKey = tenant.ApiKey;
+            options.ApiKey = apiKey;
             configure?.Invoke(options);
         });
         _services = services.BuildServiceProvider();

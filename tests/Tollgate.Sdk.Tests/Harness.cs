@@ -108,6 +108,6 @@ public sealed class HarnessCollection : ICollectionFixture<Harness>
 
 public sealed record HarnessDescription(
     string BaseUrl, string ProxyUrl, string ControlUrl, string QuotaType, long QuotaLimit, string Tool, long CreditsPerUnit,
-    long MonthlyCredits);
+    long MonthlyCredits, string PlatformKey);
 
 public sealed record HarnessTenant(string TenantId, string ApiKey, string Email, string Password);

@@ -310,6 +310,21 @@ describe('client against the silo', () => {
     const wallet = await client.credits(tenant.tenantId);
     assert.deepEqual([wallet.balance, wallet.held, wallet.available], [88, 0, 88]);
     assert.ok(wallet.grants.length >= 1);
+
+    const usage = await client.usage(tenant.tenantId, { quotaType, groupBy: 'month' });
+    assert.deepEqual(usage.items.map((t) => [t.quotaType, t.consumed, t.refunded, t.net]), [[quotaType, 3, 3, 0]]);
+  });
+
+  test('one platform key acts for each tenant its calls name, and for none without one', async () => {
+    const [first, second] = [await harness.newTenant(), await harness.newTenant()];
+    const platform = new TollgateClient({ baseUrl: harness.baseUrl, apiKey: harness.platformKey });
+    const quotaType = harness.quotaType;
+    await platform.consume({ quotaType, amount: 2, tenantId: first.tenantId });
+    await platform.consume({ quotaType, amount: 5, tenantId: second.tenantId });
+    const unnamed = await platform.consume({ quotaType, amount: 1 }).catch((e) => e);
+    const used = async (tenantId) => (await platform.quotas(tenantId)).find((q) => q.quotaType === quotaType).used;
+    assert.deepEqual([await used(first.tenantId), await used(second.tenantId)], [2, 5]);
+    assert.deepEqual([unnamed.status, unnamed.code], [400, 'validation_failed']);
   });
 });
 

@@ -213,6 +213,17 @@ class ClientAgainstTheSiloTests(EndToEndTest):
         self.assertEqual((1, 9), (answer.used, answer.remaining))
         self.assertEqual(1, self.used())
 
+    def test_one_platform_key_acts_for_each_tenant_its_calls_name_and_none_without_one(self) -> None:
+        platform = TollgateClient(HARNESS.base_url, HARNESS.info["platformKey"])
+        second = HARNESS.new_tenant()["tenantId"]
+        platform.consume("sdk/calls", 2, tenant_id=self.tenant_id)
+        platform.consume("sdk/calls", 5, tenant_id=second)
+        with self.assertRaises(TollgateError) as unnamed:
+            platform.consume("sdk/calls", 1)
+        used = {t: [q.used for q in platform.quotas(t) if q.quota_type == "sdk/calls"] for t in (self.tenant_id, second)}
+        self.assertEqual({self.tenant_id: [2], second: [5]}, used)
+        self.assertEqual((400, "validation_failed"), (unnamed.exception.status, unnamed.exception.code))
+
     def test_every_operation_against_the_silo(self) -> None:
         c, tenant = self.client, self.tenant_id
         self.assertEqual((True, 0, 10), (c.check("sdk/calls", 10).allowed, self.used(), c.check("sdk/calls").limit))
@@ -225,8 +236,7 @@ class ClientAgainstTheSiloTests(EndToEndTest):
         self.assertEqual((1, 0), (refunded.refunded, refunded.used))
         [status] = [q for q in c.quotas(tenant) if q.quota_type == "sdk/calls"]
         self.assertEqual((0, 10), (status.used, status.remaining))
-        member = TollgateClient(HARNESS.base_url, access_token=HARNESS.login(self.tenant))
-        [total] = member.usage(tenant, quota_type="sdk/calls", group_by="month").items
+        [total] = c.usage(tenant, quota_type="sdk/calls", group_by="month").items
         self.assertEqual((3, 3, 0), (total.consumed, total.refunded, total.net))
 
         spend = c.credits_consume("sdk/render", 5)
