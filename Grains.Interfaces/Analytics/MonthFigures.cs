@@ -14,9 +14,13 @@ public sealed record MonthFigures(
 
     public MonthFigures Plus(RevenueMovement m) => this with
     {
-        NewMrrMinor = NewMrrMinor + m.NewMrrMinor, ExpansionMrrMinor = ExpansionMrrMinor + m.ExpansionMrrMinor,
-        ContractionMrrMinor = ContractionMrrMinor + m.ContractionMrrMinor, ChurnedMrrMinor = ChurnedMrrMinor + m.ChurnedMrrMinor,
-        PayingDelta = PayingDelta + m.PayingDelta, TrialsStarted = TrialsStarted + m.TrialsStarted,
-        TrialsConverted = TrialsConverted + m.TrialsConverted, RevenueMinor = RevenueMinor + m.RevenueMinor,
+        NewMrrMinor = NewMrrMinor + m.NewMrrMinor,
+        ExpansionMrrMinor = ExpansionMrrMinor + m.ExpansionMrrMinor,
+        ContractionMrrMinor = ContractionMrrMinor + m.ContractionMrrMinor,
+        ChurnedMrrMinor = ChurnedMrrMinor + m.ChurnedMrrMinor,
+        PayingDelta = PayingDelta + m.PayingDelta,
+        TrialsStarted = TrialsStarted + m.TrialsStarted,
+        TrialsConverted = TrialsConverted + m.TrialsConverted,
+        RevenueMinor = RevenueMinor + m.RevenueMinor,
     };
 }

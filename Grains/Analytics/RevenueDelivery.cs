@@ -7,7 +7,7 @@ namespace Tollgate.Grains.Analytics;
 /// </summary>
 public static class RevenueDelivery
 {
-    /// <summary>Delivers <paramref name="pending"/>, removing what was delivered; true when some was (the caller stores the list).</summary>
+    /// <summary>Delivers <paramref name="pending"/>, removing what was delivered; true when any was (the caller stores the rest).</summary>
     public static async Task<bool> DeliverAsync(IGrainFactory grains, List<RevenueMovement> pending)
     {
         if (pending.Count == 0) return false;

@@ -48,8 +48,11 @@ public sealed class RevenueCountingTests
     [Fact]
     public void An_order_counts_what_was_paid_once_and_each_succeeded_refund_once_negative_in_its_own_month()
     {
-        var order = new OrderState { TenantId = "t1", Currency = "cny", AmountMinor = 19_900, Status = OrderStatus.Pending,
-            ExpiresAt = May31.AddHours(1) };
+        var order = new OrderState
+        {
+            TenantId = "t1", Currency = "cny", AmountMinor = 19_900, Status = OrderStatus.Pending,
+            ExpiresAt = May31.AddHours(1)
+        };
         order.Pay("trade-1", 19_900, May31);
         order.CountRevenue("o1");
         order.CountRevenue("o1"); // a later write of the same order

@@ -111,7 +111,10 @@ public sealed class RevenueRulesTests
         MonthFigures Month(string month, string currency, long added = 0, long churned = 0, int paying = 0, long revenue = 0) =>
             MonthFigures.Empty(month, currency) with
             {
-                NewMrrMinor = added, ChurnedMrrMinor = churned, PayingDelta = paying, RevenueMinor = revenue,
+                NewMrrMinor = added,
+                ChurnedMrrMinor = churned,
+                PayingDelta = paying,
+                RevenueMinor = revenue,
             };
         var history = new[]
         {
