@@ -130,6 +130,7 @@ public static class ApiServiceCollectionExtensions
         app.MapApiKeysApi();
         app.MapAuditLogApi();
         app.MapAdminApi();
+        app.MapAnalyticsApi();
         app.MapCatalogApi();
         app.MapSubscriptionApi();
         app.MapAlertsApi();

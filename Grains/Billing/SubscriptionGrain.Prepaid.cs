@@ -35,6 +35,7 @@ public sealed partial class SubscriptionGrain
             DeactivateOnIdle();
             throw;
         }
+        await DeliverRevenueAsync();
         return new(Info());
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Credits;
 using Tollgate.Grains.Events;
 using Tollgate.Grains.Identity;
@@ -42,6 +43,7 @@ public sealed partial class SubscriptionGrain(
         var plan = (await CatalogAsync()).DefaultPlan;
         if (plan is null) return null;
         await StartAsync(plan, SubscriptionSource.Default, trialDays: 0, TimeProvider.GetUtcNow(), actor, "subscription.started");
+        await DeliverRevenueAsync();
         return Info();
     }
 
@@ -51,6 +53,7 @@ public sealed partial class SubscriptionGrain(
         var plan = (await CatalogAsync(refresh: true)).Plan(planId);
         if (plan is null || plan.Archived) return SubscriptionResult.Fail(SubscriptionError.NotFound, $"No active plan '{planId}'.");
         await StartAsync(plan, SubscriptionSource.Operator, trialDays ?? plan.TrialDays, TimeProvider.GetUtcNow(), actor, "subscription.granted");
+        await DeliverRevenueAsync();
         return new(Info());
     }
 
@@ -82,6 +85,7 @@ public sealed partial class SubscriptionGrain(
                 await NotifyCountersAsync();
                 break;
         }
+        await DeliverRevenueAsync();
         return new(Info());
     }
 
@@ -100,6 +104,7 @@ public sealed partial class SubscriptionGrain(
             return new(Info());
         }
         await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
+        await DeliverRevenueAsync();
         return new(Info());
     }
 
@@ -134,10 +139,12 @@ public sealed partial class SubscriptionGrain(
             case ProviderReport.Ended:
                 State.End(reported);
                 await FallBackAsync(TimeProvider.GetUtcNow(), actor, "subscription.canceled", before);
+                await DeliverRevenueAsync();
                 return ProviderEventOutcome.Applied;
             case ProviderReport.NotPaidYet:
                 State.AwaitFirstPayment(providerEvent, reported);
                 await _subscription.WriteStateAsync([AuditRecord(actor, "subscription.incomplete", before)]);
+                await DeliverRevenueAsync();
                 return ProviderEventOutcome.Applied;
         }
 
@@ -149,6 +156,7 @@ public sealed partial class SubscriptionGrain(
         await AimReminderAsync();
         await NotifyCountersAsync();
         await GrantRefillAsync();
+        await DeliverRevenueAsync();
         return ProviderEventOutcome.Applied;
     }
 
@@ -189,6 +197,8 @@ public sealed partial class SubscriptionGrain(
         if (SubscriptionEvents.TypeOf(SubscriptionEvents.InvoiceAction, before, Info()) is { } type && changed)
             records.Add(TenantEvents.Record(TenantId, type, now, SubscriptionEvents.Data(SubscriptionEvents.InvoiceAction,
                 before, Info()!)));
+        State.CountRevenue(TenantId, now);
+        if (payment == PaymentOutcome.Succeeded && invoice.AmountPaid > 0) State.CountPayment(TenantId, providerEvent, invoice);
         await _subscription.WriteStateAsync(records);
         if (changed)
         {
@@ -196,6 +206,7 @@ public sealed partial class SubscriptionGrain(
             await NotifyCountersAsync();
             await GrantRefillAsync();
         }
+        await DeliverRevenueAsync();
         return ProviderEventOutcome.Applied;
     }
 
@@ -206,6 +217,7 @@ public sealed partial class SubscriptionGrain(
         State.Take(plan, State.Source);
         await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.plan_updated")]);
         await NotifyCountersAsync();
+        await DeliverRevenueAsync();
     }
 
     public async Task<QuotaEntitlement> GetEntitlement(string quotaType)
@@ -231,6 +243,24 @@ public sealed partial class SubscriptionGrain(
     {
         await CatchUpPeriodsAsync();
         await GrantRefillAsync();
+        await DeliverRevenueAsync();
+    }
+
+    /// <summary>
+    /// Hands the stored revenue movements to their month grains (<see cref="RevenueDelivery"/>); when one cannot be reached they
+    /// stay stored, and the reminder and every later call deliver them again.
+    /// </summary>
+    private async Task DeliverRevenueAsync()
+    {
+        try
+        {
+            if (await RevenueDelivery.DeliverAsync(GrainFactory, State.PendingRevenue)) await _subscription.WriteStateAsync();
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            logger.LogWarning(failure, "Revenue movements of tenant {TenantId} not delivered yet; retried", TenantId);
+            await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
+        }
     }
 
     /// <summary>Applies every trial end and period end already passed, then aims the reminder at the next one.</summary>
@@ -261,7 +291,8 @@ public sealed partial class SubscriptionGrain(
     private async Task EndTrialAsync(DateTimeOffset trialEnd)
     {
         var before = Info();
-        if (State.EndTrial()) await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before)]);
+        if (State.EndTrial())
+            await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.trial_converted", before, trialEnd)]);
         else await FallBackAsync(trialEnd, AuditActor.System, "subscription.trial_expired", before, notify: false);
     }
 
@@ -276,7 +307,7 @@ public sealed partial class SubscriptionGrain(
         var catalog = await CatalogAsync(refresh: true);
         State.Renew(boundary, catalog.Plan(State.PlanAtRenewal()));
         State.RefillPeriod(catalog.Plan(State.PlanId!));
-        await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before)]);
+        await _subscription.WriteStateAsync([AuditRecord(AuditActor.System, "subscription.renewed", before, boundary)]);
         await AimReminderAsync();
     }
 
@@ -288,7 +319,7 @@ public sealed partial class SubscriptionGrain(
         if (defaultPlan is null)
         {
             State.EndWithoutPlan();
-            await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
+            await _subscription.WriteStateAsync([AuditRecord(actor, action, before, at)]);
             await UnregisterReminderIfAnyAsync();
         }
         else
@@ -305,7 +336,7 @@ public sealed partial class SubscriptionGrain(
         if (State.PlanId is not null && State.PlanId != plan.Id) await RemoveFromPlanAsync(State.PlanId);
         State.Start(plan, source, trialDays, at, prepaidPeriods);
         State.RefillPeriod(plan);
-        await _subscription.WriteStateAsync([AuditRecord(actor, action, before)]);
+        await _subscription.WriteStateAsync([AuditRecord(actor, action, before, at)]);
         await GrainFactory.GetGrain<IPlanSubscribersGrain>(plan.Id).Add(TenantId);
         await AimReminderAsync();
         if (notify) await NotifyCountersAsync();
@@ -379,8 +410,11 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>The change's audit record; the tenant event it is (<see cref="SubscriptionEvents"/>) goes with the same write.</summary>
-    private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null)
+    /// <remarks>The change counts in revenue analytics in the month of <paramref name="at"/>, when it took effect (a trial's or a
+    /// period's end the grain caught up with later), or now.</remarks>
+    private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null, DateTimeOffset? at = null)
     {
+        State.CountRevenue(TenantId, at ?? TimeProvider.GetUtcNow());
         var after = Info();
         if (SubscriptionEvents.TypeOf(action, before, after) is { } type)
             _subscription.AddToNextWrite(TenantEvents.Record(TenantId, type, TimeProvider.GetUtcNow(),

@@ -57,6 +57,7 @@ public static class SubscriptionRules
         state.PlanVersion = plan.Version;
         state.Source = source;
         state.Free = plan.IsFree;
+        state.Price = Analytics.SubscriptionRevenue.PriceOf(plan, source);
         state.Quotas = new Dictionary<string, long>(plan.Quotas);
         state.Features = new Dictionary<string, JsonElement>(plan.Features);
         if (state.Status is SubscriptionStatus.Canceled) state.Status = SubscriptionStatus.Active;

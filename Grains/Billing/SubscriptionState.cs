@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tollgate.Grains.Analytics;
 
 namespace Tollgate.Grains.Billing;
 
@@ -43,4 +44,13 @@ public sealed class SubscriptionState
     public DateTimeOffset? ExpiryAnnouncedFor { get; set; }
     /// <summary>Orders whose periods were applied: a repeat (a duplicate notification, a poll) changes nothing.</summary>
     public HashSet<string> AppliedOrders { get; set; } = [];
+
+    /// <summary>What the plan costs the tenant (revenue analytics); null for states stored before it was kept.</summary>
+    public PricedPlan? Price { get; set; }
+    /// <summary>The subscription as revenue analytics last counted it (<see cref="SubscriptionRevenue"/>).</summary>
+    public SubscriptionPoint? CountedPoint { get; set; }
+    /// <summary>How many changes moved revenue figures: each change's movements are named by its number.</summary>
+    public long RevenueChanges { get; set; }
+    /// <summary>Revenue movements stored with their change and not yet taken by their month grain.</summary>
+    public List<RevenueMovement> PendingRevenue { get; set; } = [];
 }

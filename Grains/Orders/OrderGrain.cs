@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Identity;
 
@@ -153,7 +154,9 @@ public sealed partial class OrderGrain(
             }
         }
         await TryFulfilAsync(AuditActor.System);
-        if (State.Status != OrderStatus.Pending && !State.NeedsFulfilment) await UnregisterReminderIfAnyAsync();
+        await DeliverRevenueAsync();
+        if (State.Status != OrderStatus.Pending && !State.NeedsFulfilment && State.PendingRevenue.Count == 0)
+            await UnregisterReminderIfAnyAsync();
     }
 
     /// <summary>Asks the provider about the trade and applies what it says. False when the provider could not answer.</summary>
@@ -214,15 +217,34 @@ public sealed partial class OrderGrain(
                 notice.Currency, notice.ProviderTradeNo, notice.RefundId, orderAmountMinor = State.AmountMinor })]);
 
     /// <summary>Stores the change with its audit record and the order's new entry in the tenant's order list.</summary>
-    private Task WriteAsync(AuditActor actor, string action, object? detail = null)
+    /// <remarks>What the change paid or refunded is stored with it for revenue analytics, then delivered
+    /// (<see cref="RevenueDelivery"/>).</remarks>
+    private async Task WriteAsync(AuditActor actor, string action, object? detail = null)
     {
         var now = TimeProvider.GetUtcNow();
         var info = Info();
-        return _order.WriteStateAsync([
+        State.CountRevenue(OrderId);
+        await _order.WriteStateAsync([
             AuditJournal.Record(actor, now, State.TenantId, action, "order", OrderId, before: detail, after: OrderSummary(info)),
             new JournalRecord(OrdersJournal.Stream, State.TenantId, OrderId, now,
                 System.Text.Json.JsonSerializer.Serialize(info, BillingJournal.Json)),
         ]);
+        await DeliverRevenueAsync();
+    }
+
+    /// <summary>Hands the stored revenue movements to their month grains; what fails stays stored, for the reminder.</summary>
+    private async Task DeliverRevenueAsync()
+    {
+        try
+        {
+            if (await RevenueDelivery.DeliverAsync(GrainFactory, State.PendingRevenue)) await _order.WriteStateAsync();
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            logger.LogWarning(failure, "Revenue movements of order {OrderId} not delivered yet; retried", OrderId);
+            var period = options.Value.ReminderPeriod;
+            await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        }
     }
 
     private static object OrderSummary(OrderInfo order) => new

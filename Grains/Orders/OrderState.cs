@@ -31,6 +31,10 @@ public sealed class OrderState
     /// <summary>Why what was paid could not be applied, if it could not.</summary>
     public string? FulfilmentFailure { get; set; }
     public List<OrderRefundInfo> Refunds { get; set; } = [];
+    /// <summary>What revenue analytics counted of the order: "paid" and "refund/{id}" (<see cref="Analytics.OrderRevenue"/>).</summary>
+    public HashSet<string> RevenueCounted { get; set; } = [];
+    /// <summary>Revenue movements stored with their change and not yet taken by their month grain.</summary>
+    public List<Analytics.RevenueMovement> PendingRevenue { get; set; } = [];
 
     public OrderItem Item => new(PlanId, Periods, PackId);
 

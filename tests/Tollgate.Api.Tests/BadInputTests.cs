@@ -21,6 +21,33 @@ public sealed class BadInputTests(SharedApi shared) : SharedApiTestBase(shared)
         { $$"""{"email":"a@example.com","password":"long-enough-pw","name":"{{new string('x', 101)}}"}""", "name" },
     };
 
+    [Theory]
+    [InlineData("from=2026-13&to=2026-12", "from")]
+    [InlineData("from=2026-1&to=2026-12", "from")]
+    [InlineData("from=2026-01&to=yesterday", "to")]
+    [InlineData("from=2026-12&to=2026-01", "to")]  // from after to
+    [InlineData("from=2023-12&to=2026-12", "to")]  // 37 months: 36 at most
+    [InlineData("to=0001-01", "to")]
+    public async Task Revenue_analytics_refuses_a_bad_month_range_with_the_field_named(string query, string field)
+    {
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+
+        var response = await ops.GetAsync($"/v1/admin/analytics?{query}");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True((await Json(response)).GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}");
+    }
+
+    [Fact]
+    public async Task Revenue_analytics_is_for_operators_only()
+    {
+        var owner = await Api.RegisterAsync("analytics-owner@example.com");
+
+        await AssertProblem(await Api.As(owner.AccessToken).GetAsync("/v1/admin/analytics"), HttpStatusCode.Forbidden, "forbidden");
+        var ops = Api.As((await Api.LoginOperatorAsync()).AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await ops.GetAsync("/v1/admin/analytics")).StatusCode);
+    }
+
     [Theory, MemberData(nameof(BadRegistrations))]
     public async Task Invalid_fields_get_400_with_the_field_named_and_nothing_is_created(string body, string field)
     {

@@ -422,6 +422,35 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
     }
 
     [Fact]
+    public async Task What_an_order_paid_less_what_was_refunded_is_revenue_in_its_currency_counted_once()
+    {
+        var (owner, client) = await TenantAsync("revenue");
+        // The platform's figures, which other tests' orders move too (they run one at a time): compared before and after, over
+        // this month and the next, in case the clock crosses into it meanwhile.
+        var now = shared.Clock.GetUtcNow();
+        var range = $"from={now:yyyy-MM}&to={now.AddMonths(1):yyyy-MM}";
+        var before = await RevenueAsync(range);
+
+        var order = await CreatedOrderAsync(client, owner, new { provider = "alipay", packId = "cn-pack" });
+        await AssertAppliedAsync("alipay", await PayAsync("alipay", Id(order)));
+        await AssertAppliedAsync("alipay", await SendAsync(Alipay.Notification(AlipayNotifyUrl, Id(order)))); // again: paid once
+        Assert.Equal(HttpStatusCode.OK, (await RefundAsync(Id(order), new { amountMinor = 300, reason = "partial" })).StatusCode);
+
+        Assert.Equal(before with { Cny = before.Cny + 990 - 300 }, await RevenueAsync(range));
+    }
+
+    private sealed record Revenue(long Cny, long Usd);
+
+    /// <summary>Revenue in cny and in usd summed over the months of <paramref name="range"/>.</summary>
+    private async Task<Revenue> RevenueAsync(string range)
+    {
+        var months = (await Json(await Ops.GetAsync($"/v1/admin/analytics?{range}"))).GetProperty("months").EnumerateArray().ToList();
+        long Sum(string currency) => months.Where(m => m.GetProperty("currency").GetString() == currency)
+            .Sum(m => m.GetProperty("revenueMinor").GetInt64());
+        return new(Sum("cny"), Sum("usd"));
+    }
+
+    [Fact]
     public async Task Operators_refund_paid_orders_in_parts_up_to_what_was_paid_once_per_key()
     {
         var (owner, client) = await TenantAsync("refunds");

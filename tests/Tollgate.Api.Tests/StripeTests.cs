@@ -473,6 +473,17 @@ public sealed class StripeTests : ApiTestBase
         var actions = await AuditActionsAsync(_owner.TenantId);
         Assert.Equal(2, actions.Count(a => a == "billing.invoice_paid"));
         Assert.Single(actions, a => a == "billing.payment_failed");
+
+        // Revenue analytics: 2,000 MRR from the subscription's start, past due or not; each paid invoice is revenue in the month
+        // Stripe paid it, the failed attempt none. The clock moves past the last payment, so its month is not in the future.
+        Api.Clock.Advance(TimeSpan.FromDays(1));
+        var months = (await Json(await _ops.GetAsync($"/v1/admin/analytics?from={start:yyyy-MM}&to={renewal.AddDays(8):yyyy-MM}")))
+            .GetProperty("months").EnumerateArray().ToList();
+        Assert.All(months, m => Assert.Equal(("usd", 2_000L, 1), (m.GetProperty("currency").GetString(),
+            m.GetProperty("mrrMinor").GetInt64(), m.GetProperty("payingTenants").GetInt32())));
+        Assert.Equal((2_000L, 2_000L), (months[0].GetProperty("newMrrMinor").GetInt64(), months[0].GetProperty("revenueMinor").GetInt64()));
+        Assert.Equal(2_000, months[^1].GetProperty("revenueMinor").GetInt64());
+        Assert.Equal(4_000, months.Sum(m => m.GetProperty("revenueMinor").GetInt64()));
     }
 
     [Fact]

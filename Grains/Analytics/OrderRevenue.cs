@@ -1,0 +1,25 @@
+using Tollgate.Grains.Orders;
+
+namespace Tollgate.Grains.Analytics;
+
+/// <summary>
+/// What an order counts in revenue: what was paid, in the month it was paid, and each refund that succeeded, negative, in the
+/// month it completed. Each is counted once (remembered in <see cref="OrderState.RevenueCounted"/>) and stored with the write
+/// that made it, for <see cref="RevenueDelivery"/>.
+/// </summary>
+public static class OrderRevenue
+{
+    private const string PaidKey = "paid";
+
+    public static void CountRevenue(this OrderState state, string orderId)
+    {
+        if (state is { PaidAt: { } paidAt, PaidMinor: { } paid } && state.RevenueCounted.Add(PaidKey))
+            state.PendingRevenue.Add(RevenueRules.Payment($"order/{orderId}/{PaidKey}", state.Currency, paid, paidAt));
+        foreach (var refund in state.Refunds)
+        {
+            if (refund.Status != RefundStatus.Succeeded || !state.RevenueCounted.Add("refund/" + refund.Id)) continue;
+            state.PendingRevenue.Add(RevenueRules.Payment($"order/{orderId}/refund/{refund.Id}", state.Currency, -refund.AmountMinor,
+                refund.CompletedAt ?? refund.RequestedAt));
+        }
+    }
+}
