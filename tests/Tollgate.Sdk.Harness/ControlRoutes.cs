@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Tollgate.Testing;
 
 namespace Tollgate.Sdk.Harness;
@@ -22,11 +20,7 @@ public sealed class ControlRoutes : IAsyncDisposable
 
     public static async Task<ControlRoutes> StartAsync(SdkCatalog catalog, DroppingProxy proxy)
     {
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         app.MapPost("/tenants", async () =>
         {
             var tenant = JsonSerializer.Serialize(await catalog.NewTenantAsync(), HarnessJson.Default.HarnessTenant);
@@ -39,7 +33,7 @@ public sealed class ControlRoutes : IAsyncDisposable
         });
         app.MapGet("/proxy/forwarded", () => Results.Text($$"""{"count":{{proxy.Forwarded}}}""", "application/json"));
         await app.StartAsync();
-        return new ControlRoutes(app, new Uri($"http://127.0.0.1:{port}"));
+        return new ControlRoutes(app, new Uri(app.Urls.Single()));
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

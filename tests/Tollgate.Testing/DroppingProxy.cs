@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Tollgate.Testing;
 
@@ -39,15 +37,12 @@ public sealed class DroppingProxy : IAsyncDisposable
 
     public static async Task<DroppingProxy> StartAsync(Uri target)
     {
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var upstream = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(100) };
-        var proxy = new DroppingProxy(app, upstream, new Uri($"http://127.0.0.1:{port}"));
-        app.Run(proxy.ForwardAsync);
+        var app = LoopbackApp.Create();
+        DroppingProxy? proxy = null;
+        app.Run(context => proxy!.ForwardAsync(context));
         await app.StartAsync();
+        var upstream = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(100) };
+        proxy = new DroppingProxy(app, upstream, new Uri(app.Urls.Single()));
         return proxy;
     }
 

@@ -6,10 +6,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace Tollgate.Testing;
 
@@ -128,10 +126,7 @@ public sealed class FakeAlipay : IAsyncDisposable
     /// <param name="clock">The fake's time for payment and refund times (a test's moved clock); the system's by default.</param>
     public static async Task<FakeAlipay> StartAsync(string appId = "2021000000000001", TimeProvider? clock = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         FakeAlipay? fake = null;
         app.Run(async context => await fake!.HandleAsync(context));
         await app.StartAsync();

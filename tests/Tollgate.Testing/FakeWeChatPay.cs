@@ -5,9 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Tollgate.Testing;
 
@@ -137,10 +135,7 @@ public sealed class FakeWeChatPay : IAsyncDisposable
     /// <param name="clock">The clock its signatures are dated by: give it Tollgate's when a test moves Tollgate's clock.</param>
     public static async Task<FakeWeChatPay> StartAsync(TimeProvider? clock = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         FakeWeChatPay? fake = null;
         app.Run(async context => await fake!.HandleAsync(context));
         await app.StartAsync();
