@@ -18,9 +18,16 @@ public static class AuthorizationPolicies
     /// </summary>
     public const string PlatformOperatorPage = "PlatformOperatorPage";
 
+    /// <summary>
+    /// The customer portal's pages (<c>/app</c>): anyone signed in by the page cookie; a tenant's pages then check the
+    /// person's role there (<see cref="Pages.TenantPageAttribute"/>). Without a live cookie the browser is sent to sign in.
+    /// </summary>
+    public const string Page = "Page";
+
     public static AuthorizationBuilder AddTollgatePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(User, policy => policy.RequireAuthenticatedUser().RequireClaim(JwtRegisteredClaimNames.Sub))
         .AddPolicy(Caller, policy => policy.RequireAuthenticatedUser())
+        .AddPolicy(Page, policy => policy.AddAuthenticationSchemes(PageCookie.SchemeName).RequireAuthenticatedUser())
         .AddPolicy(PlatformOperatorPage, policy => policy
             .AddAuthenticationSchemes(PageCookie.SchemeName)
             .RequireAuthenticatedUser()

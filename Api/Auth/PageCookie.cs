@@ -2,12 +2,12 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Tollgate.Api.Pages;
+using Tollgate.Api.Pages.Layout;
 
 namespace Tollgate.Api.Auth;
 
 /// <summary>
-/// The cookie that signs an operator in for pages (<c>/signin</c>, <c>/ops</c>, the dashboard). Only
+/// The cookie that signs a person in for pages (<c>/signin</c>, the portal, <c>/ops</c>, the dashboard). Only
 /// page endpoints name this scheme; the JSON API keeps its default (API key, then bearer token), so
 /// a cookie never authenticates a <c>/v1</c> call and so cannot be ridden by cross-site requests there.
 /// </summary>
@@ -50,8 +50,11 @@ public static class PageCookie
                     return Task.CompletedTask;
                 },
                 // Signed in but not allowed: say so instead of redirecting to a page that does not exist.
-                OnRedirectToAccessDenied = context => HtmlPage.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden,
-                    "Not allowed", "<p>This page is for the platform operator. <a href=\"/signin\">Sign in as someone else</a>.</p>"),
+                OnRedirectToAccessDenied = context =>
+                    new RazorComponentResult<StatusPage>(new { Status = StatusCodes.Status403Forbidden })
+                    {
+                        StatusCode = StatusCodes.Status403Forbidden,
+                    }.ExecuteAsync(context.HttpContext),
             };
         });
 

@@ -12,6 +12,7 @@ using Tollgate.Api.Auth;
 using Tollgate.Api.Email;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
+using Tollgate.Api.Pages;
 using Tollgate.Api.Payments;
 using Tollgate.Api.Reports;
 using Tollgate.Api.Webhooks;
@@ -92,6 +93,7 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder().AddTollgatePolicies();
         services.AddSingleton<IAuthorizationHandler, PlatformOperatorHandler>();
         services.AddAntiforgery(); // the pages' forms; the JSON API takes no form posts and no cookies
+        services.AddTollgatePages();
         services.AddTollgateMetrics(configuration);
         services.AddTollgateRateLimiting(configuration);
         services.AddTollgateHttpClients();
@@ -113,13 +115,16 @@ public static class ApiServiceCollectionExtensions
         app.UseForwardedHeaders(); // only from ForwardedHeaders:KnownProxies/KnownNetworks
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UsePageStatusPages(); // a page in the reader's language on pages, a problem response everywhere else
+        app.UseRequestLocalization();
         app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
         app.UseTollgateRateLimiting(); // before authentication: a refused request costs no grain call
         app.UseUndeliveredCallRetry();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery(); // checks the pages' form posts; the JSON API's endpoints take none
+        app.UsePageGates();
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapAuthApi();
@@ -147,7 +152,7 @@ public static class ApiServiceCollectionExtensions
         app.MapEventsApi();
         app.MapSignInApi();
         app.MapEmailLinkPages();
-        app.MapOpsApi();
+        app.MapTollgatePages();
         app.MapMetricsApi();
         return app;
     }

@@ -45,7 +45,10 @@ internal sealed class RateLimits : IAsyncDisposable
         var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
         if (policy is not null && policy != RateLimitOptions.AuthPolicy)
             throw new InvalidOperationException($"No rate limit policy is named '{policy}'.");
-        using var auth = policy is null ? null : _auth.AttemptAcquire(http);
+        // Only attempts count: loading the sign-in page is not one, posting it is.
+        using var auth = policy is null || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            ? null
+            : _auth.AttemptAcquire(http);
         if (auth is { IsAcquired: false })
         {
             await RejectAsync(http, auth);
@@ -69,6 +72,11 @@ internal sealed class RateLimits : IAsyncDisposable
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : 1;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (Pages.PageStatusPages.IsPage(http))
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests; // answered with a page in the reader's language
+            return;
+        }
         await Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
             $"Too many requests from this client. Try again in {seconds} seconds.").ExecuteAsync(http);
     }

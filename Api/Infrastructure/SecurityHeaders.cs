@@ -15,6 +15,11 @@ internal static class SecurityHeaders
     private const string DataPolicy = "default-src 'none'; frame-ancestors 'none'";
     private const string PagePolicy = "frame-ancestors 'none'";
 
+    // Tollgate's own pages load only their stylesheet and script; charts are inline SVG, QR codes data: images. No
+    // form-action: a billing form's answer is a redirect to the payment provider's checkout.
+    private const string TollgatePagePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         context.Response.OnStarting(() =>
@@ -24,8 +29,9 @@ internal static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReference.Path) ? ApiReference.ContentSecurityPolicy
-                : context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true ? PagePolicy
-                : DataPolicy;
+                : context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true ? DataPolicy
+                : Pages.PageStatusPages.IsPage(context) ? TollgatePagePolicy
+                : PagePolicy;
             if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
             if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
             return Task.CompletedTask;

@@ -29,10 +29,13 @@ public sealed partial class Browser(HttpClient client)
     /// <summary>
     /// Loads <paramref name="page"/> and posts its form's antiforgery token with <paramref name="fields"/> to <paramref name="action"/>.
     /// </summary>
+    /// The page's first form names itself in a <c>_handler</c> field when it is a Razor component's; that goes too.
     public async Task<HttpResponseMessage> SubmitAsync(string page, string action, params (string Name, string Value)[] fields)
     {
-        var token = await TokenAsync(page);
-        return await PostFormAsync(action, [("__RequestVerificationToken", token), .. fields]);
+        var html = await (await Client.GetAsync(page)).Content.ReadAsStringAsync();
+        var handler = HandlerField().Match(html);
+        (string, string)[] form = handler.Success ? [("_handler", WebUtility.HtmlDecode(handler.Groups[1].Value))] : [];
+        return await PostFormAsync(action, [("__RequestVerificationToken", Token(page, html)), .. form, .. fields]);
     }
 
     public Task<HttpResponseMessage> PostFormAsync(string action, params (string Name, string Value)[] fields) =>
@@ -42,9 +45,10 @@ public sealed partial class Browser(HttpClient client)
         SubmitAsync("/signin", "/signin",
             [("email", email), ("password", password), .. returnUrl is null ? [] : new[] { ("returnUrl", returnUrl) }]);
 
-    public async Task<string> TokenAsync(string page)
+    public async Task<string> TokenAsync(string page) => Token(page, await (await Client.GetAsync(page)).Content.ReadAsStringAsync());
+
+    private static string Token(string page, string html)
     {
-        var html = await (await Client.GetAsync(page)).Content.ReadAsStringAsync();
         var match = TokenField().Match(html);
         Assert.True(match.Success, $"{page} has no antiforgery token: {html}");
         return WebUtility.HtmlDecode(match.Groups[1].Value);
@@ -60,4 +64,7 @@ public sealed partial class Browser(HttpClient client)
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    [GeneratedRegex("name=\"_handler\" value=\"([^\"]+)\"")]
+    private static partial Regex HandlerField();
 }

@@ -22,7 +22,7 @@ public sealed class HostHeaderTests : ApiTestBase
         Assert.Equal("/signin?returnUrl=%2Fdashboard", dashboard.Headers.Location?.OriginalString);
         Assert.Equal("/signin?returnUrl=%2Fops%3Ftab%3D1", ops.Headers.Location?.OriginalString);
         Assert.Equal("/ops", signedIn.Headers.Location?.OriginalString);
-        Assert.Equal("/dashboard", signedInToDefault.Headers.Location?.OriginalString);
+        Assert.Equal("/app", signedInToDefault.Headers.Location?.OriginalString);
         Assert.True(dashboardSignedIn.Headers.Location is null || !dashboardSignedIn.Headers.Location.IsAbsoluteUri,
             $"the dashboard redirects to {dashboardSignedIn.Headers.Location}");
         Assert.Equal(HttpStatusCode.Found, signedOut.StatusCode);

@@ -27,7 +27,7 @@ public sealed class PagesTests : ApiTestBase
         Assert.Contains("name=\"password\"", html);
         Assert.Contains("name=\"returnUrl\" value=\"/ops?x=1\"", html);
         Assert.Contains(Browser.SetCookies(form), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
-        Assert.DoesNotContain("evil.example", offsite);
+        Assert.DoesNotContain("name=\"returnUrl\"", offsite); // only the language links carry the page's own address
         Assert.Contains("no-store", form.Headers.CacheControl?.ToString());
     }
 
@@ -112,15 +112,15 @@ public sealed class PagesTests : ApiTestBase
     }
 
     [Fact]
-    public async Task Sign_in_lands_on_the_dashboard_unless_the_return_url_is_local()
+    public async Task Sign_in_lands_on_the_portal_unless_the_return_url_is_local()
     {
         var plain = await new Browser(Api).SignInAsync(ApiFactory.OperatorEmail, ApiFactory.OperatorPassword);
         var offsite = await new Browser(Api).SignInAsync(ApiFactory.OperatorEmail, ApiFactory.OperatorPassword, "https://evil.example/");
         var sneaky = await new Browser(Api).SignInAsync(ApiFactory.OperatorEmail, ApiFactory.OperatorPassword, "/\\evil.example");
 
-        Assert.Equal("/dashboard", plain.Headers.Location?.OriginalString);
-        Assert.Equal("/dashboard", offsite.Headers.Location?.OriginalString);
-        Assert.Equal("/dashboard", sneaky.Headers.Location?.OriginalString);
+        Assert.Equal("/app", plain.Headers.Location?.OriginalString);
+        Assert.Equal("/app", offsite.Headers.Location?.OriginalString);
+        Assert.Equal("/app", sneaky.Headers.Location?.OriginalString);
     }
 
     [Theory]

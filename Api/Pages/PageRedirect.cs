@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Components;
+
+namespace Tollgate.Api.Pages;
+
+/// <summary>
+/// Sends the browser to a path on this site after a page's form was handled (post, then redirect, then get). The
+/// <c>Location</c> is the path itself, not the absolute URL <see cref="NavigationManager"/> would build from the
+/// request's <c>Host</c> header, which the client chooses.
+/// </summary>
+public static class PageRedirect
+{
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void To(HttpContext http, string localPath)
+    {
+        if (!LocalUrl.IsLocal(localPath)) throw new ArgumentException("Pages redirect only to paths on this site.", nameof(localPath));
+        // Thrown as NavigationManager.NavigateTo does, so the renderer stops and answers with the redirect alone.
+        throw new NavigationException(localPath);
+    }
+}
