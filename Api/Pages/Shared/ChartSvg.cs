@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Components;
+using ScottPlot;
+
+namespace Tollgate.Api.Pages.Shared;
+
+/// <summary>
+/// Charts drawn on the server by ScottPlot as SVG and put inline in the page: nothing is shipped to the browser to draw
+/// them. A chart is a picture for the eye; its page shows the same numbers in a table beside it (screen readers, copying).
+/// </summary>
+public static partial class ChartSvg
+{
+    private static readonly Color Accent = Color.FromHex("#1f4fd1");
+
+    /// <summary>One bar per label, such as a quota's use per day.</summary>
+    public static MarkupString Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, int width = 760, int height = 300)
+    {
+        var plot = new Plot();
+        var bars = plot.Add.Bars(values.ToArray());
+        bars.Color = Accent;
+        return Render(plot, title, labels, width, height);
+    }
+
+    /// <summary>One line per named series over the same labels, such as MRR per currency per month.</summary>
+    public static MarkupString Lines(
+        string title, IReadOnlyList<string> labels, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series,
+        int width = 760, int height = 300)
+    {
+        var plot = new Plot();
+        var xs = Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray();
+        foreach (var (name, values) in series)
+        {
+            var line = plot.Add.Scatter(xs, values.ToArray());
+            line.LegendText = name;
+        }
+        if (series.Count > 1) plot.ShowLegend();
+        return Render(plot, title, labels, width, height);
+    }
+
+    private static MarkupString Render(Plot plot, string title, IReadOnlyList<string> labels, int width, int height)
+    {
+        // Label every bar when they fit, else about a dozen of them.
+        var step = Math.Max(1, (int)Math.Ceiling(labels.Count / 12.0));
+        var ticks = Enumerable.Range(0, labels.Count).Where(i => i % step == 0).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks.Select(i => (double)i).ToArray(), ticks.Select(i => labels[i]).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        var svg = XmlDeclaration().Replace(plot.GetSvgXml(width, height), "");
+        // A picture with a name for assistive technology, scaled by the page rather than fixed in pixels.
+        var opening = $"<svg role=\"img\" aria-label=\"{System.Net.WebUtility.HtmlEncode(title)}\" viewBox=\"0 0 {width} {height}\" ";
+        return new MarkupString(SvgOpening().Replace(svg, opening, 1));
+    }
+
+    [GeneratedRegex(@"^\s*<\?xml[^>]*\?>\s*")]
+    private static partial Regex XmlDeclaration();
+
+    [GeneratedRegex(@"<svg\s")]
+    private static partial Regex SvgOpening();
+}
