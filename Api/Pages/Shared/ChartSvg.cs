@@ -13,7 +13,8 @@ public static partial class ChartSvg
     private static readonly Color Accent = Color.FromHex("#1f4fd1");
 
     /// <summary>One bar per label, such as a quota's use per day.</summary>
-    public static MarkupString Bars(string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, int width = 760, int height = 300)
+    public static MarkupString Bars(
+        string title, IReadOnlyList<string> labels, IReadOnlyList<double> values, int width = 760, int height = 300)
     {
         var plot = new Plot();
         var bars = plot.Add.Bars(values.ToArray());
