@@ -112,6 +112,7 @@ public sealed partial class DashboardTests(DashboardTests.OperatorDashboard dash
             var signedIn = await Client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = token,
+                ["_handler"] = "signin", // the sign-in page's form names itself
                 ["email"] = SiloProcess.OperatorEmail,
                 ["password"] = SiloProcess.OperatorPassword,
             }));
