@@ -115,8 +115,8 @@ public static class ApiServiceCollectionExtensions
         app.UseForwardedHeaders(); // only from ForwardedHeaders:KnownProxies/KnownNetworks
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseRequestLocalization(); // outside the status pages, so a page's error is in the reader's language too
         app.UsePageStatusPages(); // a page in the reader's language on pages, a problem response everywhere else
-        app.UseRequestLocalization();
         app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
         app.UseTollgateRateLimiting(); // before authentication: a refused request costs no grain call

@@ -20,6 +20,7 @@ public class PagesHost : IAsyncLifetime
     public ApiFactory Api { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public TestMailbox Mailbox { get; } = new();
+    public MissingTranslations MissingTranslations { get; } = new();
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Configuration on top of the API tests' defaults (a fake Stripe, say).</summary>
@@ -33,7 +34,7 @@ public class PagesHost : IAsyncLifetime
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (.ci/run does).");
         await StartFakesAsync();
         _storage = await StorageTarget.CreateAsync(StorageProviderKind.Sqlite);
-        Api = new ApiFactory(_storage, Mailbox, settings: Settings);
+        Api = new ApiFactory(_storage, Mailbox, settings: Settings, services: MissingTranslations.Install);
         var port = FreePorts.Next();
         Api.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         Api.StartServer();
