@@ -34,7 +34,8 @@ public sealed class MissingTranslations
     {
         public IStringLocalizer Create(Type resourceSource) => new Recording(inner.Create(resourceSource), resourceSource.Name, missing);
 
-        public IStringLocalizer Create(string baseName, string location) => new Recording(inner.Create(baseName, location), baseName, missing);
+        public IStringLocalizer Create(string baseName, string location) =>
+            new Recording(inner.Create(baseName, location), baseName, missing);
     }
 
     private sealed class Recording(IStringLocalizer inner, string owner, MissingTranslations missing) : IStringLocalizer

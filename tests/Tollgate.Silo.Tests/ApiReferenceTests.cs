@@ -35,7 +35,8 @@ public sealed partial class ApiReferenceTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/swagger-ui-bundle.js")).StatusCode);
         // Every other page keeps its own policy.
         var signin = await client.GetAsync("/signin");
-        Assert.Equal("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+        Assert.Equal(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
             signin.Headers.GetValues("Content-Security-Policy").Single());
     }
 
