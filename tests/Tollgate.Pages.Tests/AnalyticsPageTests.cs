@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -117,19 +116,12 @@ public sealed class AnalyticsPageTests(StripePagesHost host) : IClassFixture<Str
 
     private async Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created)
     {
-        var stripeEvent = FakeStripe.Fixture("event");
-        stripeEvent["id"] = $"evt_pages_{type.Replace('.', '_')}";
-        stripeEvent["type"] = type;
-        stripeEvent["created"] = created.ToUnixTimeSeconds();
-        stripeEvent["data"] = new JsonObject { ["object"] = stripeObject };
-        var body = stripeEvent.ToJsonString();
-        var t = host.Api.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(StripePagesHost.WebhookSecret), Encoding.UTF8.GetBytes($"{t}.{body}"));
+        var body = FakeStripe.Event(type, stripeObject, created, $"evt_pages_{type.Replace('.', '_')}");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Stripe-Signature", $"t={t},v1={Convert.ToHexString(mac).ToLowerInvariant()}");
+        request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, StripePagesHost.WebhookSecret, host.Api.Clock.GetUtcNow()));
         var response = await host.Api.Anonymous().SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {await response.Content.ReadAsStringAsync()}");
     }
