@@ -1,6 +1,7 @@
 using Stripe;
 using Tollgate.Api.Payments;
 using Tollgate.Grains;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Credits;
 
@@ -47,10 +48,25 @@ public static partial class StripeWebhookApi
             await autoTopUp.ChargeFailed(intent.Id, chargeKey, intent.LastPaymentError?.Code, intent.LastPaymentError?.Message, actor);
             return new(true, WireNames.Of(ProviderEventOutcome.Applied));
         }
-        if (purchase.Purpose == CreditPurchases.AutoTopUp) return Outcome(await autoTopUp.ChargeSucceeded(intent.Id, chargeKey,
-            purchase.Credits, actor));
+        if (purchase.Purpose == CreditPurchases.AutoTopUp)
+            return await CountedAsync(grains, providerEvent, intent, await autoTopUp.ChargeSucceeded(intent.Id, chargeKey, purchase.Credits,
+                actor));
         var granted = await GrantPackAsync(grains, owners.TenantId!, intent.Id, purchase, actor);
         if (intent.PaymentMethodId is { Length: > 0 } method) await autoTopUp.SavePaymentMethod(method, actor);
+        return await CountedAsync(grains, providerEvent, intent, granted);
+    }
+
+    /// <summary>
+    /// A credit payment that granted (now or before: a redelivery after a failure counts what the first could not) is revenue in
+    /// the month Stripe reported it. Only <c>payment_intent.succeeded</c> counts it, the one event every credit payment has (a
+    /// pack's session events name the same payment), so its one report time picks one month.
+    /// </summary>
+    private static async Task<WebhookResponse> CountedAsync(IGrainFactory grains, ProviderEvent providerEvent, PaymentIntent intent,
+        GrantResult granted)
+    {
+        if (granted.Outcome == GrantOutcome.Granted && intent.AmountReceived > 0)
+            await grains.GetGrain<IProviderRevenueGrain>(0).CountPayment(intent.Id, StripeObjects.Provider, intent.Currency,
+                intent.AmountReceived, providerEvent.Created, RevenueMovement.CreditPacks);
         return Outcome(granted);
     }
 

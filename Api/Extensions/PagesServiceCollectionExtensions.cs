@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Tollgate.Api.Pages;
+using Tollgate.Api.Pages.Ops;
 
 namespace Tollgate.Api.Extensions;
 
@@ -26,6 +27,7 @@ public static class PagesServiceCollectionExtensions
         app.MapRazorComponents<App>();
         app.MapPageAssets();
         app.MapCultureSwitch();
+        app.MapAnalyticsCsv();
         return app;
     }
 }

@@ -34,6 +34,9 @@ public static class PageFormat
         return amount.ToString("C", format);
     }
 
+    /// <summary>A fraction as a percentage with one decimal, "—" when there is none (nothing to divide by).</summary>
+    public static string Percent(decimal? fraction) => fraction is { } f ? f.ToString("P1", CultureInfo.CurrentCulture) : "—";
+
     public static string Number(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
     /// <summary>A date and time in UTC, written the reader's way, marked as UTC (the server cannot know the reader's zone).</summary>

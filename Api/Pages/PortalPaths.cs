@@ -18,6 +18,7 @@ public static class OpsPaths
     public const string Tenants = "/ops/tenants";
     public const string Catalog = "/ops/catalog";
     public const string Analytics = "/ops/analytics";
+    public const string AnalyticsCsv = "/ops/analytics.csv";
 
     /// <summary>The Orleans Dashboard, mapped by the silo.</summary>
     public const string Dashboard = "/dashboard";

@@ -13,13 +13,15 @@ public static class OrderRevenue
 
     public static void CountRevenue(this OrderState state, string orderId)
     {
+        var plan = state.PlanId ?? RevenueMovement.CreditPacks;
         if (state is { PaidAt: { } paidAt, PaidMinor: { } paid } && state.RevenueCounted.Add(PaidKey))
-            state.PendingRevenue.Add(RevenueRules.Payment($"order/{orderId}/{PaidKey}", state.Currency, paid, paidAt));
+            state.PendingRevenue.Add(RevenueRules.Payment($"order/{orderId}/{PaidKey}", state.Currency, paid, paidAt, state.Provider,
+                plan));
         foreach (var refund in state.Refunds)
         {
             if (refund.Status != RefundStatus.Succeeded || !state.RevenueCounted.Add("refund/" + refund.Id)) continue;
             state.PendingRevenue.Add(RevenueRules.Payment($"order/{orderId}/refund/{refund.Id}", state.Currency, -refund.AmountMinor,
-                refund.CompletedAt ?? refund.RequestedAt));
+                refund.CompletedAt ?? refund.RequestedAt, state.Provider, plan));
         }
     }
 }

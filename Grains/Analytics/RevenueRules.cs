@@ -14,6 +14,8 @@ public static class RevenueRules
 {
     public const string MonthFormat = "yyyy-MM";
 
+    private static readonly IReadOnlyDictionary<string, long> s_none = new Dictionary<string, long>();
+
     /// <summary>The subscription's monthly recurring revenue, 0 when it is not paying.</summary>
     public static long MrrOf(SubscriptionPoint? point) =>
         point is { Plan.PriceMinor: > 0, Status: SubscriptionStatus.Active or SubscriptionStatus.PastDue } ? Monthly(point.Plan) : 0;
@@ -49,17 +51,22 @@ public static class RevenueRules
         }
         else
         {
-            if (was > 0) Add(before!.Plan.Currency, m => m with { ChurnedMrrMinor = was, PayingDelta = -1 });
+            if (was > 0) Add(before!.Plan.Currency, m => m with { ChurnedMrrMinor = was, PayingDelta = -1, TenantsChurned = 1 });
             if (now > 0) Add(after!.Plan.Currency, m => m with { NewMrrMinor = now, PayingDelta = m.PayingDelta + 1 });
         }
         if (IsPaidTrial(after) && !IsPaidTrial(before)) Add(after!.Plan.Currency, m => m with { TrialsStarted = 1 });
+        if (IsPaidTrial(before) && !IsPaidTrial(after))
+            Add(before!.Plan.Currency, m => m with { TrialsEnded = 1 });
         if (IsPaidTrial(before) && now > 0) Add(after!.Plan.Currency, m => m with { TrialsConverted = 1 });
         return [.. movements.Values];
     }
 
-    /// <summary>Money paid (or, negative, refunded) at <paramref name="at"/>, counted in that month.</summary>
-    public static RevenueMovement Payment(string paymentId, string currency, long amountMinor, DateTimeOffset at) =>
-        new(paymentId, MonthOf(at), currency.ToLowerInvariant(), RevenueMinor: amountMinor);
+    /// <summary>Money paid (or, negative, refunded) at <paramref name="at"/>, counted in that month, through
+    /// <paramref name="provider"/> for <paramref name="plan"/> (a plan's id, <see cref="RevenueMovement.CreditPacks"/> or
+    /// <see cref="RevenueMovement.Unattributed"/>).</summary>
+    public static RevenueMovement Payment(string paymentId, string currency, long amountMinor, DateTimeOffset at, string provider,
+        string plan) =>
+        new(paymentId, MonthOf(at), currency.ToLowerInvariant(), RevenueMinor: amountMinor, Provider: provider, Plan: plan);
 
     /// <summary>The UTC calendar month of <paramref name="at"/>.</summary>
     public static string MonthOf(DateTimeOffset at) => at.UtcDateTime.ToString(MonthFormat, CultureInfo.InvariantCulture);
@@ -89,11 +96,13 @@ public static class RevenueRules
             {
                 var key = month.ToString(MonthFormat, CultureInfo.InvariantCulture);
                 var figures = byMonth.GetValueOrDefault(key) ?? MonthFigures.Empty(key, currency.Key);
+                var (startMrr, startPaying) = (mrr, paying);
                 (mrr, paying) = (mrr + figures.NetMrrMinor, paying + figures.PayingDelta);
                 if (string.CompareOrdinal(key, from) < 0) continue;
                 months.Add(new AnalyticsMonth(key, currency.Key, mrr, figures.NewMrrMinor, figures.ExpansionMrrMinor,
                     figures.ContractionMrrMinor, figures.ChurnedMrrMinor, paying, Arpu(mrr, paying), figures.TrialsStarted,
-                    figures.TrialsConverted, figures.RevenueMinor));
+                    figures.TrialsConverted, figures.RevenueMinor, startMrr, startPaying, figures.TenantsChurned, figures.TrialsEnded,
+                    figures.RevenueByProvider ?? s_none, figures.RevenueByPlan ?? s_none));
             }
         }
         return [.. months.OrderBy(m => m.Month, StringComparer.Ordinal).ThenBy(m => m.Currency, StringComparer.Ordinal)];

@@ -37,8 +37,9 @@ public static class SubscriptionRevenue
         state.CountedPoint = point;
     }
 
-    /// <summary>Counts an invoice paid through the provider, in the month the provider reported it.</summary>
+    /// <summary>Counts an invoice paid through the provider, in the month the provider reported it, for the plan the tenant is
+    /// on after it.</summary>
     public static void CountPayment(this SubscriptionState state, string tenantId, ProviderEvent paid, ProviderInvoice invoice) =>
         state.PendingRevenue.Add(RevenueRules.Payment($"{tenantId}/invoice/{invoice.Id}/{paid.Id}", invoice.Currency, invoice.AmountPaid,
-            paid.Created));
+            paid.Created, state.Provider?.Provider ?? "stripe", state.PlanId ?? RevenueMovement.Unattributed));
 }

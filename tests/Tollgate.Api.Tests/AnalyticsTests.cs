@@ -51,7 +51,24 @@ public sealed class AnalyticsTests : ApiTestBase
             months);
         // A range starting later carries the earlier months' MRR and paying tenants into its first month.
         Assert.Equal([months[1], months[2]], await MonthsAsync(ops, $"from={m2}&to={m2}"));
+
+        // Churn against each month's start, trials that ended, ARR; a rate with nothing to divide by is null.
+        var response = await ops.GetAsync($"/v1/admin/analytics?from={m1}&to={m2}");
+        var rates = (await Json(response)).GetProperty("months").Deserialize<List<RateRow>>(JsonSerializerOptions.Web)!;
+        Assert.Equal(
+            [
+                // month, currency, ARR, MRR and paying at the start, tenants churned, logo churn, revenue churn, trials ended, conversion
+                new RateRow(m1, "usd", 132_000, 0, 0, 0, null, null, 1, 1m),
+                new RateRow(m2, "cny", 238_800, 0, 0, 0, null, null, 0, null),
+                // 1 of the 2 paying at the start left; (5,000 churned + 4,000 contraction) / 11,000
+                new RateRow(m2, "usd", 24_000, 11_000, 2, 1, 0.5m, 0.8182m, 0, null),
+            ],
+            rates);
     }
+
+    private sealed record RateRow(
+        string Month, string Currency, long ArrMinor, long StartMrrMinor, int StartPayingTenants, int TenantsChurned, decimal? LogoChurn,
+        decimal? RevenueChurn, int TrialsEnded, decimal? TrialConversion);
 
     private sealed record MonthRow(
         string Month, string Currency, long MrrMinor, long NewMrrMinor, long ExpansionMrrMinor, long ContractionMrrMinor,

@@ -233,6 +233,13 @@ public sealed class CreditPurchaseTests : ApiTestBase
         Assert.Equal("purchase", grant.GetProperty("source").GetString());
         Assert.Equal($"purchase:{paymentId}", grant.GetProperty("idempotencyKey").GetString());
         Assert.Equal("pm_first", (await AutoTopUpAsync()).GetProperty("paymentMethodId").GetString());
+        // Revenue once, in the month Stripe reported the payment, as Stripe's and the credit packs'.
+        var month = Api.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var usd = Assert.Single((await Json(await _ops.GetAsync($"/v1/admin/analytics?from={month}&to={month}")))
+            .GetProperty("months").EnumerateArray());
+        Assert.Equal(1_500, usd.GetProperty("revenueMinor").GetInt64());
+        Assert.Equal(1_500, usd.GetProperty("revenueByProvider").GetProperty("stripe").GetInt64());
+        Assert.Equal(1_500, usd.GetProperty("revenueByPlan").GetProperty("_credit_packs").GetInt64());
     }
 
     [Fact]

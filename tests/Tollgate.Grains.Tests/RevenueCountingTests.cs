@@ -31,7 +31,7 @@ public sealed class RevenueCountingTests
             [
                 new RevenueMovement("t1/1/usd", "2026-05", "usd", NewMrrMinor: 2_900, PayingDelta: 1),
                 new RevenueMovement("t1/2/usd", "2026-06", "usd", ExpansionMrrMinor: 1_000),
-                new RevenueMovement("t1/3/usd", "2026-06", "usd", ChurnedMrrMinor: 3_900, PayingDelta: -1),
+                new RevenueMovement("t1/3/usd", "2026-06", "usd", ChurnedMrrMinor: 3_900, PayingDelta: -1, TenantsChurned: 1),
             ],
             state.PendingRevenue);
         Assert.Equal(3, state.RevenueChanges);
@@ -50,7 +50,7 @@ public sealed class RevenueCountingTests
     {
         var order = new OrderState
         {
-            TenantId = "t1", Currency = "cny", AmountMinor = 19_900, Status = OrderStatus.Pending,
+            TenantId = "t1", Provider = "alipay", PlanId = "pro", Currency = "cny", AmountMinor = 19_900, Status = OrderStatus.Pending,
             ExpiresAt = May31.AddHours(1)
         };
         order.Pay("trade-1", 19_900, May31);
@@ -64,8 +64,8 @@ public sealed class RevenueCountingTests
 
         Assert.Equal(
             [
-                new RevenueMovement("order/o1/paid", "2026-05", "cny", RevenueMinor: 19_900),
-                new RevenueMovement("order/o1/refund/r1", "2026-06", "cny", RevenueMinor: -5_000),
+                new RevenueMovement("order/o1/paid", "2026-05", "cny", RevenueMinor: 19_900, Provider: "alipay", Plan: "pro"),
+                new RevenueMovement("order/o1/refund/r1", "2026-06", "cny", RevenueMinor: -5_000, Provider: "alipay", Plan: "pro"),
             ],
             order.PendingRevenue);
     }

@@ -35,13 +35,13 @@ public sealed class RevenueRulesTests
     public void A_cancellation_churns_what_the_tenant_paid_and_a_later_return_is_new_again()
     {
         var canceled = Single(Point(9_900), Point(9_900, SubscriptionStatus.Canceled));
-        Assert.Equal((9_900L, -1), (canceled.ChurnedMrrMinor, canceled.PayingDelta));
+        Assert.Equal((9_900L, -1, 1), (canceled.ChurnedMrrMinor, canceled.PayingDelta, canceled.TenantsChurned));
         var toFree = Single(Point(9_900), Point(0)); // falling back to the free default plan
         Assert.Equal((9_900L, -1), (toFree.ChurnedMrrMinor, toFree.PayingDelta));
         var endedWithoutPlan = Single(Point(9_900), null);
         Assert.Equal((9_900L, -1), (endedWithoutPlan.ChurnedMrrMinor, endedWithoutPlan.PayingDelta));
         var back = Single(Point(9_900, SubscriptionStatus.Canceled), Point(2_900));
-        Assert.Equal((2_900L, 1), (back.NewMrrMinor, back.PayingDelta));
+        Assert.Equal((2_900L, 1, 0), (back.NewMrrMinor, back.PayingDelta, back.TenantsChurned));
     }
 
     [Fact]
@@ -67,20 +67,21 @@ public sealed class RevenueRulesTests
         Assert.Equal(
             [
                 new RevenueMovement("t/3/cny", "2026-03", "cny", NewMrrMinor: 19_900, PayingDelta: 1),
-                new RevenueMovement("t/3/usd", "2026-03", "usd", ChurnedMrrMinor: 2_900, PayingDelta: -1),
+                new RevenueMovement("t/3/usd", "2026-03", "usd", ChurnedMrrMinor: 2_900, PayingDelta: -1, TenantsChurned: 1),
             ],
             moved);
     }
 
     [Fact]
-    public void A_paid_trial_starts_then_converts_when_it_pays_or_only_ends_when_it_expires_unpaid()
+    public void A_paid_trial_starts_then_ends_converting_when_it_pays_or_only_ends_when_it_expires_unpaid()
     {
         var started = Single(Point(0), Point(2_900, SubscriptionStatus.Trialing));
         Assert.Equal(new RevenueMovement("tenant-1/7/usd", "2026-03", "usd", TrialsStarted: 1), started);
         var converted = Single(Point(2_900, SubscriptionStatus.Trialing), Point(2_900));
-        Assert.Equal(new RevenueMovement("tenant-1/7/usd", "2026-03", "usd", NewMrrMinor: 2_900, PayingDelta: 1, TrialsConverted: 1),
-            converted);
-        Assert.Empty(RevenueRules.Movements("t/1", Point(2_900, SubscriptionStatus.Trialing), Point(0), March10)); // expired unpaid
+        Assert.Equal(new RevenueMovement("tenant-1/7/usd", "2026-03", "usd", NewMrrMinor: 2_900, PayingDelta: 1, TrialsConverted: 1,
+            TrialsEnded: 1), converted);
+        Assert.Equal(new RevenueMovement("tenant-1/7/usd", "2026-03", "usd", TrialsEnded: 1), // expired unpaid
+            Single(Point(2_900, SubscriptionStatus.Trialing), Point(0)));
         Assert.Empty(RevenueRules.Movements("t/1", Point(0), Point(0, SubscriptionStatus.Trialing), March10)); // a free plan's trial
     }
 
@@ -92,7 +93,7 @@ public sealed class RevenueRulesTests
         // 07:30 on April 1st in Beijing is still March 31st in UTC.
         Assert.Equal("2026-03", RevenueRules.MonthOf(new DateTimeOffset(2026, 4, 1, 7, 30, 0, TimeSpan.FromHours(8))));
         var newYearInParis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
-        var paid = RevenueRules.Payment("in_1", "USD", 500, newYearInParis);
+        var paid = RevenueRules.Payment("in_1", "USD", 500, newYearInParis, "stripe", "pro");
         Assert.Equal(("2025-12", "usd"), (paid.Month, paid.Currency));
         Assert.Equal(new DateOnly(2026, 12, 1), RevenueRules.ParseMonth("2026-12"));
         Assert.All(["2026-13", "2026-1", "26-12", "2026-12-01", "", null], bad => Assert.Null(RevenueRules.ParseMonth(bad)));
@@ -134,4 +135,49 @@ public sealed class RevenueRulesTests
             ],
             totals.Select(t => (t.Month, t.Currency, t.MrrMinor, t.PayingTenants, t.ArpuMinor, t.RevenueMinor)));
     }
+
+    [Fact]
+    public void Churn_is_measured_against_the_month_start_and_revenue_splits_by_provider_and_plan_adding_up_to_the_revenue()
+    {
+        var january = new[]
+        {
+            Move("a/1", "2026-01") with { NewMrrMinor = 5_000, PayingDelta = 1 },
+            Move("b/1", "2026-01") with { NewMrrMinor = 3_000, PayingDelta = 1 },
+            Move("c/1", "2026-01") with { NewMrrMinor = 2_000, PayingDelta = 1 },
+            Move("d/1", "2026-01") with { TrialsStarted = 1 },
+            RevenueRules.Payment("a/invoice", "USD", 5_000, new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), "stripe", "team"),
+            RevenueRules.Payment("order/o1/paid", "usd", 3_000, new DateTimeOffset(2026, 1, 31, 23, 59, 0, TimeSpan.Zero), "alipay",
+                "pro"),
+        };
+        var february = new[]
+        {
+            Move("a/2", "2026-02") with { ContractionMrrMinor = 1_000 },
+            Move("c/2", "2026-02") with { ChurnedMrrMinor = 2_000, PayingDelta = -1, TenantsChurned = 1 },
+            Move("d/2", "2026-02") with { NewMrrMinor = 4_000, PayingDelta = 1, TrialsEnded = 1, TrialsConverted = 1 },
+            Move("e/2", "2026-02") with { TrialsEnded = 1 },
+            RevenueRules.Payment("order/o2/paid", "usd", 900, new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), "wechatpay",
+                RevenueMovement.CreditPacks),
+            RevenueRules.Payment("order/o1/refund/r1", "usd", -1_000, new DateTimeOffset(2026, 2, 2, 0, 0, 0, TimeSpan.Zero), "alipay",
+                "pro"),
+        };
+        MonthFigures Sum(string month, IEnumerable<RevenueMovement> moves) =>
+            moves.Aggregate(MonthFigures.Empty(month, "usd"), (figures, m) => figures.Plus(m));
+
+        var totals = RevenueRules.Totals([Sum("2026-01", january), Sum("2026-02", february)], "2026-01", "2026-02");
+
+        var (jan, feb) = (totals[0], totals[1]);
+        Assert.Equal((10_000L, 120_000L, 3, 8_000L), (jan.MrrMinor, jan.ArrMinor, jan.PayingTenants, jan.RevenueMinor));
+        Assert.Null(jan.LogoChurn); // nobody paid at January's start
+        Assert.Null(jan.TrialConversion);
+        Assert.Equal(new Dictionary<string, long> { ["stripe"] = 5_000, ["alipay"] = 3_000 }, jan.RevenueByProvider);
+        Assert.Equal(new Dictionary<string, long> { ["team"] = 5_000, ["pro"] = 3_000 }, jan.RevenueByPlan);
+        // February starts at 10,000 MRR and 3 paying: 1 of 3 tenants churned; (2,000 churned + 1,000 contraction) / 10,000.
+        Assert.Equal((10_000L, 3, 11_000L, 3), (feb.StartMrrMinor, feb.StartPayingTenants, feb.MrrMinor, feb.PayingTenants));
+        Assert.Equal((0.3333m, 0.3m, 0.5m), (feb.LogoChurn, feb.RevenueChurn, feb.TrialConversion));
+        Assert.Equal(-100, feb.RevenueMinor);
+        Assert.Equal(new Dictionary<string, long> { ["wechatpay"] = 900, ["alipay"] = -1_000 }, feb.RevenueByProvider);
+        Assert.Equal(new Dictionary<string, long> { [RevenueMovement.CreditPacks] = 900, ["pro"] = -1_000 }, feb.RevenueByPlan);
+    }
+
+    private static RevenueMovement Move(string id, string month) => new(id, month, "usd");
 }
