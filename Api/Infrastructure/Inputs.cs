@@ -15,6 +15,9 @@ public sealed class Inputs
     /// <summary>Each error as <c>field: message</c>, for a log line rather than a 400.</summary>
     public IEnumerable<string> Failures => _errors.SelectMany(error => error.Value.Select(message => $"{error.Key}: {message}"));
 
+    /// <summary>The messages alone, for a page's form that shows them beside what was typed.</summary>
+    public IEnumerable<string> Messages => _errors.Values.SelectMany(messages => messages);
+
     public void Fail(string field, string message) =>
         (_errors.TryGetValue(field, out var list) ? list : _errors[field] = []).Add(message);
 
