@@ -85,7 +85,8 @@ public static class ApiKeysApi
         return Read(inputs, request, time) is { } key ? (key, null) : (null, inputs.Problem());
     }
 
-    /// <summary>The key a request asks for, or null with the problems in <paramref name="inputs"/> (the keys page reads it so too).</summary>
+    /// <summary>The key a request asks for, or null with the problems in <paramref name="inputs"/> (the keys page reads it so
+    /// too).</summary>
     internal static NewApiKey? Read(Inputs inputs, CreateApiKeyRequest request, TimeProvider time)
     {
         var name = inputs.Text("name", request.Name, required: true);

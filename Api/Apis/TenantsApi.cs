@@ -52,7 +52,8 @@ public static class TenantsApi
         return tenant is null ? Problems.NotFound("The user") : TypedResults.Created($"/v1/tenants/{tenant.Id}", ToResponse(tenant));
     }
 
-    /// <summary>A new tenant the signed-in person owns (the portal's home page makes one the same way); null when the user is gone.</summary>
+    /// <summary>A new tenant the signed-in person owns (the portal's home page makes one the same way); null when the user is
+    /// gone.</summary>
     internal static async Task<TenantInfo?> CreateTenantAsync(IGrainFactory grains, string name, HttpContext http)
     {
         var user = await grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile();

@@ -62,7 +62,8 @@ public static class UsageApi
         if (format == "csv") return Csv(usage, tenantId, from, to, quotaType);
         try
         {
-            return TypedResults.Ok(new UsageReport(groupBy, await TotalsAsync(usage, tenantId, from, to, quotaType, groupBy, http.RequestAborted)));
+            var totals = await TotalsAsync(usage, tenantId, from, to, quotaType, groupBy, http.RequestAborted);
+            return TypedResults.Ok(new UsageReport(groupBy, totals));
         }
         catch (OverflowException)
         {
@@ -72,7 +73,8 @@ public static class UsageApi
     }
 
     /// <summary>The usage records in range as CSV, newest first (the usage page's download too).</summary>
-    internal static JournalExport.CsvResult Csv(UsageTotals usage, string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType) =>
+    internal static JournalExport.CsvResult Csv(
+        UsageTotals usage, string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType) =>
         JournalExport.Csv(cancellation => usage.RecordsAsync(tenantId, from, to, quotaType, cancellation), "usage.csv", Columns, record =>
         {
             var usage = UsageTotals.Parse(record);
@@ -88,8 +90,10 @@ public static class UsageApi
         string? quotaType, string groupBy, CancellationToken cancellationToken)
     {
         var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
+        var format = groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM";
         foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, cancellationToken))
-            UsageTotals.Add(periods, (day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), type), consumed, refunded);
-        return [.. periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded))];
+            UsageTotals.Add(periods, (day.ToString(format, CultureInfo.InvariantCulture), type), consumed, refunded);
+        return [.. periods.Select(t =>
+            new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded))];
     }
 }

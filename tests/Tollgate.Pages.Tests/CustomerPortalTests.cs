@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -58,15 +59,15 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
 
         // The app consumes with the key over HTTP; the usage page and the overview show it.
         var app = host.Api.WithApiKey(key);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Messages, amount = 7 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", new { quotaType = CatalogFixture.Tokens, amount = 250 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", Use(CatalogFixture.Messages, 7))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/consume", Use(CatalogFixture.Tokens, 250))).StatusCode);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
         await page.WaitForURLAsync($"**/app/{tenantId}/usage");
         Assert.Equal(30, await UsageTable(page, "Messages").Locator("tbody tr").CountAsync());
         Assert.Equal(7, await NetTotalAsync(page, "Messages"));
         Assert.Equal(250, await NetTotalAsync(page, "Tokens"));
-        Assert.Equal(1, await UsageTable(page, "Messages").Locator("xpath=..").Locator(".chart svg[role=img]").CountAsync());
+        Assert.Equal(1, await UsageSection(page, "Messages").Locator(".chart svg[role=img]").CountAsync());
         await PagesHost.ScreenshotAsync(page, "usage-en");
         await page.GetByRole(AriaRole.Link, new() { Name = "Last 12 months, by month" }).ClickAsync();
         await page.WaitForURLAsync("**/usage?by=month");
@@ -115,9 +116,10 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Equal(HttpStatusCode.Forbidden, created.StatusCode);
         var keyId = (await host.Api.As(customer.AccessToken).GetFromJsonAsync<JsonElement>($"/v1/tenants/{tenantId}/api-keys"))
             .EnumerateArray().Single().GetProperty("id").GetString()!;
-        var revoked = await memberBrowser.PostFormAsync(keysPath, ("__RequestVerificationToken", token), ("_handler", "revoke-key"), ("keyId", keyId));
+        var revoked = await memberBrowser.PostFormAsync(keysPath,
+            ("__RequestVerificationToken", token), ("_handler", "revoke-key"), ("keyId", keyId));
         Assert.Equal(HttpStatusCode.Forbidden, revoked.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/check", new { quotaType = CatalogFixture.Messages, amount = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsJsonAsync("/v1/quota/check", Use(CatalogFixture.Messages, 1))).StatusCode);
 
         // The owner revokes it on the page; the app's next call is refused.
         await page.GotoAsync(keysPath);
@@ -125,7 +127,7 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
         await page.WaitForURLAsync($"**{keysPath}");
         Assert.True(await page.GetByText("This tenant has no API keys.").IsVisibleAsync());
         Assert.Equal(HttpStatusCode.Unauthorized,
-            (await app.PostAsJsonAsync("/v1/quota/check", new { quotaType = CatalogFixture.Messages, amount = 1 })).StatusCode);
+            (await app.PostAsJsonAsync("/v1/quota/check", Use(CatalogFixture.Messages, 1))).StatusCode);
 
         // The same pages in Chinese.
         var zh = await host.NewPageAsync("zh-CN");
@@ -164,15 +166,18 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
 
         var chinese = new Browser(host.BaseAddress);
         chinese.Client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("zh-CN");
-        var weakInChinese = await chinese.SubmitAsync("/register", "/register", ("email", "weak@example.com"), ("password", "weak@example.com"));
+        var weakInChinese = await chinese.SubmitAsync("/register", "/register",
+            ("email", "weak@example.com"), ("password", "weak@example.com"));
         Assert.Equal(HttpStatusCode.BadRequest, weakInChinese.StatusCode);
         Assert.Contains("密码不能是电子邮箱地址或其 @ 之前的部分。", await weakInChinese.Content.ReadAsStringAsync());
 
-        var registered = await browser.SubmitAsync("/register", "/register", ("email", "fresh@example.com"), ("password", Password), ("name", ""));
+        var registered = await browser.SubmitAsync("/register", "/register",
+            ("email", "fresh@example.com"), ("password", Password), ("name", ""));
         Assert.Equal(HttpStatusCode.Found, registered.StatusCode);
         Assert.StartsWith("/app/ten_", registered.Headers.Location?.OriginalString);
         Assert.NotNull(Browser.PageCookie(registered));
-        var me = await host.Api.As((await LoginAsync("fresh@example.com", Password, "")).AccessToken).GetFromJsonAsync<JsonElement>("/v1/me");
+        var fresh = await LoginAsync("fresh@example.com", Password, "");
+        var me = await host.Api.As(fresh.AccessToken).GetFromJsonAsync<JsonElement>("/v1/me");
         Assert.Equal("fresh", me.GetProperty("name").GetString()); // named as the API names an account without a name
 
         // Someone whose only tenant removed them is offered to make one, as POST /v1/tenants does.
@@ -219,10 +224,15 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
         }
     }
 
-    private static ILocator Quota(IPage page, string name) => page.Locator(".quota", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = name }) });
+    private static object Use(string quotaType, long amount) => new { quotaType, amount };
 
-    private static ILocator UsageTable(IPage page, string name) =>
-        page.Locator("section.usage", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true }) }).Locator("table");
+    private static ILocator Quota(IPage page, string name) =>
+        page.Locator(".quota", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = name }) });
+
+    private static ILocator UsageSection(IPage page, string name) =>
+        page.Locator("section.usage", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true }) });
+
+    private static ILocator UsageTable(IPage page, string name) => UsageSection(page, name).Locator("table");
 
     private static async Task<string> Definition(IPage page, string term) =>
         await page.Locator($"dl.definitions dt:text-is(\"{term}\") + dd").First.InnerTextAsync();
@@ -231,7 +241,7 @@ public sealed class CustomerPortalTests(PagesHost host) : IClassFixture<PagesHos
     private static async Task<long> NetTotalAsync(IPage page, string quota)
     {
         var cells = await UsageTable(page, quota).Locator("tbody td:nth-of-type(3)").AllInnerTextsAsync();
-        return cells.Sum(cell => long.Parse(cell, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        return cells.Sum(cell => long.Parse(cell, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
     }
 
     private async Task<Account> LoginAsync(string email, string password, string tenantId)
