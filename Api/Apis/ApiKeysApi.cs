@@ -82,12 +82,19 @@ public static class ApiKeysApi
     private static (NewApiKey? Key, ProblemHttpResult? Problem) Read(CreateApiKeyRequest request, TimeProvider time)
     {
         var inputs = new Inputs();
+        return Read(inputs, request, time) is { } key ? (key, null) : (null, inputs.Problem());
+    }
+
+    /// <summary>The key a request asks for, or null with the problems in <paramref name="inputs"/> (the keys page reads it so
+    /// too).</summary>
+    internal static NewApiKey? Read(Inputs inputs, CreateApiKeyRequest request, TimeProvider time)
+    {
         var name = inputs.Text("name", request.Name, required: true);
         if (request.Scopes is not { Count: > 0 }) inputs.Fail("scopes", "At least one scope is required.");
         else if (request.Scopes.FirstOrDefault(s => !ApiKeyScopes.All.Contains(s)) is { } unknown)
             inputs.Fail("scopes", $"Unknown scope '{unknown}'; known scopes are {string.Join(", ", ApiKeyScopes.All)}.");
         var expiresAt = inputs.Expiry("expiresAt", request.ExpiresAt, time.GetUtcNow());
-        return inputs.IsValid ? (new NewApiKey(name!, request.Scopes!.Distinct().ToList(), expiresAt), null) : (null, inputs.Problem());
+        return inputs.IsValid ? new NewApiKey(name!, request.Scopes!.Distinct().ToList(), expiresAt) : null;
     }
 
     private static CreatedApiKeyResponse ToResponse(CreatedApiKey created)

@@ -43,16 +43,9 @@ public static class AuthApi
         RegisterRequest request, HttpContext http, IGrainFactory grains, Sessions sessions)
     {
         var inputs = new Inputs();
-        var email = inputs.Email("email", request.Email);
-        var password = inputs.Password("password", request.Password, email);
-        var name = inputs.Text("name", request.Name, required: false);
-        var tenantName = inputs.Text("tenantName", request.TenantName, required: false);
-        if (!inputs.IsValid) return inputs.Problem();
-
-        name ??= email![..email!.IndexOf('@')];
-        var account = await grains.GetGrain<IEmailAccountGrain>(email!)
-            .Register(new Registration(email!, password!, name, tenantName ?? $"{name}'s workspace"), http.Actor());
-        if (account is null) return Problems.Conflict("email_taken", "An account with this email already exists.");
+        if (ReadRegistration(inputs, request) is not { } registration) return inputs.Problem();
+        var account = await CreateAccountAsync(grains, registration, http);
+        if (account is null) return Problems.Conflict("email_taken", EmailTaken);
 
         var tokens = await sessions.StartAsync(account.User.Id, http.Actor());
         return TypedResults.Created("/v1/me", new RegisterResponse(
@@ -60,6 +53,25 @@ public static class AuthApi
             new TenantSummary(account.Tenant.Id, account.Tenant.Name),
             tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresIn));
     }
+
+    internal const string EmailTaken = "An account with this email already exists.";
+
+    /// <summary>The account a registration asks for (the register page reads it the same way), or null with the problems in
+    /// <paramref name="inputs"/>.</summary>
+    internal static Registration? ReadRegistration(Inputs inputs, RegisterRequest request)
+    {
+        var email = inputs.Email("email", request.Email);
+        var password = inputs.Password("password", request.Password, email);
+        var name = inputs.Text("name", request.Name, required: false);
+        var tenantName = inputs.Text("tenantName", request.TenantName, required: false);
+        if (!inputs.IsValid) return null;
+        name ??= email![..email!.IndexOf('@')];
+        return new Registration(email!, password!, name, tenantName ?? $"{name}'s workspace");
+    }
+
+    /// <summary>Creates the account and its tenant; null when the email has an account already.</summary>
+    internal static Task<RegisteredAccount?> CreateAccountAsync(IGrainFactory grains, Registration registration, HttpContext http) =>
+        grains.GetGrain<IEmailAccountGrain>(registration.Email).Register(registration, http.Actor());
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext http, Sessions sessions)

@@ -48,13 +48,21 @@ public static class TenantsApi
         var inputs = new Inputs();
         var name = inputs.Text("name", request.Name, required: true);
         if (!inputs.IsValid) return inputs.Problem();
+        var tenant = await CreateTenantAsync(grains, name!, http);
+        return tenant is null ? Problems.NotFound("The user") : TypedResults.Created($"/v1/tenants/{tenant.Id}", ToResponse(tenant));
+    }
+
+    /// <summary>A new tenant the signed-in person owns (the portal's home page makes one the same way); null when the user is
+    /// gone.</summary>
+    internal static async Task<TenantInfo?> CreateTenantAsync(IGrainFactory grains, string name, HttpContext http)
+    {
         var user = await grains.GetGrain<IUserGrain>(http.User.UserId()!).GetProfile();
-        if (user is null) return Problems.NotFound("The user");
+        if (user is null) return null;
         var tenantId = Secrets.NewId("ten");
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Create(name!, user.Id, user.Email, http.Actor());
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Create(name, user.Id, user.Email, http.Actor());
         await grains.GetGrain<IUserGrain>(user.Id).JoinTenant(tenantId, TenantRole.Owner);
         await grains.GetGrain<IPlatformDirectoryGrain>(IPlatformDirectoryGrain.Key).AddTenant(new DirectoryTenant(tenant.Id, tenant.Name, tenant.CreatedAt));
-        return TypedResults.Created($"/v1/tenants/{tenantId}", ToResponse(tenant));
+        return tenant;
     }
 
     private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetAsync(

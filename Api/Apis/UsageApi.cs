@@ -2,6 +2,8 @@ using System.Globalization;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Infrastructure;
 using Tollgate.Api.OpenApi;
+using Tollgate.Api.Pages;
+using Tollgate.Api.Pages.Portal;
 using Tollgate.Api.Reports;
 using Tollgate.Grains.Quotas;
 
@@ -28,8 +30,16 @@ public static class UsageApi
             .TakesQuery("format", "`json` (the default), or `csv` for the usage records themselves.")
             .AnswersProblem(StatusCodes.Status422UnprocessableEntity,
                 "A total would pass the largest number it can hold (`total_overflow`); ask for a shorter range, by day, or per quota type.");
+        // The usage page's download: the page cookie, and the page gate's check that the reader is in the tenant.
+        app.MapGet(PortalPaths.TenantRoute + "/usage.csv", PageCsv)
+            .ExcludeFromDescription().RequireAuthorization(AuthorizationPolicies.Page)
+            .WithMetadata(new TenantPageAttribute(TenantPermission.Read));
         return app;
     }
+
+    private static JournalExport.CsvResult PageCsv(
+        string tenantId, string? by, UsageTotals usage, [FromKeyedServices(DomainClock.Key)] TimeProvider clock) =>
+        Csv(usage, tenantId, UsageRange.For(by, clock.GetUtcNow()).From, null, null);
 
     private static async Task<Results<Ok<UsageReport>, JournalExport.CsvResult, ProblemHttpResult>> UsageAsync(
         string tenantId, HttpContext http, UsageTotals usage, TenantGuard guard)
@@ -49,26 +59,41 @@ public static class UsageApi
         if (from >= to) inputs.Fail("to", "to must be later than from.");
         if (!inputs.IsValid) return inputs.Problem();
 
-        if (format == "csv")
-            return JournalExport.Csv(cancellation => usage.RecordsAsync(tenantId, from, to, quotaType, cancellation), "usage.csv", Columns, record =>
-            {
-                var usage = UsageTotals.Parse(record);
-                return [record.Sequence.ToString(CultureInfo.InvariantCulture), usage.At.ToString("O"), usage.QuotaType, usage.Kind,
-                    usage.Amount.ToString(CultureInfo.InvariantCulture), usage.Actor.Type, usage.Actor.Id, usage.IdempotencyKey];
-            });
-
-        var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
+        if (format == "csv") return Csv(usage, tenantId, from, to, quotaType);
         try
         {
-            foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, http.RequestAborted))
-                UsageTotals.Add(periods, (day.ToString(groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), type), consumed, refunded);
+            var totals = await TotalsAsync(usage, tenantId, from, to, quotaType, groupBy, http.RequestAborted);
+            return TypedResults.Ok(new UsageReport(groupBy, totals));
         }
         catch (OverflowException)
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, "total_overflow", "Total out of range",
                 $"A total in this report would pass {long.MaxValue}; ask for a shorter range, by day, or per quota type.");
         }
-        return TypedResults.Ok(new UsageReport(groupBy,
-            periods.Select(t => new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded)).ToList()));
+    }
+
+    /// <summary>The usage records in range as CSV, newest first (the usage page's download too).</summary>
+    internal static JournalExport.CsvResult Csv(
+        UsageTotals usage, string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? quotaType) =>
+        JournalExport.Csv(cancellation => usage.RecordsAsync(tenantId, from, to, quotaType, cancellation), "usage.csv", Columns, record =>
+        {
+            var usage = UsageTotals.Parse(record);
+            return [record.Sequence.ToString(CultureInfo.InvariantCulture), usage.At.ToString("O"), usage.QuotaType, usage.Kind,
+                usage.Amount.ToString(CultureInfo.InvariantCulture), usage.Actor.Type, usage.Actor.Id, usage.IdempotencyKey];
+        });
+
+    /// <summary>
+    /// Totals per period (<c>yyyy-MM-dd</c> by day, <c>yyyy-MM</c> by month) and quota type, in order (the usage page's numbers too);
+    /// <see cref="OverflowException"/> when one passes <see cref="long.MaxValue"/>.
+    /// </summary>
+    internal static async Task<List<UsageTotal>> TotalsAsync(UsageTotals usage, string tenantId, DateTimeOffset? from, DateTimeOffset? to,
+        string? quotaType, string groupBy, CancellationToken cancellationToken)
+    {
+        var periods = new SortedDictionary<(string Period, string QuotaType), (long Consumed, long Refunded)>();
+        var format = groupBy == "day" ? "yyyy-MM-dd" : "yyyy-MM";
+        foreach (var ((day, type), (consumed, refunded)) in await usage.ReadAsync(tenantId, from, to, quotaType, cancellationToken))
+            UsageTotals.Add(periods, (day.ToString(format, CultureInfo.InvariantCulture), type), consumed, refunded);
+        return [.. periods.Select(t =>
+            new UsageTotal(t.Key.Period, t.Key.QuotaType, t.Value.Consumed, t.Value.Refunded, t.Value.Consumed - t.Value.Refunded))];
     }
 }

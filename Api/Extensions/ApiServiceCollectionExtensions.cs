@@ -151,7 +151,6 @@ public static class ApiServiceCollectionExtensions
         app.MapWebhookEndpointsApi();
         app.MapEventsApi();
         app.MapSignInApi();
-        app.MapEmailLinkPages();
         app.MapTollgatePages();
         app.MapMetricsApi();
         return app;

@@ -7,6 +7,9 @@ public static class PortalPaths
     public const string Invitations = "/app/invitations";
     public const string Register = "/register";
 
+    /// <summary>The route template of a tenant's pages, for endpoints that serve a page area (a CSV download).</summary>
+    public const string TenantRoute = Home + "/{tenantId}";
+
     public static string Tenant(string tenantId, string page = "") =>
         $"{Home}/{Uri.EscapeDataString(tenantId)}{(page.Length == 0 ? "" : "/" + page)}";
 }

@@ -14,6 +14,18 @@ public sealed class TenantPageAttribute(TenantPermission permission) : Attribute
     public TenantPermission Permission => permission;
 }
 
+/// <summary>
+/// Names a form of a tenant's page whose post needs more than the page does (the key form of a page every member reads):
+/// <see cref="TenantPageGate"/> answers a post of that form 403 for a role without <paramref name="permission"/>, as the
+/// matching API route does, whether or not the page showed the form to that role.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class TenantFormAttribute(string formName, TenantPermission permission) : Attribute
+{
+    public string FormName => formName;
+    public TenantPermission Permission => permission;
+}
+
 public static class TenantPageGate
 {
     /// <summary>
@@ -39,7 +51,20 @@ public static class TenantPageGate
                 return;
             }
             http.Features.Set(access);
+            if (await FormDeniedAsync(http, endpoint.Metadata.GetOrderedMetadata<TenantFormAttribute>(), access.Role))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
         }
         await next(http);
     });
+
+    /// <summary>Whether the post is of a form (named by the <c>_handler</c> field Razor forms send) the role may not submit.</summary>
+    private static async Task<bool> FormDeniedAsync(HttpContext http, IReadOnlyList<TenantFormAttribute> forms, TenantRole role)
+    {
+        if (forms.Count == 0 || !HttpMethods.IsPost(http.Request.Method) || !http.Request.HasFormContentType) return false;
+        var handler = (await http.Request.ReadFormAsync(http.RequestAborted))["_handler"].ToString();
+        return forms.Any(form => form.FormName == handler && !role.Allows(form.Permission));
+    }
 }

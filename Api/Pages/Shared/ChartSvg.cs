@@ -19,7 +19,7 @@ public static partial class ChartSvg
         var plot = new Plot();
         var bars = plot.Add.Bars(values.ToArray());
         bars.Color = Accent;
-        return Render(plot, title, labels, width, height);
+        return Render(plot, title, labels, width, height, empty: values.All(value => value == 0));
     }
 
     /// <summary>One line per named series over the same labels, such as MRR per currency per month.</summary>
@@ -35,16 +35,17 @@ public static partial class ChartSvg
             line.LegendText = name;
         }
         if (series.Count > 1) plot.ShowLegend();
-        return Render(plot, title, labels, width, height);
+        return Render(plot, title, labels, width, height, empty: series.All(s => s.Values.All(value => value == 0)));
     }
 
-    private static MarkupString Render(Plot plot, string title, IReadOnlyList<string> labels, int width, int height)
+    private static MarkupString Render(Plot plot, string title, IReadOnlyList<string> labels, int width, int height, bool empty)
     {
         // Label every bar when they fit, else about a dozen of them.
         var step = Math.Max(1, (int)Math.Ceiling(labels.Count / 12.0));
         var ticks = Enumerable.Range(0, labels.Count).Where(i => i % step == 0).ToArray();
         plot.Axes.Bottom.SetTicks(ticks.Select(i => (double)i).ToArray(), ticks.Select(i => labels[i]).ToArray());
         plot.Axes.Margins(bottom: 0);
+        if (empty) plot.Axes.SetLimitsY(0, 1); // all zeros: an axis from 0 up, not from -1
         var svg = XmlDeclaration().Replace(plot.GetSvgXml(width, height), "");
         // A picture with a name for assistive technology, scaled by the page rather than fixed in pixels.
         var opening = $"<svg role=\"img\" aria-label=\"{System.Net.WebUtility.HtmlEncode(title)}\" viewBox=\"0 0 {width} {height}\" ";
