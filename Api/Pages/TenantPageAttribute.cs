@@ -9,9 +9,19 @@ namespace Tollgate.Api.Pages;
 /// <see cref="TenantAccessFilters.TenantRole(HttpContext)"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class TenantPageAttribute(TenantPermission permission) : Attribute
+public sealed class TenantPageAttribute : Attribute
 {
-    public TenantPermission Permission => permission;
+    /// <param name="permission">What reading the page needs.</param>
+    public TenantPageAttribute(TenantPermission permission) => Permission = permission;
+
+    /// <param name="permission">What reading the page needs.</param>
+    /// <param name="forms">What posting its forms needs: the page shows them only to roles allowed this, and the gate answers
+    /// 403 to a post from anyone else, as the API route behind each form would.</param>
+    public TenantPageAttribute(TenantPermission permission, TenantPermission forms) : this(permission) => Forms = forms;
+
+    public TenantPermission Permission { get; }
+
+    public TenantPermission? Forms { get; }
 }
 
 public static class TenantPageGate
@@ -32,7 +42,8 @@ public static class TenantPageGate
         if (endpoint?.Metadata.GetMetadata<TenantPageAttribute>() is { } page)
         {
             var tenantId = http.GetRouteValue("tenantId") as string ?? throw new InvalidOperationException("The page has no {tenantId}.");
-            var access = await http.RequestServices.GetRequiredService<TenantGuard>().AuthorizeAsync(http.User, tenantId, page.Permission);
+            var permission = HttpMethods.IsPost(http.Request.Method) && page.Forms is { } forms ? forms : page.Permission;
+            var access = await http.RequestServices.GetRequiredService<TenantGuard>().AuthorizeAsync(http.User, tenantId, permission);
             if (access.Denied)
             {
                 http.Response.StatusCode = access.Problem!.StatusCode; // the status page (PageStatusPages) says what it means
