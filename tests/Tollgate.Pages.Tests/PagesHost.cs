@@ -83,7 +83,7 @@ public class PagesHost : IAsyncLifetime
         Assert.True(new FileInfo(path).Length > 5_000, $"the screenshot {name} is empty");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         _playwright.Dispose();
