@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Tollgate.Api.Tests;
@@ -7,52 +6,17 @@ using Tollgate.Testing;
 
 namespace Tollgate.Pages.Tests;
 
-/// <summary>The pages behind Stripe: a silo whose Stripe is a fake on 127.0.0.1, reached as the real one would be.</summary>
-public sealed class StripePagesHost : PagesHost
-{
-    public const string WebhookSecret = "whsec_pages_test";
-
-    public FakeStripe Stripe { get; private set; } = null!;
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Stripe:SecretKey"] = "sk_test_pages",
-        ["Stripe:WebhookSecret"] = WebhookSecret,
-        ["Stripe:ApiBase"] = Stripe.BaseAddress.AbsoluteUri,
-    };
-
-    protected override async Task StartFakesAsync() => Stripe = await FakeStripe.StartAsync();
-
-    /// <summary>Delivers a Stripe event to the silo's webhook, signed as Stripe signs them.</summary>
-    public async Task DeliverAsync(string type, JsonObject stripeObject, string eventId)
-    {
-        var now = Api.Clock.GetUtcNow();
-        var body = FakeStripe.Event(type, stripeObject, now, eventId);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, now));
-        using var client = new HttpClient { BaseAddress = BaseAddress };
-        var response = await client.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Stripe.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// The team, invitation, billing and audit pages in a real Chromium, as an owner and a colleague use them: invited, accepted,
 /// kept to what a member may do; a plan bought through Stripe Checkout and confirmed by Stripe's webhook, cancelled and resumed;
 /// each step then found in the audit log.
 /// </summary>
-public sealed class TeamAndBillingPagesTests(StripePagesHost host) : IClassFixture<StripePagesHost>
+public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixture<PaymentPagesHost>
 {
     [Fact]
     public async Task An_owner_invites_a_colleague_buys_a_plan_cancels_and_resumes_and_reads_it_all_in_the_audit_log()
     {
-        await CatalogFixture.CreateAsync(host.Api); // free (the default), plus (free), pro (20 USD a month, Stripe price_123)
+        await host.CatalogAsync();
         var owner = await host.Api.RegisterAsync("team-owner@example.com");
         var colleague = await host.Api.RegisterAsync("team-colleague@example.com");
         await host.Api.VerifyEmailAsync(colleague);
@@ -110,7 +74,7 @@ public sealed class TeamAndBillingPagesTests(StripePagesHost host) : IClassFixtu
             Status = 200, ContentType = "text/html", Body = "<!DOCTYPE html><title>Checkout</title><h1>Stripe Checkout</h1>",
         }));
         await page.GotoAsync(billing);
-        Assert.Contains("$20.00", await page.Locator("tbody tr", new() { HasText = "Pro" }).InnerTextAsync());
+        Assert.Contains("$20.00", await PlanRow(page, "Pro").InnerTextAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay for Pro by card (Stripe)" }).ClickAsync();
         await page.WaitForURLAsync("https://checkout.stripe.com/c/pay/**");
         var session = Assert.Single(host.Stripe.RequestsTo("POST", "/v1/checkout/sessions"));
@@ -164,7 +128,9 @@ public sealed class TeamAndBillingPagesTests(StripePagesHost host) : IClassFixtu
         Assert.Contains(owner.Email, await rows.InnerTextAsync());
         var asOwner = new Browser(host.BaseAddress);
         await asOwner.SignInAsync(owner.Email, owner.Password);
-        Assert.Equal(HttpStatusCode.BadRequest, (await asOwner.GetAsync(audit + "?from=yesterday")).StatusCode);
+        var badFilter = await asOwner.GetAsync(audit + "?from=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+        Assert.Contains("from must be an ISO 8601 time such as 2026-01-31T00:00:00Z.", await badFilter.Content.ReadAsStringAsync());
 
         // The same pages in Chinese.
         var chinese = await host.NewPageAsync("zh-CN");
@@ -172,7 +138,7 @@ public sealed class TeamAndBillingPagesTests(StripePagesHost host) : IClassFixtu
         Assert.Equal("团队", await chinese.Locator("h1").InnerTextAsync());
         await PagesHost.ScreenshotAsync(chinese, "team-zh");
         await chinese.GotoAsync(billing);
-        Assert.Contains("每月 $20.00", await chinese.Locator("tbody tr", new() { HasText = "Pro" }).InnerTextAsync());
+        Assert.Contains("每月 $20.00", await PlanRow(chinese, "Pro").InnerTextAsync());
         await PagesHost.ScreenshotAsync(chinese, "billing-zh");
         await chinese.GotoAsync(audit);
         Assert.Equal("审计日志", await chinese.Locator("h1").InnerTextAsync());
@@ -181,6 +147,57 @@ public sealed class TeamAndBillingPagesTests(StripePagesHost host) : IClassFixtu
         Assert.Equal("My invitations", await page.Locator("h1").InnerTextAsync());
         await PagesHost.ScreenshotAsync(page, "invitations-en");
     }
+
+    [Fact]
+    public async Task A_plan_priced_in_cny_is_paid_with_alipay_and_its_order_page_follows_the_payment_by_itself()
+    {
+        await host.CatalogAsync();
+        var owner = await host.Api.RegisterAsync("alipay-owner@example.com");
+        var page = await host.NewPageAsync("zh-CN");
+        await PagesHost.SignInAsync(page, owner.Email, owner.Password, $"/app/{owner.TenantId}/billing");
+        var row = PlanRow(page, "Pro (China)");
+        Assert.Contains("每月 ¥68.00", await row.InnerTextAsync());
+        Assert.Equal(0, await PlanRow(page, "Pro").GetByRole(AriaRole.Button, new() { Name = "支付宝" }).CountAsync());
+
+        // Choosing Alipay makes the order (as POST /v1/tenants/{id}/orders does) and opens its page: a QR code and the pay link.
+        await row.GetByRole(AriaRole.Button, new() { Name = "用支付宝支付 Pro (China)" }).ClickAsync();
+        await page.WaitForURLAsync($"**/app/{owner.TenantId}/billing/orders/ord_*");
+        var orderPath = new Uri(page.Url).AbsolutePath;
+        var orderId = orderPath[(orderPath.LastIndexOf('/') + 1)..];
+        Assert.Equal("订单", await page.Locator("h1").InnerTextAsync());
+        Assert.Equal("等待支付", await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        var qr = page.GetByAltText("用支付宝支付的二维码");
+        Assert.StartsWith("data:image/png;base64,", await qr.GetAttributeAsync("src"));
+        Assert.Equal("5", await page.Locator("meta[name=tollgate-refresh]").GetAttributeAsync("content"));
+        var payUrl = await page.GetByRole(AriaRole.Link, new() { Name = "支付 ¥68.00" }).GetAttributeAsync("href");
+        await PagesHost.ScreenshotAsync(page, "order-zh");
+        var english = await host.NewPageAsync();
+        await PagesHost.SignInAsync(english, owner.Email, owner.Password, orderPath);
+        Assert.Equal("Waiting for payment", await english.GetByRole(AriaRole.Status).InnerTextAsync());
+        await PagesHost.ScreenshotAsync(english, "order-en");
+
+        // The customer pays at Alipay; the page, reloading itself, finds it paid (it asks Alipay) and stops reloading.
+        host.Alipay.Open(new Uri(payUrl!));
+        host.Alipay.Pay(orderId);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已支付", new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("meta[name=tollgate-refresh]").CountAsync());
+        Assert.Equal(0, await page.GetByAltText("用支付宝支付的二维码").CountAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = "返回账单" }).ClickAsync();
+        var current = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "当前套餐" }) });
+        Assert.Contains("Pro (China)", await current.Locator("dl").InnerTextAsync());
+
+        // Another tenant's order is not found there.
+        var stranger = await host.Api.RegisterAsync("alipay-stranger@example.com");
+        var asStranger = new Browser(host.BaseAddress);
+        await asStranger.SignInAsync(stranger.Email, stranger.Password);
+        var notFound = await asStranger.GetAsync($"/app/{stranger.TenantId}/billing/orders/{orderId}");
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.DoesNotContain("¥68.00", await notFound.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The billing page's row for the plan named <paramref name="name"/>.</summary>
+    private static ILocator PlanRow(IPage page, string name) =>
+        page.Locator("tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }) });
 
     /// <summary>Clicks a form's button and answers the response to its post, once the page it returned has loaded.</summary>
     private static async Task<IResponse> PostAsync(IPage page, ILocator button)
