@@ -51,6 +51,12 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
         await colleaguePage.GotoAsync("/app/invitations");
         Assert.Equal("没有等待您处理的邀请。", await colleaguePage.Locator("main p.muted").InnerTextAsync());
 
+        // Someone who has not verified their email is told why they see no invitations, as the API's 403 says.
+        var unverified = await host.Api.RegisterAsync("team-unverified@example.com");
+        var asUnverified = new Browser(host.BaseAddress);
+        await asUnverified.SignInAsync(unverified.Email, unverified.Password);
+        Assert.Contains("shown only once you have verified yours", await (await asUnverified.GetAsync("/app/invitations")).Content.ReadAsStringAsync());
+
         // A member sees the team and the plan, not the forms; posting them anyway is 403, as the API answers.
         await colleaguePage.GotoAsync(team);
         Assert.Contains(owner.Email, await colleaguePage.Locator("table").InnerTextAsync());
