@@ -25,7 +25,7 @@ public static class AuditLogApi
     private static RouteHandlerBuilder ReadsLog(this RouteHandlerBuilder endpoint) =>
         endpoint.TakesJournalQuery("action", "Only this action, such as `api_key.created`.", "record");
 
-    private static Task<Results<Ok<JournalPage>, JournalExport.CsvResult, ProblemHttpResult>> TenantLogAsync(
+    internal static Task<Results<Ok<JournalPage>, JournalExport.CsvResult, ProblemHttpResult>> TenantLogAsync(
         string tenantId, HttpContext http, IJournalReader journal) => ReadAsync(http, journal, tenantId);
 
     private static Task<Results<Ok<JournalPage>, JournalExport.CsvResult, ProblemHttpResult>> PlatformLogAsync(

@@ -53,7 +53,7 @@ public static class BillingApi
         return app;
     }
 
-    private static async Task<Results<Created<CheckoutResponse>, ProblemHttpResult>> CheckoutAsync(
+    internal static async Task<Results<Created<CheckoutResponse>, ProblemHttpResult>> CheckoutAsync(
         string tenantId, CheckoutRequestBody request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
     {
         var inputs = new Inputs();
@@ -90,7 +90,7 @@ public static class BillingApi
         return TypedResults.Created((string?)null, response);
     }
 
-    private static async Task<Results<Created<BillingPortalResponse>, ProblemHttpResult>> PortalAsync(
+    internal static async Task<Results<Created<BillingPortalResponse>, ProblemHttpResult>> PortalAsync(
         string tenantId, BillingPortalRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider)
     {
         var inputs = new Inputs();
@@ -103,7 +103,7 @@ public static class BillingApi
     }
 
     /// <summary>Newest first; an invoice reported several times (open, then paid) is listed once, as last reported.</summary>
-    private static async Task<Ok<List<InvoiceResponse>>> InvoicesAsync(string tenantId, IJournalReader journal, HttpContext http)
+    internal static async Task<Ok<List<InvoiceResponse>>> InvoicesAsync(string tenantId, IJournalReader journal, HttpContext http)
     {
         var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Invoices) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
         var invoices = records.DistinctBy(r => r.Name).Select(r => JsonSerializer.Deserialize<ProviderInvoice>(r.Payload, BillingJournal.Json)!)
@@ -113,7 +113,7 @@ public static class BillingApi
         return TypedResults.Ok(invoices.ToList());
     }
 
-    private static async Task<Ok<List<PaymentResponse>>> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
+    internal static async Task<Ok<List<PaymentResponse>>> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
     {
         var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
         return TypedResults.Ok(records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)

@@ -41,7 +41,7 @@ public static class InvitationsApi
         return app;
     }
 
-    private static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> InviteAsync(
+    internal static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> InviteAsync(
         string tenantId, InviteRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -54,17 +54,17 @@ public static class InvitationsApi
             : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<Ok<List<InvitationResponse>>> ListAsync(string tenantId, IGrainFactory grains) =>
+    internal static async Task<Ok<List<InvitationResponse>>> ListAsync(string tenantId, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetInvitations()).Select(ToResponse).ToList());
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         string tenantId, string invitationId, HttpContext http, IGrainFactory grains)
     {
         var change = await grains.GetGrain<ITenantGrain>(tenantId).RevokeInvitation(invitationId, http.TenantRole(), http.Actor());
         return change.Error == TenantChangeError.None ? TypedResults.NoContent() : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<Results<Ok<List<MyInvitationResponse>>, ProblemHttpResult>> MineAsync(HttpContext http, IGrainFactory grains)
+    internal static async Task<Results<Ok<List<MyInvitationResponse>>, ProblemHttpResult>> MineAsync(HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is not { } user) return Problems.NotFound("The user");
         if (!user.EmailVerified) return Unverified();
@@ -79,7 +79,7 @@ public static class InvitationsApi
         return TypedResults.Ok(found.OfType<MyInvitationResponse>().ToList());
     }
 
-    private static async Task<Results<Ok<MeTenant>, ProblemHttpResult>> AcceptAsync(
+    internal static async Task<Results<Ok<MeTenant>, ProblemHttpResult>> AcceptAsync(
         string invitationId, HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();
@@ -90,7 +90,7 @@ public static class InvitationsApi
         return TypedResults.Ok(new MeTenant(tenantId, (await tenant.Get())?.Name ?? "", change.Value!.Role.ToWire()));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeclineAsync(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeclineAsync(
         string invitationId, HttpContext http, IGrainFactory grains)
     {
         if (await ProfileAsync(http, grains) is { EmailVerified: false }) return Unverified();

@@ -81,9 +81,15 @@ public static class OrdersApi
         return app;
     }
 
-    private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> CreateAsync(
+    private static Task<Results<Created<OrderResponse>, ProblemHttpResult>> CreateAsync(
         string tenantId, CreateOrderRequest request, HttpContext http, IGrainFactory grains, OrderPaymentProviders providers,
-        IOptions<PaymentsOptions> options)
+        IOptions<PaymentsOptions> options) =>
+        CreateOrderAsync(tenantId, request, http.Request.Headers[QuotaApi.IdempotencyHeader], http, grains, providers, options);
+
+    /// <param name="idempotencyKey">The request's Idempotency-Key: the header, or a page's form field.</param>
+    internal static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> CreateOrderAsync(
+        string tenantId, CreateOrderRequest request, Microsoft.Extensions.Primitives.StringValues idempotencyKey, HttpContext http,
+        IGrainFactory grains, OrderPaymentProviders providers, IOptions<PaymentsOptions> options)
     {
         var inputs = new Inputs();
         var provider = request.Provider is { } name ? providers.Find(name) : null;
@@ -94,7 +100,7 @@ public static class OrdersApi
         if (request.PackId is not null && request.Periods is not null) inputs.Fail("periods", "periods is for plans only.");
         if (request.Channel is not (null or "pc" or "h5")) inputs.Fail("channel", "channel must be \"pc\" or \"h5\".");
         else if (request.Channel is not null && provider?.Name == "wechatpay") inputs.Fail("channel", "channel is for Alipay only.");
-        var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, http.Request.Headers[QuotaApi.IdempotencyHeader]);
+        var key = inputs.IdempotencyKey(QuotaApi.IdempotencyHeader, idempotencyKey);
         if (key is null && inputs.IsValid) inputs.Fail(QuotaApi.IdempotencyHeader, "An Idempotency-Key header is required.");
         if (!inputs.IsValid) return inputs.Problem();
         if (NotConfigured(http, provider!, options.Value) is { } unconfigured) return unconfigured;
@@ -121,7 +127,7 @@ public static class OrdersApi
         return TypedResults.Ok(orders.Select(OrderResponse.Of).ToList());
     }
 
-    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(string tenantId, string orderId, IGrainFactory grains)
+    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(string tenantId, string orderId, IGrainFactory grains)
     {
         if (!OrderIds.IsOrderId(orderId) || await grains.GetGrain<IOrderGrain>(orderId).Poll(tenantId) is not { } order)
             return Problems.NotFound($"Order '{orderId}'");

@@ -60,14 +60,14 @@ public static class SubscriptionApi
         return subscription is null ? Problems.NotFound("The subscription") : TypedResults.Ok(ToResponse(subscription));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ChangeAsync(
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ChangeAsync(
         string tenantId, ChangePlanRequest request, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrWhiteSpace(request.PlanId)) return Problems.Field("planId", "planId is required.");
         return ToResult(await grains.GetGrain<ISubscriptionGrain>(tenantId).ChangePlan(request.PlanId, http.Actor()));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CancelAsync(
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> CancelAsync(
         string tenantId, CancelRequest request, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
         [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {
@@ -83,7 +83,7 @@ public static class SubscriptionApi
         return ToResult(await subscription.Cancel(request.AtPeriodEnd.Value, http.Actor()));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ResumeAsync(
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> ResumeAsync(
         string tenantId, HttpContext http, IGrainFactory grains, IPaymentProvider provider,
         [FromKeyedServices(DomainClock.Key)] TimeProvider time)
     {

@@ -72,7 +72,7 @@ public static class TenantsApi
         return tenant is null ? Problems.NotFound("The tenant") : TypedResults.Ok(ToResponse(tenant));
     }
 
-    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> UpdateAsync(
+    internal static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> UpdateAsync(
         string tenantId, UpdateTenantRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -83,12 +83,12 @@ public static class TenantsApi
         return TypedResults.Ok(ToResponse(await grains.GetGrain<ITenantGrain>(tenantId).Update(name, settings, http.Actor())));
     }
 
-    private static async Task<Ok<List<MemberResponse>>> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains)
+    internal static async Task<Ok<List<MemberResponse>>> GetMembersAsync(string tenantId, HttpContext http, IGrainFactory grains)
     {
         return TypedResults.Ok((await grains.GetGrain<ITenantGrain>(tenantId).GetMembers()).Select(ToResponse).ToList());
     }
 
-    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> ChangeRoleAsync(
+    internal static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> ChangeRoleAsync(
         string tenantId, string userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -98,7 +98,7 @@ public static class TenantsApi
         return change.Error == TenantChangeError.None ? TypedResults.Ok(ToResponse(change.Value!)) : Problems.For(change.Error, change.Detail);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMemberAsync(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveMemberAsync(
         string tenantId, string userId, HttpContext http, IGrainFactory grains)
     {
         var change = await grains.GetGrain<ITenantGrain>(tenantId).RemoveMember(userId, http.TenantRole(), http.Actor());

@@ -16,4 +16,13 @@ public static class PageRedirect
         // Thrown as NavigationManager.NavigateTo does, so the renderer stops and answers with the redirect alone.
         throw new NavigationException(localPath);
     }
+
+    /// <summary>Sends the browser to a page a payment provider made for this request (Stripe Checkout, its billing portal).</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void ToProvider(Uri providerPage)
+    {
+        if (!providerPage.IsAbsoluteUri || providerPage.Scheme is not ("https" or "http"))
+            throw new ArgumentException("A provider's page is an absolute http(s) URL.", nameof(providerPage));
+        throw new NavigationException(providerPage.AbsoluteUri);
+    }
 }

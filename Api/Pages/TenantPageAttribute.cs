@@ -3,27 +3,25 @@ using Tollgate.Api.Auth;
 namespace Tollgate.Api.Pages;
 
 /// <summary>
-/// Marks a page under <c>/app/{tenantId}</c> and the permission it needs there. <see cref="TenantPageGate"/> checks it
-/// with the same <see cref="TenantGuard"/> the API's tenant routes use, before the page renders or handles a form:
-/// outsiders get 404, members without the permission 403. The page reads the role with
+/// Marks a page under <c>/app/{tenantId}</c> and the permissions it needs there: to read it, and to post its forms.
+/// <see cref="TenantPageGate"/> checks them with the same <see cref="TenantGuard"/> the API's tenant routes use, before
+/// the page renders or handles a form: outsiders get 404, members without the permission 403. The page reads the role with
 /// <see cref="TenantAccessFilters.TenantRole(HttpContext)"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class TenantPageAttribute(TenantPermission permission) : Attribute
+public sealed class TenantPageAttribute : Attribute
 {
-    public TenantPermission Permission => permission;
-}
+    /// <param name="permission">What reading the page needs.</param>
+    public TenantPageAttribute(TenantPermission permission) => Permission = permission;
 
-/// <summary>
-/// Names a form of a tenant's page whose post needs more than the page does (the key form of a page every member reads):
-/// <see cref="TenantPageGate"/> answers a post of that form 403 for a role without <paramref name="permission"/>, as the
-/// matching API route does, whether or not the page showed the form to that role.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
-public sealed class TenantFormAttribute(string formName, TenantPermission permission) : Attribute
-{
-    public string FormName => formName;
-    public TenantPermission Permission => permission;
+    /// <param name="permission">What reading the page needs.</param>
+    /// <param name="forms">What posting its forms needs: the page shows them only to roles allowed this, and the gate answers
+    /// 403 to a post from anyone else, as the API route behind each form would.</param>
+    public TenantPageAttribute(TenantPermission permission, TenantPermission forms) : this(permission) => Forms = forms;
+
+    public TenantPermission Permission { get; }
+
+    public TenantPermission? Forms { get; }
 }
 
 public static class TenantPageGate
@@ -44,27 +42,15 @@ public static class TenantPageGate
         if (endpoint?.Metadata.GetMetadata<TenantPageAttribute>() is { } page)
         {
             var tenantId = http.GetRouteValue("tenantId") as string ?? throw new InvalidOperationException("The page has no {tenantId}.");
-            var access = await http.RequestServices.GetRequiredService<TenantGuard>().AuthorizeAsync(http.User, tenantId, page.Permission);
+            var permission = HttpMethods.IsPost(http.Request.Method) && page.Forms is { } forms ? forms : page.Permission;
+            var access = await http.RequestServices.GetRequiredService<TenantGuard>().AuthorizeAsync(http.User, tenantId, permission);
             if (access.Denied)
             {
                 http.Response.StatusCode = access.Problem!.StatusCode; // the status page (PageStatusPages) says what it means
                 return;
             }
             http.Features.Set(access);
-            if (await FormDeniedAsync(http, endpoint.Metadata.GetOrderedMetadata<TenantFormAttribute>(), access.Role))
-            {
-                http.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
         }
         await next(http);
     });
-
-    /// <summary>Whether the post is of a form (named by the <c>_handler</c> field Razor forms send) the role may not submit.</summary>
-    private static async Task<bool> FormDeniedAsync(HttpContext http, IReadOnlyList<TenantFormAttribute> forms, TenantRole role)
-    {
-        if (forms.Count == 0 || !HttpMethods.IsPost(http.Request.Method) || !http.Request.HasFormContentType) return false;
-        var handler = (await http.Request.ReadFormAsync(http.RequestAborted))["_handler"].ToString();
-        return forms.Any(form => form.FormName == handler && !role.Allows(form.Permission));
-    }
 }
