@@ -65,6 +65,9 @@ public sealed class PlanForm
     /// <summary>A row for every quota type of the catalog (those the plan lacks left empty) and blank price rows at the end.</summary>
     public PlanForm WithRowsFor(CatalogSnapshot catalog)
     {
+        // A posted form without a list's fields binds it as null.
+        Quotas ??= [];
+        Prices ??= [];
         foreach (var quotaType in catalog.QuotaTypes)
             if (Quotas.All(q => q.QuotaType != quotaType.Id)) Quotas.Add(new QuotaRow { QuotaType = quotaType.Id });
         Prices.RemoveAll(p => p.IsBlank);
