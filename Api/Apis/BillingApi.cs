@@ -117,9 +117,11 @@ public static class BillingApi
         TypedResults.Ok(await ReadPaymentsAsync(journal, tenantId, http.RequestAborted));
 
     /// <summary>The tenant's payment attempts, newest first, as the API lists them and the console's tenant page shows them.</summary>
-    internal static async Task<List<PaymentResponse>> ReadPaymentsAsync(IJournalReader journal, string tenantId, CancellationToken cancellationToken)
+    internal static async Task<List<PaymentResponse>> ReadPaymentsAsync(
+        IJournalReader journal, string tenantId, CancellationToken cancellationToken)
     {
-        var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, cancellationToken);
+        var query = new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords };
+        var records = await journal.ReadAsync(query, cancellationToken);
         return records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)
             .Select(p => new PaymentResponse(p.Id, WireNames.Of(p.Status), p.Amount, p.Currency, p.Provider, p.InvoiceId, p.SubscriptionId,
                 p.AttemptCount, p.NextAttemptAt, p.At))

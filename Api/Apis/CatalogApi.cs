@@ -133,7 +133,8 @@ public static partial class CatalogApi
         return ToResult(result, TypedResults.Ok);
     }
 
-    internal static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> ArchivePlanAsync(string planId, HttpContext http, IGrainFactory grains) =>
+    internal static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> ArchivePlanAsync(
+        string planId, HttpContext http, IGrainFactory grains) =>
         ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok);
 
     private static PlanDefinition? Definition(Inputs inputs, PlanRequest request)

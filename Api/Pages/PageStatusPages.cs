@@ -30,8 +30,8 @@ public static class PageStatusPages
             http.RequestServices = scope.ServiceProvider;
             try
             {
-                await new RazorComponentResult<StatusPage>(new { Status = http.Response.StatusCode }) { StatusCode = http.Response.StatusCode }
-                    .ExecuteAsync(http);
+                var status = http.Response.StatusCode;
+                await new RazorComponentResult<StatusPage>(new { Status = status }) { StatusCode = status }.ExecuteAsync(http);
             }
             finally
             {

@@ -66,7 +66,8 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         await page.GetByLabel("Requests (console/requests, request)").FillAsync("5000");
         await page.GetByLabel("Trial days").FillAsync("14");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create plan" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("priceMinor is required: a whole number of minor units, 0 or more.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert))
+            .ToContainTextAsync("priceMinor is required: a whole number of minor units, 0 or more."); // the API's message
         Assert.Equal("Team", await page.GetByLabel("Name", new() { Exact = true }).InputValueAsync()); // what was typed is kept
         Assert.Equal("-4900", await page.GetByLabel("Amount 1").InputValueAsync());
         Assert.Equal("5000", await page.GetByLabel("Requests (console/requests, request)").InputValueAsync());
@@ -90,6 +91,16 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Equal(5000, team.GetProperty("quotas").GetProperty("console/requests").GetInt64());
         Assert.Equal(34900, team.GetProperty("prices")[1].GetProperty("amountMinor").GetInt64());
 
+        // What the forms did is audited as the operator's, as the API's routes are.
+        var operatorAccount = await host.Api.LoginOperatorAsync();
+        var admin = host.Api.As(operatorAccount.AccessToken);
+        foreach (var action in new[] { "user.disabled", "user.enabled", "app.created", "plan.created" })
+        {
+            var log = await admin.GetFromJsonAsync<JsonElement>($"/v1/admin/audit-log?action={action}");
+            var entry = log.GetProperty("items").EnumerateArray().First();
+            Assert.Equal(operatorAccount.UserId, entry.GetProperty("actor").GetProperty("id").GetString());
+        }
+
         // The tenant goes on the plan; its page shows the plan, the quota and the usage an app made under it.
         await page.GotoAsync(OpsPaths.Tenant(owner.TenantId));
         await page.Locator("select[name=planId]").SelectOptionAsync("team");
@@ -97,7 +108,8 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         await page.GetByRole(AriaRole.Button, new() { Name = "Put on this plan" }).ClickAsync();
         await Assertions.Expect(page.Locator("dl.definitions")).ToContainTextAsync("Team (team)");
         var key = await host.Api.IssueApiKeyAsync(owner, "quota:consume");
-        var consumed = await host.Api.WithApiKey(key).PostAsJsonAsync("/v1/quota/consume", new { quotaType = "console/requests", amount = 7 });
+        var consumed = await host.Api.WithApiKey(key)
+            .PostAsJsonAsync("/v1/quota/consume", new { quotaType = "console/requests", amount = 7 });
         Assert.Equal(HttpStatusCode.OK, consumed.StatusCode);
         await page.ReloadAsync();
         var quotaRow = page.Locator("#quotas + table tr").Filter(new() { HasText = "console/requests" });
@@ -136,7 +148,8 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         var html = await badApp.Content.ReadAsStringAsync();
         Assert.Contains("id must be 1 to 63 lower-case letters, digits, &#x27;-&#x27; or &#x27;_&#x27;", html);
         Assert.Contains("value=\"Typed name\"", html);
-        Assert.Equal(HttpStatusCode.Found, (await PostAsync(ops, OpsPaths.Catalog, "create-app", ("id", "twice"), ("name", "Twice"))).StatusCode);
+        var created = await PostAsync(ops, OpsPaths.Catalog, "create-app", ("id", "twice"), ("name", "Twice"));
+        Assert.Equal(HttpStatusCode.Found, created.StatusCode);
         var again = await PostAsync(ops, OpsPaths.Catalog, "create-app", ("id", "twice"), ("name", "Twice"));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("role=\"alert\"", await again.Content.ReadAsStringAsync());
@@ -147,7 +160,8 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Contains("Window must be one of daily, monthly, yearly, lifetime.", await badWindow.Content.ReadAsStringAsync());
 
         var badPlan = await PostAsync(ops, OpsPaths.NewPlan, "plan", ("plan.Id", "cheap"), ("plan.Name", "Cheap"),
-            ("plan.Prices[0].Currency", "usd"), ("plan.Prices[0].AmountMinor", "100"), ("plan.Interval", "week"), ("plan.TrialDays", "400"));
+            ("plan.Prices[0].Currency", "usd"), ("plan.Prices[0].AmountMinor", "100"),
+            ("plan.Interval", "week"), ("plan.TrialDays", "400"));
         Assert.Equal(HttpStatusCode.BadRequest, badPlan.StatusCode);
         html = await badPlan.Content.ReadAsStringAsync();
         Assert.Contains("interval must be month or year.", html);
@@ -164,10 +178,11 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
         Assert.Contains("Operators cannot disable themselves.", await self.Content.ReadAsStringAsync());
         // A plan archived (or never there) by the time the form is sent: 404 as the API answers, and nothing changes.
-        var before = await host.Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ISubscriptionGrain>(operatorAccount.TenantId).Get();
+        var subscription = host.Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ISubscriptionGrain>(operatorAccount.TenantId);
+        var before = await subscription.Get();
         var grantUnknown = await PostAsync(ops, OpsPaths.Tenant(operatorAccount.TenantId), "grant-plan", ("planId", "no-such-plan"));
         Assert.Equal(HttpStatusCode.NotFound, grantUnknown.StatusCode);
-        var after = await host.Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ISubscriptionGrain>(operatorAccount.TenantId).Get();
+        var after = await subscription.Get();
         Assert.Equal(before?.PlanId, after?.PlanId);
         Assert.Equal(before?.CurrentPeriodStart, after?.CurrentPeriodStart);
     }
@@ -176,6 +191,7 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         page.Locator("form").Filter(new() { Has = page.GetByRole(AriaRole.Button, new() { Name = button }) });
 
     /// <summary>Posts one of a page's forms by its name, with the page's antiforgery token, as the browser would.</summary>
-    private static async Task<HttpResponseMessage> PostAsync(Browser browser, string page, string form, params (string Name, string Value)[] fields) =>
+    private static async Task<HttpResponseMessage> PostAsync(
+        Browser browser, string page, string form, params (string Name, string Value)[] fields) =>
         await browser.PostFormAsync(page, [("__RequestVerificationToken", await browser.TokenAsync(page)), ("_handler", form), .. fields]);
 }

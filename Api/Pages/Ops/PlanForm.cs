@@ -59,7 +59,8 @@ public sealed class PlanForm
         {
             Currency = p.Currency, AmountMinor = p.AmountMinor.ToString(CultureInfo.InvariantCulture),
         }).ToList(),
-        Quotas = plan.Quotas.Select(q => new QuotaRow { QuotaType = q.Key, Limit = q.Value.ToString(CultureInfo.InvariantCulture) }).ToList(),
+        Quotas = plan.Quotas
+            .Select(q => new QuotaRow { QuotaType = q.Key, Limit = q.Value.ToString(CultureInfo.InvariantCulture) }).ToList(),
     };
 
     /// <summary>A row for every quota type of the catalog (those the plan lacks left empty) and blank price rows at the end.</summary>
@@ -107,12 +108,17 @@ public sealed class PlanForm
             }
         }
         if (errors.Count > 0) return null;
+        var allPrices = prices.Count > 1
+            ? prices.Select(p => (CurrencyPriceRequest?)new CurrencyPriceRequest(p.Currency?.Trim().ToLowerInvariant(),
+                Whole(p.AmountMinor))).ToList()
+            : null;
         return new PlanRequest(
-            creating ? Id?.Trim() : null, Name, string.IsNullOrWhiteSpace(Description) ? null : Description, priceMinor, main?.Currency?.Trim(),
-            Interval, Clamped(trialDays), Clamped(graceDays), quotas, features, string.IsNullOrWhiteSpace(StripePriceId) ? null : StripePriceId,
-            IsDefault, creating ? null : ApplyNow, monthlyCredits, CreditsRollOver,
-            prices.Count > 1 ? prices.Select(p => (CurrencyPriceRequest?)new CurrencyPriceRequest(p.Currency?.Trim().ToLowerInvariant(), Whole(p.AmountMinor))).ToList() : null);
+            creating ? Id?.Trim() : null, Name, Blank(Description) ? null : Description, priceMinor, main?.Currency?.Trim(),
+            Interval, Clamped(trialDays), Clamped(graceDays), quotas, features, Blank(StripePriceId) ? null : StripePriceId,
+            IsDefault, creating ? null : ApplyNow, monthlyCredits, CreditsRollOver, allPrices);
     }
+
+    private static bool Blank(string? text) => string.IsNullOrWhiteSpace(text);
 
     private static long? Whole(string? text) =>
         long.TryParse(text?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
