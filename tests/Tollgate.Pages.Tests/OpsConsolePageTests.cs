@@ -154,6 +154,17 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("role=\"alert\"", await again.Content.ReadAsStringAsync());
 
+        var badPack = await PostAsync(ops, OpsPaths.Catalog, "create-credit-pack",
+            ("id", "pack-100"), ("name", "100 credits"), ("credits", "0"), ("priceMinor", "500"), ("currency", "usd"));
+        Assert.Equal(HttpStatusCode.BadRequest, badPack.StatusCode);
+        Assert.Contains("credits is required: a whole number from 1 to", await badPack.Content.ReadAsStringAsync());
+        var pack = await PostAsync(ops, OpsPaths.Catalog, "create-credit-pack",
+            ("id", "pack-100"), ("name", "100 credits"), ("credits", "100"), ("priceMinor", "500"), ("currency", "usd"));
+        Assert.Equal(HttpStatusCode.Found, pack.StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+        var packs = await anonymous.GetFromJsonAsync<JsonElement>("/v1/credit-packs");
+        Assert.Equal(100, packs.EnumerateArray().Single(p => p.GetProperty("id").GetString() == "pack-100").GetProperty("credits").GetInt64());
+
         var badWindow = await PostAsync(ops, OpsPaths.Catalog, "create-quota-type",
             ("appId", "twice"), ("key", "calls"), ("name", "Calls"), ("unit", "call"), ("window", "hourly"));
         Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
