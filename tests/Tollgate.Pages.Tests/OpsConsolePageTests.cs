@@ -163,7 +163,8 @@ public sealed class OpsConsolePageTests(PagesHost host) : IClassFixture<PagesHos
         Assert.Equal(HttpStatusCode.Found, pack.StatusCode);
         using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
         var packs = await anonymous.GetFromJsonAsync<JsonElement>("/v1/credit-packs");
-        Assert.Equal(100, packs.EnumerateArray().Single(p => p.GetProperty("id").GetString() == "pack-100").GetProperty("credits").GetInt64());
+        var listed = packs.EnumerateArray().Single(p => p.GetProperty("id").GetString() == "pack-100");
+        Assert.Equal(100, listed.GetProperty("credits").GetInt64());
 
         var badWindow = await PostAsync(ops, OpsPaths.Catalog, "create-quota-type",
             ("appId", "twice"), ("key", "calls"), ("name", "Calls"), ("unit", "call"), ("window", "hourly"));
