@@ -37,7 +37,7 @@ public static class AdminApi
             var inputs = new Inputs();
             var normalized = inputs.Email("email", email);
             if (!inputs.IsValid) return inputs.Problem();
-            userIds = await grains.GetGrain<IEmailAccountGrain>(normalized!).GetUserId() is { } id ? [id] : [];
+            userIds = await UserIdByEmailAsync(grains, normalized!) is { } id ? [id] : [];
         }
         else
         {
@@ -47,7 +47,12 @@ public static class AdminApi
         return TypedResults.Ok(profiles.OfType<UserProfile>().Select(ToAdminUser).ToList());
     }
 
-    private static async Task<Results<Ok<AdminUser>, ProblemHttpResult>> SetDisabledAsync(
+    /// <summary>The user whose account has this email, normalized as <see cref="Inputs.Email"/> leaves it; null when none has.</summary>
+    internal static Task<string?> UserIdByEmailAsync(IGrainFactory grains, string normalizedEmail) =>
+        grains.GetGrain<IEmailAccountGrain>(normalizedEmail).GetUserId();
+
+    /// <summary>Disables or enables a user, as the console's tenant page does too.</summary>
+    internal static async Task<Results<Ok<AdminUser>, ProblemHttpResult>> SetDisabledAsync(
         string userId, bool disabled, HttpContext http, IGrainFactory grains)
     {
         if (disabled && userId == http.User.UserId()) return Problems.Conflict("cannot_disable_self", "Operators cannot disable themselves.");

@@ -113,13 +113,19 @@ public static class BillingApi
         return TypedResults.Ok(invoices.ToList());
     }
 
-    internal static async Task<Ok<List<PaymentResponse>>> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http)
+    private static async Task<Ok<List<PaymentResponse>>> PaymentsAsync(string tenantId, IJournalReader journal, HttpContext http) =>
+        TypedResults.Ok(await ReadPaymentsAsync(journal, tenantId, http.RequestAborted));
+
+    /// <summary>The tenant's payment attempts, newest first, as the API lists them and the console's tenant page shows them.</summary>
+    internal static async Task<List<PaymentResponse>> ReadPaymentsAsync(
+        IJournalReader journal, string tenantId, CancellationToken cancellationToken)
     {
-        var records = await journal.ReadAsync(new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords }, http.RequestAborted);
-        return TypedResults.Ok(records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)
+        var query = new JournalQuery(BillingJournal.Payments) { Scope = tenantId, Limit = MaxRecords };
+        var records = await journal.ReadAsync(query, cancellationToken);
+        return records.Select(r => JsonSerializer.Deserialize<PaymentRecord>(r.Payload, BillingJournal.Json)!)
             .Select(p => new PaymentResponse(p.Id, WireNames.Of(p.Status), p.Amount, p.Currency, p.Provider, p.InvoiceId, p.SubscriptionId,
                 p.AttemptCount, p.NextAttemptAt, p.At))
-            .ToList());
+            .ToList();
     }
 
     /// <summary>An absolute http(s) URL: where the provider sends the customer back.</summary>

@@ -66,8 +66,7 @@ public static partial class CatalogApi
         admin.MapPut("/plans/{planId}", UpdatePlanAsync)
             .WithName("UpdatePlan").WithSummary("Change a plan (operator)")
             .AnswersProblem(StatusCodes.Status409Conflict, PlanConflict);
-        admin.MapPost("/plans/{planId}/archive", async (string planId, HttpContext http, IGrainFactory grains) =>
-            ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok))
+        admin.MapPost("/plans/{planId}/archive", ArchivePlanAsync)
             .WithName("ArchivePlan").WithSummary("Take a plan off sale (operator)")
             .AnswersProblem(StatusCodes.Status409Conflict, "The default plan cannot be archived; make another plan default first (`conflict`).");
         admin.MapPost("/apps/{appId}/tools", CreateToolAsync)
@@ -84,7 +83,7 @@ public static partial class CatalogApi
     private static async Task<Ok<List<PlanInfo>>> PublicPlansAsync(IGrainFactory grains) =>
         TypedResults.Ok((await Catalog(grains).Get()).Plans.Where(p => !p.Archived).ToList());
 
-    private static async Task<Results<Created<AppInfo>, ProblemHttpResult>> CreateAppAsync(
+    internal static async Task<Results<Created<AppInfo>, ProblemHttpResult>> CreateAppAsync(
         CreateAppRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -94,7 +93,7 @@ public static partial class CatalogApi
         return ToResult(await Catalog(grains).CreateApp(id!, name!, http.Actor()), app => TypedResults.Created($"/v1/admin/apps/{app.Id}", app));
     }
 
-    private static async Task<Results<Created<QuotaTypeInfo>, ProblemHttpResult>> CreateQuotaTypeAsync(
+    internal static async Task<Results<Created<QuotaTypeInfo>, ProblemHttpResult>> CreateQuotaTypeAsync(
         string appId, CreateQuotaTypeRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -108,7 +107,7 @@ public static partial class CatalogApi
             quota => TypedResults.Created($"/v1/admin/apps/{appId}/quota-types/{quota.Key}", quota));
     }
 
-    private static async Task<Results<Created<PlanInfo>, ProblemHttpResult>> CreatePlanAsync(
+    internal static async Task<Results<Created<PlanInfo>, ProblemHttpResult>> CreatePlanAsync(
         PlanRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -119,7 +118,7 @@ public static partial class CatalogApi
         return ToResult(await Catalog(grains).CreatePlan(id!, definition!, http.Actor()), plan => TypedResults.Created($"/v1/admin/plans/{plan.Id}", plan));
     }
 
-    private static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> UpdatePlanAsync(
+    internal static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> UpdatePlanAsync(
         string planId, PlanRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -133,6 +132,10 @@ public static partial class CatalogApi
                 await grains.GetGrain<ISubscriptionGrain>(tenantId).RefreshPlan();
         return ToResult(result, TypedResults.Ok);
     }
+
+    internal static async Task<Results<Ok<PlanInfo>, ProblemHttpResult>> ArchivePlanAsync(
+        string planId, HttpContext http, IGrainFactory grains) =>
+        ToResult(await Catalog(grains).ArchivePlan(planId, http.Actor()), TypedResults.Ok);
 
     private static PlanDefinition? Definition(Inputs inputs, PlanRequest request)
     {
@@ -224,12 +227,11 @@ public static partial class CatalogApi
         admin.MapPut("/credit-packs/{packId}", UpdateCreditPackAsync)
             .WithName("UpdateCreditPack").WithSummary("Change a credit pack (operator)")
             .AnswersProblem(StatusCodes.Status409Conflict, PackConflict);
-        admin.MapPost("/credit-packs/{packId}/archive", async (string packId, HttpContext http, IGrainFactory grains) =>
-            ToResult(await Catalog(grains).ArchiveCreditPack(packId, http.Actor()), TypedResults.Ok))
+        admin.MapPost("/credit-packs/{packId}/archive", ArchiveCreditPackAsync)
             .WithName("ArchiveCreditPack").WithSummary("Take a credit pack off sale (operator)");
     }
 
-    private static async Task<Results<Created<CreditPackInfo>, ProblemHttpResult>> CreateCreditPackAsync(
+    internal static async Task<Results<Created<CreditPackInfo>, ProblemHttpResult>> CreateCreditPackAsync(
         CreditPackRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -240,7 +242,7 @@ public static partial class CatalogApi
             pack => TypedResults.Created($"/v1/admin/credit-packs/{pack.Id}", pack));
     }
 
-    private static async Task<Results<Ok<CreditPackInfo>, ProblemHttpResult>> UpdateCreditPackAsync(
+    internal static async Task<Results<Ok<CreditPackInfo>, ProblemHttpResult>> UpdateCreditPackAsync(
         string packId, CreditPackRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();
@@ -250,6 +252,10 @@ public static partial class CatalogApi
         if (!inputs.IsValid) return inputs.Problem();
         return ToResult(await Catalog(grains).UpdateCreditPack(packId, definition!, http.Actor()), TypedResults.Ok);
     }
+
+    internal static async Task<Results<Ok<CreditPackInfo>, ProblemHttpResult>> ArchiveCreditPackAsync(
+        string packId, HttpContext http, IGrainFactory grains) =>
+        ToResult(await Catalog(grains).ArchiveCreditPack(packId, http.Actor()), TypedResults.Ok);
 
     private static CreditPackDefinition? PackDefinition(Inputs inputs, CreditPackRequest request)
     {
@@ -269,7 +275,7 @@ public static partial class CatalogApi
     /// <summary>The most a unit of a tool may cost: units times this stays far from overflowing for any sane request.</summary>
     public const long MaxCreditsPerUnit = 1_000_000_000;
 
-    private static async Task<Results<Created<ToolInfo>, ProblemHttpResult>> CreateToolAsync(
+    internal static async Task<Results<Created<ToolInfo>, ProblemHttpResult>> CreateToolAsync(
         string appId, CreateToolRequest request, HttpContext http, IGrainFactory grains)
     {
         var inputs = new Inputs();

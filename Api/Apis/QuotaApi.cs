@@ -176,9 +176,15 @@ public static class QuotaApi
     {
         var (_, problem) = await guard.ActingForAsync(http.User, tenantId, TenantPermission.Read, ApiKeyScopes.QuotaRead);
         if (problem is not null) return problem;
+        return TypedResults.Ok(await StatusesAsync(grains, counters, tenantId));
+    }
+
+    /// <summary>Each quota the tenant has a counter for or is entitled to, with what remains; the console shows them too.</summary>
+    internal static async Task<List<QuotaStatus>> StatusesAsync(IGrainFactory grains, QuotaCounters counters, string tenantId)
+    {
         var quotaTypes = await grains.GetGrain<ISubscriptionGrain>(tenantId).GetQuotaTypes();
         var statuses = await Task.WhenAll(quotaTypes.Select(q => counters.For(tenantId, q).Get()));
-        return TypedResults.Ok(statuses.OfType<QuotaStatus>().ToList());
+        return statuses.OfType<QuotaStatus>().ToList();
     }
 
     private static (string? QuotaType, long Amount) Validate(Inputs inputs, string? quotaType, long? amount)

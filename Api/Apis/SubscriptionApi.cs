@@ -105,7 +105,8 @@ public static class SubscriptionApi
         return TypedResults.Ok(ToResponse((await subscription.Get())!));
     }
 
-    private static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GrantAsync(
+    /// <summary>The operator puts a tenant on a plan; the console's tenant page calls this too.</summary>
+    internal static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> GrantAsync(
         string tenantId, GrantPlanRequest request, HttpContext http, IGrainFactory grains)
     {
         if (await grains.GetGrain<ITenantGrain>(tenantId).Get() is null) return Problems.NotFound("The tenant");

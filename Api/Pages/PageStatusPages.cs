@@ -22,8 +22,21 @@ public static class PageStatusPages
         var http = context.HttpContext;
         if (IsPage(http))
         {
-            await new RazorComponentResult<StatusPage>(new { Status = http.Response.StatusCode }) { StatusCode = http.Response.StatusCode }
-                .ExecuteAsync(http);
+            // A page that called NavigationManager.NotFound() has rendered in this request already: the status page renders
+            // in services of its own (a fresh navigation manager), and sets the header that page had set.
+            http.Response.Headers.Remove("blazor-enhanced-nav");
+            var pageServices = http.RequestServices;
+            await using var scope = pageServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            http.RequestServices = scope.ServiceProvider;
+            try
+            {
+                var status = http.Response.StatusCode;
+                await new RazorComponentResult<StatusPage>(new { Status = status }) { StatusCode = status }.ExecuteAsync(http);
+            }
+            finally
+            {
+                http.RequestServices = pageServices;
+            }
             return;
         }
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -27,4 +27,9 @@ public static class OpsPaths
     public const string Dashboard = "/dashboard";
 
     public static string Tenant(string tenantId) => $"{Tenants}/{Uri.EscapeDataString(tenantId)}";
+
+    /// <summary>The form for a new plan; <see cref="Plan"/> edits one.</summary>
+    public const string NewPlan = "/ops/catalog/plans";
+
+    public static string Plan(string planId) => $"{NewPlan}/{Uri.EscapeDataString(planId)}";
 }
