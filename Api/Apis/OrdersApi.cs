@@ -127,7 +127,8 @@ public static class OrdersApi
         return TypedResults.Ok(orders.Select(OrderResponse.Of).ToList());
     }
 
-    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(string tenantId, string orderId, IGrainFactory grains)
+    internal static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(
+        string tenantId, string orderId, IGrainFactory grains)
     {
         if (!OrderIds.IsOrderId(orderId) || await grains.GetGrain<IOrderGrain>(orderId).Poll(tenantId) is not { } order)
             return Problems.NotFound($"Order '{orderId}'");

@@ -83,7 +83,8 @@ public static class RevenueAnalytics
     }
 
     /// <summary>The keys any month has, sorted: the columns of a breakdown.</summary>
-    public static IReadOnlyList<string> Keys(IEnumerable<AnalyticsMonth> months, Func<AnalyticsMonth, IReadOnlyDictionary<string, long>?> of) =>
+    public static IReadOnlyList<string> Keys(
+        IEnumerable<AnalyticsMonth> months, Func<AnalyticsMonth, IReadOnlyDictionary<string, long>?> of) =>
         [.. months.SelectMany(m => of(m)?.Keys ?? []).Distinct().Order(StringComparer.Ordinal)];
 
     // Month, currency, plan ids and provider names are slugs and codes; quoting keeps a spreadsheet from reading them as anything else.

@@ -6,6 +6,6 @@ namespace Tollgate.Grains.Analytics;
 public sealed class ProviderRevenueGrain : TollgateGrain, IProviderRevenueGrain
 {
     public async Task CountPayment(string paymentId, string provider, string currency, long amountMinor, DateTimeOffset at, string plan) =>
-        await RevenueDelivery.DeliverAsync(GrainFactory, [RevenueRules.Payment($"{provider}/{paymentId}", currency, amountMinor, at, provider,
-            plan)]);
+        await RevenueDelivery.DeliverAsync(GrainFactory,
+            [RevenueRules.Payment($"{provider}/{paymentId}", currency, amountMinor, at, provider, plan)]);
 }

@@ -15,7 +15,7 @@ namespace Tollgate.Pages.Tests;
 /// signed webhooks) moves the MRR shown by exactly the plan's monthly price and shows up as Stripe revenue; the CSV export has the
 /// same numbers; a month that is not one is a 400 with the reason beside the form; in English and Chinese.
 /// </summary>
-public sealed class AnalyticsPageTests(StripePagesHost host) : IClassFixture<StripePagesHost>
+public sealed class AnalyticsPageTests(PaymentPagesHost host) : IClassFixture<PaymentPagesHost>
 {
     private const long ProPriceMinor = 2_000; // CatalogFixture's "pro": 20.00 USD a month, Stripe price "price_123"
 
@@ -91,17 +91,8 @@ public sealed class AnalyticsPageTests(StripePagesHost host) : IClassFixture<Str
         return Assert.Single(audit.GetProperty("items").EnumerateArray()).GetProperty("resourceId").GetString()!;
     }
 
-    private async Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created)
-    {
-        var body = FakeStripe.Event(type, stripeObject, created, $"evt_pages_{type.Replace('.', '_')}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, StripePagesHost.WebhookSecret, host.Api.Clock.GetUtcNow()));
-        var response = await host.Api.Anonymous().SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created) =>
+        host.DeliverAsync(type, stripeObject, $"evt_pages_{type.Replace('.', '_')}", created);
 
     private static JsonObject Subscription(string id, string customer, DateTimeOffset start, DateTimeOffset end)
     {

@@ -8,8 +8,8 @@ using Tollgate.Testing;
 namespace Tollgate.Pages.Tests;
 
 /// <summary>
-/// The pages behind the payment providers: a silo whose Stripe and Alipay are fakes on 127.0.0.1, reached as the real ones would
-/// be, and the API tests' catalog with a plan priced in cny.
+/// The pages behind the payment providers: a silo whose Stripe and Alipay are fakes on 127.0.0.1, reached as the real
+/// ones would be, and the API tests' catalog with a plan priced in cny.
 /// </summary>
 public sealed class PaymentPagesHost : PagesHost
 {
@@ -48,16 +48,23 @@ public sealed class PaymentPagesHost : PagesHost
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
-    /// <summary>Delivers a Stripe event to the silo's webhook, signed as Stripe signs them.</summary>
-    public async Task DeliverAsync(string type, JsonObject stripeObject, string eventId)
+    /// <summary>
+    /// Delivers a Stripe event (made at <paramref name="created"/>, by default the silo's now) to the silo's webhook, signed
+    /// as Stripe signs them.
+    /// </summary>
+    public async Task DeliverAsync(string type, JsonObject stripeObject, string eventId, DateTimeOffset? created = null)
     {
         var now = Api.Clock.GetUtcNow();
-        var body = FakeStripe.Event(type, stripeObject, now, eventId);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var body = FakeStripe.Event(type, stripeObject, created ?? now, eventId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
         request.Headers.Add("Stripe-Signature", FakeStripe.Sign(body, WebhookSecret, now));
         using var client = new HttpClient { BaseAddress = BaseAddress };
         var response = await client.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public override async Task DisposeAsync()

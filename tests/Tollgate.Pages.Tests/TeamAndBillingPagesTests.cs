@@ -37,7 +37,8 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
         await form.GetByLabel("Email").FillAsync(colleague.Email);
         var twice = await PostAsync(page, form.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }));
         Assert.Equal(409, twice.Status);
-        Assert.Equal("This email has a pending invitation; revoke it to invite again.", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        Assert.Equal("This email has a pending invitation; revoke it to invite again.",
+            await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         Assert.Equal(colleague.Email, await form.GetByLabel("Email").InputValueAsync());
 
         // The colleague, reading Chinese, finds the invitation, accepts it and lands in the tenant.
@@ -55,7 +56,8 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
         var unverified = await host.Api.RegisterAsync("team-unverified@example.com");
         var asUnverified = new Browser(host.BaseAddress);
         await asUnverified.SignInAsync(unverified.Email, unverified.Password);
-        Assert.Contains("shown only once you have verified yours", await (await asUnverified.GetAsync("/app/invitations")).Content.ReadAsStringAsync());
+        var unverifiedPage = await (await asUnverified.GetAsync("/app/invitations")).Content.ReadAsStringAsync();
+        Assert.Contains("shown only once you have verified yours", unverifiedPage);
 
         // A member sees the team and the plan, not the forms; posting them anyway is 403, as the API answers.
         await colleaguePage.GotoAsync(team);
@@ -118,7 +120,8 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
         Assert.Equal("Email is not a valid address.", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         await page.GetByLabel("New billing email").FillAsync("invoices@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Assertions.Expect(page.Locator("section", new() { HasText = "Billing email" }).Locator("p").First).ToHaveTextAsync("invoices@example.com");
+        await Assertions.Expect(page.Locator("section", new() { HasText = "Billing email" }).Locator("p").First)
+            .ToHaveTextAsync("invoices@example.com");
 
         // The audit log lists the steps, and its filter keeps one action.
         await page.GotoAsync(audit);

@@ -10,7 +10,8 @@ public static class AnalyticsCsv
 {
     public static IEndpointRouteBuilder MapAnalyticsCsv(this IEndpointRouteBuilder app)
     {
-        app.MapGet(OpsPaths.AnalyticsCsv, CsvAsync).RequireAuthorization(AuthorizationPolicies.PlatformOperatorPage).ExcludeFromDescription();
+        app.MapGet(OpsPaths.AnalyticsCsv, CsvAsync)
+            .RequireAuthorization(AuthorizationPolicies.PlatformOperatorPage).ExcludeFromDescription();
         return app;
     }
 
