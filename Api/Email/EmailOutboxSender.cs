@@ -9,7 +9,8 @@ namespace Tollgate.Api.Email;
 /// <summary>
 /// Each silo's sender: claims the emails due in the outbox (a claim is one silo's for its lease), sends them,
 /// and marks each sent or due again after a delay that doubles with every failure. A message sent but not marked
-/// (the silo died in between) goes again when the lease ends: at least once, never lost.
+/// (the silo died in between) goes again when the lease ends: at least once, never lost. A silo that is stopping hands
+/// back what it claimed and has not sent, so another silo (or the restarted one) sends it at once, not when the lease ends.
 /// </summary>
 public sealed class EmailOutboxSender(
     EmailOutbox outbox, IEmailSender sender, AccountEmailWriter writer, IOptions<EmailOptions> options,
@@ -28,7 +29,11 @@ public sealed class EmailOutboxSender(
         {
             var now = clock.GetUtcNow(); // rows are due at Tollgate's time, the time of the records that wrote them
             claimed = await outbox.ClaimAsync(now, now + Lease, Batch, stoppingToken);
-            foreach (var email in claimed) await SendAsync(email, stoppingToken);
+            foreach (var email in claimed)
+            {
+                if (stoppingToken.IsCancellationRequested) await outbox.ReleaseAsync(email, CancellationToken.None);
+                else await SendAsync(email, stoppingToken);
+            }
         }
         while (claimed.Count == Batch);
     }
@@ -64,6 +69,12 @@ public sealed class EmailOutboxSender(
                 settings.FirstRetryDelay.Ticks * (long)Math.Pow(2, Math.Min(email.Attempt - 1, 30))));
             logger.LogWarning(exception, "Email to {To} failed (attempt {Attempt}); trying again in {Delay}", message.To, email.Attempt, delay);
             await outbox.RetryAsync(email, clock.GetUtcNow() + delay, CancellationToken.None);
+            return;
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping mid-send: due again now rather than when the lease ends (it may have gone out: at least once).
+            await outbox.RetryAsync(email, clock.GetUtcNow(), CancellationToken.None);
             return;
         }
         await outbox.CompleteAsync(email, "sent", clock.GetUtcNow(), CancellationToken.None);

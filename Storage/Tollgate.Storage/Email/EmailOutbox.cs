@@ -56,6 +56,11 @@ public sealed class EmailOutbox
             cancellationToken, email.GrainId, email.GrainSeq, at.ToUnixTimeMilliseconds(), outcome);
 
     /// <summary>This attempt failed: the email is due again at <paramref name="nextAttemptAt"/>, for any silo.</summary>
+    /// <summary>Hands back a claim never tried (its silo is stopping): due again at once for any silo, its attempt not counted.</summary>
+    public Task ReleaseAsync(OutboxEmail email, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE email_outbox SET claimed_until = 0, attempts = attempts - 1 WHERE grain_id = @p1 AND grain_seq = @p2",
+            cancellationToken, email.GrainId, email.GrainSeq);
+
     public Task RetryAsync(OutboxEmail email, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE email_outbox SET next_attempt_at = @p3, claimed_until = 0 WHERE grain_id = @p1 AND grain_seq = @p2",
             cancellationToken, email.GrainId, email.GrainSeq, nextAttemptAt.ToUnixTimeMilliseconds());

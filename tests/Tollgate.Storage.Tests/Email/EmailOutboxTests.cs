@@ -59,6 +59,24 @@ public sealed class EmailOutboxTests
         Assert.Equal(1, await Databases.CountAsync(database, "SELECT count(*) FROM email_outbox WHERE payload IS NULL AND outcome = 'sent'"));
     }
 
+    [Theory]
+    [InlineData(StorageProviderKind.Sqlite)]
+    [InlineData(StorageProviderKind.PostgreSql)]
+    public async Task A_claim_handed_back_by_a_stopping_sender_is_claimable_at_once_with_its_attempt_not_counted(StorageProviderKind provider)
+    {
+        await using var target = await StorageTarget.CreateAsync(provider);
+        await using var database = await Databases.OpenMigratedAsync(target);
+        var outbox = new EmailOutbox(database);
+        var now = DateTimeOffset.UtcNow;
+        await InsertAsync(target, database, [new SequencedRecord(1, Email(now.AddSeconds(-1)))]);
+
+        var claimed = Assert.Single(await outbox.ClaimAsync(now, now.AddMinutes(2), 10, CancellationToken.None));
+        await outbox.ReleaseAsync(claimed, CancellationToken.None);
+        var again = Assert.Single(await outbox.ClaimAsync(now, now.AddMinutes(2), 10, CancellationToken.None)); // not after the lease
+
+        Assert.Equal((1, 1), (claimed.Attempt, again.Attempt));
+    }
+
     private static JournalRecord Email(DateTimeOffset at) => new(EmailOutbox.Stream, "", "verify_email", at, "{\"to\":\"a@example.com\"}");
 
     /// <summary>As the journal stores a grain's records: those of the email stream land in the outbox.</summary>
