@@ -62,7 +62,7 @@ public sealed class EmailOutboxTests
     [Theory]
     [InlineData(StorageProviderKind.Sqlite)]
     [InlineData(StorageProviderKind.PostgreSql)]
-    public async Task A_claim_handed_back_by_a_stopping_sender_is_claimable_at_once_with_its_attempt_not_counted(StorageProviderKind provider)
+    public async Task A_claim_handed_back_by_a_stopping_sender_is_claimable_at_once_uncounted(StorageProviderKind provider)
     {
         await using var target = await StorageTarget.CreateAsync(provider);
         await using var database = await Databases.OpenMigratedAsync(target);
