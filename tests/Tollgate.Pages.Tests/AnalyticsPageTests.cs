@@ -40,7 +40,8 @@ public sealed class AnalyticsPageTests(PaymentPagesHost host) : IClassFixture<Pa
             new { planId = "pro", successUrl = "https://app.example.com/ok", cancelUrl = "https://app.example.com/no" })).StatusCode);
         var customer = await CustomerIdAsync(ops, payer.TenantId);
         var now = host.Api.Clock.GetUtcNow();
-        await DeliverAsync("customer.subscription.created", Subscription("sub_pages", customer, now, now.AddDays(30)), now);
+        var subscription = PaymentPagesHost.ProSubscription("sub_pages", customer, now, now.AddDays(30));
+        await DeliverAsync("customer.subscription.created", subscription, now);
         await DeliverAsync("invoice.paid", Invoice("in_pages", customer, "sub_pages", now, now.AddDays(30)), now);
 
         await page.ReloadAsync();
@@ -93,23 +94,6 @@ public sealed class AnalyticsPageTests(PaymentPagesHost host) : IClassFixture<Pa
 
     private Task DeliverAsync(string type, JsonObject stripeObject, DateTimeOffset created) =>
         host.DeliverAsync(type, stripeObject, $"evt_pages_{type.Replace('.', '_')}", created);
-
-    private static JsonObject Subscription(string id, string customer, DateTimeOffset start, DateTimeOffset end)
-    {
-        var subscription = FakeStripe.Fixture("subscription");
-        subscription["id"] = id;
-        subscription["customer"] = customer;
-        subscription["status"] = "active";
-        subscription["billing_cycle_anchor"] = start.ToUnixTimeSeconds();
-        subscription["trial_end"] = null;
-        subscription["metadata"] = new JsonObject();
-        var item = subscription["items"]!["data"]![0]!;
-        item["subscription"] = id;
-        item["price"]!["id"] = "price_123";
-        item["current_period_start"] = start.ToUnixTimeSeconds();
-        item["current_period_end"] = end.ToUnixTimeSeconds();
-        return subscription;
-    }
 
     private static JsonObject Invoice(string id, string customer, string subscriptionId, DateTimeOffset start, DateTimeOffset end)
     {

@@ -67,6 +67,25 @@ public sealed class PaymentPagesHost : PagesHost
             $"{type}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>Stripe's example subscription, made the tenant's: active on Pro's price for the given period.</summary>
+    public static JsonObject ProSubscription(string id, string customer, DateTimeOffset start, DateTimeOffset end)
+    {
+        var subscription = FakeStripe.Fixture("subscription");
+        subscription["id"] = id;
+        subscription["customer"] = customer;
+        subscription["status"] = "active";
+        subscription["billing_cycle_anchor"] = start.ToUnixTimeSeconds();
+        subscription["trial_end"] = null;
+        subscription["cancel_at_period_end"] = false;
+        subscription["metadata"] = new JsonObject();
+        var item = subscription["items"]!["data"]![0]!;
+        item["subscription"] = id;
+        item["price"]!["id"] = "price_123";
+        item["current_period_start"] = start.ToUnixTimeSeconds();
+        item["current_period_end"] = end.ToUnixTimeSeconds();
+        return subscription;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

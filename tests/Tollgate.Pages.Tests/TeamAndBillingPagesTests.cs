@@ -92,7 +92,7 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
 
         // Stripe reports the subscription; back from Checkout, the page shows the plan Stripe confirmed.
         var now = host.Api.Clock.GetUtcNow();
-        var subscription = Subscription("sub_pages", session.Field("customer")!, now.AddDays(-1), now.AddDays(29));
+        var subscription = PaymentPagesHost.ProSubscription("sub_pages", session.Field("customer")!, now.AddDays(-1), now.AddDays(29));
         host.Stripe.Subscriptions["sub_pages"] = subscription;
         await host.DeliverAsync("customer.subscription.created", subscription, "evt_pages_created");
         await page.GotoAsync(billing + "?checkout=done");
@@ -214,24 +214,5 @@ public sealed class TeamAndBillingPagesTests(PaymentPagesHost host) : IClassFixt
         var response = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST");
         await page.WaitForLoadStateAsync();
         return response;
-    }
-
-    /// <summary>Stripe's example subscription, made the tenant's: active on Pro's price for the given period.</summary>
-    private static JsonObject Subscription(string id, string customer, DateTimeOffset start, DateTimeOffset end)
-    {
-        var subscription = FakeStripe.Fixture("subscription");
-        subscription["id"] = id;
-        subscription["customer"] = customer;
-        subscription["status"] = "active";
-        subscription["billing_cycle_anchor"] = start.ToUnixTimeSeconds();
-        subscription["trial_end"] = null;
-        subscription["cancel_at_period_end"] = false;
-        subscription["metadata"] = new JsonObject();
-        var item = subscription["items"]!["data"]![0]!;
-        item["subscription"] = id;
-        item["price"]!["id"] = "price_123";
-        item["current_period_start"] = start.ToUnixTimeSeconds();
-        item["current_period_end"] = end.ToUnixTimeSeconds();
-        return subscription;
     }
 }
