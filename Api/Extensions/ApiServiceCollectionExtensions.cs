@@ -115,7 +115,9 @@ public static class ApiServiceCollectionExtensions
         app.UseForwardedHeaders(); // only from ForwardedHeaders:KnownProxies/KnownNetworks
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseRequestLocalization(); // outside the status pages, so a page's error is in the reader's language too
+        // Outside the status pages, so a page's error is in the reader's language too. The JSON API speaks one language
+        // and writes invariantly: its requests (the quota path among them) skip choosing a culture.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1"), pages => pages.UseRequestLocalization());
         app.UsePageStatusPages(); // a page in the reader's language on pages, a problem response everywhere else
         app.UseApiReference(); // /docs, in Development or when OpenApi:Ui is true
         app.UseRequestBodyLimit();
