@@ -65,8 +65,8 @@ public static partial class StripeWebhookApi
         GrantResult granted)
     {
         if (granted.Outcome == GrantOutcome.Granted && intent.AmountReceived > 0)
-            await grains.GetGrain<IProviderRevenueGrain>(0).CountPayment(intent.Id, StripeObjects.Provider, intent.Currency,
-                intent.AmountReceived, providerEvent.Created, RevenueMovement.CreditPacks);
+            await grains.GetGrain<IProviderRevenueGrain>(IProviderRevenueGrain.KeyOf(StripeObjects.Provider, intent.Id))
+                .CountPayment(intent.Currency, intent.AmountReceived, providerEvent.Created, RevenueMovement.CreditPacks);
         return Outcome(granted);
     }
 

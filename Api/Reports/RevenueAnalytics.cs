@@ -50,6 +50,23 @@ public static class RevenueAnalytics
         return range.First > upTo ? [] : await grains.GetGrain<IRevenueReportGrain>(0).Months(range.From, Text(upTo));
     }
 
+    /// <summary>
+    /// The same months recomputed from scratch: every movement the journal holds (<see cref="RevenueJournal"/>), read oldest first
+    /// and summed, not the month grains' sums. Reads every movement ever recorded: for checking the month grains (the bench and
+    /// the tests compare the two to the minor unit), never for a page view.
+    /// </summary>
+    public static async Task<IReadOnlyList<AnalyticsMonth>> RecomputeAsync(IJournalReader journal, AnalyticsRange range, DateOnly thisMonth,
+        CancellationToken cancellationToken = default)
+    {
+        var upTo = range.Last < thisMonth ? range.Last : thisMonth;
+        if (range.First > upTo) return [];
+        var movements = new List<RevenueMovement>();
+        var everyMovement = new JournalQuery(RevenueJournal.Stream) { OldestFirst = true };
+        await foreach (var record in journal.ReadAllAsync(everyMovement, cancellationToken))
+            movements.Add(RevenueJournal.Read(record.Payload));
+        return RevenueTotals.Recompute(movements, range.From, Text(upTo));
+    }
+
     public static string Text(DateOnly month) => month.ToString(MonthFormat, CultureInfo.InvariantCulture);
 
     private static DateOnly? Month(string value) =>

@@ -1,13 +1,17 @@
 namespace Tollgate.Grains.Analytics;
 
 /// <summary>
-/// Counts in revenue analytics a payment that no grain of Tollgate keeps (a Stripe payment for credits), as the provider reported
-/// it; a stateless worker. The payment's id names the movement, so the provider's redelivery of the same event counts once.
+/// Counts in revenue analytics a payment (or refund) that no other grain of Tollgate keeps, a Stripe payment for credits, as the
+/// provider reported it; keyed by the provider and its id for the payment (<see cref="KeyOf"/>), so the provider's redelivery of
+/// the same event counts once.
 /// </summary>
 [Alias("tollgate.IProviderRevenueGrain")]
-public interface IProviderRevenueGrain : IGrainWithIntegerKey
+public interface IProviderRevenueGrain : IGrainWithStringKey
 {
-    /// <summary>Counts <paramref name="amountMinor"/> (negative for a refund) paid at <paramref name="at"/> through
-    /// <paramref name="provider"/> for <paramref name="plan"/> (<see cref="RevenueMovement.Plan"/>).</summary>
-    Task CountPayment(string paymentId, string provider, string currency, long amountMinor, DateTimeOffset at, string plan);
+    static string KeyOf(string provider, string paymentId) => $"{provider}/{paymentId}";
+
+    /// <summary>Counts <paramref name="amountMinor"/> (negative for a refund) paid at <paramref name="at"/> for
+    /// <paramref name="plan"/> (<see cref="RevenueMovement.Plan"/>); a repeat counts nothing more. Throws while the count is
+    /// recorded but not yet summed (the provider's redelivery finishes it).</summary>
+    Task CountPayment(string currency, long amountMinor, DateTimeOffset at, string plan);
 }

@@ -197,8 +197,9 @@ public sealed partial class SubscriptionGrain(
         if (SubscriptionEvents.TypeOf(SubscriptionEvents.InvoiceAction, before, Info()) is { } type && changed)
             records.Add(TenantEvents.Record(TenantId, type, now, SubscriptionEvents.Data(SubscriptionEvents.InvoiceAction,
                 before, Info()!)));
-        State.CountRevenue(TenantId, now);
-        if (payment == PaymentOutcome.Succeeded && invoice.AmountPaid > 0) State.CountPayment(TenantId, providerEvent, invoice);
+        _subscription.Record(State.PendingRevenue, State.CountRevenue(TenantId, now), now);
+        if (payment == PaymentOutcome.Succeeded && invoice.AmountPaid > 0)
+            _subscription.Record(State.PendingRevenue, [State.PaymentOf(TenantId, providerEvent, invoice)], now);
         await _subscription.WriteStateAsync(records);
         if (changed)
         {
@@ -414,7 +415,7 @@ public sealed partial class SubscriptionGrain(
     /// period's end the grain caught up with later), or now.</remarks>
     private JournalRecord AuditRecord(AuditActor actor, string action, SubscriptionInfo? before = null, DateTimeOffset? at = null)
     {
-        State.CountRevenue(TenantId, at ?? TimeProvider.GetUtcNow());
+        _subscription.Record(State.PendingRevenue, State.CountRevenue(TenantId, at ?? TimeProvider.GetUtcNow()), TimeProvider.GetUtcNow());
         var after = Info();
         if (SubscriptionEvents.TypeOf(action, before, after) is { } type)
             _subscription.AddToNextWrite(TenantEvents.Record(TenantId, type, TimeProvider.GetUtcNow(),

@@ -223,7 +223,7 @@ public sealed partial class OrderGrain(
     {
         var now = TimeProvider.GetUtcNow();
         var info = Info();
-        State.CountRevenue(OrderId);
+        _order.Record(State.PendingRevenue, State.CountRevenue(OrderId), now);
         await _order.WriteStateAsync([
             AuditJournal.Record(actor, now, State.TenantId, action, "order", OrderId, before: detail, after: OrderSummary(info)),
             new JournalRecord(OrdersJournal.Stream, State.TenantId, OrderId, now,

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Grains.Analytics;
 
 namespace Tollgate.Api.Tests;
 
@@ -64,6 +66,27 @@ public sealed class AnalyticsTests : ApiTestBase
                 new RateRow(m2, "usd", 24_000, 11_000, 2, 1, 0.5m, 0.8182m, 0, null),
             ],
             rates);
+        // The journal holds every movement these figures sum: recomputed from it, they agree to the minor unit.
+        await RevenueJournalAgreement.AssertAgreesAsync(Api, ops, startMonth, m2);
+    }
+
+    [Fact]
+    public async Task A_month_adds_each_movement_once_however_often_and_however_concurrently_it_is_delivered_and_after_a_restart()
+    {
+        static RevenueMovement Paid(int n) => new($"pay-{n}", "2026-03", "usd", RevenueMinor: n, Provider: "stripe", Plan: "pro");
+        var key = IRevenueMonthGrain.KeyOf("2026-03", "usd");
+        var month = Api.Services.GetRequiredService<IGrainFactory>().GetGrain<IRevenueMonthGrain>(key);
+        // 40 deliveries at once, each of two movements, every movement delivered twice: what waits is added in batches.
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => month.Apply([Paid(n), Paid(n % 20 + 1)])));
+        var once = Enumerable.Range(1, 40).Sum();
+        Assert.Equal(once, (await month.Get()).RevenueMinor);
+        Assert.Equal(once, (await month.Get()).RevenueByProvider!["stripe"]);
+
+        await Api.DisposeAsync();
+        var restarted = await StartAsync();
+        month = restarted.Services.GetRequiredService<IGrainFactory>().GetGrain<IRevenueMonthGrain>(key);
+        await month.Apply([Paid(7), Paid(41)]); // one added before the restart, one new
+        Assert.Equal(once + 41, (await month.Get()).RevenueMinor);
     }
 
     private sealed record RateRow(

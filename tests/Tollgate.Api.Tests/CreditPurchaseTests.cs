@@ -240,6 +240,7 @@ public sealed class CreditPurchaseTests : ApiTestBase
         Assert.Equal(1_500, usd.GetProperty("revenueMinor").GetInt64());
         Assert.Equal(1_500, usd.GetProperty("revenueByProvider").GetProperty("stripe").GetInt64());
         Assert.Equal(1_500, usd.GetProperty("revenueByPlan").GetProperty("_credit_packs").GetInt64());
+        await RevenueJournalAgreement.AssertAgreesAsync(Api, _ops, month, month);
     }
 
     [Fact]

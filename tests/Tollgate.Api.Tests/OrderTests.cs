@@ -437,6 +437,7 @@ public sealed class OrderTests(OrdersApi shared) : ApiTestHelpers, IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await RefundAsync(Id(order), new { amountMinor = 300, reason = "partial" })).StatusCode);
 
         Assert.Equal(before with { Cny = before.Cny + 990 - 300 }, await RevenueAsync(range));
+        await RevenueJournalAgreement.AssertAgreesAsync(Api, Ops, $"{now:yyyy-MM}", $"{now.AddMonths(1):yyyy-MM}");
     }
 
     private sealed record Revenue(long Cny, long Usd);

@@ -95,15 +95,15 @@ public sealed class RevenueRulesTests
         var newYearInParis = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(1));
         var paid = RevenueRules.Payment("in_1", "USD", 500, newYearInParis, "stripe", "pro");
         Assert.Equal(("2025-12", "usd"), (paid.Month, paid.Currency));
-        Assert.Equal(new DateOnly(2026, 12, 1), RevenueRules.ParseMonth("2026-12"));
-        Assert.All(["2026-13", "2026-1", "26-12", "2026-12-01", "", null], bad => Assert.Null(RevenueRules.ParseMonth(bad)));
+        Assert.Equal(new DateOnly(2026, 12, 1), RevenueTotals.ParseMonth("2026-12"));
+        Assert.All(["2026-13", "2026-1", "26-12", "2026-12-01", "", null], bad => Assert.Null(RevenueTotals.ParseMonth(bad)));
     }
 
     [Fact]
     public void Arpu_is_mrr_over_paying_tenants_rounded_down_and_zero_without_any()
     {
-        Assert.Equal(4_266, RevenueRules.Arpu(12_800, 3)); // 4,266.67
-        Assert.Equal(0, RevenueRules.Arpu(0, 0));
+        Assert.Equal(4_266, RevenueTotals.Arpu(12_800, 3)); // 4,266.67
+        Assert.Equal(0, RevenueTotals.Arpu(0, 0));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class RevenueRulesTests
             Month("2026-02", "cny", added: 19_900, paying: 1, revenue: 19_900),
         };
 
-        var totals = RevenueRules.Totals(history, "2026-02", "2026-03");
+        var totals = RevenueTotals.Totals(history, "2026-02", "2026-03");
 
         Assert.Equal(
             [
@@ -163,7 +163,7 @@ public sealed class RevenueRulesTests
         MonthFigures Sum(string month, IEnumerable<RevenueMovement> moves) =>
             moves.Aggregate(MonthFigures.Empty(month, "usd"), (figures, m) => figures.Plus(m));
 
-        var totals = RevenueRules.Totals([Sum("2026-01", january), Sum("2026-02", february)], "2026-01", "2026-02");
+        var totals = RevenueTotals.Totals([Sum("2026-01", january), Sum("2026-02", february)], "2026-01", "2026-02");
 
         var (jan, feb) = (totals[0], totals[1]);
         Assert.Equal((10_000L, 120_000L, 3, 8_000L), (jan.MrrMinor, jan.ArrMinor, jan.PayingTenants, jan.RevenueMinor));
