@@ -12,8 +12,9 @@ public sealed record BenchOptions(TimeSpan Duration, int Concurrency, string? Po
     TimeSpan? WarmUp = null, Regex? Rows = null)
 {
     public const string Usage = """
-        usage: Tollgate.Bench consume|credits|usage [--seconds N] [--warmup N] [--concurrency N] [--postgres "<connection string>"]
-                                                    [--only sqlite|postgres] [--rate N] [--rows REGEX]
+        usage: Tollgate.Bench consume|credits|usage|analytics
+                              [--seconds N] [--warmup N] [--concurrency N] [--postgres "<connection string>"]
+                              [--only sqlite|postgres] [--rate N] [--rows REGEX]
 
           --seconds N       measured time per scenario, after the warm-up (default 5)
           --warmup N        consume and credits suites: seconds of load before each row is measured (default 20:

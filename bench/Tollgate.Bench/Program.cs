@@ -3,7 +3,7 @@ using Tollgate.Bench;
 if (args is ["serve-baseline", var storageName, var connectionString, var url])
     return await Tollgate.Bench.Consume.BaselineServer.RunAsync(storageName, connectionString, url);
 
-string? suite = args is ["consume" or "credits" or "usage", ..] ? args[0] : null;
+string? suite = args is ["consume" or "credits" or "usage" or "analytics", ..] ? args[0] : null;
 if (suite is not null) args = args[1..];
 
 if (suite is null || args is ["-h" or "--help"])
@@ -30,6 +30,7 @@ try
     {
         "consume" => await Tollgate.Bench.Consume.ConsumeBench.RunAsync(options),
         "credits" => await Tollgate.Bench.Credits.CreditsBench.RunAsync(options),
+        "analytics" => await Tollgate.Bench.Analytics.AnalyticsBench.RunAsync(options),
         _ => await Tollgate.Bench.Reports.UsageReportBench.RunAsync(options),
     };
 }
