@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Tollgate.Api.Pages;
 using Tollgate.Api.Pages.Ops;
+using Tollgate.Api.Pages.Shared;
 
 namespace Tollgate.Api.Extensions;
 
@@ -18,6 +19,7 @@ public static class PagesServiceCollectionExtensions
         services.Configure<RequestLocalizationOptions>(PageCultures.Configure);
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddTransient<ProviderNames>();
         return services;
     }
 
