@@ -72,8 +72,9 @@ public static partial class StripeWebhookApi
         var actor = new AuditActor("webhook", $"stripe:{id}", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
         try
         {
-            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, StripeEvents.PreviousStatus(body), grains, provider,
-                actor, logger, http.RequestAborted);
+            var previousStatus = type.EndsWith(".updated", StringComparison.Ordinal) ? StripeEvents.PreviousStatus(body) : null;
+            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, previousStatus, grains, provider, actor, logger,
+                http.RequestAborted);
             logger.LogInformation("Stripe event {EventId} ({Type}): {Outcome}", id, type, outcome.Outcome + (outcome.Reason is null ? "" : $" ({outcome.Reason})"));
             return TypedResults.Ok(outcome);
         }
