@@ -11,32 +11,19 @@ namespace Tollgate.Api;
 /// refund's currency, in the month Stripe reported that the refund succeeded. Since API version 2024-10-28.acacia Stripe sends
 /// <c>refund.created</c>, <c>refund.updated</c> and <c>refund.failed</c> for every refund, each carrying the refund itself;
 /// <c>charge.refunded</c> carries the charge, whose <c>refunds</c> list events leave out since 2022-11-15, so it is not used.
-/// A refund succeeds at one moment: it is created succeeded (<c>refund.created</c>), or its status changes to succeeded later
-/// (the <c>refund.updated</c> whose <c>previous_attributes</c> hold its earlier status). Only those two events count it, each
-/// at its own <c>created</c> time, so a refund counts once, in one month, however often they are delivered and in whatever
-/// order; the other updates of a succeeded refund (its card reference becoming available, its metadata) count nothing. A
-/// refund that fails after it succeeded (rare: the card was closed) counts back, positive, from the <c>refund.updated</c>
-/// reporting that change; <c>refund.failed</c> reports the same change without saying whether the refund had succeeded, so
-/// it is not used.
+/// Which of those events count, and how, is <see cref="StripeRefunds"/>: each counts at its own <c>created</c> time. A refund
+/// that fails after it succeeded (rare: the card was closed) counts back from the <c>refund.updated</c> reporting that change;
+/// <c>refund.failed</c> reports the same change without saying whether the refund had succeeded, so it is not used.
 /// </summary>
 public static partial class StripeWebhookApi
 {
-    private const string RefundSucceeded = "succeeded";
-
     private static async Task<WebhookResponse> RefundAsync(ProviderEvent providerEvent, Refund refund, string? previousStatus,
         EventTenants owners, IGrainFactory grains, IPaymentProvider provider, CancellationToken cancellationToken)
     {
         var refundId = refund.Id is { Length: > 0 } id ? id : throw new FormatException("The refund has no 'id'.");
-        (string Id, long Sign)? movement = (providerEvent.Type, refund.Status, previousStatus) switch
+        if (StripeRefunds.Counted(providerEvent.Type, refundId, refund.Status, previousStatus, refund.Amount) is not { } counted)
         {
-            ("refund.created", RefundSucceeded, _) => (refundId, -1),
-            ("refund.updated", RefundSucceeded, { } before) when before != RefundSucceeded => (refundId, -1),
-            ("refund.updated", not RefundSucceeded, RefundSucceeded) => ($"{refundId}/reversed", 1),
-            _ => null,
-        };
-        if (movement is not { } counted)
-        {
-            var reason = refund.Status == RefundSucceeded ? "counted when the refund succeeded" : $"the refund is {refund.Status}";
+            var reason = refund.Status == StripeRefunds.Succeeded ? "counted when the refund succeeded" : $"the refund is {refund.Status}";
             return new(true, "ignored", reason);
         }
         if (refund.Amount <= 0 || refund.Currency is not { Length: 3 } currency)
@@ -50,8 +37,9 @@ public static partial class StripeWebhookApi
         // Since API version 2025-03-31.basil neither a PaymentIntent nor a Charge names the invoice it paid: telling which plan a
         // subscription's payment was for takes another call to Stripe, so such a refund is unattributed.
         var plan = CreditPurchases.Read(payment.Metadata) is null ? RevenueMovement.Unattributed : RevenueMovement.CreditPacks;
-        await grains.GetGrain<IProviderRevenueGrain>(0).CountPayment(counted.Id, StripeObjects.Provider, currency,
-            counted.Sign * refund.Amount, providerEvent.Created, plan);
+        // The one place a Stripe refund reaches revenue analytics.
+        await grains.GetGrain<IProviderRevenueGrain>(0).CountPayment(counted.Id, StripeObjects.Provider, currency, counted.AmountMinor,
+            providerEvent.Created, plan);
         return new(true, WireNames.Of(ProviderEventOutcome.Applied));
     }
 }
