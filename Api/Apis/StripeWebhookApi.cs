@@ -72,7 +72,9 @@ public static partial class StripeWebhookApi
         var actor = new AuditActor("webhook", $"stripe:{id}", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
         try
         {
-            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, grains, provider, actor, logger, http.RequestAborted);
+            var previousStatus = type.EndsWith(".updated", StringComparison.Ordinal) ? StripeEvents.PreviousStatus(body) : null;
+            var outcome = await ApplyAsync(providerEvent, stripeEvent.Data.Object, previousStatus, grains, provider, actor, logger,
+                http.RequestAborted);
             logger.LogInformation("Stripe event {EventId} ({Type}): {Outcome}", id, type, outcome.Outcome + (outcome.Reason is null ? "" : $" ({outcome.Reason})"));
             return TypedResults.Ok(outcome);
         }
@@ -83,8 +85,8 @@ public static partial class StripeWebhookApi
         }
     }
 
-    private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, IHasObject? stripeObject, IGrainFactory grains,
-        IPaymentProvider provider, AuditActor actor, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<WebhookResponse> ApplyAsync(ProviderEvent providerEvent, IHasObject? stripeObject, string? previousStatus,
+        IGrainFactory grains, IPaymentProvider provider, AuditActor actor, ILogger logger, CancellationToken cancellationToken)
     {
         var owners = new EventTenants(grains, providerEvent, actor, logger);
         switch (providerEvent.Type)
@@ -130,6 +132,10 @@ public static partial class StripeWebhookApi
             case "payment_intent.succeeded" or "payment_intent.payment_failed":
                 return await CreditPaymentAsync(providerEvent, Expect<PaymentIntent>(stripeObject, "payment_intent"), owners, grains,
                     actor);
+
+            case "refund.created" or "refund.updated":
+                return await RefundAsync(providerEvent, Expect<Refund>(stripeObject, "refund"), previousStatus, owners, grains, provider,
+                    cancellationToken);
 
             default:
                 return new(true, "ignored", "event type not used");

@@ -15,8 +15,9 @@ public sealed record PaymentCheckoutRequest(
 public sealed record OffSessionPaymentRequest(
     string CustomerId, string PaymentMethodId, long AmountMinor, string Currency, IReadOnlyDictionary<string, string> Metadata);
 
-/// <summary>A payment as the provider has it: its id and the payment method it used.</summary>
-public sealed record ProviderPayment(string Id, string Status, string? PaymentMethodId);
+/// <summary>A payment as the provider has it: its id, the payment method it used, whose it is and what Tollgate wrote on it.</summary>
+public sealed record ProviderPayment(
+    string Id, string Status, string? PaymentMethodId, string? CustomerId, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// A payment provider: where tenants pay and where their paid subscriptions live. Stripe is the

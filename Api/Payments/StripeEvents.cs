@@ -55,4 +55,17 @@ public static class StripeEvents
             throw new FormatException("The event needs id, type, created and data.");
         return stripeEvent;
     }
+
+    /// <summary>
+    /// The object's status before the change an <c>*.updated</c> event reports (its <c>data.previous_attributes.status</c>), or
+    /// null when the status did not change. Read from the verified body with System.Text.Json: Stripe.net hands previous
+    /// attributes out only as an untyped Newtonsoft.Json value.
+    /// </summary>
+    public static string? PreviousStatus(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("previous_attributes", out var previous) && previous.ValueKind == JsonValueKind.Object
+            && previous.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String ? status.GetString() : null;
+    }
 }

@@ -46,6 +46,8 @@ public static class StripeObjects
 
     public static string? TenantId(PaymentIntent intent) => TenantId(intent.Metadata);
 
+    public static string? TenantId(ProviderPayment payment) => TenantId(payment.Metadata);
+
     /// <summary>The invoice's own metadata, else that of the subscription it bills.</summary>
     public static string? TenantId(Invoice invoice) =>
         TenantId(invoice.Metadata) ?? TenantId(invoice.Parent?.SubscriptionDetails?.Metadata);
@@ -67,7 +69,7 @@ public static class StripeObjects
     public static DateTimeOffset? Time(DateTime time) =>
         time == default ? null : new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
-    private static string? TenantId(Dictionary<string, string>? metadata) =>
+    private static string? TenantId(IReadOnlyDictionary<string, string>? metadata) =>
         metadata is not null && metadata.TryGetValue("tenantId", out var tenantId) && tenantId is { Length: > 0 } ? tenantId : null;
 
     private static string Required(string? value, string field) => value is { Length: > 0 } ? value : throw Missing(field);

@@ -106,7 +106,8 @@ public sealed class StripePaymentProvider(HttpClient http, IOptions<StripeOption
         CallAsync("get payment intent", async () =>
             Payment(await Client.V1.PaymentIntents.GetAsync(paymentId, cancellationToken: cancellationToken)));
 
-    private static ProviderPayment Payment(PaymentIntent intent) => new(intent.Id, intent.Status, intent.PaymentMethodId);
+    private static ProviderPayment Payment(PaymentIntent intent) =>
+        new(intent.Id, intent.Status, intent.PaymentMethodId, intent.CustomerId, intent.Metadata ?? new Dictionary<string, string>());
 
     public Task<Uri> CreatePortalSessionAsync(string customerId, Uri returnUrl, CancellationToken cancellationToken) =>
         CallAsync("create billing portal session", async () =>

@@ -244,6 +244,113 @@ public sealed class CreditPurchaseTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Refunds_made_at_Stripe_count_once_negative_in_the_month_each_succeeded_whatever_Stripe_delivers()
+    {
+        await SetUpAsync();
+        var (_, payment) = _stripe.CompleteCheckout(await SessionAsync(), 1_500);
+        await PostAsync(Event("payment_intent.succeeded", payment));
+        var paymentId = payment["id"]!.GetValue<string>();
+        var paidMonth = Month(Api.Clock.GetUtcNow());
+        await AssertRevenueAsync(paidMonth, 1_500);
+
+        // A card refund succeeds at once. Unsigned, its event is refused and counts nothing.
+        var card = _stripe.Refund(paymentId, 400, Api.Clock.GetUtcNow());
+        var cardCreated = Event("refund.created", card);
+        using (var forged = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/stripe"))
+        {
+            forged.Content = new StringContent(cardCreated, Encoding.UTF8, "application/json");
+            forged.Headers.Add("Stripe-Signature", FakeStripe.Sign(cardCreated, "whsec_someone_else", Api.Clock.GetUtcNow()));
+            await AssertProblem(await Api.Anonymous().SendAsync(forged), HttpStatusCode.BadRequest, "invalid_signature");
+        }
+        await AssertRevenueAsync(paidMonth, 1_500);
+        // Signed, it counts once however often it comes, and later updates of the refund (its card reference) count nothing.
+        Assert.Equal("applied", await OutcomeAsync(cardCreated));
+        Assert.Equal("applied", await OutcomeAsync(cardCreated));
+        var referenced = card.DeepClone().AsObject();
+        referenced["destination_details"]!["card"]!["reference"] = "123456789012";
+        Assert.Equal("ignored", await OutcomeAsync(Event("refund.updated", referenced,
+            new JsonObject { ["destination_details"] = card["destination_details"]!.DeepClone() })));
+        await AssertRevenueAsync(paidMonth, 1_100);
+
+        // A pending refund counts nothing until it succeeds; its events count once in either order.
+        var bank = _stripe.Refund(paymentId, 300, Api.Clock.GetUtcNow(), status: "pending");
+        var bankCreated = Event("refund.created", bank);
+        Assert.Equal("ignored", await OutcomeAsync(bankCreated));
+        await AssertRevenueAsync(paidMonth, 1_100);
+        var (bankSucceeded, wasPending) = _stripe.ChangeRefund(bank["id"]!.GetValue<string>(), "succeeded");
+        var succeeded = Event("refund.updated", bankSucceeded, wasPending);
+        Assert.Equal("applied", await OutcomeAsync(succeeded));
+        Assert.Equal("ignored", await OutcomeAsync(bankCreated));
+        Assert.Equal("applied", await OutcomeAsync(succeeded));
+        await AssertRevenueAsync(paidMonth, 800);
+        var slow = _stripe.Refund(paymentId, 100, Api.Clock.GetUtcNow(), status: "pending"); // succeeds next month
+        Assert.Equal("ignored", await OutcomeAsync(Event("refund.created", slow)));
+
+        // The next month: a refund counts in the month it succeeded, not the payment's or its own creation's; so does the card
+        // refund failing after it succeeded (its card closed), positive.
+        var now = Api.Clock.GetUtcNow();
+        var nextMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        Api.Clock.Advance(nextMonth - now + TimeSpan.FromHours(1));
+        Assert.Equal("applied", await OutcomeAsync(Event("refund.created", _stripe.Refund(paymentId, 200, Api.Clock.GetUtcNow()))));
+        var (slowSucceeded, slowWasPending) = _stripe.ChangeRefund(slow["id"]!.GetValue<string>(), "succeeded");
+        Assert.Equal("applied", await OutcomeAsync(Event("refund.updated", slowSucceeded, slowWasPending)));
+        var tagged = bankSucceeded.DeepClone().AsObject(); // later news of last month's refund counts nothing again
+        tagged["metadata"] = new JsonObject { ["ticket"] = "T-1" };
+        Assert.Equal("ignored", await OutcomeAsync(Event("refund.updated", tagged, new JsonObject { ["metadata"] = new JsonObject() })));
+        var (cardFailed, wasSucceeded) = _stripe.ChangeRefund(card["id"]!.GetValue<string>(), "failed");
+        var failed = Event("refund.updated", cardFailed, wasSucceeded);
+        Assert.Equal("applied", await OutcomeAsync(failed));
+        Assert.Equal("applied", await OutcomeAsync(failed));
+        await AssertRevenueAsync(paidMonth, 800);
+        await AssertRevenueAsync(Month(nextMonth), -200 - 100 + 400);
+
+        // A refund of a payment by a customer Tollgate does not know counts nothing.
+        var foreign = payment.DeepClone().AsObject();
+        foreign["id"] = "pi_not_ours";
+        foreign["customer"] = "cus_not_ours";
+        foreign["metadata"] = new JsonObject();
+        _stripe.PaymentIntents["pi_not_ours"] = foreign;
+        var stranger = await PostAsync(Event("refund.created", _stripe.Refund("pi_not_ours", 100, Api.Clock.GetUtcNow())));
+        Assert.Equal(("ignored", "unknown tenant"),
+            (stranger.GetProperty("outcome").GetString(), stranger.GetProperty("reason").GetString()));
+        await AssertRevenueAsync(Month(nextMonth), 100);
+
+        // A refund of the tenant's other payments (a subscription's invoice: no credit purchase on it) is unattributed, as Stripe
+        // does not say which invoice a payment paid.
+        var invoicePayment = payment.DeepClone().AsObject();
+        invoicePayment["id"] = "pi_invoice";
+        invoicePayment["metadata"] = new JsonObject();
+        _stripe.PaymentIntents["pi_invoice"] = invoicePayment;
+        Assert.Equal("applied", await OutcomeAsync(Event("refund.created", _stripe.Refund("pi_invoice", 2_000, Api.Clock.GetUtcNow()))));
+        var usd = await RevenueAsync(Month(nextMonth));
+        Assert.Equal((-1_900L, -1_900L, 100L, -2_000L), (usd.GetProperty("revenueMinor").GetInt64(),
+            usd.GetProperty("revenueByProvider").GetProperty("stripe").GetInt64(),
+            usd.GetProperty("revenueByPlan").GetProperty("_credit_packs").GetInt64(),
+            usd.GetProperty("revenueByPlan").GetProperty("_other").GetInt64()));
+    }
+
+    /// <summary>The month's usd revenue is <paramref name="revenueMinor"/>, all of it Stripe's and the credit packs'.</summary>
+    private async Task AssertRevenueAsync(string month, long revenueMinor)
+    {
+        var usd = await RevenueAsync(month);
+        Assert.Equal((revenueMinor, revenueMinor, revenueMinor), (usd.GetProperty("revenueMinor").GetInt64(),
+            usd.GetProperty("revenueByProvider").GetProperty("stripe").GetInt64(),
+            usd.GetProperty("revenueByPlan").GetProperty("_credit_packs").GetInt64()));
+    }
+
+    private async Task<JsonElement> RevenueAsync(string month)
+    {
+        var usd = Assert.Single((await Json(await _ops.GetAsync($"/v1/admin/analytics?from={month}&to={month}")))
+            .GetProperty("months").EnumerateArray());
+        Assert.Equal((month, "usd"), (usd.GetProperty("month").GetString(), usd.GetProperty("currency").GetString()));
+        return usd;
+    }
+
+    private async Task<string> OutcomeAsync(string body) => (await PostAsync(body)).GetProperty("outcome").GetString()!;
+
+    private static string Month(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_session_completed_unpaid_grants_nothing_until_its_delayed_payment_succeeds()
     {
         await SetUpAsync();
@@ -516,8 +623,8 @@ public sealed class CreditPurchaseTests : ApiTestBase
         (await Json(await _client.GetAsync($"/v1/tenants/{_owner.TenantId}/credits/ledger?kind=grant"))).GetProperty("items")
             .EnumerateArray().ToList();
 
-    private string Event(string type, JsonObject stripeObject) =>
-        FakeStripe.Event(type, stripeObject, Api.Clock.GetUtcNow(), $"evt_test_{Interlocked.Increment(ref _events)}");
+    private string Event(string type, JsonObject stripeObject, JsonObject? previousAttributes = null) =>
+        FakeStripe.Event(type, stripeObject, Api.Clock.GetUtcNow(), $"evt_test_{Interlocked.Increment(ref _events)}", previousAttributes);
 
     private async Task<JsonElement> PostAsync(string body)
     {

@@ -21,7 +21,8 @@ public sealed record StripeRequest(string Method, string Path, IReadOnlyDictiona
 /// Sessions (subscription and payment mode), billing portal sessions, subscriptions and PaymentIntents
 /// with objects built from Stripe's own example fixtures, replays the first answer for a repeated
 /// Idempotency-Key and refuses the key with other parameters as Stripe does, declines payments and
-/// fails on demand with Stripe's error object, and records every request.
+/// fails on demand with Stripe's error object, and records every request. Tests make refunds on it as
+/// an operator does in Stripe's dashboard.
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
@@ -41,6 +42,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     /// <summary>PaymentIntents Stripe has: created off-session, or paid through a completed checkout.</summary>
     public ConcurrentDictionary<string, JsonObject> PaymentIntents { get; } = new();
+
+    /// <summary>Refunds made at Stripe (in its dashboard or API), by id.</summary>
+    public ConcurrentDictionary<string, JsonObject> Refunds { get; } = new();
 
     public Uri BaseAddress { get; }
     public IReadOnlyList<StripeRequest> Requests => _requests.ToArray();
@@ -119,8 +123,50 @@ public sealed class FakeStripe : IAsyncDisposable
         return payment.DeepClone().AsObject();
     }
 
-    /// <summary>A Stripe event around <paramref name="stripeObject"/>, as its webhook body (built on Stripe's event fixture).</summary>
-    public static string Event(string type, JsonObject stripeObject, DateTimeOffset created, string id)
+    /// <summary>
+    /// The operator refunds <paramref name="amount"/> of a payment at Stripe (Tollgate makes no refunds there): a refund of the
+    /// payment's charge, in its currency, created with <paramref name="status"/> (a card's refund succeeds at once, a bank
+    /// debit's is pending first). <see cref="ChangeRefund"/> moves it on.
+    /// </summary>
+    public JsonObject Refund(string paymentId, long amount, DateTimeOffset created, string status = "succeeded")
+    {
+        var payment = PaymentIntents[paymentId];
+        var refund = Fixture("refund");
+        var id = $"re_fake{Interlocked.Increment(ref _sequence)}";
+        refund["id"] = id;
+        refund["amount"] = amount;
+        refund["currency"] = payment["currency"]?.DeepClone();
+        refund["payment_intent"] = paymentId;
+        refund["charge"] = payment["latest_charge"]?.DeepClone();
+        refund["created"] = created.ToUnixTimeSeconds();
+        refund["status"] = status;
+        Refunds[id] = refund;
+        return refund.DeepClone().AsObject();
+    }
+
+    /// <summary>
+    /// A refund's status changes (a pending refund succeeds; a succeeded one fails, its card closed): returns the refund now and
+    /// the <c>previous_attributes</c> Stripe's <c>refund.updated</c> carries with it.
+    /// </summary>
+    public (JsonObject Refund, JsonObject PreviousAttributes) ChangeRefund(string refundId, string status)
+    {
+        var refund = Refunds[refundId];
+        var previous = new JsonObject { ["status"] = refund["status"]?.DeepClone() };
+        refund["status"] = status;
+        if (status == "failed")
+        {
+            previous["failure_reason"] = null;
+            refund["failure_reason"] = "expired_or_canceled_card";
+        }
+        return (refund.DeepClone().AsObject(), previous);
+    }
+
+    /// <summary>
+    /// A Stripe event around <paramref name="stripeObject"/>, as its webhook body (built on Stripe's event fixture); an
+    /// <c>*.updated</c> event carries what changed, as it was, in <paramref name="previousAttributes"/>.
+    /// </summary>
+    public static string Event(string type, JsonObject stripeObject, DateTimeOffset created, string id,
+        JsonObject? previousAttributes = null)
     {
         var stripeEvent = Fixture("event");
         stripeEvent["id"] = id;
@@ -128,6 +174,7 @@ public sealed class FakeStripe : IAsyncDisposable
         stripeEvent["created"] = created.ToUnixTimeSeconds();
         stripeEvent["api_version"] = "2025-09-30.clover";
         stripeEvent["data"] = new JsonObject { ["object"] = stripeObject.DeepClone() };
+        if (previousAttributes is not null) stripeEvent["data"]!["previous_attributes"] = previousAttributes.DeepClone();
         return stripeEvent.ToJsonString();
     }
 
