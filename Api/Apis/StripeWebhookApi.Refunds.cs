@@ -38,8 +38,8 @@ public static partial class StripeWebhookApi
         // subscription's payment was for takes another call to Stripe, so such a refund is unattributed.
         var plan = CreditPurchases.Read(payment.Metadata) is null ? RevenueMovement.Unattributed : RevenueMovement.CreditPacks;
         // The one place a Stripe refund reaches revenue analytics.
-        await grains.GetGrain<IProviderRevenueGrain>(0).CountPayment(counted.Id, StripeObjects.Provider, currency, counted.AmountMinor,
-            providerEvent.Created, plan);
+        await grains.GetGrain<IProviderRevenueGrain>(IProviderRevenueGrain.KeyOf(StripeObjects.Provider, counted.Id))
+            .CountPayment(currency, counted.AmountMinor, providerEvent.Created, plan);
         return new(true, WireNames.Of(ProviderEventOutcome.Applied));
     }
 }

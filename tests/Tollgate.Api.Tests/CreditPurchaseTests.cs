@@ -327,6 +327,7 @@ public sealed class CreditPurchaseTests : ApiTestBase
             usd.GetProperty("revenueByProvider").GetProperty("stripe").GetInt64(),
             usd.GetProperty("revenueByPlan").GetProperty("_credit_packs").GetInt64(),
             usd.GetProperty("revenueByPlan").GetProperty("_other").GetInt64()));
+        await RevenueJournalAgreement.AssertAgreesAsync(Api, _ops, paidMonth, Month(nextMonth));
     }
 
     /// <summary>The month's usd revenue is <paramref name="revenueMinor"/>, all of it Stripe's and the credit packs'.</summary>
