@@ -45,6 +45,7 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
+        builder.Services.Configure<TopUsageOptions>(builder.Configuration.GetSection(TopUsageOptions.SectionName));
         builder.Services.Configure<CreditWalletOptions>(builder.Configuration.GetSection(CreditWalletOptions.SectionName));
         builder.Services.Configure<OrderOptions>(builder.Configuration.GetSection(OrderOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();
