@@ -33,7 +33,10 @@ public sealed class UsageLeaders(int capacity, List<TenantUsage> kept, long floo
         {
             var known = kept[at];
             // Consumed and refunded only grow within a month: the larger of each is the newer.
-            var merged = known with { Consumed = Math.Max(known.Consumed, reported.Consumed), Refunded = Math.Max(known.Refunded, reported.Refunded) };
+            var merged = known with
+            {
+                Consumed = Math.Max(known.Consumed, reported.Consumed), Refunded = Math.Max(known.Refunded, reported.Refunded),
+            };
             if (merged == known) return false;
             if (merged.Used < known.Used && kept.Count == capacity) Floor = Math.Max(Floor, kept[^1].Used);
             kept.RemoveAt(at);

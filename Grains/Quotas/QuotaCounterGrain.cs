@@ -419,13 +419,16 @@ public sealed class QuotaCounterGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Quota counter {Counter} could not report its month's usage; the next tick tries again.", CounterKey);
+            logger.LogWarning(exception, "Quota counter {Counter} could not report its month's usage; the next tick tries again.",
+                CounterKey);
         }
     }
 
-    private Task ReportAsync(MonthUsage month) =>
-        GrainFactory.GetGrain<ITopUsageGrain>(ITopUsageGrain.KeyOf(month.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), QuotaType))
-            .Report(new TenantUsage(TenantId, month.Consumed, month.Refunded));
+    private Task ReportAsync(MonthUsage month)
+    {
+        var key = ITopUsageGrain.KeyOf(month.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), QuotaType);
+        return GrainFactory.GetGrain<ITopUsageGrain>(key).Report(new TenantUsage(TenantId, month.Consumed, month.Refunded));
+    }
 
     /// <summary>Going idle: what changed since the last tick is reported now rather than at the counter's next activation.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;

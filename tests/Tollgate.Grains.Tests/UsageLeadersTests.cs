@@ -2,7 +2,8 @@ using Tollgate.Grains.Analytics;
 
 namespace Tollgate.Grains.Tests;
 
-/// <summary>The month's leaders of a quota type: whole totals reported in any order, only the first few kept, refunds ranked honestly.</summary>
+/// <summary>A month's leaders of a quota type: whole totals reported in any order, only the first few kept, refunds ranked honestly.
+/// </summary>
 public sealed class UsageLeadersTests
 {
     private static UsageLeaders Leaders(int capacity = 3) => new(capacity, [], 0);

@@ -1,6 +1,6 @@
-namespace Tollgate.Grains.Quotas;
+namespace Tollgate.Grains.Analytics;
 
-/// <summary>Bound from the <c>TopUsage</c> configuration section.</summary>
+/// <summary>Bound from the <c>TopUsage</c> configuration section; the counters report by it, and the pages say it.</summary>
 public sealed class TopUsageOptions
 {
     public const string SectionName = "TopUsage";
