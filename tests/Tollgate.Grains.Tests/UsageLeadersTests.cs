@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Tollgate.Grains.Analytics;
 
 namespace Tollgate.Grains.Tests;
@@ -93,5 +94,19 @@ public sealed class UsageLeadersTests
 
         Assert.Empty(leaders.Kept);
         Assert.Equal(0, leaders.Floor); // the list was not full: no tenant was ever left out
+    }
+
+    [Fact]
+    public void What_a_leaders_grain_stores_reads_back_as_it_was()
+    {
+        var state = new TopUsageState { Tenants = [Used("a", 30, 2), Used("b", 20)], Floor = 7 };
+
+        // As the grain storage writes plain JSON (web defaults): Used is written too, and read back from the totals.
+        var json = JsonSerializer.Serialize(state, JsonSerializerOptions.Web);
+        var read = JsonSerializer.Deserialize<TopUsageState>(json, JsonSerializerOptions.Web)!;
+
+        Assert.Contains("\"used\":28", json);
+        Assert.Equal(state.Tenants, read.Tenants);
+        Assert.Equal(7, read.Floor);
     }
 }
