@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Globalization;
 using Tollgate.Grains.Alerts;
 using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
