@@ -34,19 +34,29 @@ public sealed record AnalyticsMonthResponse(
 
 public sealed record AnalyticsResponse(IReadOnlyList<AnalyticsMonthResponse> Months);
 
+/// <summary>A month's top tenants by usage, per quota type of the catalog.</summary>
+/// <param name="Month">"yyyy-MM", a UTC calendar month; the current month is so far.</param>
+public sealed record TopUsageResponse(string Month, IReadOnlyList<QuotaTypeTopUsage> QuotaTypes);
+
 /// <summary>The operator's revenue analytics as JSON, for their own tools; the console's page reads the same
 /// (<see cref="RevenueAnalytics"/>).</summary>
 public static class AnalyticsApi
 {
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/admin/analytics").WithTags("Admin").RequireOperator()
-            .MapGet("", AnalyticsAsync)
+        var analytics = app.MapGroup("/v1/admin/analytics").WithTags("Admin").RequireOperator();
+        analytics.MapGet("", AnalyticsAsync)
             .WithName("GetRevenueAnalytics").WithSummary("Revenue analytics per month and currency (operator)")
             .WithDescription("MRR and its movements, paying tenants, ARPU, churn, trials and revenue (by provider and plan) for each "
                 + "month from `from` to `to` (`yyyy-MM`, UTC; by default the last 12 months; at most "
                 + $"{RevenueAnalytics.MaxMonths}) and each currency, never summed across currencies. Months after the current one "
                 + "are left out; the current month is so far.");
+        analytics.MapGet("/top-usage", TopUsageAsync)
+            .WithName("GetTopUsage").WithSummary("Top tenants by usage per quota type in a month (operator)")
+            .WithDescription($"For `month` (`yyyy-MM`, UTC; by default the current one, so far) and each quota type of the catalog, the "
+                + $"{TopUsageReport.Shown} tenants with the most `used` (consumed less refunded, in the quota type's unit), most first, "
+                + "as their quota counters last reported it (within `TopUsage:ReportPeriod` of a change). Never summed across "
+                + "quota types.");
         return app;
     }
 
@@ -58,5 +68,13 @@ public static class AnalyticsApi
         if (RevenueAnalytics.Range(from, to, thisMonth, inputs) is not { } range) return inputs.Problem();
         var months = await RevenueAnalytics.MonthsAsync(grains, range, thisMonth);
         return TypedResults.Ok(new AnalyticsResponse([.. months.Select(AnalyticsMonthResponse.Of)]));
+    }
+
+    private static async Task<Results<Ok<TopUsageResponse>, ProblemHttpResult>> TopUsageAsync(
+        string? month, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider time)
+    {
+        var inputs = new Inputs();
+        if (TopUsageReport.Month(month, RevenueAnalytics.ThisMonth(time), inputs) is not { } asked) return inputs.Problem();
+        return TypedResults.Ok(new TopUsageResponse(RevenueAnalytics.Text(asked), await TopUsageReport.ReadAsync(grains, asked)));
     }
 }

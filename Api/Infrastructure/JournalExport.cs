@@ -72,13 +72,13 @@ public static class JournalExport
         }
 
         private static StreamWriter Writer(Stream stream) => new(stream, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true);
+    }
 
-        // Quotes every cell, and defuses text a spreadsheet would run as a formula.
-        private static string Cell(string? value)
-        {
-            if (value is null) return "";
-            if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-            return "\"" + value.Replace("\"", "\"\"") + "\"";
-        }
+    /// <summary>A CSV cell: quoted, with text a spreadsheet would run as a formula defused.</summary>
+    public static string Cell(string? value)
+    {
+        if (value is null) return "";
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return "\"" + value.Replace("\"", "\"\"") + "\"";
     }
 }

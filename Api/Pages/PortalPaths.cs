@@ -22,6 +22,7 @@ public static class OpsPaths
     public const string Catalog = "/ops/catalog";
     public const string Analytics = "/ops/analytics";
     public const string AnalyticsCsv = "/ops/analytics.csv";
+    public const string TopUsageCsv = "/ops/analytics/top-usage.csv";
 
     /// <summary>The Orleans Dashboard, mapped by the silo.</summary>
     public const string Dashboard = "/dashboard";

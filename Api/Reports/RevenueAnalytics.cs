@@ -69,7 +69,8 @@ public static class RevenueAnalytics
 
     public static string Text(DateOnly month) => month.ToString(MonthFormat, CultureInfo.InvariantCulture);
 
-    private static DateOnly? Month(string value) =>
+    /// <summary>A month written "yyyy-MM" (its 1st), or null.</summary>
+    public static DateOnly? Month(string value) =>
         value.Length == 7 && DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
             out var month) && month.Year >= 1970 ? month : null;
 

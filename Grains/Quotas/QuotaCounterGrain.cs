@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tollgate.Grains.Alerts;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Events;
 using Tollgate.Grains.Identity;
@@ -14,12 +16,15 @@ namespace Tollgate.Grains.Quotas;
 /// refund needs (<see cref="ConsumeIdCodec"/>). Writes are group-committed (<see cref="GroupCommitWriter"/>),
 /// keyed answers and refunds' entries remembered (<see cref="IdempotencyMemory"/>), the day's totals
 /// kept by <see cref="DayTotals"/>, and the rules are <see cref="QuotaRules"/>. Its alerts (<see cref="ThresholdAlerts"/>)
-/// are events written with the change that raised or resolved them.
+/// are events written with the change that raised or resolved them. Its month's totals (<see cref="MonthTotals"/>) go to the
+/// month's leaders (<see cref="ITopUsageGrain"/>) from a timer, at most once a period and only once they are durable, never
+/// from a consume.
 /// </summary>
 [GrainType("quota-counter"), Reentrant]
 public sealed class QuotaCounterGrain(
     [PersistentState("counter", StorageNames.GroupCommit)] IPersistentState<StateAndOutbox<QuotaCounterState>> store,
-    IStateEntryReader entries, ConsumeIdKey consumeIdKey, IOptions<QuotaAlertOptions> alertOptions, ILogger<QuotaCounterGrain> logger)
+    IStateEntryReader entries, ConsumeIdKey consumeIdKey, IOptions<QuotaAlertOptions> alertOptions, IOptions<TopUsageOptions> topUsage,
+    ILogger<QuotaCounterGrain> logger)
     : RecordingGrain, IQuotaCounterGrain, IStateShownOnDashboard
 {
     // The counters' storage commits a write's usage records with it, in a transaction shared with other counters.
@@ -43,6 +48,10 @@ public sealed class QuotaCounterGrain(
     private IdempotencyMemory? _memory;
     private GroupCommitWriter? _writer;
     private (DateOnly Day, long Consumed, long Refunded)? _durableDay; // the day's totals as of the last committed write
+    // The month's totals as of the last committed write (or as loaded), the last of them reported, and a month a change
+    // closed (reported once the close is durable): see ReportAsync.
+    private MonthUsage? _durableMonth, _reportedMonth, _closedMonth;
+    private IGrainTimer? _reportTimer;
 
     // The grain's own copy: each write stores a snapshot of it.
     private QuotaCounterState? _state;
@@ -317,6 +326,7 @@ public sealed class QuotaCounterGrain(
         if (_writer is { Broken: true })
             throw new Orleans.Storage.InconsistentStateException(
                 $"Quota counter {CounterKey} is reloading after a failed write; retry.", null, (string?)null);
+        _reportTimer ??= StartReporting();
         var now = TimeProvider.GetUtcNow();
         QuotaRules.Roll(State, entitlement, now);
         return now;
@@ -369,10 +379,62 @@ public sealed class QuotaCounterGrain(
     /// <summary>Stores a snapshot of the state with the batch; on commit, what it carried is durable.</summary>
     private async Task WriteStateAsync(IReadOnlyList<JournalRecord> records, IReadOnlyList<StateEntry> entries)
     {
-        var (through, day) = (_memory?.Changes ?? 0, (State.Day, State.DayConsumed, State.DayRefunded));
+        var (through, day, month) = (_memory?.Changes ?? 0, (State.Day, State.DayConsumed, State.DayRefunded), MonthTotals.Held(State));
         await _counter.WriteSnapshotAsync(State.Snapshot(), records, entries); // later changes wait for the next batch
         _memory?.DurableThrough(through);
         _durableDay = day;
+        _durableMonth = month;
+    }
+
+    /// <summary>
+    /// Before this activation's first decision (nothing it changed is in memory yet): what storage holds is durable, and
+    /// reported by the first tick, which also covers a change an earlier activation made and could not report.
+    /// </summary>
+    private IGrainTimer StartReporting()
+    {
+        _durableMonth = MonthTotals.Held(State);
+        var period = topUsage.Value.ReportPeriod;
+        return this.RegisterGrainTimer(ReportAsync, new GrainTimerCreationOptions(period, period));
+    }
+
+    /// <summary>
+    /// Reports the durable month's totals when they changed since the last report, and a month a change closed once that
+    /// close is durable (the durable month has moved past it). Whole totals, so a report lost or repeated costs nothing
+    /// but its trip: the next one carries everything.
+    /// </summary>
+    private async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_closedMonth is { } closed && _durableMonth is { } moved && moved.Month > closed.Month)
+            {
+                await ReportAsync(closed);
+                if (_closedMonth == closed) _closedMonth = null;
+            }
+            if (_durableMonth is { } month && month != _reportedMonth)
+            {
+                await ReportAsync(month);
+                _reportedMonth = month;
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Quota counter {Counter} could not report its month's usage; the next tick tries again.",
+                CounterKey);
+        }
+    }
+
+    private Task ReportAsync(MonthUsage month)
+    {
+        var key = ITopUsageGrain.KeyOf(month.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture), QuotaType);
+        return GrainFactory.GetGrain<ITopUsageGrain>(key).Report(new TenantUsage(TenantId, month.Consumed, month.Refunded));
+    }
+
+    /// <summary>Going idle: what changed since the last tick is reported now rather than at the counter's next activation.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_reportTimer is not null) await ReportAsync(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     private QuotaStatus Status(QuotaEntitlement entitlement, DateTimeOffset now) => QuotaRules.Status(QuotaType, State, entitlement, now);
@@ -380,6 +442,7 @@ public sealed class QuotaCounterGrain(
     /// <summary>Adds to the day's totals; a day closed and opened is recorded ahead of the change's own usage record.</summary>
     private void Tally(DateTimeOffset now, long consumed, long refunded)
     {
+        if (MonthTotals.Tally(State, now, consumed, refunded) is { } closedMonth) _closedMonth = closedMonth;
         var (closed, opened) = DayTotals.Tally(State, now, consumed, refunded);
         if (closed is not null) Writer.Add(UsageJournal.Day(TenantId, QuotaType, closed));
         if (opened is not null) Writer.Add(UsageJournal.Day(TenantId, QuotaType, opened));

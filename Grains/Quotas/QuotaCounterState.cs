@@ -11,6 +11,11 @@ public sealed class QuotaCounterState
     public long DayConsumed { get; set; }
     public long DayRefunded { get; set; }
 
+    // The usage of the month of Day, through Day (its 1st; default: none yet, or stored before months were kept): MonthTotals.
+    public DateOnly Month { get; set; }
+    public long MonthConsumed { get; set; }
+    public long MonthRefunded { get; set; }
+
     /// <summary>The percent of the limit whose alert is raised and not yet resolved; 0 for none.</summary>
     public int AlertedPercent { get; set; }
 

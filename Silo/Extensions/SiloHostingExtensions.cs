@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
+using Tollgate.Grains.Analytics;
 using Tollgate.Grains.Billing;
 using Tollgate.Grains.Credits;
 using Tollgate.Grains.Identity;
@@ -45,6 +46,7 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<SiloLifecycleLog>();
         builder.Services.Configure<SubscriptionOptions>(builder.Configuration.GetSection(SubscriptionOptions.SectionName));
         builder.Services.Configure<QuotaAlertOptions>(builder.Configuration.GetSection(QuotaAlertOptions.SectionName));
+        builder.Services.Configure<TopUsageOptions>(builder.Configuration.GetSection(TopUsageOptions.SectionName));
         builder.Services.Configure<CreditWalletOptions>(builder.Configuration.GetSection(CreditWalletOptions.SectionName));
         builder.Services.Configure<OrderOptions>(builder.Configuration.GetSection(OrderOptions.SectionName));
         builder.Services.AddSingleton<UnclaimedEmailFailures>();

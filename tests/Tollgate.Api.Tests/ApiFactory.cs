@@ -54,6 +54,7 @@ public sealed class ApiFactory(
             ["Orleans:ProbeTimeout"] = "00:00:10",
             ["Subscriptions:ReminderPeriod"] = "00:00:01",
             ["QuotaAlerts:ReminderPeriod"] = "00:00:01", // alerted counters look at their window's end every second too
+            ["TopUsage:ReportPeriod"] = "00:00:00.500", // counters report their month's usage twice a second
             ["Credits:ReminderPeriod"] = "00:00:01",
             // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
             ["RateLimits:Auth:PermitLimit"] = "1000000",
