@@ -57,7 +57,9 @@ public class PagesHost : IAsyncLifetime
             Locale = locale,
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
         });
-        context.SetDefaultTimeout(15_000);
+        // A deadline, not a measure: the pages' tests now run beside the API tests on two cores, and a navigation under that
+        // load took over 15 s once (a fresh-clone .ci/run on a machine shared with other builds).
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
