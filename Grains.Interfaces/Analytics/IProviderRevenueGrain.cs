@@ -2,8 +2,8 @@ namespace Tollgate.Grains.Analytics;
 
 /// <summary>
 /// Counts in revenue analytics a payment or refund that no other grain of Tollgate keeps (a Stripe payment for credits, a refund
-/// made at Stripe), as the provider reported it; keyed by the provider and its id for the payment (<see cref="KeyOf"/>), so the provider's redelivery of
-/// the same event counts once.
+/// made at Stripe), as the provider reported it; keyed by the provider and its id for the payment (<see cref="KeyOf"/>), so the
+/// provider's redelivery of the same event counts once.
 /// </summary>
 [Alias("tollgate.IProviderRevenueGrain")]
 public interface IProviderRevenueGrain : IGrainWithStringKey

@@ -35,7 +35,8 @@ public sealed class UsageLeaders(int capacity, List<TenantUsage> kept, long floo
             // Consumed and refunded only grow within a month: the larger of each is the newer.
             var merged = known with
             {
-                Consumed = Math.Max(known.Consumed, reported.Consumed), Refunded = Math.Max(known.Refunded, reported.Refunded),
+                Consumed = Math.Max(known.Consumed, reported.Consumed),
+                Refunded = Math.Max(known.Refunded, reported.Refunded),
             };
             if (merged == known) return false;
             if (merged.Used < known.Used && kept.Count == capacity) Floor = Math.Max(Floor, kept[^1].Used);

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Tollgate.Api.Tests;
 
@@ -132,10 +128,11 @@ public sealed class PagesTests : ApiTestBase
         // Over Kestrel, which refuses to send a header that is not ASCII (the test server would pass it on).
         await Api.DisposeAsync();
         await using var api = new ApiFactory(Storage, Mailbox);
-        api.UseKestrel(0);
+        // A port of its own rather than UseKestrel(0), whose port setting races Kestrel's own start (dotnet/aspnetcore#67714).
+        var port = Tollgate.Testing.FreePorts.Next();
+        api.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         api.StartServer();
-        var addresses = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        var address = new Uri(addresses.First());
+        var address = new Uri($"http://127.0.0.1:{port}");
         api.ClientOptions.BaseAddress = address;
         var ops = api.As((await api.LoginOperatorAsync()).AccessToken);
         var before = await SessionsStartedAsync(ops);

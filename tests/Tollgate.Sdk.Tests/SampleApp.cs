@@ -1,11 +1,8 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tollgate.Testing;
 
 namespace Tollgate.Sdk.Tests;
 
@@ -34,9 +31,11 @@ public sealed class SampleApp : WebApplicationFactory<Program>
             ["Sample:Users:nobody:TenantId"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
-        UseKestrel(0);
+        // A port of its own rather than UseKestrel(0), whose port setting races Kestrel's own start (dotnet/aspnetcore#67714).
+        var port = FreePorts.Next();
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         StartServer();
-        Address = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        Address = new Uri($"http://127.0.0.1:{port}");
     }
 
     public Uri Address { get; }
