@@ -31,22 +31,9 @@ public sealed class ApiFactory(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        // Settings, not app configuration: the silo reads its storage and cluster settings while
-        // Program builds the host, before app configuration added here would be applied.
-        var all = new Dictionary<string, string?>
+        var all = InProcessSiloSettings.For(storage, OperatorEmail, OperatorPassword);
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = storage.Provider.ToString(),
-            ["Storage:ConnectionString"] = storage.ConnectionString,
-            ["Admin:Email"] = OperatorEmail,
-            ["Admin:Password"] = OperatorPassword,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Logging:LogLevel:Tollgate"] = "Warning",
-            // Every silo of a test run listens on ports of its own; silos on one database form one cluster.
-            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
-            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
-            ["Orleans:ClusterId"] = storage.Id,
-            ["Orleans:ServiceId"] = storage.Id,
             // Subscriptions look at their boundaries every second, so a test that moves the clock sees them pass.
             ["Orleans:MinimumReminderPeriod"] = "00:00:01",
             // Silos of one test share a process with every other test's: a pause of the whole process under a loaded
@@ -56,8 +43,6 @@ public sealed class ApiFactory(
             ["QuotaAlerts:ReminderPeriod"] = "00:00:01", // alerted counters look at their window's end every second too
             ["TopUsage:ReportPeriod"] = "00:00:00.500", // counters report their month's usage twice a second
             ["Credits:ReminderPeriod"] = "00:00:01",
-            // Every test client has one address; the per-address limit is tested with its own settings (RateLimitTests).
-            ["RateLimits:Auth:PermitLimit"] = "1000000",
             // Emails go to the test's own SMTP server, looked for every 100 ms and tried again 200 ms after a failure.
             ["Email:Smtp:Host"] = "127.0.0.1",
             ["Email:Smtp:Port"] = mailbox.Port.ToString(),
@@ -67,7 +52,7 @@ public sealed class ApiFactory(
             ["Email:Outbox:PollInterval"] = "00:00:00.100",
             ["Email:Outbox:FirstRetryDelay"] = "00:00:00.200",
             ["Email:Outbox:MaxRetryDelay"] = "00:00:01",
-        };
+        }) all[key] = value;
         foreach (var (key, value) in all.Concat(settings ?? new Dictionary<string, string?>())) builder.UseSetting(key, value);
         builder.ConfigureTestServices(collection =>
         {

@@ -33,23 +33,7 @@ public sealed class BenchSilo(StorageTarget storage) : WebApplicationFactory<sil
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = storage.Provider.ToString(),
-            ["Storage:ConnectionString"] = storage.ConnectionString,
-            ["Admin:Email"] = OperatorEmail,
-            ["Admin:Password"] = OperatorPassword,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Logging:LogLevel:Tollgate"] = "Warning",
-            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
-            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
-            ["Orleans:ClusterId"] = storage.Id,
-            ["Orleans:ServiceId"] = storage.Id,
-            // The bench's own callers send thousands of requests from one address.
-            ["RateLimits:Auth:PermitLimit"] = "1000000",
-        };
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in InProcessSiloSettings.For(storage, OperatorEmail, OperatorPassword)) builder.UseSetting(key, value);
         // The silo needs no files of its project (its pages' assets are embedded); the default would look for the project from
         // the working directory, which is the repository's root for `dotnet run`.
         builder.UseContentRoot(AppContext.BaseDirectory);
