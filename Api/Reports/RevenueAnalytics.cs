@@ -10,6 +10,10 @@ public sealed record AnalyticsRange(DateOnly First, DateOnly Last)
 {
     public string From => RevenueAnalytics.Text(First);
     public string To => RevenueAnalytics.Text(Last);
+
+    /// <summary>The months of the range up to <paramref name="thisMonth"/> (later ones have no figures yet), or null when none
+    /// is.</summary>
+    public AnalyticsRange? UpTo(DateOnly thisMonth) => First > thisMonth ? null : this with { Last = Last < thisMonth ? Last : thisMonth };
 }
 
 /// <summary>
@@ -46,8 +50,7 @@ public static class RevenueAnalytics
     /// <summary>Each currency's months in <paramref name="range"/>, oldest first; months after this one are left out.</summary>
     public static async Task<IReadOnlyList<AnalyticsMonth>> MonthsAsync(IGrainFactory grains, AnalyticsRange range, DateOnly thisMonth)
     {
-        var upTo = range.Last < thisMonth ? range.Last : thisMonth;
-        return range.First > upTo ? [] : await grains.GetGrain<IRevenueReportGrain>(0).Months(range.From, Text(upTo));
+        return range.UpTo(thisMonth) is { } shown ? await grains.GetGrain<IRevenueReportGrain>(0).Months(shown.From, shown.To) : [];
     }
 
     /// <summary>
@@ -58,13 +61,12 @@ public static class RevenueAnalytics
     public static async Task<IReadOnlyList<AnalyticsMonth>> RecomputeAsync(IJournalReader journal, AnalyticsRange range, DateOnly thisMonth,
         CancellationToken cancellationToken = default)
     {
-        var upTo = range.Last < thisMonth ? range.Last : thisMonth;
-        if (range.First > upTo) return [];
+        if (range.UpTo(thisMonth) is not { } shown) return [];
         var movements = new List<RevenueMovement>();
         var everyMovement = new JournalQuery(RevenueJournal.Stream) { OldestFirst = true };
         await foreach (var record in journal.ReadAllAsync(everyMovement, cancellationToken))
             movements.Add(RevenueJournal.Read(record.Payload));
-        return RevenueTotals.Recompute(movements, range.From, Text(upTo));
+        return RevenueTotals.Recompute(movements, shown.From, shown.To);
     }
 
     public static string Text(DateOnly month) => month.ToString(MonthFormat, CultureInfo.InvariantCulture);
